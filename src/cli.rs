@@ -1,0 +1,224 @@
+//! The command line, as clap sees it. Only definitions live here: the doc comments are the
+//! help text, and `completions/` and `man/` are generated from these types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Link a Plex account to this machine, keep the link healthy, and keep Bazarr's Plex
+/// settings in sync.
+///
+/// Exit codes: 0 ok, 1 internal error, 2 usage, 3 not logged in, 4 token rejected,
+/// 5 plex.tv or a server unreachable (retry later), 6 server not found, 7 PIN expired or
+/// timed out, 8 token store unavailable or token does not open, 9 config error,
+/// 130 interrupted.
+#[derive(Debug, Parser)]
+#[command(
+    name = "plex-auth",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Folder for plex-auth's own state (config.toml, key)
+    #[arg(long, global = true, env = "PLEX_AUTH_CONFIG_DIR", value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+
+    /// Where the sealed token is kept
+    #[arg(
+        long,
+        global = true,
+        env = "PLEX_AUTH_STORE",
+        value_enum,
+        value_name = "STORE"
+    )]
+    pub store: Option<StoreArg>,
+
+    /// The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key
+    /// when present, else <config-dir>/key]
+    #[arg(long, global = true, env = "PLEX_AUTH_KEY_FILE", value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+
+    /// Bazarr's config.yaml to keep in sync (remembered once used)
+    #[arg(
+        long,
+        global = true,
+        env = "PLEX_AUTH_BAZARR_CONFIG",
+        value_name = "PATH"
+    )]
+    pub bazarr_config: Option<PathBuf>,
+
+    /// Base URL of the plex.tv API (https, or http on a loopback address)
+    #[arg(long, global = true, env = "PLEX_AUTH_PLEX_URL", value_name = "URL")]
+    pub plex_url: Option<String>,
+
+    /// Base URL of the browser sign-in page
+    #[arg(long, global = true, env = "PLEX_AUTH_APP_URL", value_name = "URL")]
+    pub app_url: Option<String>,
+
+    /// Seconds to wait for each plex.tv request before giving up (exit 5)
+    #[arg(
+        long,
+        global = true,
+        env = "PLEX_AUTH_REQUEST_TIMEOUT",
+        value_name = "SECS",
+        default_value_t = 15.0
+    )]
+    pub request_timeout: f64,
+
+    /// Print one JSON document on stdout (NDJSON events for login)
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Print nothing on success
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more detail (repeat for more)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// When to use colour [default: auto; NO_COLOR turns it off]
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreArg {
+    /// The OS keyring when one answers, else the config file; the choice is remembered
+    Auto,
+    /// The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)
+    Keyring,
+    /// plex-auth's config.toml (the token is sealed; the key lives elsewhere)
+    File,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Link a Plex account by PIN in the browser, or --with-token from stdin
+    Login(LoginArgs),
+    /// Show what is stored, where, and whether it is in sync (offline)
+    Status,
+    /// Ask plex.tv whether the stored token is still good (for cron)
+    Validate(ValidateArgs),
+    /// List the account's servers, probing every connection at once
+    Servers(ServersArgs),
+    /// Choose the server to use (by name, machine id or list number) after testing it
+    Select(SelectArgs),
+    /// Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv
+    Logout(LogoutArgs),
+    /// Turn Bazarr's legacy plex.apikey into a managed token (for install scripts)
+    MigrateApikey(MigrateArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print a man page (plex-auth's, or a subcommand's)
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Link again even when a valid token is stored
+    #[arg(long)]
+    pub force: bool,
+
+    /// Read a token from standard input instead of running the PIN flow
+    #[arg(long)]
+    pub with_token: bool,
+
+    /// Do not open a browser; print the link only
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// Give up after this many seconds (default: when the PIN expires)
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+
+    /// Do not offer to choose a server afterwards
+    #[arg(long)]
+    pub no_select: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Also check that the selected server answers
+    #[arg(long)]
+    pub server: bool,
+
+    /// Seconds to wait for each server connection
+    #[arg(long, value_name = "SECS", default_value_t = 3.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ServersArgs {
+    /// Seconds to wait for each connection
+    #[arg(long, value_name = "SECS", default_value_t = 3.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct SelectArgs {
+    /// Server name, machine id, or the number `plex-auth servers` shows
+    #[arg(value_name = "NAME|MACHINE_ID|N")]
+    pub server: String,
+
+    /// Accept this server's certificate even when it does not verify (self-signed)
+    #[arg(long)]
+    pub insecure: bool,
+
+    /// Seconds to wait for each connection
+    #[arg(long, value_name = "SECS", default_value_t = 3.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Also sign the token out at plex.tv, so it stops working everywhere
+    #[arg(long)]
+    pub revoke: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Show the change as a diff and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Touch Bazarr's bazarr.restart afterwards so a running Bazarr reloads
+    #[arg(long)]
+    pub restart_bazarr: bool,
+
+    /// Seconds to wait for each server connection
+    #[arg(long, value_name = "SECS", default_value_t = 3.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print completions for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Print this subcommand's page instead of plex-auth's
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}

@@ -1,0 +1,195 @@
+//! Everything a command needs to know about its surroundings, resolved once from flags,
+//! environment and defaults. This is the only module that reads the environment (clap reads
+//! the variables that mirror flags).
+
+use std::env;
+use std::io::IsTerminal;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use reqwest::Url;
+
+use crate::cli::{ColorArg, GlobalArgs, StoreArg};
+use crate::error::{Error, Result};
+use crate::output::Output;
+use crate::store::{self, StorePref, Vault};
+
+pub const DEFAULT_PLEX_URL: &str = "https://plex.tv";
+pub const DEFAULT_APP_URL: &str = "https://app.plex.tv/auth";
+
+pub struct Context {
+    pub config_dir: PathBuf,
+    pub key_path: PathBuf,
+    pub store_pref: StorePref,
+    /// `--bazarr-config` / `PLEX_AUTH_BAZARR_CONFIG`; the remembered path is in config.toml.
+    pub bazarr_flag: Option<PathBuf>,
+    pub plex_url: Url,
+    pub app_url: Url,
+    pub request_timeout: std::time::Duration,
+    pub out: Output,
+    pub env: Environment,
+}
+
+/// Facts about the session that decide whether to open a browser or prompt.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    pub ssh: bool,
+    pub display: bool,
+    pub browser_set: bool,
+    pub stdin_tty: bool,
+}
+
+impl Environment {
+    /// No browser can be shown: an SSH session, or no display on Linux. `BROWSER` overrides
+    /// both, since it names something that knows how to open a link here.
+    pub fn headless(&self) -> bool {
+        if self.browser_set {
+            return false;
+        }
+        self.ssh || (cfg!(target_os = "linux") && !self.display)
+    }
+}
+
+impl Context {
+    pub fn from_args(args: &GlobalArgs) -> Result<Context> {
+        let config_dir = match &args.config_dir {
+            Some(dir) => absolute(dir),
+            None => default_config_dir()?,
+        };
+        let key_path = match &args.key_file {
+            Some(path) => absolute(path),
+            None => {
+                let creds = env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
+                store::key::default_key_path(&config_dir, creds.as_deref())
+            }
+        };
+        let store_pref = match args.store {
+            None | Some(StoreArg::Auto) => StorePref::Auto,
+            Some(StoreArg::Keyring) => StorePref::Keyring,
+            Some(StoreArg::File) => StorePref::File,
+        };
+        let plex_url = base_url(
+            args.plex_url.as_deref().unwrap_or(DEFAULT_PLEX_URL),
+            "--plex-url",
+        )?;
+        let app_url = base_url(
+            args.app_url.as_deref().unwrap_or(DEFAULT_APP_URL),
+            "--app-url",
+        )?;
+
+        let stderr_tty = std::io::stderr().is_terminal();
+        let color = match args.color {
+            Some(ColorArg::Always) => true,
+            Some(ColorArg::Never) => false,
+            None | Some(ColorArg::Auto) => stderr_tty && env::var_os("NO_COLOR").is_none(),
+        };
+        let environment = Environment {
+            ssh: env::var_os("SSH_CONNECTION").is_some() || env::var_os("SSH_TTY").is_some(),
+            display: env::var_os("DISPLAY").is_some() || env::var_os("WAYLAND_DISPLAY").is_some(),
+            browser_set: env::var_os("BROWSER").is_some_and(|b| !b.is_empty()),
+            stdin_tty: std::io::stdin().is_terminal(),
+        };
+        let out = Output::new(args.json, args.quiet, args.verbose, color, stderr_tty);
+        Ok(Context {
+            config_dir,
+            key_path,
+            store_pref,
+            bazarr_flag: args.bazarr_config.as_ref().map(|p| absolute(p)),
+            plex_url,
+            app_url,
+            request_timeout: std::time::Duration::from_secs_f64(
+                args.request_timeout.clamp(0.1, 600.0),
+            ),
+            out,
+            env: environment,
+        })
+    }
+
+    pub fn vault(&self) -> Vault {
+        Vault::new(
+            self.config_dir.clone(),
+            self.key_path.clone(),
+            self.store_pref,
+        )
+    }
+
+    /// Prompts need a person: stdin and stderr both terminals, and not in JSON mode.
+    pub fn can_prompt(&self) -> bool {
+        self.env.stdin_tty && self.out.stderr_tty && !self.out.json
+    }
+}
+
+fn default_config_dir() -> Result<PathBuf> {
+    directories::ProjectDirs::from("", "", "plex-auth")
+        .map(|dirs| dirs.config_dir().to_path_buf())
+        .ok_or_else(|| {
+            Error::config("cannot find a home folder for plex-auth's config")
+                .with_hint("pass --config-dir DIR or set PLEX_AUTH_CONFIG_DIR")
+        })
+}
+
+/// Paths are stored (Bazarr's file) and compared, so make them absolute once, here.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A base URL must be https, or http to a loopback address (a local fake). Anything else is
+/// refused before a request is made, so a typo or a hostile variable cannot send a token in
+/// clear text.
+pub fn base_url(raw: &str, flag: &str) -> Result<Url> {
+    let url = Url::parse(raw).map_err(|e| {
+        Error::config(format!("{flag} {raw:?} is not a URL ({e})"))
+            .with_hint("use a URL such as https://plex.tv")
+    })?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback_host(&url) => Ok(url),
+        "http" => Err(Error::config(format!(
+            "{flag} {raw} uses plain http to a host that is not this machine; the token would travel unencrypted"
+        ))
+        .with_hint("use https, or http only to 127.0.0.1, ::1 or localhost")),
+        other => Err(Error::config(format!(
+            "{flag} {raw} has scheme {other:?}; only https is allowed"
+        ))),
+    }
+}
+
+pub fn is_loopback_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        assert!(base_url("https://plex.tv", "--plex-url").is_ok());
+        assert!(base_url("http://127.0.0.1:8080", "--plex-url").is_ok());
+        assert!(base_url("http://127.9.9.9", "--plex-url").is_ok());
+        assert!(base_url("http://[::1]:80", "--plex-url").is_ok());
+        assert!(base_url("http://localhost:1", "--plex-url").is_ok());
+        let e = base_url("http://plex.tv", "--plex-url").unwrap_err();
+        assert_eq!(e.kind, crate::error::ErrorKind::Config);
+        assert!(base_url("http://127.0.0.1.evil.com", "--plex-url").is_err());
+        assert!(base_url("ftp://127.0.0.1", "--plex-url").is_err());
+        assert!(base_url("not a url", "--plex-url").is_err());
+    }
+
+    #[test]
+    fn headless_rules() {
+        let mut e = Environment {
+            ssh: true,
+            display: true,
+            ..Default::default()
+        };
+        assert!(e.headless());
+        e.browser_set = true;
+        assert!(!e.headless());
+    }
+}

@@ -1,0 +1,72 @@
+//! plex-auth: link a Plex account to a machine, keep the link healthy, and keep Bazarr's Plex
+//! settings in sync. The binary is a thin wrapper around [`run`].
+
+pub mod bazarr;
+pub mod cli;
+pub mod commands;
+pub mod context;
+pub mod error;
+pub mod output;
+pub mod plex;
+pub mod secret;
+pub mod store;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::context::Context;
+use crate::error::{Error, ErrorKind};
+
+/// The product name plex.tv shows on the user's list of authorized devices.
+pub const PRODUCT: &str = "plex-auth";
+
+/// Parse the command line, run one command, report, and say how to exit.
+pub fn run() -> ExitCode {
+    // Every file plex-auth creates is private to its user, whatever the caller's umask.
+    // SAFETY: umask only changes this process's file-creation mask.
+    unsafe {
+        libc::umask(0o077);
+    }
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(err),
+    };
+    let json_events = cli.global.json && matches!(cli.command, Command::Login(_));
+    let ctx = match Context::from_args(&cli.global) {
+        Ok(ctx) => ctx,
+        Err(err) => {
+            let out = output::Output::new(cli.global.json, cli.global.quiet, 0, false, false);
+            out.error(&err, json_events);
+            return err.exit_code();
+        }
+    };
+    match commands::dispatch(&ctx, cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            ctx.out.error(&err, json_events);
+            err.exit_code()
+        }
+    }
+}
+
+/// clap's own errors keep clap's text and exit code 2; `--help` and `--version` exit 0. In
+/// `--json` mode a script still gets the error document it expects.
+fn usage_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind as K;
+    if matches!(err.kind(), K::DisplayHelp | K::DisplayVersion) {
+        let _ = err.print();
+        return ExitCode::SUCCESS;
+    }
+    if std::env::args().any(|a| a == "--json") {
+        let e = Error::new(
+            ErrorKind::Usage,
+            err.render().to_string().trim().to_string(),
+        );
+        output::Output::new(true, false, 0, false, false).error(&e, false);
+    } else {
+        let _ = err.print();
+    }
+    ExitCode::from(2)
+}

@@ -1,0 +1,148 @@
+//! What the user reads. Results go to stdout; progress, notices and errors go to stderr.
+//! The spinner and colours appear only on a terminal; `--json` puts one document (or NDJSON
+//! events) on stdout; `--quiet` silences success.
+
+use std::io::Write;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::error::Error;
+
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+    pub color: bool,
+    pub stderr_tty: bool,
+}
+
+impl Output {
+    pub fn new(json: bool, quiet: bool, verbose: u8, color: bool, stderr_tty: bool) -> Self {
+        Output {
+            json,
+            quiet,
+            verbose,
+            color,
+            stderr_tty,
+        }
+    }
+
+    /// The human result of a command, on stdout. Silent under `--quiet` and `--json`.
+    pub fn result(&self, text: impl AsRef<str>) {
+        if self.quiet || self.json {
+            return;
+        }
+        write_line(&mut std::io::stdout().lock(), text.as_ref());
+    }
+
+    /// One JSON document (or one NDJSON event) on stdout.
+    pub fn json_value<T: Serialize>(&self, value: &T) {
+        let text = serde_json::to_string(value).unwrap_or_else(|e| {
+            json!({"error": {"code": "INTERNAL", "message": e.to_string()}}).to_string()
+        });
+        write_line(&mut std::io::stdout().lock(), &text);
+    }
+
+    /// Progress and notes for a person, on stderr. Silent under `--quiet`.
+    pub fn info(&self, text: impl AsRef<str>) {
+        if self.quiet {
+            return;
+        }
+        write_line(&mut std::io::stderr().lock(), text.as_ref());
+    }
+
+    /// Extra detail under `-v`.
+    pub fn detail(&self, text: impl AsRef<str>) {
+        if self.verbose > 0 && !self.quiet {
+            write_line(&mut std::io::stderr().lock(), text.as_ref());
+        }
+    }
+
+    /// Something the user should know even though the command goes on. Cron runs with
+    /// `--quiet`, and a warning there would turn every run into mail, so quiet hides it too.
+    pub fn warn(&self, text: impl AsRef<str>) {
+        if self.quiet {
+            return;
+        }
+        let label = self.paint("warning:", "33");
+        write_line(
+            &mut std::io::stderr().lock(),
+            &format!("{label} {}", text.as_ref()),
+        );
+    }
+
+    /// A notice that must be seen before something happens (the store fallback), even with
+    /// `--quiet`: it explains where a secret is about to be written.
+    pub fn notice(&self, text: impl AsRef<str>) {
+        let label = self.paint("note:", "36");
+        write_line(
+            &mut std::io::stderr().lock(),
+            &format!("{label} {}", text.as_ref()),
+        );
+    }
+
+    /// Print a failure. In JSON mode the error document goes to stdout, where the script
+    /// reads; otherwise one line (and a hint) goes to stderr. `--quiet` keeps this one line,
+    /// so cron mails exactly when something is wrong.
+    pub fn error(&self, err: &Error, as_event: bool) {
+        if self.json {
+            let body = json!({
+                "code": err.kind.code(),
+                "message": err.message,
+                "hint": err.hint,
+            });
+            let doc = if as_event {
+                json!({"event": "error", "error": body})
+            } else {
+                json!({"error": body})
+            };
+            self.json_value(&doc);
+            return;
+        }
+        let mut stderr = std::io::stderr().lock();
+        let label = self.paint("error:", "31");
+        write_line(&mut stderr, &format!("{label} {}", err.message));
+        if let Some(hint) = &err.hint
+            && !self.quiet
+        {
+            write_line(&mut stderr, &format!("  hint: {hint}"));
+        }
+    }
+
+    pub fn paint(&self, text: &str, ansi: &str) -> String {
+        if self.color {
+            format!("\x1b[{ansi}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn bold(&self, text: &str) -> String {
+        self.paint(text, "1")
+    }
+
+    /// A spinner on a terminal; nothing elsewhere (callers print plain progress lines).
+    pub fn spinner(&self, message: &str) -> Option<ProgressBar> {
+        if !self.stderr_tty || self.quiet {
+            return None;
+        }
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_message(message.to_string());
+        bar.enable_steady_tick(Duration::from_millis(100));
+        Some(bar)
+    }
+}
+
+/// Write a line, ignoring a closed pipe: `plex-auth man | head -1` must exit quietly.
+fn write_line(w: &mut dyn Write, text: &str) {
+    let _ = writeln!(w, "{text}");
+    let _ = w.flush();
+}
