@@ -1,0 +1,419 @@
+//! plex-auth's own `config.toml`: the client identifier, where the token is stored, the
+//! linked account, the chosen server and the Bazarr file. It holds nothing that opens the
+//! token.
+
+use std::cell::RefCell;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::fsutil;
+use crate::error::{Error, Result};
+
+pub const FILE_NAME: &str = "config.toml";
+/// The lock lives in a sidecar file: config.toml itself is replaced by rename on every
+/// write, and a lock on a replaced inode would protect nothing.
+pub const LOCK_FILE_NAME: &str = "config.lock";
+
+const HEADER: &str = "# plex-auth state. The sealed token here opens only with the key file.\n\n";
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Config {
+    pub client_identifier: Option<String>,
+    pub store: Option<Backend>,
+    pub key_id: Option<String>,
+    pub sealed_token: Option<String>,
+    pub account: Option<Account>,
+    pub server: Option<SelectedServer>,
+    pub bazarr_config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Account {
+    pub username: String,
+    pub email: String,
+    pub id: u64,
+    pub uuid: String,
+    pub auth_method: AuthMethod,
+    pub linked_at: u64,
+    pub validated_at: Option<u64>,
+    pub last_result: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SelectedServer {
+    pub machine_id: String,
+    pub name: String,
+    pub url: String,
+    pub local: bool,
+    pub owned: bool,
+    pub connections: Vec<String>,
+    pub selected_at: u64,
+    #[serde(default)]
+    pub insecure: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Keyring,
+    File,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMethod {
+    #[default]
+    Pin,
+    Token,
+}
+
+pub fn path(dir: &Path) -> PathBuf {
+    dir.join(FILE_NAME)
+}
+
+/// Reads `dir/config.toml`; a missing file is an empty config (first run).
+pub fn load(dir: &Path) -> Result<Config> {
+    let path = path(dir);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Config::default()),
+        Err(e) => {
+            return Err(
+                Error::config(format!("cannot read {}: {e}", path.display())).with_hint(format!(
+                    "check the owner and mode of {} (plex-auth must be able to read it)",
+                    path.display()
+                )),
+            );
+        }
+    };
+    parse(&text).map_err(|why| {
+        Error::config(format!("cannot parse {}: {why}", path.display())).with_hint(format!(
+            "fix the file by hand, or move it aside (mv {0} {0}.bad) and run `plex-auth login` again",
+            path.display()
+        ))
+    })
+}
+
+fn parse(bytes: &[u8]) -> std::result::Result<Config, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_owned())?;
+    toml::from_str(text).map_err(|e| {
+        let message = e.message().trim().to_owned();
+        match e.span() {
+            Some(span) => {
+                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+                format!("line {line}: {message}")
+            }
+            None => message,
+        }
+    })
+}
+
+fn save(dir: &Path, cfg: &Config) -> Result<()> {
+    let body = toml::to_string_pretty(cfg)
+        .map_err(|e| Error::internal(format!("cannot encode {FILE_NAME}: {e}")))?;
+    fsutil::write_private_atomic(&path(dir), format!("{HEADER}{body}").as_bytes())
+}
+
+thread_local! {
+    /// Lock files this thread holds. flock is per open file, so taking the same lock again
+    /// from inside an `update` closure would wait for ourselves forever; this turns that
+    /// mistake into an error.
+    static HELD: RefCell<Vec<PathBuf>> = const { RefCell::new(Vec::new()) };
+}
+
+struct HeldLock {
+    path: PathBuf,
+    _file: std::fs::File,
+}
+
+impl HeldLock {
+    fn acquire(path: PathBuf) -> Result<Self> {
+        if HELD.with(|h| h.borrow().contains(&path)) {
+            return Err(Error::internal(format!(
+                "{} is already locked by this thread (nested config update)",
+                path.display()
+            )));
+        }
+        let file = fsutil::lock_exclusive(&path)?;
+        HELD.with(|h| h.borrow_mut().push(path.clone()));
+        Ok(HeldLock { path, _file: file })
+    }
+}
+
+impl Drop for HeldLock {
+    fn drop(&mut self) {
+        HELD.with(|h| h.borrow_mut().retain(|p| p != &self.path));
+    }
+}
+
+/// Read-modify-write under an exclusive lock, so that cron and an admin running at the same
+/// moment never lose each other's change. `f` sees the current file; its changes are
+/// written atomically only if it returns `Ok` and something changed. Do not call `update`
+/// or [`ensure_client_identifier`] from inside `f`: that is reported as an error.
+pub fn update<T>(dir: &Path, f: impl FnOnce(&mut Config) -> Result<T>) -> Result<T> {
+    fsutil::ensure_private_dir(dir)?;
+    let _lock = HeldLock::acquire(dir.join(LOCK_FILE_NAME))?;
+    let before = load(dir)?;
+    let mut cfg = before.clone();
+    let out = f(&mut cfg)?;
+    if cfg != before {
+        save(dir, &cfg)?;
+    }
+    Ok(out)
+}
+
+/// The install's `X-Plex-Client-Identifier`: read once created, so plex.tv sees one device.
+pub fn ensure_client_identifier(dir: &Path) -> Result<String> {
+    if let Some(id) = load(dir)?.client_identifier {
+        return Ok(id);
+    }
+    update(dir, |cfg| {
+        // Another process may have created it between the read above and the lock.
+        if let Some(id) = &cfg.client_identifier {
+            return Ok(id.clone());
+        }
+        let id = new_client_identifier()?;
+        cfg.client_identifier = Some(id.clone());
+        Ok(id)
+    })
+}
+
+/// A random UUID v4 in its usual lowercase 8-4-4-4-12 form. For use inside an `update`
+/// closure that finds no identifier; everyone else calls [`ensure_client_identifier`].
+pub fn new_client_identifier() -> Result<String> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b)
+        .map_err(|e| Error::internal(format!("the system random number generator failed: {e}")))?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+    use std::fs;
+
+    fn sample() -> Config {
+        Config {
+            client_identifier: Some("3f8a1c2e-5b7d-4e9f-a1b2-c3d4e5f60718".into()),
+            store: Some(Backend::File),
+            key_id: Some("0123456789abcdef".into()),
+            sealed_token: Some("AQID".into()),
+            account: Some(Account {
+                username: "alice".into(),
+                email: "alice@example.com".into(),
+                id: 1234567,
+                uuid: "abc123".into(),
+                auth_method: AuthMethod::Token,
+                linked_at: 1_700_000_000,
+                validated_at: Some(1_700_000_100),
+                last_result: Some("ok".into()),
+            }),
+            server: Some(SelectedServer {
+                machine_id: "m1".into(),
+                name: "Living Room".into(),
+                url: "https://10.0.0.2:32400".into(),
+                local: true,
+                owned: true,
+                connections: vec!["https://10.0.0.2:32400".into(), "http://relay:1".into()],
+                selected_at: 1_700_000_200,
+                insecure: false,
+            }),
+            bazarr_config: Some(PathBuf::from("/opt/bazarr/data/config/config.yaml")),
+        }
+    }
+
+    #[test]
+    fn round_trip_and_wire_names() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cfg = sample();
+        update(tmp.path(), |c| {
+            *c = cfg.clone();
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(load(tmp.path()).unwrap(), cfg);
+        let text = fs::read_to_string(path(tmp.path())).unwrap();
+        assert!(text.contains("store = \"file\""), "{text}");
+        assert!(text.contains("auth_method = \"token\""), "{text}");
+        assert!(text.contains("[server]"), "{text}");
+    }
+
+    #[test]
+    fn missing_file_is_default_and_nothing_is_written_for_no_change() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("cfg");
+        assert_eq!(load(&dir).unwrap(), Config::default());
+        update(&dir, |_| Ok(())).unwrap();
+        assert!(!path(&dir).exists());
+    }
+
+    #[test]
+    fn unknown_keys_and_missing_optional_fields_load() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(
+            path(tmp.path()),
+            r#"
+client_identifier = "x"
+future_setting = 3
+[account]
+username = "bob"
+email = "b@example.com"
+id = 7
+uuid = "u"
+auth_method = "pin"
+linked_at = 5
+shoe_size = 44
+[server]
+machine_id = "m"
+name = "n"
+url = "http://127.0.0.1:32400"
+local = true
+owned = false
+connections = []
+selected_at = 9
+[some_new_table]
+a = 1
+"#,
+        )
+        .unwrap();
+        let cfg = load(tmp.path()).unwrap();
+        assert_eq!(cfg.client_identifier.as_deref(), Some("x"));
+        let acct = cfg.account.unwrap();
+        assert_eq!(acct.auth_method, AuthMethod::Pin);
+        assert_eq!(acct.validated_at, None);
+        assert!(!cfg.server.unwrap().insecure);
+        assert_eq!(cfg.store, None);
+    }
+
+    #[test]
+    fn broken_file_is_a_config_error_naming_file_and_line() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(
+            path(tmp.path()),
+            "client_identifier = \"x\"\nstore = [oops\n",
+        )
+        .unwrap();
+        let err = load(tmp.path()).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Config);
+        assert!(err.message.contains("config.toml"), "{}", err.message);
+        assert!(err.message.contains("line 2"), "{}", err.message);
+        assert!(err.hint.unwrap().contains(".bad"));
+
+        fs::write(path(tmp.path()), "store = \"floppy\"\n").unwrap();
+        let err = load(tmp.path()).unwrap_err();
+        assert!(err.message.contains("floppy") || err.message.contains("variant"));
+
+        fs::write(path(tmp.path()), b"\xff\xfe").unwrap();
+        assert!(load(tmp.path()).unwrap_err().message.contains("not UTF-8"));
+    }
+
+    #[test]
+    fn failing_closure_writes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        update(tmp.path(), |c| {
+            c.client_identifier = Some("keep".into());
+            Ok(())
+        })
+        .unwrap();
+        let before = fs::read(path(tmp.path())).unwrap();
+        let err = update(tmp.path(), |c| -> Result<()> {
+            c.client_identifier = Some("changed".into());
+            c.sealed_token = Some("blob".into());
+            Err(Error::store("no"))
+        })
+        .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Store);
+        assert_eq!(fs::read(path(tmp.path())).unwrap(), before);
+        // And a failing closure on a fresh dir creates no config file.
+        let fresh = tmp.path().join("fresh");
+        let _ = update(&fresh, |c| -> Result<()> {
+            c.store = Some(Backend::Keyring);
+            Err(Error::store("no"))
+        });
+        assert!(!path(&fresh).exists());
+    }
+
+    #[test]
+    fn update_from_threads_loses_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let dir = dir.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..10 {
+                        update(&dir, |c| {
+                            let acct = c.account.get_or_insert_with(Account::default);
+                            acct.id += 1;
+                            Ok(())
+                        })
+                        .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(load(&dir).unwrap().account.unwrap().id, 80);
+    }
+
+    #[test]
+    fn nested_update_is_an_error_not_a_deadlock() {
+        let tmp = tempfile::tempdir().unwrap();
+        let err = update(tmp.path(), |_| ensure_client_identifier(tmp.path())).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Internal);
+        assert!(err.message.contains("nested"));
+        // The lock is released afterwards.
+        ensure_client_identifier(tmp.path()).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn created_dir_and_file_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("plex-auth");
+        ensure_client_identifier(&dir).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&path(&dir)), 0o600);
+        assert_eq!(mode(&dir.join(LOCK_FILE_NAME)), 0o600);
+    }
+
+    #[test]
+    fn client_identifier_is_a_uuid_v4_created_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let id = ensure_client_identifier(tmp.path()).unwrap();
+        assert_eq!(ensure_client_identifier(tmp.path()).unwrap(), id);
+        assert_eq!(
+            load(tmp.path()).unwrap().client_identifier,
+            Some(id.clone())
+        );
+
+        let parts: Vec<&str> = id.split('-').collect();
+        let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+        assert_eq!(lens, [8, 4, 4, 4, 12]);
+        assert!(
+            id.chars()
+                .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c))
+        );
+        assert!(parts[2].starts_with('4'));
+        assert!("89ab".contains(&parts[3][..1]));
+        assert_ne!(new_client_identifier().unwrap(), id);
+    }
+}

@@ -1,0 +1,236 @@
+//! The 32-byte key that seals the token. It lives in its own file, never beside the sealed
+//! token, so a copy of config.toml or of the keyring alone opens nothing.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use zeroize::Zeroizing;
+
+use super::fsutil;
+use crate::error::{Error, ErrorKind, Result};
+use crate::secret::KeyBytes;
+
+/// The file name systemd's `LoadCredential=plex-auth.key:…` gives the key.
+pub const CREDENTIAL_NAME: &str = "plex-auth.key";
+
+/// The systemd credential when one is provided, else `<config_dir>/key`. The caller passes
+/// `$CREDENTIALS_DIRECTORY` in: this module reads no environment.
+pub fn default_key_path(config_dir: &Path, credentials_directory: Option<&Path>) -> PathBuf {
+    if let Some(dir) = credentials_directory {
+        let cred = dir.join(CREDENTIAL_NAME);
+        if cred.is_file() {
+            return cred;
+        }
+    }
+    config_dir.join("key")
+}
+
+/// Reads the key; `Ok(None)` when the file does not exist. Takes base64 text (what
+/// [`load_or_create`] writes) or exactly 32 raw bytes (what a systemd credential often is).
+pub fn load(path: &Path) -> Result<Option<KeyBytes>> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => Zeroizing::new(b),
+        // A missing folder on the way (or a file where one should be) also means no key.
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(None);
+        }
+        Err(e) => {
+            return Err(
+                Error::store(format!("cannot read the key file {}: {e}", path.display()))
+                    .with_hint(format!(
+                        "make {} readable by the user that runs plex-auth",
+                        path.display()
+                    )),
+            );
+        }
+    };
+    parse(&bytes).map(Some).map_err(|why| {
+        Error::new(
+            ErrorKind::DecryptFailed,
+            format!(
+                "the key file {} is not a plex-auth key ({why})",
+                path.display()
+            ),
+        )
+        .with_hint(format!(
+            "restore {} from a backup, or point --key-file at the right file",
+            path.display()
+        ))
+    })
+}
+
+fn parse(bytes: &[u8]) -> std::result::Result<KeyBytes, String> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err("the file is empty".to_owned());
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let text = text.trim();
+        if let Ok(decoded) = STANDARD.decode(text) {
+            let decoded = Zeroizing::new(decoded);
+            if let Ok(key) = <[u8; 32]>::try_from(decoded.as_slice()) {
+                return Ok(KeyBytes(key));
+            }
+            if bytes.len() != 32 {
+                return Err(format!(
+                    "its base64 text holds {} bytes, not 32",
+                    decoded.len()
+                ));
+            }
+        }
+    }
+    // 32 raw bytes cannot be mistaken for the 44-character text form, so this is unambiguous.
+    match <[u8; 32]>::try_from(bytes) {
+        Ok(key) => Ok(KeyBytes(key)),
+        Err(_) => Err(format!(
+            "it has {} bytes; expected 44 base64 characters or 32 raw bytes",
+            bytes.len()
+        )),
+    }
+}
+
+/// Returns the key at `path`, creating a new random one (0600, in a 0700 folder) when there
+/// is none. Callers hold the config lock, so two plex-auth runs never race to create it.
+pub fn load_or_create(path: &Path) -> Result<KeyBytes> {
+    if let Some(key) = load(path)? {
+        return Ok(key);
+    }
+    let mut key = KeyBytes([0u8; 32]);
+    getrandom::fill(&mut key.0)
+        .map_err(|e| Error::internal(format!("the system random number generator failed: {e}")))?;
+    let text = Zeroizing::new(format!("{}\n", STANDARD.encode(key.0)));
+    let as_store = |e: Error| Error {
+        kind: ErrorKind::Store,
+        message: format!("cannot create the key file: {}", e.message),
+        hint: Some(
+            "pass --key-file with a path this user can write, or provide the key as a systemd \
+             credential (LoadCredential=plex-auth.key:PATH)"
+                .to_owned(),
+        ),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fsutil::ensure_private_dir(dir).map_err(as_store)?;
+    }
+    fsutil::write_private_atomic(path, text.as_bytes()).map_err(as_store)?;
+    Ok(key)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::fs;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &Path) -> u32 {
+        fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn default_path_prefers_an_existing_credential() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cfg = tmp.path().join("cfg");
+        let creds = tmp.path().join("creds");
+        fs::create_dir(&creds).unwrap();
+        assert_eq!(default_key_path(&cfg, None), cfg.join("key"));
+        assert_eq!(default_key_path(&cfg, Some(&creds)), cfg.join("key"));
+        fs::write(creds.join("plex-auth.key"), [1u8; 32]).unwrap();
+        assert_eq!(
+            default_key_path(&cfg, Some(&creds)),
+            creds.join("plex-auth.key")
+        );
+    }
+
+    #[test]
+    fn missing_key_is_none() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert!(load(&tmp.path().join("key")).unwrap().is_none());
+    }
+
+    #[test]
+    fn created_key_is_private_base64_and_stable() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("new-dir");
+        let path = dir.join("key");
+        let key = load_or_create(&path).unwrap();
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir), 0o700);
+        let text = fs::read_to_string(&path).unwrap();
+        assert_eq!(text.len(), 45);
+        assert!(text.ends_with('\n'));
+        assert_eq!(STANDARD.decode(text.trim()).unwrap(), key.0);
+        // A second call reads the same key instead of making another.
+        assert_eq!(load_or_create(&path).unwrap().0, key.0);
+        assert_eq!(load(&path).unwrap().unwrap().0, key.0);
+        assert_ne!(key.0, [0u8; 32]);
+    }
+
+    #[test]
+    fn raw_and_text_forms_are_accepted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let raw: [u8; 32] = std::array::from_fn(|i| (i * 7 + 200) as u8);
+        let p = tmp.path().join("raw");
+        fs::write(&p, raw).unwrap();
+        assert_eq!(load(&p).unwrap().unwrap().0, raw);
+
+        let p = tmp.path().join("text");
+        fs::write(&p, format!("  {}\r\n\n", STANDARD.encode(raw))).unwrap();
+        assert_eq!(load(&p).unwrap().unwrap().0, raw);
+    }
+
+    #[test]
+    fn anything_else_is_not_a_key() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cases: [(&str, Vec<u8>, &str); 3] = [
+            ("short", b"hello\n".to_vec(), "6 bytes"),
+            (
+                "b64-16",
+                STANDARD.encode([3u8; 16]).into_bytes(),
+                "holds 16 bytes",
+            ),
+            ("empty", b" \n".to_vec(), "the file is empty"),
+        ];
+        for (name, content, why) in cases {
+            let p = tmp.path().join(name);
+            fs::write(&p, content).unwrap();
+            let err = load(&p).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::DecryptFailed);
+            assert!(
+                err.message.contains("is not a plex-auth key"),
+                "{}",
+                err.message
+            );
+            assert!(err.message.contains(&p.display().to_string()));
+            assert!(err.message.contains(why), "{name}: {}", err.message);
+        }
+        // An unusable key is never replaced behind the admin's back.
+        let p = tmp.path().join("short");
+        assert_eq!(
+            load_or_create(&p).unwrap_err().kind,
+            ErrorKind::DecryptFailed
+        );
+        assert_eq!(fs::read(&p).unwrap(), b"hello\n");
+    }
+
+    #[test]
+    fn unwritable_place_is_a_store_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        // A path under a regular file cannot be created, even by root (unlike a 0500 folder).
+        let blocker = tmp.path().join("creds");
+        fs::write(&blocker, "").unwrap();
+        let err = load_or_create(&blocker.join("plex-auth.key")).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Store);
+        assert!(
+            err.message.contains("cannot create the key file"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.contains("creds"), "{}", err.message);
+        assert!(err.hint.unwrap().contains("--key-file"));
+    }
+}
