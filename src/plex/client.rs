@@ -1,0 +1,390 @@
+//! The plex.tv API client (plex-api.md §1–§5, §8). The base URL is injected so tests talk to
+//! a fake on 127.0.0.1. Every request carries the install's one client identifier and the
+//! product headers; a token only ever travels in the `X-Plex-Token` header.
+
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, ErrorKind};
+use crate::plex::types::{ErrorBody, Pin, Resource, User};
+use crate::secret::Secret;
+
+/// How many times one call retries after a 429 before giving up (exit 5).
+const MAX_429_RETRIES: u32 = 3;
+/// Longest `Retry-After` we honour; a larger one is treated as "give up now".
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Who we are towards Plex: one stable identifier per install (design §2).
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub client_id: String,
+    pub device_name: String,
+}
+
+impl Identity {
+    pub fn new(client_id: String) -> Self {
+        let host = gethostname::gethostname().to_string_lossy().into_owned();
+        Identity {
+            client_id,
+            device_name: format!("plex-auth@{host}"),
+        }
+    }
+
+    pub fn headers(&self) -> HeaderMap {
+        let platform = platform_name();
+        let pairs = [
+            ("x-plex-client-identifier", self.client_id.clone()),
+            ("x-plex-product", crate::PRODUCT.to_string()),
+            ("x-plex-version", env!("CARGO_PKG_VERSION").to_string()),
+            ("x-plex-platform", platform.to_string()),
+            ("x-plex-platform-version", platform_version()),
+            ("x-plex-device", platform.to_string()),
+            ("x-plex-device-name", self.device_name.clone()),
+        ];
+        let mut map = HeaderMap::new();
+        map.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in pairs {
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                map.insert(HeaderName::from_static(name), v);
+            }
+        }
+        map
+    }
+}
+
+fn platform_name() -> &'static str {
+    match std::env::consts::OS {
+        "linux" => "Linux",
+        "macos" => "macOS",
+        "windows" => "Windows",
+        other => other,
+    }
+}
+
+fn platform_version() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// What went wrong talking to plex.tv, before it becomes an exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum PlexError {
+    #[error("plex.tv rejected the token ({0})")]
+    Rejected(String),
+    #[error("plex.tv says the token has expired")]
+    Expired,
+    #[error("the PIN was not found or has expired ({0})")]
+    PinGone(String),
+    #[error("plex.tv kept answering 429 (rate limited)")]
+    RateLimited { retry_after: Option<Duration> },
+    #[error("could not reach {0}")]
+    Unreachable(String),
+    #[error("plex.tv answered {status}: {message}")]
+    Status { status: u16, message: String },
+    #[error("plex.tv sent an answer that could not be read ({0})")]
+    BadBody(String),
+}
+
+impl PlexError {
+    /// Worth trying again later: nothing about the token is known.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            PlexError::RateLimited { .. } | PlexError::Unreachable(_) | PlexError::BadBody(_) => {
+                true
+            }
+            PlexError::Status { status, .. } => *status >= 500 || *status == 404,
+            _ => false,
+        }
+    }
+}
+
+impl From<PlexError> for Error {
+    fn from(err: PlexError) -> Self {
+        let message = err.to_string();
+        match err {
+            PlexError::Rejected(_) => Error::new(ErrorKind::InvalidToken, message)
+                .with_hint("run `plex-auth login` to link the account again"),
+            PlexError::Expired => Error::new(ErrorKind::TokenExpired, message)
+                .with_hint("run `plex-auth login` to link the account again"),
+            PlexError::PinGone(_) => Error::new(ErrorKind::PinExpired, message)
+                .with_hint("run `plex-auth login` again for a new PIN"),
+            PlexError::Status { status, .. } if status < 500 && status != 404 => {
+                Error::new(ErrorKind::Internal, message)
+            }
+            _ => Error::new(ErrorKind::Connection, message).with_hint(
+                "plex.tv could not be reached; the stored token was kept; try again later",
+            ),
+        }
+    }
+}
+
+pub struct PlexClient {
+    http: reqwest::Client,
+    base: Url,
+    /// Base of error messages: "plex.tv" for the real one, the address for a fake.
+    host: String,
+}
+
+/// An HTTP client with our identity headers. `insecure` is only for a server the admin
+/// opted in for (`select --insecure`); plex.tv is always verified.
+pub fn http_client(
+    identity: &Identity,
+    timeout: Duration,
+    insecure: bool,
+) -> Result<reqwest::Client, Error> {
+    // reqwest is built without a bundled crypto provider; ring is ours. Installing twice is
+    // harmless (the second call reports the first one is in place).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .default_headers(identity.headers())
+        .user_agent(concat!("plex-auth/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(timeout.min(Duration::from_secs(5)))
+        .timeout(timeout)
+        .danger_accept_invalid_certs(insecure)
+        .build()
+        .map_err(|e| Error::internal(format!("cannot set up HTTPS: {e}")))
+}
+
+impl PlexClient {
+    pub fn new(base: Url, identity: &Identity, timeout: Duration) -> Result<Self, Error> {
+        let host = base.host_str().unwrap_or("plex.tv").to_string();
+        let host = match base.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host,
+        };
+        Ok(PlexClient {
+            http: http_client(identity, timeout, false)?,
+            base,
+            host,
+        })
+    }
+
+    fn url(&self, path: &str) -> Url {
+        let mut url = self.base.clone();
+        let joined = format!("{}{}", url.path().trim_end_matches('/'), path);
+        url.set_path(&joined);
+        url
+    }
+
+    /// One call with bounded 429 retries: `Retry-After` when plex.tv gives one, else 1, 2,
+    /// 4 s. Every other failure is returned at once for the caller to judge.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        token: Option<&Secret>,
+        retries_429: u32,
+    ) -> Result<(StatusCode, String), PlexError> {
+        let mut attempt = 0;
+        loop {
+            let mut req = self.http.request(method.clone(), self.url(path));
+            if !query.is_empty() {
+                req = req.query(query);
+            }
+            if let Some(token) = token {
+                req = req.header("x-plex-token", token.expose());
+            }
+            let resp = req.send().await.map_err(|e| self.unreachable(&e))?;
+            let status = resp.status();
+            let retry_after = resp
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
+            let body = resp.text().await.map_err(|e| self.unreachable(&e))?;
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                let wait = retry_after.unwrap_or(Duration::from_secs(1 << attempt.min(5)));
+                if attempt >= retries_429 || wait > MAX_RETRY_AFTER {
+                    return Err(PlexError::RateLimited { retry_after });
+                }
+                attempt += 1;
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            return Ok((status, body));
+        }
+    }
+
+    fn unreachable(&self, err: &reqwest::Error) -> PlexError {
+        let why = if err.is_timeout() {
+            "timed out".to_string()
+        } else if err.is_connect() {
+            "connection failed".to_string()
+        } else {
+            "the connection broke".to_string()
+        };
+        // reqwest's own text names the URL, which never holds a token; keep the root cause.
+        let cause = std::error::Error::source(err)
+            .map(|s| format!(": {s}"))
+            .unwrap_or_default();
+        PlexError::Unreachable(format!("{} ({why}{cause})", self.host))
+    }
+
+    async fn get_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        token: Option<&Secret>,
+        retries_429: u32,
+    ) -> Result<T, PlexError> {
+        let (status, body) = self.call(method, path, query, token, retries_429).await?;
+        check_status(status, &body)?;
+        serde_json::from_str(&body).map_err(|e| PlexError::BadBody(e.to_string()))
+    }
+
+    /// `POST /api/v2/pins?strong=true` (§1). Strong PINs go with the browser link.
+    pub async fn create_pin(&self) -> Result<Pin, PlexError> {
+        self.get_json(
+            Method::POST,
+            "/api/v2/pins",
+            &[("strong", "true")],
+            None,
+            MAX_429_RETRIES,
+        )
+        .await
+    }
+
+    /// `GET /api/v2/pins/{id}` (§3). No 429 retries here: the poll loop owns the pacing.
+    pub async fn poll_pin(&self, id: u64) -> Result<Pin, PlexError> {
+        let (status, body) = self
+            .call(Method::GET, &format!("/api/v2/pins/{id}"), &[], None, 0)
+            .await?;
+        if status == StatusCode::NOT_FOUND && has_request_id_shape(&body) {
+            return Err(PlexError::PinGone(error_message(&body, status)));
+        }
+        check_status(status, &body)?;
+        serde_json::from_str(&body).map_err(|e| PlexError::BadBody(e.to_string()))
+    }
+
+    /// `GET /api/v2/user` (§4): 200 is a good token, 401 (or 422 "Invalid token") a rejected
+    /// one, anything else says nothing about the token.
+    pub async fn user(&self, token: &Secret) -> Result<User, PlexError> {
+        self.get_json(
+            Method::GET,
+            "/api/v2/user",
+            &[],
+            Some(token),
+            MAX_429_RETRIES,
+        )
+        .await
+    }
+
+    /// `DELETE /api/v2/users/signout`: the token stops working everywhere.
+    pub async fn signout(&self, token: &Secret) -> Result<(), PlexError> {
+        let (status, body) = self
+            .call(
+                Method::DELETE,
+                "/api/v2/users/signout",
+                &[],
+                Some(token),
+                MAX_429_RETRIES,
+            )
+            .await?;
+        check_status(status, &body)
+    }
+
+    /// `GET /api/v2/resources` with every kind of connection (§5).
+    pub async fn resources(&self, token: &Secret) -> Result<Vec<Resource>, PlexError> {
+        self.get_json(
+            Method::GET,
+            "/api/v2/resources",
+            &[
+                ("includeHttps", "1"),
+                ("includeRelay", "1"),
+                ("includeIPv6", "1"),
+            ],
+            Some(token),
+            MAX_429_RETRIES,
+        )
+        .await
+    }
+}
+
+/// plex.tv's 404 for a PIN comes with its JSON error body; an empty 404 is its edge having a
+/// bad moment (plex-api.md §4) and must not end the login.
+fn has_request_id_shape(body: &str) -> bool {
+    serde_json::from_str::<ErrorBody>(body).is_ok_and(|b| !b.errors.is_empty())
+}
+
+fn error_message(body: &str, status: StatusCode) -> String {
+    match serde_json::from_str::<ErrorBody>(body) {
+        Ok(b) if !b.errors.is_empty() => b
+            .errors
+            .iter()
+            .map(|e| match e.code {
+                Some(code) => format!("{} (code {code})", e.message),
+                None => e.message.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => format!("HTTP {}", status.as_u16()),
+    }
+}
+
+fn check_status(status: StatusCode, body: &str) -> Result<(), PlexError> {
+    if status.is_success() {
+        return Ok(());
+    }
+    let message = error_message(body, status);
+    match status.as_u16() {
+        401 => Err(PlexError::Rejected(message)),
+        422 if body.contains("Invalid token") => Err(PlexError::Rejected(message)),
+        498 => Err(PlexError::Expired),
+        code => Err(PlexError::Status {
+            status: code,
+            message,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_map_to_the_right_kind() {
+        let rejected = check_status(
+            StatusCode::UNAUTHORIZED,
+            r#"{"errors":[{"code":1001,"message":"User could not be authenticated","status":401}]}"#,
+        )
+        .unwrap_err();
+        assert!(matches!(rejected, PlexError::Rejected(ref m) if m.contains("1001")));
+        assert_eq!(Error::from(rejected).kind, ErrorKind::InvalidToken);
+
+        let invalid = check_status(StatusCode::UNPROCESSABLE_ENTITY, "Invalid token").unwrap_err();
+        assert_eq!(Error::from(invalid).kind, ErrorKind::InvalidToken);
+
+        let outage = check_status(StatusCode::SERVICE_UNAVAILABLE, "").unwrap_err();
+        assert!(outage.is_transient());
+        assert_eq!(Error::from(outage).kind, ErrorKind::Connection);
+
+        let edge404 = check_status(StatusCode::NOT_FOUND, "").unwrap_err();
+        assert_eq!(Error::from(edge404).kind, ErrorKind::Connection);
+        assert!(!has_request_id_shape(""));
+    }
+
+    #[test]
+    fn url_joins_keep_a_base_path() {
+        let id = Identity {
+            client_id: "x".into(),
+            device_name: "d".into(),
+        };
+        let c = PlexClient::new(
+            Url::parse("http://127.0.0.1:9/prefix/").unwrap(),
+            &id,
+            Duration::from_secs(1),
+        )
+        .unwrap();
+        assert_eq!(
+            c.url("/api/v2/user").as_str(),
+            "http://127.0.0.1:9/prefix/api/v2/user"
+        );
+    }
+}
