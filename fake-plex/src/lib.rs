@@ -1,0 +1,344 @@
+//! A stateful fake plex.tv, with fake Plex Media Servers, on 127.0.0.1.
+//!
+//! plex-auth's integration tests run the real binary against it, so the API is blocking: the
+//! servers run on the fake's own tokio runtime, and everything stops when the [`FakePlex`] is
+//! dropped. The HTTP contract is plex-api.md §10.
+
+mod http;
+mod plextv;
+mod pms;
+mod random;
+mod spec;
+mod state;
+
+use std::fmt;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::Router;
+use axum::serve::ListenerExt;
+use tokio::net::{TcpListener, TcpSocket};
+use tokio::runtime::Runtime;
+use tokio::task::JoinHandle;
+
+pub use spec::{ConnKind, ConnSpec, Fault, PmsRecorded, Recorded, ServerHandle, ServerSpec};
+
+use pms::Pms;
+use state::{ALICE_ID, Conn, Device, Endpoint, Server, State};
+
+/// What the handlers and the test-facing API share.
+pub(crate) struct Shared {
+    state: Mutex<State>,
+    /// `http://127.0.0.1:PORT`, for links the fake hands out about itself.
+    url: String,
+}
+
+impl Shared {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        // A test that panicked while holding the lock leaves consistent data behind: every update
+        // is a single step. Carry on rather than fail every later test.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A running fake plex.tv. Every method is blocking and may be called from any thread.
+pub struct FakePlex {
+    shared: Arc<Shared>,
+    runtime: Option<Runtime>,
+}
+
+impl fmt::Debug for FakePlex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakePlex")
+            .field("url", &self.shared.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FakePlex {
+    /// Starts on a free port, with the user alice (id 12345678) holding one valid token and no
+    /// servers.
+    ///
+    /// # Panics
+    /// When no runtime or loopback listener can be set up.
+    pub fn start() -> FakePlex {
+        FakePlex::bind(0)
+            .unwrap_or_else(|err| panic!("fake-plex: cannot listen on 127.0.0.1: {err}"))
+    }
+
+    /// Like [`FakePlex::start`], on a chosen port (0 for any free one).
+    pub fn bind(port: u16) -> io::Result<FakePlex> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("fake-plex")
+            .enable_all()
+            .build()?;
+        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
+        listener.set_nonblocking(true)?;
+        let url = format!("http://127.0.0.1:{}", listener.local_addr()?.port());
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::new()),
+            url,
+        });
+        let app = Router::new()
+            .fallback(plextv::handle)
+            .with_state(Arc::clone(&shared));
+        {
+            let _context = runtime.enter();
+            let listener = TcpListener::from_std(listener)?;
+            runtime.spawn(serve(listener, app));
+        }
+        Ok(FakePlex {
+            shared,
+            runtime: Some(runtime),
+        })
+    }
+
+    fn runtime(&self) -> &Runtime {
+        self.runtime
+            .as_ref()
+            .expect("the runtime lives until the fake is dropped")
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn url(&self) -> String {
+        self.shared.url.clone()
+    }
+
+    /// Alice's initial token.
+    pub fn token(&self) -> String {
+        self.shared.lock().alice_token.clone()
+    }
+
+    /// Adds an account; returns its id and one valid token.
+    pub fn add_user(&self, username: &str, email: &str) -> (u64, String) {
+        self.shared.lock().add_user(username, email)
+    }
+
+    /// A new valid token for an existing user.
+    ///
+    /// # Panics
+    /// When there is no user with that id.
+    pub fn issue_token(&self, user_id: u64) -> String {
+        self.shared.lock().issue_token(user_id)
+    }
+
+    /// Makes a token invalid, as a sign-out on another device would.
+    pub fn revoke(&self, token: &str) {
+        self.shared.lock().revoke(token);
+    }
+
+    pub fn is_valid(&self, token: &str) -> bool {
+        self.shared.lock().is_valid(token)
+    }
+
+    /// The lifetime of PINs created from now on, strong and short alike (by default 1800 s
+    /// strong, 900 s short).
+    pub fn set_pin_lifetime(&self, secs: u64) {
+        self.shared.lock().pin_lifetime = Some(secs);
+    }
+
+    /// Links the live PIN with this code to alice with a new token, and returns that token; a PIN
+    /// already linked keeps and returns its token. `None` for an unknown or expired code.
+    pub fn approve_pin(&self, code: &str) -> Option<String> {
+        self.shared
+            .lock()
+            .approve_code(code, ALICE_ID, Instant::now())
+    }
+
+    /// Links every PIN to alice once it is this old, from its first poll after that moment on.
+    pub fn approve_after(&self, delay: Duration) {
+        self.shared.lock().approve_after = Some(delay);
+    }
+
+    pub fn pins_created(&self) -> usize {
+        self.shared.lock().pins_created
+    }
+
+    /// The next `count` requests to `/api/...` get this fault. Faults queue up in the order given.
+    pub fn fault(&self, fault: Fault, count: usize) {
+        self.shared.lock().push_fault(fault, count);
+    }
+
+    /// Every request plex.tv received, oldest first, except the `/__test__` switches.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.lock().requests.iter().cloned().collect()
+    }
+
+    /// Every request the fake servers received, oldest first.
+    pub fn pms_requests(&self) -> Vec<PmsRecorded> {
+        self.shared.lock().pms_requests.iter().cloned().collect()
+    }
+
+    /// Adds a server to alice's resources, with one listener per connection that is not
+    /// [`ConnKind::Closed`].
+    ///
+    /// # Panics
+    /// When the machine id is already taken, or a port cannot be bound.
+    pub fn add_server(&self, spec: ServerSpec) -> ServerHandle {
+        let ServerSpec {
+            name,
+            machine_id,
+            owned,
+            presence,
+            https_required,
+            access_token,
+            connections,
+        } = spec;
+        let access_token = access_token.or_else(|| (!owned).then(random::token));
+        let mut conns = Vec::with_capacity(connections.len());
+        for spec in connections {
+            let socket = reserve(0).unwrap_or_else(|err| panic!("fake-plex: cannot bind: {err}"));
+            let port = socket
+                .local_addr()
+                .unwrap_or_else(|err| panic!("fake-plex: bound socket has no address: {err}"))
+                .port();
+            conns.push(Conn {
+                spec,
+                port,
+                endpoint: Some(Endpoint::Reserved(socket)),
+            });
+        }
+        let uris = conns.iter().map(Conn::uri).collect();
+        // The lock is held until the server is in the list, so that no request reaches a
+        // listener before the handler can find its server.
+        let mut state = self.shared.lock();
+        assert!(
+            state.find_server(&machine_id).is_none(),
+            "fake-plex: a server with machine id {machine_id} exists already"
+        );
+        let index = state.servers.len();
+        for (i, conn) in conns.iter_mut().enumerate() {
+            if conn.spec.kind != ConnKind::Closed
+                && let Some(Endpoint::Reserved(socket)) = conn.endpoint.take()
+            {
+                conn.endpoint = Some(Endpoint::Listening(self.listen(socket, index, i)));
+            }
+        }
+        let handle = ServerHandle {
+            machine_id: machine_id.clone(),
+            uris,
+            access_token: access_token
+                .clone()
+                .unwrap_or_else(|| state.alice_token.clone()),
+        };
+        state.servers.push(Server {
+            name,
+            machine_id,
+            owned,
+            presence,
+            https_required,
+            access_token,
+            created_at: humantime::format_rfc3339_seconds(
+                SystemTime::now() - Duration::from_secs(30 * 86_400),
+            )
+            .to_string(),
+            conns,
+        });
+        handle
+    }
+
+    /// Adds a resource that is not a server, e.g. `provides` = `"client,player"`.
+    pub fn add_device(&self, name: &str, provides: &str) {
+        self.shared.lock().devices.push(Device {
+            name: name.to_owned(),
+            provides: provides.to_owned(),
+            client_id: random::hex(40),
+        });
+    }
+
+    /// Changes how connection `index` of a server behaves from now on; its port stays the same.
+    ///
+    /// # Panics
+    /// When there is no such server or connection, or the port cannot be taken again.
+    pub fn set_conn(&self, machine_id: &str, index: usize, kind: ConnKind) {
+        let (server, port, endpoint) = {
+            let mut state = self.shared.lock();
+            let server = state
+                .find_server(machine_id)
+                .unwrap_or_else(|| panic!("fake-plex: no server with machine id {machine_id}"));
+            let conn = state.servers[server]
+                .conns
+                .get_mut(index)
+                .unwrap_or_else(|| panic!("fake-plex: {machine_id} has no connection {index}"));
+            let was_closed = conn.spec.kind == ConnKind::Closed;
+            let now_closed = kind == ConnKind::Closed;
+            conn.spec.kind = kind;
+            if was_closed == now_closed {
+                return;
+            }
+            (server, conn.port, conn.endpoint.take())
+        };
+        let endpoint = match endpoint {
+            Some(Endpoint::Listening(task)) => {
+                stop(task);
+                let socket = reserve(port)
+                    .unwrap_or_else(|err| panic!("fake-plex: cannot hold port {port}: {err}"));
+                Endpoint::Reserved(socket)
+            }
+            Some(Endpoint::Reserved(socket)) => {
+                Endpoint::Listening(self.listen(socket, server, index))
+            }
+            None => unreachable!("an endpoint is only taken while the lock is held"),
+        };
+        self.shared.lock().servers[server].conns[index].endpoint = Some(endpoint);
+    }
+
+    fn listen(&self, socket: TcpSocket, server: usize, conn: usize) -> JoinHandle<()> {
+        let runtime = self.runtime();
+        let _context = runtime.enter();
+        let listener = socket
+            .listen(1024)
+            .unwrap_or_else(|err| panic!("fake-plex: cannot listen: {err}"));
+        let app = Router::new().fallback(pms::handle).with_state(Pms {
+            shared: Arc::clone(&self.shared),
+            server,
+            conn,
+        });
+        runtime.spawn(serve(listener, app))
+    }
+}
+
+impl Drop for FakePlex {
+    fn drop(&mut self) {
+        // Not a graceful shutdown: hanging handlers never finish, and must not hold up a test.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// A socket bound to 127.0.0.1 but not listening: connections to it are refused, and the port
+/// stays ours until it listens again.
+fn reserve(port: u16) -> io::Result<TcpSocket> {
+    let socket = TcpSocket::new_v4()?;
+    // Connections a listener accepted (hanging ones included) outlive it and keep its port; the
+    // port can be taken again only when they and the new socket both allow reuse. Linux still
+    // never hands a reserved port out to another bind(0).
+    socket.set_reuseaddr(true)?;
+    socket.bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))?;
+    Ok(socket)
+}
+
+/// Stops a listener and waits until its socket is closed, so that the next connection attempt is
+/// refused rather than accepted by a listener on its way out.
+fn stop(task: JoinHandle<()>) {
+    task.abort();
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !task.is_finished() && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(1));
+    }
+}
+
+async fn serve(listener: TcpListener, app: Router) {
+    // Small answers on loopback: without NODELAY, Nagle and delayed ACKs can add 40 ms to an
+    // exchange on a kept-alive connection, which would skew plex-auth's benchmarks.
+    let listener = listener.tap_io(|stream| {
+        let _ = stream.set_nodelay(true);
+    });
+    // axum retries failed accepts itself, so this only ends when the task is aborted.
+    let _ = axum::serve(listener, app).await;
+}
