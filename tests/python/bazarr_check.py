@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Bazarr's side of plex-auth's interop tests, run with a venv that has Bazarr's libraries
+(dynaconf==3.2.6, itsdangerous==2.2.0).
+
+    bazarr_check.py load CONFIG_YAML   read the file as Bazarr does, open plex.token, print JSON
+    bazarr_check.py sign KEY TOKEN     sign TOKEN as Bazarr's TokenManager does, print it
+
+Exit status 1, with the reason on stderr, when the file does not load or the token does not open.
+"""
+
+import json
+import secrets
+import sys
+import time
+
+
+def python_type(value):
+    # dynaconf wraps nested values in its own Box types; report what they stand for.
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "dict"
+    return type(value).__name__
+
+
+def plain(value):
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    return value
+
+
+def load(path):
+    import os
+
+    from dynaconf import Dynaconf
+    from itsdangerous import URLSafeSerializer
+
+    # dynaconf silently skips a missing settings file.
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"no such file: {path}")
+    # The same call as bazarr/app/config.py.
+    settings = Dynaconf(
+        settings_file=path, core_loaders=["YAML"], apply_default_on_none=True
+    )
+    plex = settings.get("plex")
+    general = settings.get("general")
+    if plex is None:
+        raise ValueError("the file has no plex section")
+    if general is None:
+        raise ValueError("the file has no general section")
+    key = plex.get("encryption_key")
+    if not key:
+        raise ValueError("plex.encryption_key is empty")
+    signed = plex.get("token")
+    if not signed:
+        raise ValueError("plex.token is empty")
+    # What Bazarr's TokenManager.decrypt does.
+    token = URLSafeSerializer(key).loads(signed)["token"]
+    return {
+        "token": token,
+        "use_plex": general.get("use_plex"),
+        "auth_method": plex.get("auth_method"),
+        "server_url": plex.get("server_url"),
+        "port": plex.get("port"),
+        "ssl": plex.get("ssl"),
+        "server_local": plex.get("server_local"),
+        "user_id": plex.get("user_id"),
+        "types": {str(k): python_type(v) for k, v in plex.items()},
+    }
+
+
+def sign(key, token):
+    from itsdangerous import URLSafeSerializer
+
+    # What Bazarr's TokenManager.encrypt does.
+    return URLSafeSerializer(key).dumps(
+        {"token": token, "salt": secrets.token_hex(16), "timestamp": int(time.time())}
+    )
+
+
+def main(argv):
+    try:
+        if len(argv) == 3 and argv[1] == "load":
+            print(json.dumps(plain(load(argv[2]))))
+        elif len(argv) == 4 and argv[1] == "sign":
+            print(sign(argv[2], argv[3]))
+        else:
+            print(__doc__.strip(), file=sys.stderr)
+            return 2
+    except Exception as err:  # every failure is a failed check for the caller
+        print(f"bazarr_check: {type(err).__name__}: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
