@@ -1,0 +1,63 @@
+//! `plex-auth validate`: ask plex.tv whether the stored token is still good. Made for cron:
+//! exit 0, 4 (rejected) or 5 (unreachable, retry later), silent on success with `--quiet`.
+
+use serde_json::json;
+
+use crate::cli::ValidateArgs;
+use crate::commands::{self, block_on, select};
+use crate::context::Context;
+use crate::error::Result;
+use crate::plex::PlexError;
+use crate::store;
+
+pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
+    let cfg = store::config::load(&ctx.config_dir)?;
+    let token = commands::stored_token(ctx, &cfg)?;
+    let identity = commands::identity(ctx)?;
+    let client = commands::plex_client(ctx, &identity)?;
+
+    let answer = block_on(client.user(&token))?;
+    let verdict = match &answer {
+        Ok(_) => "ok",
+        Err(PlexError::Rejected(_) | PlexError::Expired) => "rejected",
+        Err(_) => "unreachable",
+    };
+    // The verdict is recorded either way; the token itself is never touched here.
+    store::config::update(&ctx.config_dir, |cfg| {
+        if let Some(account) = cfg.account.as_mut() {
+            account.validated_at = Some(commands::now());
+            account.last_result = Some(verdict.to_string());
+            if let Ok(user) = &answer {
+                account.username = user.username.clone();
+                account.email = user.email.clone();
+            }
+        }
+        Ok(())
+    })?;
+    let user = answer?;
+
+    let server = if args.server {
+        Some(select::recheck_selected(
+            ctx,
+            &client,
+            &token,
+            args.timeout,
+        )?)
+    } else {
+        None
+    };
+
+    if ctx.out.json {
+        ctx.out.json_value(&json!({
+            "valid": true,
+            "account": crate::commands::login::account_json(&user),
+            "server": server,
+        }));
+    } else {
+        ctx.out.result(format!(
+            "The token is valid: logged in as {} ({}).",
+            user.username, user.email
+        ));
+    }
+    Ok(())
+}
