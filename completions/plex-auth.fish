@@ -1,0 +1,230 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_plex_auth_global_optspecs
+    string join \n config-dir= store= key-file= bazarr-config= plex-url= app-url= request-timeout= json q/quiet v/verbose color= h/help V/version
+end
+
+function __fish_plex_auth_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_plex_auth_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_plex_auth_using_subcommand
+    set -l cmd (__fish_plex_auth_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
+keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -s q -l quiet -d 'Print nothing on success'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -s V -l version -d 'Print version'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "login" -d 'Link a Plex account by PIN in the browser, or --with-token from stdin'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "status" -d 'Show what is stored, where, and whether it is in sync (offline)'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "validate" -d 'Ask plex.tv whether the stored token is still good (for cron)'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "servers" -d 'List the account\'s servers, probing every connection at once'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "select" -d 'Choose the server to use (by name, machine id or list number) after testing it'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "logout" -d 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "migrate-apikey" -d 'Turn Bazarr\'s legacy plex.apikey into a managed token (for install scripts)'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "man" -d 'Print a man page (plex-auth\'s, or a subcommand\'s)'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l timeout -d 'Give up after this many seconds (default: when the PIN expires)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
+keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l force -d 'Link again even when a valid token is stored'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l with-token -d 'Read a token from standard input instead of running the PIN flow'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l no-browser -d 'Do not open a browser; print the link only'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l no-select -d 'Do not offer to choose a server afterwards'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -s q -l quiet -d 'Print nothing on success'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -s V -l version -d 'Print version'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
+keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s q -l quiet -d 'Print nothing on success'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s V -l version -d 'Print version'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l timeout -d 'Seconds to wait for each server connection' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
+keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l server -d 'Also check that the selected server answers'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s q -l quiet -d 'Print nothing on success'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s V -l version -d 'Print version'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l timeout -d 'Seconds to wait for each connection' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
+keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -s q -l quiet -d 'Print nothing on success'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -s V -l version -d 'Print version'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l timeout -d 'Seconds to wait for each connection' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
+keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l insecure -d 'Accept this server\'s certificate even when it does not verify (self-signed)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -s q -l quiet -d 'Print nothing on success'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -s V -l version -d 'Print version'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
+keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l revoke -d 'Also sign the token out at plex.tv, so it stops working everywhere'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s q -l quiet -d 'Print nothing on success'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s V -l version -d 'Print version'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l timeout -d 'Seconds to wait for each server connection' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
+keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l dry-run -d 'Show the change as a diff and write nothing'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l restart-bazarr -d 'Touch Bazarr\'s bazarr.restart afterwards so a running Bazarr reloads'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s q -l quiet -d 'Print nothing on success'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s V -l version -d 'Print version'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
+keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -s q -l quiet -d 'Print nothing on success'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
+keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s q -l quiet -d 'Print nothing on success'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s V -l version -d 'Print version'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "login" -d 'Link a Plex account by PIN in the browser, or --with-token from stdin'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "status" -d 'Show what is stored, where, and whether it is in sync (offline)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "validate" -d 'Ask plex.tv whether the stored token is still good (for cron)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "servers" -d 'List the account\'s servers, probing every connection at once'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "select" -d 'Choose the server to use (by name, machine id or list number) after testing it'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "logout" -d 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "migrate-apikey" -d 'Turn Bazarr\'s legacy plex.apikey into a managed token (for install scripts)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "man" -d 'Print a man page (plex-auth\'s, or a subcommand\'s)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

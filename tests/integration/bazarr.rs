@@ -1,0 +1,480 @@
+//! Bazarr's config.yaml as plex-auth writes it: login, select, logout, status and
+//! migrate-apikey on copies of files Bazarr itself produced. The interop tests load the
+//! result with Bazarr's own libraries (dynaconf, itsdangerous) and are run by `.ci/run`.
+
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use fake_plex::{ConnKind, ConnSpec, Fault, ServerSpec};
+use plex_auth::bazarr::signer;
+use plex_auth::secret::Secret;
+
+use crate::util::{Env, Run};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bazarr");
+const FIXTURE_APIKEY: &str = "AbCdEfGhIjKlMnOpQrSt";
+const FIXTURE_SIGNED_APIKEY: &str = "eyJ0b2tlbiI6IkFiQ2RFZkdoSWpLbE1uT3BRclN0Iiwic2FsdCI6IjlmODZkMDgxODg0YzdkNjU5YTJmZWFhMGM1NWFkMDE1IiwidGltZXN0YW1wIjoxNzY3MjI1NjAwfQ.isZiuGDSp3GfNAxym9_jFbfwfX0";
+const FIXTURE_KEY: &str = "q3Vx8bN1sYpT0wLrKc5dHfZ2mJ7aGeU9iOvRtW4yXk6";
+
+/// A copy of a fixture in Bazarr's layout (`<data>/config/config.yaml`), with the fixture's
+/// invented Plex token replaced by `token` (signed again when the fixture signed it).
+fn bazarr_copy(env: &Env, fixture: &str, token: Option<&str>) -> PathBuf {
+    let dir = env.dir.path().join("bazarr-data/config");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut text = std::fs::read_to_string(Path::new(FIXTURES).join(fixture)).unwrap();
+    if let Some(token) = token {
+        let signed = signer::sign(FIXTURE_KEY, &Secret::new(token));
+        text = text
+            .replace(FIXTURE_SIGNED_APIKEY, &signed)
+            .replace(FIXTURE_APIKEY, token);
+    }
+    let path = dir.join("config.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn yaml(path: &Path) -> yaml_serde::Value {
+    yaml_serde::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn plex<'a>(doc: &'a yaml_serde::Value, key: &str) -> &'a yaml_serde::Value {
+    &doc["plex"][key]
+}
+
+/// Every top-level section but `plex` and `general`, and every key in those two except the
+/// named ones, is exactly as before.
+fn assert_only_changed(before: &yaml_serde::Value, after: &yaml_serde::Value, allowed: &[&str]) {
+    let b = before.as_mapping().unwrap();
+    let a = after.as_mapping().unwrap();
+    for (k, v) in b {
+        let name = k.as_str().unwrap();
+        if name == "plex" || name == "general" {
+            for (ik, iv) in v.as_mapping().unwrap() {
+                let key = format!("{name}.{}", ik.as_str().unwrap());
+                if !allowed.contains(&key.as_str()) {
+                    assert_eq!(Some(iv), a[k].get(ik), "{key} changed");
+                }
+            }
+        } else {
+            assert_eq!(Some(v), a.get(k), "section {name} changed");
+        }
+    }
+}
+
+const AUTH_KEYS: &[&str] = &[
+    "general.use_plex",
+    "plex.auth_method",
+    "plex.token",
+    "plex.encryption_key",
+    "plex.username",
+    "plex.email",
+    "plex.user_id",
+    "plex.apikey",
+    "plex.apikey_encrypted",
+];
+
+#[test]
+fn login_select_logout_keep_bazarr_in_step() {
+    let env = Env::new();
+    let path = bazarr_copy(&env, "bazarr-1.5.6-fresh-install.config.yaml", None);
+    let before = yaml(&path);
+    let token = env.fake.token();
+    env.run_stdin(
+        &[
+            "login",
+            "--with-token",
+            "--bazarr-config",
+            path.to_str().unwrap(),
+        ],
+        &token,
+    )
+    .ok()
+    .stderr_has("Updated Bazarr's");
+    let after = yaml(&path);
+    assert_eq!(after["general"]["use_plex"], yaml_serde::Value::Bool(true));
+    assert_eq!(plex(&after, "auth_method").as_str(), Some("oauth"));
+    assert_eq!(
+        plex(&after, "encryption_key").as_str(),
+        Some(FIXTURE_KEY),
+        "Bazarr's key reused"
+    );
+    assert_eq!(
+        plex(&after, "user_id").as_str(),
+        Some("12345678"),
+        "a string"
+    );
+    let signed = plex(&after, "token").as_str().unwrap();
+    assert_eq!(signer::verify(FIXTURE_KEY, signed).unwrap().expose(), token);
+    assert_only_changed(&before, &after, AUTH_KEYS);
+    assert!(path.with_extension("yaml.bak").exists(), "backup kept");
+    // The file is remembered: later commands keep it in step without the flag.
+    let s = env.fake.add_server(ServerSpec::owned(
+        "Tower",
+        "towerid",
+        vec![ConnSpec::new(ConnKind::Live)],
+    ));
+    env.run(&["select", "Tower"]).ok();
+    let after = yaml(&path);
+    assert_eq!(plex(&after, "server_machine_id").as_str(), Some("towerid"));
+    assert_eq!(plex(&after, "server_name").as_str(), Some("Tower"));
+    assert_eq!(
+        plex(&after, "server_url").as_str(),
+        Some(s.uris[0].as_str())
+    );
+    assert_eq!(plex(&after, "server_local"), &yaml_serde::Value::Bool(true));
+    assert_eq!(
+        plex(&after, "server_connections")[0].as_str(),
+        Some(s.uris[0].as_str())
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("  server_local: true\n"), "native bool");
+
+    let status = env.run(&["status", "--json"]).json();
+    assert_eq!(status["bazarr"]["token"], "matches");
+    assert_eq!(status["bazarr"]["server"], "matches");
+    env.run(&["status"])
+        .ok()
+        .stdout_has("signed, not encrypted");
+
+    // Running login again changes nothing in Bazarr's file.
+    let bytes = std::fs::read(&path).unwrap();
+    env.run(&["login"]).ok().stdout_has("Already logged in");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+
+    env.run(&["logout"]).ok();
+    let after = yaml(&path);
+    assert_eq!(plex(&after, "auth_method").as_str(), Some("apikey"));
+    assert_eq!(plex(&after, "token").as_str(), Some(""));
+    assert_eq!(plex(&after, "encryption_key").as_str(), Some(""));
+    assert_eq!(plex(&after, "server_url").as_str(), Some(""));
+    assert_eq!(after["general"]["use_plex"], yaml_serde::Value::Bool(false));
+}
+
+#[test]
+fn owner_group_and_mode_are_kept_and_comments_survive() {
+    let env = Env::new();
+    let path = bazarr_copy(&env, "bazarr-1.5.6-fresh-install.config.yaml", None);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("plex:\n", "# my Plex notes\nplex:\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let chowned = std::os::unix::fs::chown(&path, Some(65534), Some(65534)).is_ok();
+    env.run_stdin(
+        &[
+            "login",
+            "--with-token",
+            "--bazarr-config",
+            path.to_str().unwrap(),
+        ],
+        &env.fake.token(),
+    )
+    .ok();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("# my Plex notes\nplex:\n"));
+    for p in [path.clone(), path.with_extension("yaml.bak")] {
+        let meta = std::fs::metadata(&p).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o640, "{}", p.display());
+        if chowned {
+            assert_eq!((meta.uid(), meta.gid()), (65534, 65534), "{}", p.display());
+        }
+    }
+    let dir: Vec<String> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("config.yaml"))
+        .collect();
+    assert!(dir.is_empty(), "temp files left: {dir:?}");
+}
+
+#[test]
+fn a_broken_bazarr_file_is_exit_9_and_left_byte_identical() {
+    let env = Env::new();
+    let dir = env.dir.path();
+    for (name, body) in [
+        ("invalid.yaml", "plex: {ip: [unclosed\n"),
+        ("list.yaml", "- a\n- b\n"),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, body).unwrap();
+        env.run_stdin(
+            &[
+                "login",
+                "--with-token",
+                "--json",
+                "--bazarr-config",
+                path.to_str().unwrap(),
+            ],
+            &env.fake.token(),
+        )
+        .code(9);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), body);
+    }
+    // Checked before anything is stored.
+    assert!(!env.config_text().contains("sealed_token"));
+    let missing = dir.join("missing.yaml");
+    env.run(&[
+        "migrate-apikey",
+        "--bazarr-config",
+        missing.to_str().unwrap(),
+        "--json",
+    ])
+    .code(9)
+    .error_code("CONFIG_ERROR");
+}
+
+fn with_local_server(env: &Env) -> fake_plex::ServerHandle {
+    env.fake.add_server(ServerSpec::owned(
+        "Tower",
+        "towerid",
+        vec![ConnSpec::new(ConnKind::Live)],
+    ))
+}
+
+#[test]
+fn migrate_a_signed_apikey_to_oauth_once() {
+    let env = Env::new();
+    let token = env.fake.token();
+    let server = with_local_server(&env);
+    let path = bazarr_copy(
+        &env,
+        "bazarr-1.5.6-legacy-apikey-auto-encrypted.config.yaml",
+        Some(&token),
+    );
+    let before = yaml(&path);
+    let original = std::fs::read(&path).unwrap();
+    let p = path.to_str().unwrap();
+
+    // Dry run: a diff, nothing written, nothing stored.
+    let dry = env.run(&["migrate-apikey", "--dry-run", "--bazarr-config", p]);
+    dry.ok()
+        .stdout_has("+  auth_method: oauth")
+        .stdout_has("-  auth_method: apikey");
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+    assert!(!env.config_text().contains("sealed_token"));
+
+    env.run(&["migrate-apikey", "--restart-bazarr", "--bazarr-config", p])
+        .ok()
+        .stdout_has("Migrated");
+    let after = yaml(&path);
+    assert_eq!(plex(&after, "auth_method").as_str(), Some("oauth"));
+    assert_eq!(plex(&after, "apikey").as_str(), Some(""));
+    assert_eq!(
+        plex(&after, "apikey_encrypted"),
+        &yaml_serde::Value::Bool(false)
+    );
+    assert_eq!(
+        plex(&after, "migration_successful"),
+        &yaml_serde::Value::Bool(true)
+    );
+    assert_eq!(
+        plex(&after, "disable_auto_migration"),
+        &yaml_serde::Value::Bool(true)
+    );
+    assert_eq!(
+        plex(&after, "server_url").as_str(),
+        Some(server.uris[0].as_str())
+    );
+    let legacy = plex(&after, "legacy_token").as_str().unwrap();
+    assert_eq!(signer::verify(FIXTURE_KEY, legacy).unwrap().expose(), token);
+    assert!(
+        !std::fs::read_to_string(&path).unwrap().contains(&token),
+        "no plain token left"
+    );
+    let signed = plex(&after, "token").as_str().unwrap();
+    assert_eq!(signer::verify(FIXTURE_KEY, signed).unwrap().expose(), token);
+    let mut allowed = AUTH_KEYS.to_vec();
+    allowed.extend([
+        "plex.ip",
+        "plex.port",
+        "plex.ssl",
+        "plex.migration_attempted",
+        "plex.migration_successful",
+        "plex.migration_timestamp",
+        "plex.disable_auto_migration",
+        "plex.server_machine_id",
+        "plex.server_name",
+        "plex.server_url",
+        "plex.server_local",
+        "plex.server_connections",
+    ]);
+    assert_only_changed(&before, &after, &allowed);
+    assert!(
+        path.parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join("bazarr.restart")
+            .exists()
+    );
+
+    let status = env.run(&["status", "--json"]).json();
+    assert_eq!(status["auth_method"], "token");
+    assert_eq!(status["server"]["machine_id"], "towerid");
+
+    // The second run changes nothing, anywhere.
+    let bytes = std::fs::read(&path).unwrap();
+    let config = env.config_text();
+    env.run(&["migrate-apikey", "--bazarr-config", p])
+        .ok()
+        .stdout_has("nothing to migrate");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    assert_eq!(env.config_text(), config);
+}
+
+#[test]
+fn migrate_leaves_a_pre_oauth_bazarr_file_alone() {
+    let env = Env::new();
+    let token = env.fake.token();
+    with_local_server(&env);
+    let path = bazarr_copy(&env, "bazarr-1.5.2-legacy-apikey.config.yaml", Some(&token));
+    let original = std::fs::read(&path).unwrap();
+    let p = path.to_str().unwrap();
+    env.run(&["migrate-apikey", "--bazarr-config", p])
+        .ok()
+        .stdout_has("left as it is");
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+    assert_eq!(
+        env.run(&["status", "--json"]).json()["auth_method"],
+        "token"
+    );
+    let config = env.config_text();
+    env.run(&["migrate-apikey", "--bazarr-config", p]).ok();
+    assert_eq!(env.config_text(), config, "second run changes nothing");
+}
+
+#[test]
+fn migrate_writes_nothing_when_plex_tv_says_no_or_is_away() {
+    let env = Env::new();
+    with_local_server(&env);
+    let path = bazarr_copy(
+        &env,
+        "bazarr-1.5.6-legacy-apikey-auto-encrypted.config.yaml",
+        Some("RevokedTokenRevoked1"),
+    );
+    let original = std::fs::read(&path).unwrap();
+    let p = path.to_str().unwrap();
+    env.run(&["migrate-apikey", "--bazarr-config", p, "--json"])
+        .code(4)
+        .error_code("INVALID_TOKEN");
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+    assert!(!env.config_text().contains("sealed_token"));
+
+    let path = bazarr_copy(
+        &env,
+        "bazarr-1.5.6-legacy-apikey-auto-encrypted.config.yaml",
+        Some(&env.fake.token()),
+    );
+    let original = std::fs::read(&path).unwrap();
+    env.fake.fault(Fault::Unavailable, 1);
+    env.run(&["migrate-apikey", "--bazarr-config", p]).code(5);
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+    assert!(!env.config_text().contains("sealed_token"));
+}
+
+#[test]
+fn migrate_without_a_path_looks_in_the_usual_places() {
+    let env = Env::new();
+    let mut cmd = env.cmd();
+    cmd.current_dir(env.dir.path()).arg("migrate-apikey");
+    Run::from(cmd.output().unwrap())
+        .code(9)
+        .stderr_has("/opt/bazarr/data/config/config.yaml")
+        .stderr_has("--bazarr-config");
+    // Next to an install (the current folder): found and named.
+    let path = bazarr_copy(&env, "bazarr-1.5.6-fresh-install.config.yaml", None);
+    let install = path.parent().unwrap().parent().unwrap().parent().unwrap();
+    std::fs::rename(install.join("bazarr-data"), install.join("data")).unwrap();
+    let mut cmd = env.cmd();
+    cmd.current_dir(install).arg("migrate-apikey");
+    Run::from(cmd.output().unwrap())
+        .ok()
+        .stderr_has("Using Bazarr's config at")
+        .stdout_has("nothing to migrate");
+}
+
+fn python() -> Option<String> {
+    std::env::var("PLEX_AUTH_TEST_PYTHON").ok()
+}
+
+fn bazarr_check(args: &[&str]) -> serde_json::Value {
+    let python = python().expect("PLEX_AUTH_TEST_PYTHON: a python with dynaconf and itsdangerous");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/bazarr_check.py");
+    let out = std::process::Command::new(python)
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "bazarr_check {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        serde_json::Value::String(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    })
+}
+
+#[test]
+#[ignore = "needs Python with dynaconf==3.2.6 and itsdangerous==2.2.0: run by .ci/run"]
+fn bazarr_libraries_read_what_plex_auth_wrote() {
+    let env = Env::new();
+    let token = env.fake.token();
+    with_local_server(&env);
+    for fixture in [
+        "bazarr-1.5.6-fresh-install.config.yaml",
+        "bazarr-1.5.6-oauth-after-restart.config.yaml",
+        "bazarr-1.5.6-oauth-server-selected.config.yaml",
+    ] {
+        let path = bazarr_copy(&env, fixture, None);
+        let p = path.to_str().unwrap();
+        env.run_stdin(
+            &["login", "--with-token", "--force", "--bazarr-config", p],
+            &token,
+        )
+        .ok();
+        env.run(&["select", "Tower"]).ok();
+        let doc = bazarr_check(&["load", p]);
+        assert_eq!(doc["token"], token, "{fixture}");
+        assert_eq!(doc["auth_method"], "oauth");
+        assert_eq!(doc["use_plex"], true);
+        assert_eq!(doc["server_local"], true);
+        assert_eq!(doc["types"]["port"], "int");
+        assert_eq!(doc["types"]["ssl"], "bool");
+        assert_eq!(doc["types"]["server_local"], "bool");
+        assert_eq!(doc["types"]["user_id"], "str");
+        env.run(&["logout"]).ok();
+    }
+    // The migrated file, too.
+    let path = bazarr_copy(
+        &env,
+        "bazarr-1.5.6-legacy-apikey-auto-encrypted.config.yaml",
+        Some(&token),
+    );
+    env.run(&["migrate-apikey", "--bazarr-config", path.to_str().unwrap()])
+        .ok();
+    let doc = bazarr_check(&["load", path.to_str().unwrap()]);
+    assert_eq!(doc["token"], token);
+}
+
+#[test]
+#[ignore = "needs Python with itsdangerous==2.2.0: run by .ci/run"]
+fn plex_auth_reads_what_bazarr_signed() {
+    let env = Env::new();
+    let token = env.fake.token();
+    with_local_server(&env);
+    let signed = bazarr_check(&["sign", FIXTURE_KEY, &token]);
+    let signed = signed.as_str().unwrap();
+    assert_eq!(signer::verify(FIXTURE_KEY, signed).unwrap().expose(), token);
+    // And through the binary: a Bazarr-signed apikey migrates.
+    let path = bazarr_copy(
+        &env,
+        "bazarr-1.5.6-legacy-apikey-auto-encrypted.config.yaml",
+        None,
+    );
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace(FIXTURE_SIGNED_APIKEY, signed);
+    std::fs::write(&path, text).unwrap();
+    env.run(&["migrate-apikey", "--bazarr-config", path.to_str().unwrap()])
+        .ok()
+        .stdout_has("Migrated");
+}

@@ -1,0 +1,151 @@
+//! What users read without running anything: `--help`, completions and man pages. The
+//! committed files must match what the binary generates now.
+//!
+//! Refresh them all with: `UPDATE_GENERATED=1 cargo test --test integration docs::`
+
+use std::path::{Path, PathBuf};
+
+use crate::util::{BIN, Run};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn generate(args: &[&str]) -> Vec<u8> {
+    let mut cmd = std::process::Command::new(BIN);
+    // Help shows the values of these variables: generate as on a clean machine.
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("PLEX_AUTH_") {
+            cmd.env_remove(name);
+        }
+    }
+    let out = cmd
+        .args(args)
+        .env("COLUMNS", "100")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "plex-auth {args:?} failed");
+    out.stdout
+}
+
+/// Compare with the committed file, or rewrite it under UPDATE_GENERATED=1.
+fn check(path: &Path, fresh: &[u8]) -> Option<String> {
+    if std::env::var_os("UPDATE_GENERATED").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, fresh).unwrap();
+        return None;
+    }
+    match std::fs::read(path) {
+        Ok(committed) if committed == fresh => None,
+        Ok(_) => Some(format!(
+            "{} differs from what the binary generates",
+            path.display()
+        )),
+        Err(_) => Some(format!("{} is missing", path.display())),
+    }
+}
+
+fn assert_all(problems: Vec<String>) {
+    assert!(
+        problems.is_empty(),
+        "{}\nrefresh with: UPDATE_GENERATED=1 cargo test --test integration docs::",
+        problems.join("\n")
+    );
+}
+
+const COMMANDS: &[&str] = &[
+    "login",
+    "status",
+    "validate",
+    "servers",
+    "select",
+    "logout",
+    "migrate-apikey",
+    "completions",
+    "man",
+];
+
+#[test]
+fn help_matches_the_snapshots() {
+    let mut problems = Vec::new();
+    let top = generate(&["--help"]);
+    problems.extend(check(&root().join("tests/snapshots/help.txt"), &top));
+    for cmd in COMMANDS {
+        let help = generate(&[cmd, "--help"]);
+        problems.extend(check(
+            &root().join(format!("tests/snapshots/help-{cmd}.txt")),
+            &help,
+        ));
+    }
+    assert_all(problems);
+}
+
+#[test]
+fn completions_are_committed_and_current() {
+    let mut problems = Vec::new();
+    for (shell, file) in [
+        ("bash", "plex-auth.bash"),
+        ("zsh", "_plex-auth"),
+        ("fish", "plex-auth.fish"),
+        ("elvish", "plex-auth.elv"),
+        ("powershell", "_plex-auth.ps1"),
+    ] {
+        let fresh = generate(&["completions", shell]);
+        assert!(!fresh.is_empty());
+        problems.extend(check(&root().join("completions").join(file), &fresh));
+    }
+    assert_all(problems);
+}
+
+#[test]
+fn man_pages_are_committed_and_current() {
+    let mut problems = Vec::new();
+    let page = generate(&["man"]);
+    assert!(String::from_utf8_lossy(&page).contains(".TH plex-auth 1"));
+    problems.extend(check(&root().join("man/plex-auth.1"), &page));
+    for cmd in COMMANDS {
+        let page = generate(&["man", cmd]);
+        problems.extend(check(&root().join(format!("man/plex-auth-{cmd}.1")), &page));
+    }
+    assert_all(problems);
+}
+
+#[test]
+fn man_into_a_closed_pipe_exits_quietly() {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{BIN}' man | head -1; exit ${{PIPESTATUS:-0}}"))
+        .output()
+        .unwrap();
+    let run = Run::from(out);
+    run.ok().stderr_empty().stdout_has(".ie");
+    // The binary itself, not just the pipeline, exits 0.
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; '{BIN}' man | head -c 10 >/dev/null"
+        ))
+        .output()
+        .unwrap();
+    Run::from(out).ok().stderr_empty();
+}
+
+#[test]
+fn usage_errors_exit_2_and_json_mode_gets_a_document() {
+    let out = std::process::Command::new(BIN)
+        .args(["frobnicate"])
+        .output()
+        .unwrap();
+    Run::from(out).code(2).stderr_has("unrecognized subcommand");
+    let out = std::process::Command::new(BIN)
+        .args(["select", "--json"])
+        .output()
+        .unwrap();
+    Run::from(out).code(2).error_code("USAGE");
+    let out = std::process::Command::new(BIN)
+        .args(["man", "nope"])
+        .output()
+        .unwrap();
+    Run::from(out).code(2).stderr_has("no command named");
+}

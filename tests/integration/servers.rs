@@ -1,0 +1,288 @@
+//! `servers`, `select` and `validate --server` against fake Plex Media Servers.
+
+use std::time::{Duration, Instant};
+
+use fake_plex::{ConnKind, ConnSpec, ServerHandle, ServerSpec};
+
+use crate::util::Env;
+
+fn conn(kind: ConnKind, local: bool, relay: bool) -> ConnSpec {
+    ConnSpec {
+        local,
+        relay,
+        ..ConnSpec::new(kind)
+    }
+}
+
+/// Tower: a hanging local connection, a closed one, an impostor, a slower remote one and a
+/// relay. Only the remote one and the relay are really Tower.
+fn tower(env: &Env) -> ServerHandle {
+    env.fake.add_server(ServerSpec::owned(
+        "Tower",
+        "towermachineid0000000000000000000000000",
+        vec![
+            conn(ConnKind::Hang, true, false),
+            conn(ConnKind::Closed, true, false),
+            conn(ConnKind::Impostor("someoneelse".into()), true, false),
+            conn(ConnKind::Slow(Duration::from_millis(150)), false, false),
+            conn(ConnKind::Live, false, true),
+        ],
+    ))
+}
+
+#[test]
+fn servers_probes_everything_at_once_and_ranks_by_place() {
+    let env = Env::new();
+    env.logged_in();
+    let tower = tower(&env);
+    let bob = env.fake.add_server(ServerSpec::shared(
+        "Bob's server",
+        "bobmachineid",
+        vec![
+            conn(ConnKind::Live, true, false),
+            conn(ConnKind::Live, false, false),
+        ],
+    ));
+    env.fake.add_server(ServerSpec {
+        presence: false,
+        ..ServerSpec::owned(
+            "Attic",
+            "atticmachineid",
+            vec![conn(ConnKind::Closed, true, false)],
+        )
+    });
+    env.fake.add_device("Living room TV", "client,player");
+
+    let start = Instant::now();
+    let run = env.run(&["servers", "--json", "--timeout", "1"]);
+    let took = start.elapsed();
+    run.ok();
+    // Five connections, one hanging: about one probe timeout, not the sum.
+    assert!(took < Duration::from_secs(4), "took {took:?}");
+    let doc = run.json();
+    let servers = doc["servers"].as_array().unwrap();
+    let names: Vec<&str> = servers
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Attic", "Tower", "Bob's server"],
+        "owned first, by name; no devices"
+    );
+
+    let t = &servers[1];
+    assert_eq!(t["machine_id"], tower.machine_id);
+    assert_eq!(t["owned"], true);
+    // The remote connection beats the relay though the relay answers faster.
+    assert_eq!(t["best_connection"]["uri"], tower.uris[3]);
+    assert_eq!(t["best_connection"]["local"], false);
+    assert_eq!(t["best_connection"]["relay"], false);
+    let conns = t["connections"].as_array().unwrap();
+    let by_uri = |u: &str| conns.iter().find(|c| c["uri"] == u).unwrap().clone();
+    assert_eq!(by_uri(&tower.uris[0])["reachable"], false);
+    assert_eq!(by_uri(&tower.uris[1])["reachable"], false);
+    let impostor = by_uri(&tower.uris[2]);
+    assert_eq!(impostor["reachable"], false);
+    assert!(
+        impostor["error"]
+            .as_str()
+            .unwrap()
+            .contains("another server")
+    );
+    assert_eq!(by_uri(&tower.uris[4])["reachable"], true);
+    assert_eq!(by_uri(&tower.uris[4])["relay"], true);
+
+    let b = &servers[2];
+    assert_eq!(b["owned"], false);
+    assert_ne!(b["owner"], "you");
+    // A shared server's local connections point into someone else's LAN: not tried.
+    let bconns = b["connections"].as_array().unwrap();
+    assert_eq!(bconns.len(), 1);
+    assert_eq!(bconns[0]["uri"], bob.uris[1]);
+    assert_eq!(servers[0]["online"], false);
+    assert!(servers[0]["best_connection"].is_null());
+
+    // No access token anywhere in any output.
+    for t in [env.fake.token(), bob.access_token.clone()] {
+        assert!(!run.stdout.contains(&t) && !run.stderr.contains(&t));
+    }
+    let human = env.run(&["servers", "-v", "--timeout", "1"]);
+    human
+        .ok()
+        .stdout_has("Tower")
+        .stdout_has("2/5")
+        .stdout_has("no answer in time");
+    assert!(!human.stdout.contains(&bob.access_token));
+}
+
+#[test]
+fn select_saves_the_best_connection_and_status_shows_it() {
+    let env = Env::new();
+    env.logged_in();
+    let tower = tower(&env);
+    env.run(&["select", "tower", "--timeout", "1"])
+        .ok()
+        .stdout_has(&format!("Selected Tower at {}", tower.uris[3]));
+    let status = env.run(&["status", "--json"]).json();
+    assert_eq!(status["server"]["machine_id"], tower.machine_id);
+    assert_eq!(status["server"]["url"], tower.uris[3]);
+    assert_eq!(status["server"]["local"], false);
+    assert_eq!(status["server"]["connections"].as_array().unwrap().len(), 5);
+    env.run(&["status"])
+        .ok()
+        .stdout_has("Tower at http://127.0.0.1");
+    // The authenticated check went to the chosen connection with a token plex.tv gave for it.
+    let pms = env.fake.pms_requests();
+    assert!(
+        pms.iter()
+            .any(|r| r.path == "/" && r.header("x-plex-token").is_some())
+    );
+    assert!(
+        pms.iter()
+            .filter(|r| r.path == "/identity")
+            .all(|r| r.header("x-plex-token").is_none()),
+        "identity probes carry no token"
+    );
+}
+
+#[test]
+fn select_by_number_and_machine_id() {
+    let env = Env::new();
+    env.logged_in();
+    let a = env.fake.add_server(ServerSpec::owned(
+        "Alpha",
+        "alphaid",
+        vec![conn(ConnKind::Live, true, false)],
+    ));
+    let b = env.fake.add_server(ServerSpec::owned(
+        "Beta",
+        "betaid",
+        vec![conn(ConnKind::Live, true, false)],
+    ));
+    env.run(&["select", "2"]).ok().stdout_has("Selected Beta");
+    assert_eq!(
+        env.run(&["status", "--json"]).json()["server"]["url"],
+        b.uris[0]
+    );
+    env.run(&["select", "alphaid", "--json"]).ok();
+    assert_eq!(
+        env.run(&["status", "--json"]).json()["server"]["url"],
+        a.uris[0]
+    );
+}
+
+#[test]
+fn a_shared_server_never_sees_the_account_token() {
+    let env = Env::new();
+    let account = env.logged_in();
+    let bob = env.fake.add_server(ServerSpec::shared(
+        "Bob's server",
+        "bobmachineid",
+        vec![conn(ConnKind::Live, false, false)],
+    ));
+    env.run(&["select", "Bob's server"]).ok();
+    let pms = env.fake.pms_requests();
+    let sent: Vec<&str> = pms
+        .iter()
+        .filter_map(|r| r.header("x-plex-token"))
+        .collect();
+    assert!(sent.contains(&bob.access_token.as_str()));
+    assert!(!sent.contains(&account.as_str()));
+}
+
+#[test]
+fn select_errors_exit_6_and_keep_the_previous_choice() {
+    let env = Env::new();
+    env.logged_in();
+    let good = env.fake.add_server(ServerSpec::owned(
+        "Good",
+        "goodid",
+        vec![conn(ConnKind::Live, true, false)],
+    ));
+    env.fake.add_server(ServerSpec::owned(
+        "Dead",
+        "deadid",
+        vec![
+            conn(ConnKind::Closed, true, false),
+            conn(ConnKind::Hang, false, false),
+        ],
+    ));
+    env.fake.add_server(ServerSpec::owned(
+        "Twin",
+        "twin1",
+        vec![conn(ConnKind::Live, true, false)],
+    ));
+    env.fake.add_server(ServerSpec::owned(
+        "Twin",
+        "twin2",
+        vec![conn(ConnKind::Live, true, false)],
+    ));
+    env.run(&["select", "Good"]).ok();
+
+    env.run(&["select", "Nope", "--json"])
+        .code(6)
+        .error_code("SERVER_NOT_FOUND");
+    env.run(&["select", "Dead", "--timeout", "0.5"])
+        .code(6)
+        .stderr_has("none of Dead's connections answered");
+    env.run(&["select", "Twin"])
+        .code(6)
+        .stderr_has("twin1")
+        .stderr_has("twin2");
+    env.run(&["select", "99"]).code(6);
+    assert_eq!(
+        env.run(&["status", "--json"]).json()["server"]["url"],
+        good.uris[0]
+    );
+}
+
+#[test]
+fn validate_server_follows_a_moved_address_and_fails_when_all_are_down() {
+    let env = Env::new();
+    env.logged_in();
+    let s = env.fake.add_server(ServerSpec::owned(
+        "Tower",
+        "towerid",
+        vec![
+            conn(ConnKind::Live, true, false),
+            conn(ConnKind::Live, false, false),
+        ],
+    ));
+    env.run(&["select", "Tower"]).ok();
+    env.run(&["validate", "--server", "--quiet"])
+        .ok()
+        .stdout_empty();
+
+    env.fake.set_conn("towerid", 0, ConnKind::Hang);
+    let run = env.run(&["validate", "--server", "--timeout", "0.5", "--json"]);
+    run.ok();
+    assert_eq!(run.json()["server"]["changed"], true);
+    assert_eq!(
+        env.run(&["status", "--json"]).json()["server"]["url"],
+        s.uris[1]
+    );
+
+    env.fake.set_conn("towerid", 1, ConnKind::Closed);
+    env.run(&["validate", "--server", "--timeout", "0.5", "--json"])
+        .code(6)
+        .error_code("SERVER_NOT_FOUND");
+}
+
+#[test]
+fn plex_tv_down_is_exit_5_for_servers_and_select() {
+    let env = Env::new();
+    env.logged_in();
+    env.fake.fault(fake_plex::Fault::Unavailable, 2);
+    env.run(&["servers"]).code(5);
+    env.run(&["select", "1"]).code(5);
+}
+
+#[test]
+fn no_servers_says_so() {
+    let env = Env::new();
+    env.logged_in();
+    env.run(&["servers"])
+        .ok()
+        .stdout_has("No Plex Media Servers on this account.");
+}

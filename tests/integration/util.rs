@@ -1,0 +1,206 @@
+//! The harness: the real binary, a temporary config dir, and a fake plex.tv on 127.0.0.1:0.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use fake_plex::FakePlex;
+use tempfile::TempDir;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_plex-auth");
+
+pub struct Env {
+    pub fake: FakePlex,
+    pub dir: TempDir,
+    pub config_dir: PathBuf,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config_dir = dir.path().join("config");
+        Env {
+            fake: FakePlex::start(),
+            dir,
+            config_dir,
+        }
+    }
+
+    /// The binary with a clean, predictable environment: the fake as plex.tv, the file
+    /// store, no keyring, no browser, no display, no terminal.
+    pub fn cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(BIN);
+        for var in [
+            "PLEX_AUTH_KEY_FILE",
+            "PLEX_AUTH_BAZARR_CONFIG",
+            "PLEX_AUTH_REQUEST_TIMEOUT",
+            "BROWSER",
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+            "SSH_CONNECTION",
+            "SSH_TTY",
+            "CREDENTIALS_DIRECTORY",
+            "NO_COLOR",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("PLEX_AUTH_CONFIG_DIR", &self.config_dir)
+            .env("PLEX_AUTH_PLEX_URL", self.fake.url())
+            .env("PLEX_AUTH_APP_URL", format!("{}/auth", self.fake.url()))
+            .env("PLEX_AUTH_STORE", "file")
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg"))
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+            .env("XDG_RUNTIME_DIR", self.dir.path().join("run"))
+            .stdin(std::process::Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = self.cmd();
+        cmd.args(args);
+        Run::from(cmd.output().expect("run plex-auth"))
+    }
+
+    pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        use std::io::Write;
+        let mut cmd = self.cmd();
+        cmd.args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn plex-auth");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        Run::from(child.wait_with_output().expect("wait plex-auth"))
+    }
+
+    /// Link alice by importing her token: the quickest way to a logged-in state.
+    pub fn logged_in(&self) -> String {
+        let token = self.fake.token();
+        self.run_stdin(&["login", "--with-token"], &token).ok();
+        token
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.config_dir.join("config.toml")
+    }
+
+    pub fn config_text(&self) -> String {
+        std::fs::read_to_string(self.config_path()).unwrap_or_default()
+    }
+
+    pub fn key_path(&self) -> PathBuf {
+        self.config_dir.join("key")
+    }
+
+    /// A script that plays the browser: it approves the PIN in the link on the fake.
+    pub fn browser_script(&self) -> PathBuf {
+        let path = self.dir.path().join("browser.sh");
+        let script = format!(
+            "#!/bin/sh\n\
+             code=$(printf '%s' \"$1\" | sed -n 's/.*[#?&]code=\\([A-Za-z0-9]*\\).*/\\1/p')\n\
+             printf '%s\\n' \"$1\" > '{}'\n\
+             curl -fsS -X POST '{}/__test__/approve?code='\"$code\" >/dev/null\n",
+            self.dir.path().join("opened-url").display(),
+            self.fake.url()
+        );
+        std::fs::write(&path, script).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+}
+
+pub fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        use std::os::unix::process::ExitStatusExt;
+        Run {
+            code: o
+                .status
+                .code()
+                .unwrap_or_else(|| 128 + o.status.signal().unwrap_or(0)),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    #[track_caller]
+    pub fn code(&self, expected: i32) -> &Self {
+        assert_eq!(
+            self.code, expected,
+            "exit code\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+    #[track_caller]
+    pub fn ok(&self) -> &Self {
+        self.code(0)
+    }
+    #[track_caller]
+    pub fn stdout_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+    #[track_caller]
+    pub fn stderr_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+    #[track_caller]
+    pub fn stdout_empty(&self) -> &Self {
+        assert!(self.stdout.is_empty(), "stdout not empty:\n{}", self.stdout);
+        self
+    }
+    #[track_caller]
+    pub fn stderr_empty(&self) -> &Self {
+        assert!(self.stderr.is_empty(), "stderr not empty:\n{}", self.stderr);
+        self
+    }
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(self.stdout.trim())
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", self.stdout))
+    }
+    /// NDJSON: one document per line.
+    pub fn events(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).expect("NDJSON line"))
+            .collect()
+    }
+    #[track_caller]
+    pub fn error_code(&self, code: &str) -> &Self {
+        let doc = self.json();
+        assert_eq!(doc["error"]["code"], code, "error document: {doc}");
+        self
+    }
+}

@@ -1,0 +1,210 @@
+//! `validate`, `status` and `logout`: the cron contract (0 / 4 / 5), and nothing lost on a
+//! network failure.
+
+use std::time::Duration;
+
+use fake_plex::Fault;
+
+use crate::util::Env;
+
+#[test]
+fn validate_ok_is_silent_with_quiet() {
+    let env = Env::new();
+    env.logged_in();
+    env.run(&["validate", "--quiet"])
+        .ok()
+        .stdout_empty()
+        .stderr_empty();
+    env.run(&["validate"])
+        .ok()
+        .stdout_has("The token is valid: logged in as alice");
+    let doc = env.run(&["validate", "--json"]).json();
+    assert_eq!(doc["valid"], true);
+    let status = env.run(&["status", "--json"]).json();
+    assert_eq!(status["validation"]["result"], "ok");
+}
+
+#[test]
+fn a_revoked_token_exits_4_with_one_line_and_is_kept() {
+    let env = Env::new();
+    let token = env.logged_in();
+    env.fake.revoke(&token);
+    let sealed_before = sealed(&env.config_text());
+    let run = env.run(&["validate", "--quiet"]);
+    run.code(4).stdout_empty();
+    assert_eq!(
+        run.stderr.lines().count(),
+        1,
+        "one line for cron: {}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("rejected"));
+    env.run(&["validate", "--json"])
+        .code(4)
+        .error_code("INVALID_TOKEN");
+    assert_eq!(sealed(&env.config_text()), sealed_before);
+    let status = env.run(&["status", "--json"]).json();
+    assert_eq!(status["validation"]["result"], "rejected");
+}
+
+fn sealed(config: &str) -> Option<String> {
+    config
+        .lines()
+        .find(|l| l.starts_with("sealed_token"))
+        .map(str::to_owned)
+}
+
+#[test]
+fn outages_exit_5_and_keep_the_token() {
+    let env = Env::new();
+    env.logged_in();
+    let before = sealed(&env.config_text());
+    for (fault, count) in [
+        (Fault::Unavailable, 1),
+        (Fault::Malformed, 1),
+        (Fault::Status(502), 1),
+        // Retry-After 1 s: the first answer and three retries, then give up.
+        (
+            Fault::RateLimited {
+                retry_after: Some(1),
+            },
+            4,
+        ),
+    ] {
+        env.fake.fault(fault, count);
+        let run = env.run(&["validate", "--json"]);
+        run.code(5).error_code("CONNECTION_ERROR");
+        assert!(
+            run.json()["error"]["hint"]
+                .as_str()
+                .unwrap()
+                .contains("kept")
+        );
+    }
+    assert_eq!(sealed(&env.config_text()), before);
+    let status = env.run(&["status", "--json"]).json();
+    assert_eq!(status["validation"]["result"], "unreachable");
+    env.run(&["validate"]).ok();
+}
+
+#[test]
+fn a_429_is_retried_after_retry_after() {
+    let env = Env::new();
+    env.logged_in();
+    env.fake.fault(
+        Fault::RateLimited {
+            retry_after: Some(1),
+        },
+        2,
+    );
+    env.run(&["validate"]).ok();
+    env.fake.fault(Fault::RateLimited { retry_after: None }, 1);
+    env.run(&["validate"]).ok();
+}
+
+#[test]
+fn a_hanging_or_missing_plex_tv_exits_5_without_hanging() {
+    let env = Env::new();
+    env.logged_in();
+    env.fake.fault(Fault::Hang, 1);
+    let start = std::time::Instant::now();
+    let mut cmd = env.cmd();
+    cmd.env("PLEX_AUTH_REQUEST_TIMEOUT", "1").args(["validate"]);
+    let run = crate::util::Run::from(cmd.output().unwrap());
+    run.code(5).stderr_has("timed out");
+    assert!(start.elapsed() < Duration::from_secs(20));
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let mut cmd = env.cmd();
+    cmd.env("PLEX_AUTH_PLEX_URL", format!("http://127.0.0.1:{port}"))
+        .args(["validate"]);
+    crate::util::Run::from(cmd.output().unwrap())
+        .code(5)
+        .stderr_has("could not reach 127.0.0.1");
+}
+
+#[test]
+fn not_logged_in_is_exit_3_everywhere() {
+    let env = Env::new();
+    env.run(&["status"])
+        .code(3)
+        .stderr_has("not logged in")
+        .stderr_has("plex-auth login");
+    env.run(&["validate", "--json"])
+        .code(3)
+        .error_code("NOT_LOGGED_IN");
+    env.run(&["servers"]).code(3);
+    env.run(&["select", "1"]).code(3);
+    assert!(env.fake.requests().is_empty(), "no request without a token");
+}
+
+#[test]
+fn status_shows_the_account_masked_token_and_places() {
+    let env = Env::new();
+    let token = env.logged_in();
+    let run = env.run(&["status"]);
+    run.ok()
+        .stdout_has("Logged in as alice (alice@example.com, id 12345678)")
+        .stdout_has(&format!("{}…(20 chars)", &token[..4]))
+        .stdout_has("from an existing token")
+        .stdout_has(&env.config_path().display().to_string())
+        .stdout_has(&env.key_path().display().to_string())
+        .stdout_has("none chosen")
+        // The key sits beside the token by default: say so.
+        .stderr_has("same disk");
+    assert!(!run.stdout.contains(&token));
+    assert!(!run.stderr.contains(&token));
+    assert!(
+        env.fake
+            .requests()
+            .iter()
+            .all(|r| r.path != "/api/v2/user" || r.method == "GET")
+    );
+}
+
+#[test]
+fn status_warns_about_loose_modes() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.logged_in();
+    std::fs::set_permissions(env.key_path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    env.run(&["status"]).ok().stderr_has("mode 0644");
+}
+
+#[test]
+fn logout_forgets_revokes_and_is_idempotent() {
+    let env = Env::new();
+    let token = env.logged_in();
+    env.run(&["logout", "--revoke"])
+        .ok()
+        .stdout_has("signed out at plex.tv");
+    assert!(!env.fake.is_valid(&token));
+    assert!(!env.config_text().contains("sealed_token"));
+    assert!(!env.config_text().contains("[account]"));
+    env.run(&["status"]).code(3);
+    env.run(&["logout"])
+        .ok()
+        .stdout_has("Not logged in; nothing to do.");
+    env.run(&["logout", "--revoke"]).ok();
+}
+
+#[test]
+fn logout_revoke_of_an_already_revoked_token_is_fine() {
+    let env = Env::new();
+    let token = env.logged_in();
+    env.fake.revoke(&token);
+    env.run(&["logout", "--revoke", "--json"]).ok();
+}
+
+#[test]
+fn logout_revoke_while_plex_tv_is_down_still_forgets_locally() {
+    let env = Env::new();
+    env.logged_in();
+    env.fake.fault(Fault::Unavailable, 1);
+    env.run(&["logout", "--revoke"])
+        .ok()
+        .stderr_has("could not sign the token out");
+    env.run(&["status"]).code(3);
+}
