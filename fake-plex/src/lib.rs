@@ -10,6 +10,7 @@ mod pms;
 mod random;
 mod spec;
 mod state;
+mod tls;
 
 use std::fmt;
 use std::io;
@@ -28,6 +29,7 @@ pub use spec::{ConnKind, ConnSpec, Fault, PmsRecorded, Recorded, ServerHandle, S
 
 use pms::Pms;
 use state::{ALICE_ID, Conn, Device, Endpoint, Server, State};
+use tls::Tls;
 
 /// What the handlers and the test-facing API share.
 pub(crate) struct Shared {
@@ -47,6 +49,7 @@ impl Shared {
 /// A running fake plex.tv. Every method is blocking and may be called from any thread.
 pub struct FakePlex {
     shared: Arc<Shared>,
+    tls: Tls,
     runtime: Option<Runtime>,
 }
 
@@ -71,6 +74,7 @@ impl FakePlex {
 
     /// Like [`FakePlex::start`], on a chosen port (0 for any free one).
     pub fn bind(port: u16) -> io::Result<FakePlex> {
+        let tls = Tls::generate()?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("fake-plex")
@@ -93,6 +97,7 @@ impl FakePlex {
         }
         Ok(FakePlex {
             shared,
+            tls,
             runtime: Some(runtime),
         })
     }
@@ -106,6 +111,13 @@ impl FakePlex {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub fn url(&self) -> String {
         self.shared.url.clone()
+    }
+
+    /// The PEM of the self-signed certificate (for `127.0.0.1` and `localhost`) that every
+    /// [`ConnKind::LiveTls`] connection of this fake presents; a client that trusts it can
+    /// verify those connections.
+    pub fn tls_certificate_pem(&self) -> String {
+        self.tls.certificate_pem.clone()
     }
 
     /// Alice's initial token.
@@ -212,10 +224,11 @@ impl FakePlex {
         );
         let index = state.servers.len();
         for (i, conn) in conns.iter_mut().enumerate() {
-            if conn.spec.kind != ConnKind::Closed
+            let mode = Mode::of(&conn.spec.kind);
+            if mode != Mode::Closed
                 && let Some(Endpoint::Reserved(socket)) = conn.endpoint.take()
             {
-                conn.endpoint = Some(Endpoint::Listening(self.listen(socket, index, i)));
+                conn.endpoint = Some(Endpoint::Listening(self.listen(socket, index, i, mode)));
             }
         }
         let handle = ServerHandle {
@@ -252,10 +265,15 @@ impl FakePlex {
 
     /// Changes how connection `index` of a server behaves from now on; its port stays the same.
     ///
+    /// Switching to or from [`ConnKind::LiveTls`] replaces the listener (a plain one speaks
+    /// HTTP, a TLS one TLS), and the protocol and uri in /resources change with it: the uris
+    /// in the [`ServerHandle`] are those from when the server was added. Connections accepted
+    /// before the switch keep what they spoke, and answer as the new kind says.
+    ///
     /// # Panics
     /// When there is no such server or connection, or the port cannot be taken again.
     pub fn set_conn(&self, machine_id: &str, index: usize, kind: ConnKind) {
-        let (server, port, endpoint) = {
+        let (server, port, endpoint, mode) = {
             let mut state = self.shared.lock();
             let server = state
                 .find_server(machine_id)
@@ -264,30 +282,33 @@ impl FakePlex {
                 .conns
                 .get_mut(index)
                 .unwrap_or_else(|| panic!("fake-plex: {machine_id} has no connection {index}"));
-            let was_closed = conn.spec.kind == ConnKind::Closed;
-            let now_closed = kind == ConnKind::Closed;
+            let before = Mode::of(&conn.spec.kind);
+            let after = Mode::of(&kind);
             conn.spec.kind = kind;
-            if was_closed == now_closed {
+            if before == after {
                 return;
             }
-            (server, conn.port, conn.endpoint.take())
+            (server, conn.port, conn.endpoint.take(), after)
         };
-        let endpoint = match endpoint {
+        let socket = match endpoint {
             Some(Endpoint::Listening(task)) => {
                 stop(task);
-                let socket = reserve(port)
-                    .unwrap_or_else(|err| panic!("fake-plex: cannot hold port {port}: {err}"));
-                Endpoint::Reserved(socket)
+                reserve(port)
+                    .unwrap_or_else(|err| panic!("fake-plex: cannot hold port {port}: {err}"))
             }
-            Some(Endpoint::Reserved(socket)) => {
-                Endpoint::Listening(self.listen(socket, server, index))
-            }
+            Some(Endpoint::Reserved(socket)) => socket,
             None => unreachable!("an endpoint is only taken while the lock is held"),
+        };
+        let endpoint = match mode {
+            Mode::Closed => Endpoint::Reserved(socket),
+            Mode::Plain | Mode::Tls => {
+                Endpoint::Listening(self.listen(socket, server, index, mode))
+            }
         };
         self.shared.lock().servers[server].conns[index].endpoint = Some(endpoint);
     }
 
-    fn listen(&self, socket: TcpSocket, server: usize, conn: usize) -> JoinHandle<()> {
+    fn listen(&self, socket: TcpSocket, server: usize, conn: usize, mode: Mode) -> JoinHandle<()> {
         let runtime = self.runtime();
         let _context = runtime.enter();
         let listener = socket
@@ -298,7 +319,11 @@ impl FakePlex {
             server,
             conn,
         });
-        runtime.spawn(serve(listener, app))
+        if mode == Mode::Tls {
+            runtime.spawn(tls::serve(listener, app, self.tls.acceptor.clone()))
+        } else {
+            runtime.spawn(serve(listener, app))
+        }
     }
 }
 
@@ -307,6 +332,27 @@ impl Drop for FakePlex {
         // Not a graceful shutdown: hanging handlers never finish, and must not hold up a test.
         if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
+        }
+    }
+}
+
+/// What a connection's port needs, by its kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// Bound, but nothing listens.
+    Closed,
+    Plain,
+    Tls,
+}
+
+impl Mode {
+    fn of(kind: &ConnKind) -> Mode {
+        match kind {
+            ConnKind::Closed => Mode::Closed,
+            ConnKind::LiveTls => Mode::Tls,
+            ConnKind::Live | ConnKind::Slow(_) | ConnKind::Hang | ConnKind::Impostor(_) => {
+                Mode::Plain
+            }
         }
     }
 }

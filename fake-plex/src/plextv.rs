@@ -333,13 +333,13 @@ fn server_json(server: &Server, caller_token: &str, filter: Filter) -> Value {
         .conns
         .iter()
         .filter(|c| {
-            (filter.https || c.spec.protocol != "https")
+            (filter.https || c.protocol() != "https")
                 && (filter.relay || !c.spec.relay)
                 && (filter.ipv6 || !c.spec.ipv6)
         })
         .map(|c| {
             json!({
-                "protocol": c.spec.protocol,
+                "protocol": c.protocol(),
                 "address": "127.0.0.1",
                 "port": c.port,
                 "uri": c.uri(),

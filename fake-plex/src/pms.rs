@@ -50,7 +50,7 @@ pub(crate) async fn handle(State(pms): State<Pms>, request: Request) -> Response
         kind
     };
     let impostor = match kind {
-        ConnKind::Live => None,
+        ConnKind::Live | ConnKind::LiveTls => None,
         ConnKind::Slow(delay) => {
             tokio::time::sleep(delay).await;
             None

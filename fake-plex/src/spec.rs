@@ -110,6 +110,7 @@ pub struct ConnSpec {
     /// Only the flag: the listener is on 127.0.0.1 either way.
     pub ipv6: bool,
     /// Goes into `protocol` and the uri; the listener speaks plain HTTP whatever this says.
+    /// Ignored while the kind is [`ConnKind::LiveTls`], which is always `https`.
     pub protocol: &'static str,
 }
 
@@ -130,6 +131,10 @@ impl ConnSpec {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConnKind {
     Live,
+    /// Like `Live`, but over TLS with the fake's self-signed certificate for `127.0.0.1` and
+    /// `localhost` (see [`FakePlex::tls_certificate_pem`](crate::FakePlex::tls_certificate_pem)),
+    /// so a client that verifies certificates refuses it. Its protocol and uri are `https`.
+    LiveTls,
     /// Answers after this delay.
     Slow(Duration),
     /// Accepts and reads requests, never answers.
@@ -144,7 +149,8 @@ pub enum ConnKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerHandle {
     pub machine_id: String,
-    /// One `http://127.0.0.1:PORT` per connection, in the order given.
+    /// One `http://127.0.0.1:PORT` (`https://` for [`ConnKind::LiveTls`] or an `https`
+    /// protocol) per connection, in the order given, as they were when the server was added.
     pub uris: Vec<String>,
     /// The token this server accepts; for an owned server without its own token, alice's initial
     /// token (any valid token of alice's works there).

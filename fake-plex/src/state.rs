@@ -9,7 +9,7 @@ use tokio::net::TcpSocket;
 use tokio::task::JoinHandle;
 
 use crate::random;
-use crate::spec::{ConnSpec, Fault, PmsRecorded, Recorded};
+use crate::spec::{ConnKind, ConnSpec, Fault, PmsRecorded, Recorded};
 
 pub(crate) const ALICE_ID: u64 = 12_345_678;
 const ALICE_UUID: &str = "212acf24b07315e5";
@@ -77,8 +77,17 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
+    /// The protocol /resources shows: what a TLS listener speaks, else what the spec says.
+    pub fn protocol(&self) -> &'static str {
+        if self.spec.kind == ConnKind::LiveTls {
+            "https"
+        } else {
+            self.spec.protocol
+        }
+    }
+
     pub fn uri(&self) -> String {
-        format!("{}://127.0.0.1:{}", self.spec.protocol, self.port)
+        format!("{}://127.0.0.1:{}", self.protocol(), self.port)
     }
 }
 
