@@ -128,11 +128,19 @@ pub fn choose(
         } else {
             why.join("; ")
         };
+        let hint = if detail.contains("certificate") && !insecure {
+            format!(
+                "the server's certificate did not verify; if it is self-signed and you trust the network, run `plex-auth select {} --insecure`",
+                res.client_identifier
+            )
+        } else {
+            "check that the server is running and reachable from here; the previous selection was kept".to_string()
+        };
         return Err(Error::new(
             ErrorKind::ServerNotFound,
             format!("none of {}'s connections answered ({detail})", res.name),
         )
-        .with_hint("check that the server is running and reachable from here; the previous selection was kept"));
+        .with_hint(hint));
     }
     let token = server_token(res, account_token).ok_or_else(|| {
         Error::new(
@@ -238,9 +246,14 @@ pub fn offer_picker(ctx: &Context, token: &Secret) -> Result<()> {
     let cfg = store::config::load(&ctx.config_dir)?;
     let identity = commands::identity(ctx)?;
     let client = commands::plex_client(ctx, &identity)?;
-    let reports = match block_on(servers::fetch_and_probe(
+    let spinner = ctx.out.spinner("Looking for your Plex servers…");
+    let found = block_on(servers::fetch_and_probe(
         &client, &identity, token, &cfg, 3.0,
-    ))? {
+    ))?;
+    if let Some(bar) = spinner {
+        bar.finish_and_clear();
+    }
+    let reports = match found {
         Ok(r) => r,
         Err(e) => {
             ctx.out.warn(format!(

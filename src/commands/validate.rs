@@ -58,6 +58,17 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
             "The token is valid: logged in as {} ({}).",
             user.username, user.email
         ));
+        if let Some(s) = &server {
+            let ms = s["latency_ms"]
+                .as_u64()
+                .map(|m| format!(" ({m} ms)"))
+                .unwrap_or_default();
+            ctx.out.result(format!(
+                "{} answers at {}{ms}.",
+                s["name"].as_str().unwrap_or_default(),
+                s["url"].as_str().unwrap_or_default()
+            ));
+        }
     }
     Ok(())
 }

@@ -307,3 +307,65 @@ fn plain_http_to_another_host_is_refused_before_any_request() {
     assert!(env.fake.requests().is_empty());
     assert!(!env.config_dir.exists(), "nothing written");
 }
+
+/// Run `plex-auth ARGS` on a pseudo-terminal (util-linux `script`), typing `input`.
+fn on_a_terminal(env: &Env, args: &str, input: &str) -> crate::util::Run {
+    use std::io::Write;
+    let mut cmd = env.command("script");
+    cmd.args([
+        "-qec",
+        &format!("'{}' {args}", crate::util::BIN),
+        "/dev/null",
+    ])
+    .stdin(std::process::Stdio::piped())
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("script(1) from util-linux");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    crate::util::Run::from(child.wait_with_output().unwrap())
+}
+
+#[test]
+fn on_a_terminal_login_offers_the_server_picker() {
+    use fake_plex::{ConnKind, ConnSpec, ServerSpec};
+    let env = Env::new();
+    env.fake.add_server(ServerSpec::owned(
+        "Tower",
+        "towerid",
+        vec![ConnSpec::new(ConnKind::Live)],
+    ));
+    env.fake.approve_after(Duration::from_millis(300));
+    let run = on_a_terminal(&env, "login --no-browser", "1\n");
+    run.ok()
+        .stdout_has("Logged in as alice")
+        .stdout_has("Choose the server to use [1-1]")
+        .stdout_has("Selected Tower");
+    assert_eq!(
+        env.run(&["status", "--json"]).json()["server"]["machine_id"],
+        "towerid"
+    );
+
+    // Skippable with Enter, and not offered at all with --no-select or without a terminal.
+    let env = Env::new();
+    env.fake.add_server(ServerSpec::owned(
+        "Tower",
+        "towerid",
+        vec![ConnSpec::new(ConnKind::Live)],
+    ));
+    env.fake.approve_after(Duration::from_millis(300));
+    on_a_terminal(&env, "login --no-browser", "\n")
+        .ok()
+        .stdout_has("Skipped");
+    assert!(env.run(&["status", "--json"]).json()["server"].is_null());
+    let run = on_a_terminal(&env, "login --force --no-browser --no-select", "1\n");
+    run.ok();
+    assert!(!run.stdout.contains("Choose the server"));
+    let run = env.run(&["login", "--force", "--no-browser"]);
+    run.ok();
+    assert!(!run.stderr.contains("Choose the server"));
+}

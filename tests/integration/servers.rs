@@ -253,6 +253,9 @@ fn validate_server_follows_a_moved_address_and_fails_when_all_are_down() {
     env.run(&["validate", "--server", "--quiet"])
         .ok()
         .stdout_empty();
+    env.run(&["validate", "--server"])
+        .ok()
+        .stdout_has(&format!("Tower answers at {}", s.uris[0]));
 
     env.fake.set_conn("towerid", 0, ConnKind::Hang);
     let run = env.run(&["validate", "--server", "--timeout", "0.5", "--json"]);
@@ -285,4 +288,44 @@ fn no_servers_says_so() {
     env.run(&["servers"])
         .ok()
         .stdout_has("No Plex Media Servers on this account.");
+}
+
+#[test]
+fn certificates_are_verified_unless_the_admin_opts_in_for_that_server() {
+    let env = Env::new();
+    env.logged_in();
+    env.fake.add_server(ServerSpec::owned(
+        "Selfsigned",
+        "selfsignedid",
+        vec![ConnSpec::new(ConnKind::LiveTls)],
+    ));
+    env.run(&["select", "Selfsigned"])
+        .code(6)
+        .stderr_has("invalid peer certificate: UnknownIssuer")
+        .stderr_has("--insecure");
+    assert!(env.run(&["status", "--json"]).json()["server"].is_null());
+
+    env.run(&["select", "Selfsigned", "--insecure"])
+        .ok()
+        .stderr_has("not verified");
+    let status = env.run(&["status", "--json"]).json();
+    assert_eq!(status["server"]["insecure"], true);
+    assert!(
+        status["server"]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+    env.run(&["status"])
+        .ok()
+        .stdout_has("certificate NOT verified");
+    // The opt-in is remembered for that server: listing and re-checking still reach it.
+    let servers = env.run(&["servers", "--json"]).json();
+    assert!(
+        servers["servers"][0]["best_connection"]["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+    env.run(&["validate", "--server"]).ok();
 }

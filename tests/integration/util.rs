@@ -29,7 +29,12 @@ impl Env {
     /// The binary with a clean, predictable environment: the fake as plex.tv, the file
     /// store, no keyring, no browser, no display, no terminal.
     pub fn cmd(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(BIN);
+        self.command(BIN)
+    }
+
+    /// `program` (the binary, or a wrapper such as `script`) with the environment of [`cmd`].
+    pub fn command(&self, program: &str) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
         for var in [
             "PLEX_AUTH_KEY_FILE",
             "PLEX_AUTH_BAZARR_CONFIG",
