@@ -20,7 +20,6 @@ Options:
   --pin-lifetime S     PIN lifetime in seconds (default 1800 strong, 900 short)
   --approve-after D    approve every PIN this long after its creation (seconds, or e.g. 500ms)
   --ignore-stdin       keep running when stdin closes (for `fake-plex &` in scripts)
-  --serial-bench       accepted and ignored
   -h, --help           print this help
 ";
 
@@ -80,8 +79,6 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
             "--pin-lifetime" => options.pin_lifetime = Some(number(&flag, &value()?)?),
             "--approve-after" => options.approve_after = Some(duration(&flag, &value()?)?),
             "--ignore-stdin" => options.ignore_stdin = true,
-            // Bench scripts may pass it; serial runs need nothing special from the fake.
-            "--serial-bench" => {}
             _ => return Err(format!("unknown argument {flag:?}")),
         }
     }
@@ -249,7 +246,6 @@ mod tests {
             "3",
             "--approve-after=500ms",
             "--ignore-stdin",
-            "--serial-bench",
         ])
         .unwrap();
         assert_eq!(

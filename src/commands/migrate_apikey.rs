@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::bazarr::file::BazarrFile;
 use crate::bazarr::{self, keys, locate};
 use crate::cli::MigrateArgs;
-use crate::commands::{self, bazarr_sync, block_on, login, servers};
+use crate::commands::{self, bazarr_sync, block_on, login, select, servers};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::plex::probe::ServerReport;
@@ -214,20 +214,7 @@ fn find_server(
             )
             .with_hint("start the Plex server (or fix the network) and run migrate-apikey again")
         })?;
-    Ok(Some(SelectedServer {
-        machine_id: report.resource.client_identifier.clone(),
-        name: report.resource.name.clone(),
-        url: best.candidate.uri.clone(),
-        local: best.candidate.local(),
-        owned: report.resource.owned,
-        connections: report
-            .probes
-            .iter()
-            .map(|p| p.candidate.uri.clone())
-            .collect(),
-        selected_at: commands::now(),
-        insecure: false,
-    }))
+    Ok(Some(select::selection(&report, best, false)))
 }
 
 /// Store the key as plex-auth's token, unless that exact token and account are already

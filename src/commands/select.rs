@@ -10,7 +10,7 @@ use crate::commands::{self, bazarr_sync, block_on, servers};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::plex::client::http_client;
-use crate::plex::probe::{self, ServerReport};
+use crate::plex::probe::{self, Probe, ServerReport};
 use crate::plex::types::Resource;
 use crate::plex::{Identity, PlexClient};
 use crate::secret::Secret;
@@ -178,20 +178,7 @@ pub fn choose(
         )
     })?;
 
-    let server = SelectedServer {
-        machine_id: res.client_identifier.clone(),
-        name: res.name.clone(),
-        url: best.candidate.uri.clone(),
-        local: best.candidate.local(),
-        owned: res.owned,
-        connections: report
-            .probes
-            .iter()
-            .map(|p| p.candidate.uri.clone())
-            .collect(),
-        selected_at: commands::now(),
-        insecure,
-    };
+    let server = selection(report, best, insecure);
     let saved = server.clone();
     store::config::update(&ctx.config_dir, move |cfg| {
         cfg.server = Some(server);
@@ -199,6 +186,25 @@ pub fn choose(
     })?;
     bazarr_sync::after_select(ctx, &saved)?;
     Ok(saved)
+}
+
+/// What is remembered of a chosen server: its identity, the connection to use, and every
+/// connection (Bazarr falls back to them).
+pub fn selection(report: &ServerReport, best: &Probe, insecure: bool) -> SelectedServer {
+    SelectedServer {
+        machine_id: report.resource.client_identifier.clone(),
+        name: report.resource.name.clone(),
+        url: best.candidate.uri.clone(),
+        local: best.candidate.local(),
+        owned: report.resource.owned,
+        connections: report
+            .probes
+            .iter()
+            .map(|p| p.candidate.uri.clone())
+            .collect(),
+        selected_at: commands::now(),
+        insecure,
+    }
 }
 
 fn report_choice(ctx: &Context, saved: &SelectedServer, report: &ServerReport) {

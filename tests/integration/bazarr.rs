@@ -478,3 +478,129 @@ fn plex_auth_reads_what_bazarr_signed() {
         .ok()
         .stdout_has("Migrated");
 }
+
+#[test]
+fn validate_server_moves_bazarrs_server_url_with_the_address() {
+    let env = Env::new();
+    let path = bazarr_copy(&env, "bazarr-1.5.6-fresh-install.config.yaml", None);
+    env.run_stdin(
+        &[
+            "login",
+            "--with-token",
+            "--bazarr-config",
+            path.to_str().unwrap(),
+        ],
+        &env.fake.token(),
+    )
+    .ok();
+    let s = env.fake.add_server(ServerSpec::owned(
+        "Tower",
+        "towerid",
+        vec![
+            ConnSpec::new(ConnKind::Live),
+            ConnSpec {
+                local: false,
+                ..ConnSpec::new(ConnKind::Live)
+            },
+        ],
+    ));
+    env.run(&["select", "Tower"]).ok();
+    assert_eq!(
+        plex(&yaml(&path), "server_url").as_str(),
+        Some(s.uris[0].as_str())
+    );
+    env.fake.set_conn("towerid", 0, ConnKind::Closed);
+    env.run(&["validate", "--server"])
+        .ok()
+        .stderr_has("changed");
+    assert_eq!(
+        plex(&yaml(&path), "server_url").as_str(),
+        Some(s.uris[1].as_str())
+    );
+    assert_eq!(
+        plex(&yaml(&path), "server_local"),
+        &yaml_serde::Value::Bool(false)
+    );
+    assert_eq!(
+        env.run(&["status", "--json"]).json()["bazarr"]["server"],
+        "matches"
+    );
+}
+
+#[test]
+fn migrate_picks_the_server_bazarr_was_using() {
+    let env = Env::new();
+    let token = env.fake.token();
+    // "First" would win on its own (a local connection); Bazarr's ip/port point at "Second".
+    env.fake.add_server(ServerSpec::owned(
+        "First",
+        "firstid",
+        vec![ConnSpec::new(ConnKind::Live)],
+    ));
+    let second = env.fake.add_server(ServerSpec::owned(
+        "Second",
+        "secondid",
+        vec![
+            ConnSpec::new(ConnKind::Live),
+            ConnSpec {
+                local: false,
+                ..ConnSpec::new(ConnKind::Live)
+            },
+        ],
+    ));
+    let port = second.uris[1].rsplit(':').next().unwrap();
+    let path = bazarr_copy(
+        &env,
+        "bazarr-1.5.6-legacy-apikey-auto-encrypted.config.yaml",
+        Some(&token),
+    );
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("  ip: 192.168.1.10\n", "  ip: 127.0.0.1\n")
+        .replace(
+            "  port: 32400\n  series_library",
+            &format!("  port: {port}\n  series_library"),
+        );
+    std::fs::write(&path, &text).unwrap();
+    assert!(
+        text.contains(&format!("port: {port}")),
+        "fixture layout changed"
+    );
+    env.run(&["migrate-apikey", "--bazarr-config", path.to_str().unwrap()])
+        .ok();
+    let after = yaml(&path);
+    assert_eq!(plex(&after, "server_machine_id").as_str(), Some("secondid"));
+    assert_eq!(
+        plex(&after, "server_url").as_str(),
+        Some(second.uris[1].as_str())
+    );
+}
+
+#[test]
+fn status_says_when_bazarr_holds_another_token() {
+    let env = Env::new();
+    let path = bazarr_copy(&env, "bazarr-1.5.6-fresh-install.config.yaml", None);
+    let p = path.to_str().unwrap();
+    env.run_stdin(
+        &["login", "--with-token", "--bazarr-config", p],
+        &env.fake.token(),
+    )
+    .ok();
+    // Bazarr's own UI signed in with another token meanwhile.
+    let other = env.fake.issue_token(12345678);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc = yaml(&path);
+    let ours = plex(&doc, "token").as_str().unwrap();
+    let theirs = signer::sign(FIXTURE_KEY, &Secret::new(other));
+    std::fs::write(&path, text.replace(ours, &theirs)).unwrap();
+    assert_eq!(
+        env.run(&["status", "--json"]).json()["bazarr"]["token"],
+        "differs"
+    );
+    env.run(&["status"]).ok().stdout_has("holds ANOTHER token");
+    env.run(&["login"]).ok();
+    assert_eq!(
+        env.run(&["status", "--json"]).json()["bazarr"]["token"],
+        "matches"
+    );
+}

@@ -2,29 +2,19 @@
 //! with an unlocked keyring, so they are ignored by plain `cargo test` and run by name from
 //! `.ci/run` inside `dbus-run-session`.
 
-use crate::util::{Env, Run};
+use crate::util::{Env, Run, run_with_input};
 
 fn with_real_bus(env: &Env, args: &[&str], stdin: Option<&str>) -> Run {
-    use std::io::Write;
     let mut cmd = env.cmd();
     cmd.env(
         "DBUS_SESSION_BUS_ADDRESS",
         std::env::var("DBUS_SESSION_BUS_ADDRESS").expect("run inside dbus-run-session"),
     )
-    .args(args)
-    .stdin(std::process::Stdio::piped())
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::piped());
+    .args(args);
     if let Ok(dir) = std::env::var("XDG_RUNTIME_DIR") {
         cmd.env("XDG_RUNTIME_DIR", dir);
     }
-    let mut child = cmd.spawn().unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(s) = stdin {
-        input.write_all(s.as_bytes()).unwrap();
-    }
-    drop(input);
-    Run::from(child.wait_with_output().unwrap())
+    run_with_input(cmd, stdin.unwrap_or(""))
 }
 
 fn secret_tool_lookup(client_id: &str) -> Option<String> {

@@ -310,24 +310,13 @@ fn plain_http_to_another_host_is_refused_before_any_request() {
 
 /// Run `plex-auth ARGS` on a pseudo-terminal (util-linux `script`), typing `input`.
 fn on_a_terminal(env: &Env, args: &str, input: &str) -> crate::util::Run {
-    use std::io::Write;
     let mut cmd = env.command("script");
     cmd.args([
         "-qec",
         &format!("'{}' {args}", crate::util::BIN),
         "/dev/null",
-    ])
-    .stdin(std::process::Stdio::piped())
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().expect("script(1) from util-linux");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    crate::util::Run::from(child.wait_with_output().unwrap())
+    ]);
+    crate::util::run_with_input(cmd, input)
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::util::{Env, Run};
+use crate::util::{Env, Run, run_with_input};
 
 #[test]
 fn a_tampered_blob_exits_8_and_says_what_fixes_it() {
@@ -76,22 +76,8 @@ fn the_key_can_live_elsewhere() {
     std::fs::write(creds.join("plex-auth.key"), [7u8; 32]).unwrap();
     let mut cmd = env.cmd();
     cmd.env("CREDENTIALS_DIRECTORY", &creds)
-        .args(["login", "--with-token"])
-        .stdin(std::process::Stdio::piped());
-    let token = env.fake.token();
-    let mut child = cmd
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(token.as_bytes())
-        .unwrap();
-    Run::from(child.wait_with_output().unwrap()).ok();
+        .args(["login", "--with-token"]);
+    run_with_input(cmd, &env.fake.token()).ok();
     assert!(!env.key_path().exists(), "no key created beside the token");
 
     let mut cmd = env.cmd();
@@ -115,19 +101,8 @@ fn explicit_keyring_without_one_is_exit_8_and_stores_nothing() {
     let env = Env::new();
     let mut cmd = env.cmd();
     cmd.env("PLEX_AUTH_STORE", "keyring")
-        .args(["login", "--with-token", "--json"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(env.fake.token().as_bytes())
-        .unwrap();
-    let run = Run::from(child.wait_with_output().unwrap());
+        .args(["login", "--with-token", "--json"]);
+    let run = run_with_input(cmd, &env.fake.token());
     run.code(8);
     assert_eq!(run.events().last().unwrap()["error"]["code"], "STORE_ERROR");
     assert!(!env.config_text().contains("sealed_token"));
@@ -151,19 +126,8 @@ fn auto_falls_back_to_the_file_with_a_notice_and_remembers() {
 }
 
 fn login_with(env: &Env, mut cmd: std::process::Command) -> Run {
-    use std::io::Write;
-    cmd.args(["login", "--with-token"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(env.fake.token().as_bytes())
-        .unwrap();
-    Run::from(child.wait_with_output().unwrap())
+    cmd.args(["login", "--with-token"]);
+    run_with_input(cmd, &env.fake.token())
 }
 
 #[test]

@@ -68,20 +68,9 @@ impl Env {
     }
 
     pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Run {
-        use std::io::Write;
         let mut cmd = self.cmd();
-        cmd.args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let mut child = cmd.spawn().expect("spawn plex-auth");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        Run::from(child.wait_with_output().expect("wait plex-auth"))
+        cmd.args(args);
+        run_with_input(cmd, stdin)
     }
 
     /// Link alice by importing her token: the quickest way to a logged-in state.
@@ -118,6 +107,22 @@ impl Env {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
         path
     }
+}
+
+/// Run `cmd` with `input` on its stdin (then closed), collecting its output.
+pub fn run_with_input(mut cmd: std::process::Command, input: &str) -> Run {
+    use std::io::Write;
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    Run::from(child.wait_with_output().expect("wait"))
 }
 
 pub fn mode(path: &Path) -> u32 {
