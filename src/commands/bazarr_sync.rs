@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::bazarr::file::BazarrFile;
+use crate::bazarr::file::{BazarrFile, Change};
 use crate::bazarr::{keys, signer};
 use crate::context::Context;
 use crate::error::Result;
@@ -42,42 +42,50 @@ pub fn precheck(ctx: &Context) -> Result<()> {
 }
 
 pub fn after_login(ctx: &Context, token: &Secret, user: &User) -> Result<Option<PathBuf>> {
-    let Some(path) = configured(ctx)? else {
-        return Ok(None);
-    };
-    let mut file = BazarrFile::load(&path)?;
-    let (changes, _key) = keys::login_changes(&file, token, &user.username, &user.email, user.id);
-    file.apply(&changes);
-    file.write()?;
-    remember(ctx, &path)?;
-    Ok(Some(path))
+    sync(ctx, |file| {
+        keys::login_changes(file, token, &user.username, &user.email, user.id).0
+    })
 }
 
 pub fn after_select(ctx: &Context, server: &SelectedServer) -> Result<Option<PathBuf>> {
-    let Some(path) = configured(ctx)? else {
-        return Ok(None);
-    };
-    let mut file = BazarrFile::load(&path)?;
-    let changes = keys::server_changes(
-        &server.machine_id,
-        &server.name,
-        &server.url,
-        server.local,
-        &server.connections,
-    );
-    file.apply(&changes);
-    file.write()?;
-    remember(ctx, &path)?;
-    Ok(Some(path))
+    sync(ctx, |_| {
+        keys::server_changes(
+            &server.machine_id,
+            &server.name,
+            &server.url,
+            server.local,
+            &server.connections,
+        )
+    })
 }
 
 pub fn after_logout(ctx: &Context) -> Result<Option<PathBuf>> {
+    sync(ctx, |_| keys::logout_changes())
+}
+
+/// Apply plex-auth's keys to the configured Bazarr file and remember it. A Bazarr older than
+/// 1.5.3 has no OAuth settings and still runs on `plex.apikey`: writing OAuth keys (or
+/// Bazarr's logout, which empties `apikey`) would break it, so its file is left alone.
+fn sync(
+    ctx: &Context,
+    changes: impl FnOnce(&BazarrFile) -> Vec<Change>,
+) -> Result<Option<PathBuf>> {
     let Some(path) = configured(ctx)? else {
         return Ok(None);
     };
     let mut file = BazarrFile::load(&path)?;
-    file.apply(&keys::logout_changes());
+    if !keys::is_oauth_capable(&file) {
+        remember(ctx, &path)?;
+        ctx.out.warn(format!(
+            "{} has no OAuth settings (Bazarr 1.5.2 or older), so it was left as it is; upgrade Bazarr to use plex-auth's token there",
+            path.display()
+        ));
+        return Ok(None);
+    }
+    let changes = changes(&file);
+    file.apply(&changes);
     file.write()?;
+    remember(ctx, &path)?;
     Ok(Some(path))
 }
 

@@ -604,3 +604,23 @@ fn status_says_when_bazarr_holds_another_token() {
         "matches"
     );
 }
+
+#[test]
+fn a_pre_oauth_bazarr_is_never_switched_to_oauth_by_login_or_logout() {
+    let env = Env::new();
+    let path = bazarr_copy(&env, "bazarr-1.5.2-legacy-apikey.config.yaml", None);
+    let original = std::fs::read(&path).unwrap();
+    let p = path.to_str().unwrap();
+    env.run_stdin(
+        &["login", "--with-token", "--bazarr-config", p],
+        &env.fake.token(),
+    )
+    .ok()
+    .stderr_has("Bazarr 1.5.2 or older");
+    env.run(&["logout"]).ok().stderr_has("left as it is");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        original,
+        "its apikey still works"
+    );
+}

@@ -163,7 +163,14 @@ fn two_processes_at_once_lose_no_update() {
         // Two processes record a validation while a third remembers a new Bazarr file;
         // each read-modify-write of config.toml must see the others'.
         let bazarr = env.dir.path().join(format!("bazarr-{round}.yaml"));
-        std::fs::write(&bazarr, "---\ngeneral:\n  use_plex: false\n").unwrap();
+        std::fs::copy(
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/bazarr/bazarr-1.5.6-fresh-install.config.yaml"
+            ),
+            &bazarr,
+        )
+        .unwrap();
         let mut a = env.cmd();
         a.arg("validate");
         let mut b = env.cmd();
