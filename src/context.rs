@@ -20,7 +20,6 @@ pub const DEFAULT_APP_URL: &str = "https://app.plex.tv/auth";
 pub struct Context {
     pub config_dir: PathBuf,
     pub key_path: PathBuf,
-    pub store_pref: StorePref,
     /// `--bazarr-config` / `PLEX_AUTH_BAZARR_CONFIG`; the remembered path is in config.toml.
     pub bazarr_flag: Option<PathBuf>,
     pub plex_url: Url,
@@ -28,6 +27,8 @@ pub struct Context {
     pub request_timeout: std::time::Duration,
     pub out: Output,
     pub env: Environment,
+    /// One per process: a keyring that timed out once is not waited for again.
+    vault: Vault,
 }
 
 /// Facts about the session that decide whether to open a browser or prompt.
@@ -90,10 +91,10 @@ impl Context {
             stdin_tty: std::io::stdin().is_terminal(),
         };
         let out = Output::new(args.json, args.quiet, args.verbose, color, stderr_tty);
+        let vault = Vault::new(config_dir.clone(), key_path.clone(), store_pref);
         Ok(Context {
             config_dir,
             key_path,
-            store_pref,
             bazarr_flag: args.bazarr_config.as_ref().map(|p| absolute(p)),
             plex_url,
             app_url,
@@ -102,15 +103,12 @@ impl Context {
             ),
             out,
             env: environment,
+            vault,
         })
     }
 
-    pub fn vault(&self) -> Vault {
-        Vault::new(
-            self.config_dir.clone(),
-            self.key_path.clone(),
-            self.store_pref,
-        )
+    pub fn vault(&self) -> &Vault {
+        &self.vault
     }
 
     /// Prompts need a person: stdin and stderr both terminals, and not in JSON mode.

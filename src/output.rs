@@ -141,6 +141,14 @@ impl Output {
     }
 }
 
+/// Raw bytes on stdout (man pages, completions, diffs). A reader that goes away early
+/// (`| head -1`) is not an error.
+pub fn write_stdout(bytes: &[u8]) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(bytes);
+    let _ = stdout.flush();
+}
+
 /// Write a line, ignoring a closed pipe: `plex-auth man | head -1` must exit quietly.
 fn write_line(w: &mut dyn Write, text: &str) {
     let _ = writeln!(w, "{text}");

@@ -114,44 +114,46 @@ pub fn status(ctx: &Context, cfg: &Config, token: &Secret) -> Option<BazarrStatu
     };
     let key = file.get_str("plex", "encryption_key").unwrap_or_default();
     let signed = file.get_str("plex", "token").unwrap_or_default();
-    let token_state = if signed.is_empty() {
-        "missing"
+    // Each check gives a stable word for scripts and a sentence for people.
+    let (token_state, token_line) = if signed.is_empty() {
+        (
+            "missing",
+            "holds no token (run `plex-auth login` to write it)".to_string(),
+        )
     } else {
         match signer::verify(&key, &signed) {
-            Ok(t) if &t == token => "matches",
-            Ok(_) => "differs",
-            Err(_) => "does-not-open",
+            Ok(t) if &t == token => ("matches", "token matches the stored one".to_string()),
+            Ok(_) => (
+                "differs",
+                "holds ANOTHER token (run `plex-auth login` to sync it)".to_string(),
+            ),
+            Err(_) => (
+                "does-not-open",
+                "its token does not open with its encryption_key (run `plex-auth login`)"
+                    .to_string(),
+            ),
         }
     };
     let server_id = file
         .get_str("plex", "server_machine_id")
         .unwrap_or_default();
     let server_url = file.get_str("plex", "server_url").unwrap_or_default();
-    let server_state = match &cfg.server {
-        None => "none-selected",
-        Some(s) if s.machine_id == server_id && s.url == server_url => "matches",
-        Some(_) => "differs",
+    let (server_state, server_line) = match &cfg.server {
+        None => ("none-selected", "no server selected here".to_string()),
+        Some(s) if s.machine_id == server_id && s.url == server_url => (
+            "matches",
+            format!("server matches the selection ({server_url})"),
+        ),
+        Some(_) if server_id.is_empty() => (
+            "differs",
+            "has no server yet (run `plex-auth select`)".to_string(),
+        ),
+        Some(_) => (
+            "differs",
+            format!("server differs from the selection ({server_url}; run `plex-auth select`)"),
+        ),
     };
-    let token_line = match token_state {
-        "matches" => "token matches the stored one".to_string(),
-        "differs" => "holds ANOTHER token (run `plex-auth login` to sync it)".to_string(),
-        "does-not-open" => {
-            "its token does not open with its encryption_key (run `plex-auth login`)".to_string()
-        }
-        _ => "holds no token (run `plex-auth login` to write it)".to_string(),
-    };
-    let server_line = match server_state {
-        "matches" => format!("server matches the selection ({server_url})"),
-        "differs" if server_id.is_empty() => {
-            "has no server yet (run `plex-auth select`)".to_string()
-        }
-        "differs" => {
-            format!("server differs from the selection ({server_url}; run `plex-auth select`)")
-        }
-        _ => "no server selected here".to_string(),
-    };
-    let mut warnings = Vec::new();
-    warnings.extend(store::fsutil::mode_warnings(&[&path]));
+    let warnings = store::fsutil::mode_warnings(&[&path]);
     Some(BazarrStatus {
         lines: vec![
             path.display().to_string(),

@@ -8,6 +8,6 @@ use crate::error::Result;
 pub fn run(args: &CompletionsArgs) -> Result<()> {
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "plex-auth", &mut out);
-    super::man::write_stdout(&out);
+    crate::output::write_stdout(&out);
     Ok(())
 }

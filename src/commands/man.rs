@@ -1,7 +1,5 @@
 //! `plex-auth man [COMMAND]`: the man page, generated from the clap definitions.
 
-use std::io::Write;
-
 use clap::CommandFactory;
 
 use crate::cli::{Cli, ManArgs};
@@ -23,7 +21,7 @@ pub fn run(args: &ManArgs) -> Result<()> {
             render(sub.name(format!("plex-auth-{name}")))?
         }
     };
-    write_stdout(&page);
+    crate::output::write_stdout(&page);
     Ok(())
 }
 
@@ -33,11 +31,4 @@ pub fn render(cmd: clap::Command) -> Result<Vec<u8>> {
         .render(&mut out)
         .map_err(|e| Error::internal(format!("cannot render the man page: {e}")))?;
     Ok(out)
-}
-
-/// Write to stdout; a reader that goes away early (`| head -1`) is not an error.
-pub fn write_stdout(bytes: &[u8]) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(bytes);
-    let _ = stdout.flush();
 }

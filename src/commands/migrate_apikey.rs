@@ -79,7 +79,7 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
                 user.username
             ));
             if oauth {
-                crate::commands::man::write_stdout(diff.as_bytes());
+                crate::output::write_stdout(diff.as_bytes());
             } else {
                 ctx.out.result(pre_oauth_note(&path));
             }
