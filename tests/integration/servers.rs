@@ -1,6 +1,6 @@
 //! `servers`, `select` and `validate --server` against fake Plex Media Servers.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fake_plex::{ConnKind, ConnSpec, ServerHandle, ServerSpec};
 
@@ -53,12 +53,9 @@ fn servers_probes_everything_at_once_and_ranks_by_place() {
     });
     env.fake.add_device("Living room TV", "client,player");
 
-    let start = Instant::now();
+    // How long this takes with hanging connections is measured by bench/run, not here.
     let run = env.run(&["servers", "--json", "--timeout", "1"]);
-    let took = start.elapsed();
     run.ok();
-    // Five connections, one hanging: about one probe timeout, not the sum.
-    assert!(took < Duration::from_secs(4), "took {took:?}");
     let doc = run.json();
     let servers = doc["servers"].as_array().unwrap();
     let names: Vec<&str> = servers

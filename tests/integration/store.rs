@@ -207,3 +207,20 @@ fn two_processes_at_once_lose_no_update() {
         .collect();
     assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
 }
+
+#[test]
+fn a_damaged_config_toml_is_exit_9_and_left_alone() {
+    let env = Env::new();
+    env.logged_in();
+    let broken = "client_identifier = \"abc\"\n[account\nusername = 1\n";
+    std::fs::write(env.config_path(), broken).unwrap();
+    env.run(&["status", "--json"])
+        .code(9)
+        .error_code("CONFIG_ERROR");
+    env.run(&["validate"])
+        .code(9)
+        .stderr_has(&env.config_path().display().to_string());
+    env.run_stdin(&["login", "--with-token"], &env.fake.token())
+        .code(9);
+    assert_eq!(std::fs::read_to_string(env.config_path()).unwrap(), broken);
+}
