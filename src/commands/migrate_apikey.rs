@@ -41,9 +41,17 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
         Error::from(e).context(format!("checking plex.apikey from {}", path.display()))
     })?;
     let resources = block_on(client.resources(&apikey.token))??;
-    let server = find_server(ctx, &identity, &file, resources, args.timeout)?;
-
     let oauth = keys::is_oauth_capable(&file);
+    let server = match find_server(ctx, &identity, &file, resources, args.timeout) {
+        Ok(server) => server,
+        // An old Bazarr gets no server keys, so a server that is down need not stop the import.
+        Err(e) if !oauth && e.kind == ErrorKind::ServerNotFound => {
+            ctx.out.warn(format!("{}; no server was chosen", e.message));
+            None
+        }
+        Err(e) => return Err(e),
+    };
+
     if oauth {
         let selected = server.as_ref().map(|s| {
             (

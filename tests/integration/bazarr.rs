@@ -624,3 +624,40 @@ fn a_pre_oauth_bazarr_is_never_switched_to_oauth_by_login_or_logout() {
         "its apikey still works"
     );
 }
+
+#[test]
+fn migrate_needs_an_answering_server_only_when_it_writes_bazarrs_server_keys() {
+    let env = Env::new();
+    let token = env.fake.token();
+    env.fake.add_server(ServerSpec::owned(
+        "Down",
+        "downid",
+        vec![ConnSpec::new(ConnKind::Closed)],
+    ));
+    let path = bazarr_copy(
+        &env,
+        "bazarr-1.5.6-legacy-apikey-auto-encrypted.config.yaml",
+        Some(&token),
+    );
+    let original = std::fs::read(&path).unwrap();
+    env.run(&[
+        "migrate-apikey",
+        "--bazarr-config",
+        path.to_str().unwrap(),
+        "--json",
+    ])
+    .code(6)
+    .error_code("SERVER_NOT_FOUND");
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+    assert!(!env.config_text().contains("sealed_token"));
+
+    let old = bazarr_copy(&env, "bazarr-1.5.2-legacy-apikey.config.yaml", Some(&token));
+    env.run(&["migrate-apikey", "--bazarr-config", old.to_str().unwrap()])
+        .ok()
+        .stderr_has("no server was chosen")
+        .stdout_has("left as it is");
+    assert_eq!(
+        env.run(&["status", "--json"]).json()["auth_method"],
+        "token"
+    );
+}
