@@ -25,9 +25,8 @@ pub fn configured(ctx: &Context) -> Result<Option<PathBuf>> {
 pub fn remember(ctx: &Context, path: &Path) -> Result<()> {
     let path = path.to_path_buf();
     store::config::update(&ctx.config_dir, move |cfg| {
-        if cfg.bazarr_config.as_ref() != Some(&path) {
-            cfg.bazarr_config = Some(path);
-        }
+        // config::update writes only when this changed something.
+        cfg.bazarr_config = Some(path);
         Ok(())
     })
 }

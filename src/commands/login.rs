@@ -7,7 +7,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::json;
 
 use crate::cli::LoginArgs;
-use crate::commands::{self, bazarr_sync, block_on};
+use crate::commands::{self, Plex, bazarr_sync, block_on};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::plex::types::{Pin, User};
@@ -21,18 +21,18 @@ const POLL_INTERVAL: Duration = Duration::from_secs(1);
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
 pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
-    let identity = commands::identity(ctx)?;
-    let client = commands::plex_client(ctx, &identity)?;
+    let plex = commands::plex(ctx)?;
+    let client = &plex.client;
     bazarr_sync::precheck(ctx)?;
 
     if args.with_token {
         let token = read_token_from_stdin(ctx)?;
         let user = block_on(client.user(&token))??;
-        return finish(ctx, &token, &user, AuthMethod::Token, args);
+        return finish(ctx, &plex, &token, &user, AuthMethod::Token, args);
     }
 
     if !args.force
-        && let Some((user, token)) = already_linked(ctx, &client)?
+        && let Some((user, token)) = already_linked(ctx, client)?
     {
         // Install scripts rerun login: make sure Bazarr holds this token too (a no-op when
         // it already does).
@@ -50,9 +50,9 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
         return Ok(());
     }
 
-    let token = block_on(pin_flow(ctx, &client, &identity, args))??;
+    let token = block_on(pin_flow(ctx, client, &plex.identity, args))??;
     let user = block_on(client.user(&token))??;
-    finish(ctx, &token, &user, AuthMethod::Pin, args)
+    finish(ctx, &plex, &token, &user, AuthMethod::Pin, args)
 }
 
 /// A stored token that plex.tv still accepts makes login a no-op, so install scripts can run
@@ -71,7 +71,7 @@ fn already_linked(ctx: &Context, client: &PlexClient) -> Result<Option<(User, Se
     };
     match block_on(client.user(&token))? {
         Ok(user) => {
-            record_validation(ctx, "ok")?;
+            commands::record_validation(ctx, "ok", Some(&user))?;
             Ok(Some((user, token)))
         }
         Err(PlexError::Rejected(_) | PlexError::Expired) => {
@@ -83,16 +83,6 @@ fn already_linked(ctx: &Context, client: &PlexClient) -> Result<Option<(User, Se
     }
 }
 
-fn record_validation(ctx: &Context, result: &str) -> Result<()> {
-    store::config::update(&ctx.config_dir, |cfg| {
-        if let Some(account) = cfg.account.as_mut() {
-            account.validated_at = Some(commands::now());
-            account.last_result = Some(result.to_string());
-        }
-        Ok(())
-    })
-}
-
 /// The token comes from stdin only: argv is visible to every user on the machine.
 fn read_token_from_stdin(ctx: &Context) -> Result<Secret> {
     if ctx.env.stdin_tty {
@@ -102,12 +92,12 @@ fn read_token_from_stdin(ctx: &Context) -> Result<Secret> {
         )
         .with_hint("pipe it in, e.g. `plex-auth login --with-token < token.txt`"));
     }
-    let mut raw = String::new();
+    // Wiped when dropped, like the Secret made from it.
+    let mut raw = zeroize::Zeroizing::new(String::new());
     std::io::stdin()
         .read_to_string(&mut raw)
         .map_err(|e| Error::new(ErrorKind::Usage, format!("cannot read standard input: {e}")))?;
     let token = Secret::new(raw.trim());
-    drop(zeroize::Zeroizing::new(raw));
     let t = token.expose();
     if t.is_empty() || t.len() > 4096 || t.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(Error::new(
@@ -339,6 +329,7 @@ async fn interrupted() {
 /// Seal and store the token, record the account, keep Bazarr in step, say who is linked.
 fn finish(
     ctx: &Context,
+    plex: &Plex,
     token: &Secret,
     user: &User,
     method: AuthMethod,
@@ -372,7 +363,7 @@ fn finish(
     if method == AuthMethod::Pin && !args.no_select && ctx.can_prompt() {
         let cfg = store::config::load(&ctx.config_dir)?;
         if cfg.server.is_none() {
-            crate::commands::select::offer_picker(ctx, token)?;
+            crate::commands::select::offer_picker(ctx, plex, token)?;
         }
     }
     Ok(())

@@ -27,9 +27,8 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
     let mut revoked = None;
     if args.revoke {
         if let Some(token) = &token {
-            let identity = commands::identity(ctx)?;
-            let client = commands::plex_client(ctx, &identity)?;
-            revoked = Some(match block_on(client.signout(token))? {
+            let plex = commands::plex(ctx)?;
+            revoked = Some(match block_on(plex.client.signout(token))? {
                 Ok(()) => true,
                 // Already signed out somewhere else: the goal is reached.
                 Err(PlexError::Rejected(_) | PlexError::Expired) => true,

@@ -35,14 +35,13 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
     };
 
     // plex.tv first: a rejected or unchecked key changes nothing anywhere.
-    let identity = commands::identity(ctx)?;
-    let client = commands::plex_client(ctx, &identity)?;
-    let user = block_on(client.user(&apikey.token))?.map_err(|e| {
+    let plex = commands::plex(ctx)?;
+    let user = block_on(plex.client.user(&apikey.token))?.map_err(|e| {
         Error::from(e).context(format!("checking plex.apikey from {}", path.display()))
     })?;
-    let resources = block_on(client.resources(&apikey.token))??;
+    let resources = block_on(plex.client.resources(&apikey.token))??;
     let oauth = keys::is_oauth_capable(&file);
-    let server = match find_server(ctx, &identity, &file, resources, args.timeout) {
+    let server = match find_server(ctx, &plex.identity, &file, resources, args.timeout) {
         Ok(server) => server,
         // An old Bazarr gets no server keys, so a server that is down need not stop the import.
         Err(e) if !oauth && e.kind == ErrorKind::ServerNotFound => {
@@ -240,18 +239,17 @@ fn import_token(
         login::save_account(ctx, token, user, AuthMethod::Token)?;
     }
     if let Some(server) = server {
-        let cfg = store::config::load(&ctx.config_dir)?;
-        let unchanged = cfg
-            .server
-            .as_ref()
-            .is_some_and(|s| s.machine_id == server.machine_id && s.url == server.url);
-        if !unchanged {
-            let server = server.clone();
-            store::config::update(&ctx.config_dir, move |cfg| {
-                cfg.server = Some(server);
-                Ok(())
-            })?;
-        }
+        store::config::update(&ctx.config_dir, |cfg| {
+            // Only a different server or address is news; `selected_at` alone is not.
+            let unchanged = cfg
+                .server
+                .as_ref()
+                .is_some_and(|s| s.machine_id == server.machine_id && s.url == server.url);
+            if !unchanged {
+                cfg.server = Some(server.clone());
+            }
+            Ok(())
+        })?;
     }
     Ok(())
 }

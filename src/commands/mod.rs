@@ -18,6 +18,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::cli::Command;
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::plex::types::User;
 use crate::plex::{Identity, PlexClient};
 use crate::secret::Secret;
 use crate::store::{self, Config};
@@ -53,14 +54,17 @@ pub fn now() -> u64 {
         .unwrap_or(0)
 }
 
-/// The install's identity towards Plex, created on first use and kept.
-pub fn identity(ctx: &Context) -> Result<Identity> {
-    let id = store::config::ensure_client_identifier(&ctx.config_dir)?;
-    Ok(Identity::new(id))
+/// The install's identity towards Plex (created on first use and kept), and a plex.tv
+/// client that carries it. Made once per command and passed down.
+pub struct Plex {
+    pub identity: Identity,
+    pub client: PlexClient,
 }
 
-pub fn plex_client(ctx: &Context, identity: &Identity) -> Result<PlexClient> {
-    PlexClient::new(ctx.plex_url.clone(), identity, ctx.request_timeout)
+pub fn plex(ctx: &Context) -> Result<Plex> {
+    let identity = Identity::new(store::config::ensure_client_identifier(&ctx.config_dir)?);
+    let client = PlexClient::new(ctx.plex_url.clone(), &identity, ctx.request_timeout)?;
+    Ok(Plex { identity, client })
 }
 
 /// The stored token, or exit 3 when there is none.
@@ -68,6 +72,22 @@ pub fn stored_token(ctx: &Context, cfg: &Config) -> Result<Secret> {
     ctx.vault()
         .load_token(cfg)?
         .ok_or_else(Error::not_logged_in)
+}
+
+/// Record what plex.tv said of the stored token ("ok", "rejected", "unreachable"), and the
+/// account's current name and email when it answered.
+pub fn record_validation(ctx: &Context, verdict: &str, user: Option<&User>) -> Result<()> {
+    store::config::update(&ctx.config_dir, |cfg| {
+        if let Some(account) = cfg.account.as_mut() {
+            account.validated_at = Some(now());
+            account.last_result = Some(verdict.to_string());
+            if let Some(user) = user {
+                account.username = user.username.clone();
+                account.email = user.email.clone();
+            }
+        }
+        Ok(())
+    })
 }
 
 /// "3 minutes ago", for status lines.

@@ -6,33 +6,39 @@ use std::io::{BufRead, Write};
 use serde_json::{Value, json};
 
 use crate::cli::SelectArgs;
-use crate::commands::{self, bazarr_sync, block_on, servers};
+use crate::commands::{self, Plex, bazarr_sync, block_on, servers};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
+use crate::plex::Identity;
 use crate::plex::client::http_client;
 use crate::plex::probe::{self, Probe, ServerReport};
 use crate::plex::types::Resource;
-use crate::plex::{Identity, PlexClient};
 use crate::secret::Secret;
 use crate::store::{self, SelectedServer};
 
 pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
     let cfg = store::config::load(&ctx.config_dir)?;
     let token = commands::stored_token(ctx, &cfg)?;
-    let identity = commands::identity(ctx)?;
-    let client = commands::plex_client(ctx, &identity)?;
-    let servers = servers::server_list(block_on(client.resources(&token))??);
+    let plex = commands::plex(ctx)?;
+    let servers = servers::server_list(block_on(plex.client.resources(&token))??);
     let chosen = resolve(&servers, &args.server)?.clone();
     let insecure = args.insecure.then_some(chosen.client_identifier.as_str());
     let report = block_on(servers::probe_servers(
-        &identity,
+        &plex.identity,
         vec![chosen.clone()],
         args.timeout,
         insecure,
     ))??
     .pop()
     .ok_or_else(|| Error::internal("probe returned no report"))?;
-    let saved = choose(ctx, &identity, &token, &report, args.insecure, args.timeout)?;
+    let saved = choose(
+        ctx,
+        &plex.identity,
+        &token,
+        &report,
+        args.insecure,
+        args.timeout,
+    )?;
     report_choice(ctx, &saved, &report);
     Ok(())
 }
@@ -248,14 +254,10 @@ fn selected_json(s: &SelectedServer, latency: Option<u64>) -> Value {
 
 /// After a PIN login on a terminal with no server chosen yet: show the servers and let the
 /// user pick one, or press Enter to skip.
-pub fn offer_picker(ctx: &Context, token: &Secret) -> Result<()> {
+pub fn offer_picker(ctx: &Context, plex: &Plex, token: &Secret) -> Result<()> {
     let cfg = store::config::load(&ctx.config_dir)?;
-    let identity = commands::identity(ctx)?;
-    let client = commands::plex_client(ctx, &identity)?;
     let spinner = ctx.out.spinner("Looking for your Plex servers…");
-    let found = block_on(servers::fetch_and_probe(
-        &client, &identity, token, &cfg, 3.0,
-    ))?;
+    let found = block_on(servers::fetch_and_probe(plex, token, &cfg, 3.0))?;
     if let Some(bar) = spinner {
         bar.finish_and_clear();
     }
@@ -291,7 +293,7 @@ pub fn offer_picker(ctx: &Context, token: &Secret) -> Result<()> {
         }
         match answer.parse::<usize>() {
             Ok(n) if (1..=reports.len()).contains(&n) => {
-                match choose(ctx, &identity, token, &reports[n - 1], false, 3.0) {
+                match choose(ctx, &plex.identity, token, &reports[n - 1], false, 3.0) {
                     Ok(saved) => {
                         report_choice(ctx, &saved, &reports[n - 1]);
                         return Ok(());
@@ -309,7 +311,7 @@ pub fn offer_picker(ctx: &Context, token: &Secret) -> Result<()> {
 /// `validate --server`: re-probe the selected server; follow it when its best address moved.
 pub fn recheck_selected(
     ctx: &Context,
-    client: &PlexClient,
+    plex: &Plex,
     token: &Secret,
     timeout_secs: f64,
 ) -> Result<Value> {
@@ -318,8 +320,7 @@ pub fn recheck_selected(
         Error::new(ErrorKind::ServerNotFound, "no server is selected")
             .with_hint("run `plex-auth servers`, then `plex-auth select N`")
     })?;
-    let identity = commands::identity(ctx)?;
-    let servers = servers::server_list(block_on(client.resources(token))??);
+    let servers = servers::server_list(block_on(plex.client.resources(token))??);
     let res = servers
         .into_iter()
         .find(|r| r.client_identifier == selected.machine_id)
@@ -335,7 +336,7 @@ pub fn recheck_selected(
         })?;
     let insecure = selected.insecure.then_some(selected.machine_id.as_str());
     let report = block_on(servers::probe_servers(
-        &identity,
+        &plex.identity,
         vec![res],
         timeout_secs,
         insecure,

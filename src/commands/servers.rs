@@ -3,32 +3,25 @@
 use serde_json::{Value, json};
 
 use crate::cli::ServersArgs;
-use crate::commands::{self, block_on};
+use crate::commands::{self, Plex, block_on};
 use crate::context::Context;
 use crate::error::Result;
 use crate::output::Output;
+use crate::plex::Identity;
 use crate::plex::client::http_client;
 use crate::plex::probe::{self, ServerReport};
 use crate::plex::types::Resource;
-use crate::plex::{Identity, PlexClient};
 use crate::secret::Secret;
 use crate::store::{self, Config};
 
 pub fn run(ctx: &Context, args: &ServersArgs) -> Result<()> {
     let cfg = store::config::load(&ctx.config_dir)?;
     let token = commands::stored_token(ctx, &cfg)?;
-    let identity = commands::identity(ctx)?;
-    let client = commands::plex_client(ctx, &identity)?;
+    let plex = commands::plex(ctx)?;
     let spinner = ctx
         .out
         .spinner("Asking plex.tv for your servers and probing them…");
-    let reports = block_on(fetch_and_probe(
-        &client,
-        &identity,
-        &token,
-        &cfg,
-        args.timeout,
-    ))?;
+    let reports = block_on(fetch_and_probe(&plex, &token, &cfg, args.timeout))?;
     if let Some(bar) = spinner {
         bar.finish_and_clear();
     }
@@ -64,19 +57,24 @@ pub fn server_list(resources: Vec<Resource>) -> Vec<Resource> {
 }
 
 pub async fn fetch_and_probe(
-    client: &PlexClient,
-    identity: &Identity,
+    plex: &Plex,
     token: &Secret,
     cfg: &Config,
     timeout_secs: f64,
 ) -> Result<Vec<ServerReport>> {
-    let servers = server_list(client.resources(token).await?);
+    let servers = server_list(plex.client.resources(token).await?);
     let insecure_id = cfg
         .server
         .as_ref()
         .filter(|s| s.insecure)
         .map(|s| s.machine_id.clone());
-    probe_servers(identity, servers, timeout_secs, insecure_id.as_deref()).await
+    probe_servers(
+        &plex.identity,
+        servers,
+        timeout_secs,
+        insecure_id.as_deref(),
+    )
+    .await
 }
 
 /// Probe the given servers at once; `insecure_id` names the one server whose certificate

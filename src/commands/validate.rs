@@ -13,36 +13,20 @@ use crate::store;
 pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
     let cfg = store::config::load(&ctx.config_dir)?;
     let token = commands::stored_token(ctx, &cfg)?;
-    let identity = commands::identity(ctx)?;
-    let client = commands::plex_client(ctx, &identity)?;
+    let plex = commands::plex(ctx)?;
 
-    let answer = block_on(client.user(&token))?;
+    let answer = block_on(plex.client.user(&token))?;
     let verdict = match &answer {
         Ok(_) => "ok",
         Err(PlexError::Rejected(_) | PlexError::Expired) => "rejected",
         Err(_) => "unreachable",
     };
     // The verdict is recorded either way; the token itself is never touched here.
-    store::config::update(&ctx.config_dir, |cfg| {
-        if let Some(account) = cfg.account.as_mut() {
-            account.validated_at = Some(commands::now());
-            account.last_result = Some(verdict.to_string());
-            if let Ok(user) = &answer {
-                account.username = user.username.clone();
-                account.email = user.email.clone();
-            }
-        }
-        Ok(())
-    })?;
+    commands::record_validation(ctx, verdict, answer.as_ref().ok())?;
     let user = answer?;
 
     let server = if args.server {
-        Some(select::recheck_selected(
-            ctx,
-            &client,
-            &token,
-            args.timeout,
-        )?)
+        Some(select::recheck_selected(ctx, &plex, &token, args.timeout)?)
     } else {
         None
     };

@@ -215,18 +215,15 @@ impl PlexClient {
         let why = if err.is_timeout() {
             "timed out".to_string()
         } else if err.is_connect() {
-            "connection failed".to_string()
+            format!("connection failed: {}", super::root_cause(err))
         } else {
-            "the connection broke".to_string()
+            format!("the connection broke: {}", super::root_cause(err))
         };
-        // reqwest's own text names the URL, which never holds a token; keep the root cause.
-        let cause = std::error::Error::source(err)
-            .map(|s| format!(": {s}"))
-            .unwrap_or_default();
-        PlexError::Unreachable(format!("{} ({why}{cause})", self.host))
+        PlexError::Unreachable(format!("{} ({why})", self.host))
     }
 
-    async fn get_json<T: DeserializeOwned>(
+    /// A call whose success is a JSON document of type `T`.
+    async fn call_json<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
@@ -235,13 +232,12 @@ impl PlexClient {
         retries_429: u32,
     ) -> Result<T, PlexError> {
         let (status, body) = self.call(method, path, query, token, retries_429).await?;
-        check_status(status, &body)?;
-        serde_json::from_str(&body).map_err(|e| PlexError::BadBody(e.to_string()))
+        decode(status, &body)
     }
 
     /// `POST /api/v2/pins?strong=true` (§1). Strong PINs go with the browser link.
     pub async fn create_pin(&self) -> Result<Pin, PlexError> {
-        self.get_json(
+        self.call_json(
             Method::POST,
             "/api/v2/pins",
             &[("strong", "true")],
@@ -256,17 +252,16 @@ impl PlexClient {
         let (status, body) = self
             .call(Method::GET, &format!("/api/v2/pins/{id}"), &[], None, 0)
             .await?;
-        if status == StatusCode::NOT_FOUND && has_request_id_shape(&body) {
+        if status == StatusCode::NOT_FOUND && is_plex_error_body(&body) {
             return Err(PlexError::PinGone(error_message(&body, status)));
         }
-        check_status(status, &body)?;
-        serde_json::from_str(&body).map_err(|e| PlexError::BadBody(e.to_string()))
+        decode(status, &body)
     }
 
     /// `GET /api/v2/user` (§4): 200 is a good token, 401 (or 422 "Invalid token") a rejected
     /// one, anything else says nothing about the token.
     pub async fn user(&self, token: &Secret) -> Result<User, PlexError> {
-        self.get_json(
+        self.call_json(
             Method::GET,
             "/api/v2/user",
             &[],
@@ -292,7 +287,7 @@ impl PlexClient {
 
     /// `GET /api/v2/resources` with every kind of connection (§5).
     pub async fn resources(&self, token: &Secret) -> Result<Vec<Resource>, PlexError> {
-        self.get_json(
+        self.call_json(
             Method::GET,
             "/api/v2/resources",
             &[
@@ -309,7 +304,7 @@ impl PlexClient {
 
 /// plex.tv's 404 for a PIN comes with its JSON error body; an empty 404 is its edge having a
 /// bad moment (plex-api.md §4) and must not end the login.
-fn has_request_id_shape(body: &str) -> bool {
+fn is_plex_error_body(body: &str) -> bool {
     serde_json::from_str::<ErrorBody>(body).is_ok_and(|b| !b.errors.is_empty())
 }
 
@@ -326,6 +321,11 @@ fn error_message(body: &str, status: StatusCode) -> String {
             .join("; "),
         _ => format!("HTTP {}", status.as_u16()),
     }
+}
+
+fn decode<T: DeserializeOwned>(status: StatusCode, body: &str) -> Result<T, PlexError> {
+    check_status(status, body)?;
+    serde_json::from_str(body).map_err(|e| PlexError::BadBody(e.to_string()))
 }
 
 fn check_status(status: StatusCode, body: &str) -> Result<(), PlexError> {
@@ -367,7 +367,7 @@ mod tests {
 
         let edge404 = check_status(StatusCode::NOT_FOUND, "").unwrap_err();
         assert_eq!(Error::from(edge404).kind, ErrorKind::Connection);
-        assert!(!has_request_id_shape(""));
+        assert!(!is_plex_error_body(""));
     }
 
     #[test]

@@ -222,12 +222,7 @@ fn describe(err: &reqwest::Error) -> String {
     if err.is_timeout() {
         return "no answer in time".into();
     }
-    let mut cause = String::new();
-    let mut source = std::error::Error::source(err);
-    while let Some(s) = source {
-        cause = s.to_string();
-        source = s.source();
-    }
+    let cause = crate::plex::root_cause(err);
     if err.is_connect() {
         format!("connection failed ({cause})")
     } else {
