@@ -116,7 +116,7 @@ impl From<PlexError> for Error {
                 Error::new(ErrorKind::Internal, message)
             }
             _ => Error::new(ErrorKind::Connection, message).with_hint(
-                "plex.tv could not be reached; the stored token was kept; try again later",
+                "nothing stored here was changed (a stored token is kept); try again later",
             ),
         }
     }
