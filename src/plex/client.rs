@@ -365,6 +365,13 @@ mod tests {
         assert!(outage.is_transient());
         assert_eq!(Error::from(outage).kind, ErrorKind::Connection);
 
+        let expired =
+            check_status(StatusCode::from_u16(498).unwrap(), "Token Expired").unwrap_err();
+        assert_eq!(Error::from(expired).kind, ErrorKind::TokenExpired);
+
+        let ours = check_status(StatusCode::BAD_REQUEST, "").unwrap_err();
+        assert_eq!(Error::from(ours).kind, ErrorKind::Internal);
+
         let edge404 = check_status(StatusCode::NOT_FOUND, "").unwrap_err();
         assert_eq!(Error::from(edge404).kind, ErrorKind::Connection);
         assert!(!is_plex_error_body(""));

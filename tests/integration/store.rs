@@ -224,3 +224,28 @@ fn a_damaged_config_toml_is_exit_9_and_left_alone() {
         .code(9);
     assert_eq!(std::fs::read_to_string(env.config_path()).unwrap(), broken);
 }
+
+#[test]
+fn a_recorded_keyring_that_is_gone_is_exit_8_not_a_silent_switch() {
+    let env = Env::new();
+    env.logged_in();
+    // As if the token had been stored in a keyring that is now unreachable (no bus here).
+    let text = env
+        .config_text()
+        .replace("store = \"file\"", "store = \"keyring\"");
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("sealed_token"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(env.config_path(), &text).unwrap();
+    for cmd in ["status", "validate"] {
+        env.run(&[cmd, "--json"]).code(8).error_code("STORE_ERROR");
+    }
+    let mut cmd = env.cmd();
+    cmd.env("PLEX_AUTH_STORE", "auto").arg("status");
+    Run::from(cmd.output().unwrap())
+        .code(8)
+        .stderr_has("OS keyring");
+    assert_eq!(env.config_text(), text, "nothing rewritten");
+}

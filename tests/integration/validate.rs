@@ -208,3 +208,15 @@ fn logout_revoke_while_plex_tv_is_down_still_forgets_locally() {
         .stderr_has("could not sign the token out");
     env.run(&["status"]).code(3);
 }
+
+#[test]
+fn a_request_plex_tv_calls_malformed_is_internal_not_a_verdict() {
+    let env = Env::new();
+    env.logged_in();
+    let before = sealed(&env.config_text());
+    env.fake.fault(Fault::Status(400), 1);
+    env.run(&["validate", "--json"])
+        .code(1)
+        .error_code("INTERNAL");
+    assert_eq!(sealed(&env.config_text()), before);
+}
