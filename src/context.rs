@@ -29,6 +29,9 @@ pub struct Context {
     pub env: Environment,
     /// One per process: a keyring that timed out once is not waited for again.
     vault: Vault,
+    /// The process's one async runtime (built in `lib::run`): every plex.tv and server
+    /// request runs on it, so the one HTTP client is only ever used from one runtime.
+    runtime: tokio::runtime::Runtime,
 }
 
 /// Facts about the session that decide whether to open a browser or prompt.
@@ -52,7 +55,7 @@ impl Environment {
 }
 
 impl Context {
-    pub fn from_args(args: &GlobalArgs) -> Result<Context> {
+    pub fn from_args(args: &GlobalArgs, runtime: tokio::runtime::Runtime) -> Result<Context> {
         let config_dir = match &args.config_dir {
             Some(dir) => absolute(dir),
             None => default_config_dir()?,
@@ -104,7 +107,14 @@ impl Context {
             out,
             env: environment,
             vault,
+            runtime,
         })
+    }
+
+    /// Run async work (requests, probes, the PIN wait) to completion. Prompts, the browser
+    /// and the keyring stay outside: they block, and run between calls to this.
+    pub fn block_on<F: std::future::Future>(&self, fut: F) -> F::Output {
+        self.runtime.block_on(fut)
     }
 
     pub fn vault(&self) -> &Vault {

@@ -1,6 +1,7 @@
 //! plex-auth: link a Plex account to a machine, keep the link healthy, and keep Bazarr's Plex
 //! settings in sync. The binary is a thin wrapper around [`run`].
 
+pub mod account;
 pub mod bazarr;
 pub mod cli;
 pub mod commands;
@@ -8,8 +9,10 @@ pub mod context;
 pub mod error;
 pub mod output;
 pub mod plex;
+pub mod render;
 pub mod secret;
 pub mod store;
+pub mod time;
 
 use std::process::ExitCode;
 
@@ -34,7 +37,7 @@ pub fn run() -> ExitCode {
         Err(err) => return usage_error(err),
     };
     let json_events = cli.global.json && matches!(cli.command, Command::Login(_));
-    let ctx = match Context::from_args(&cli.global) {
+    let ctx = match runtime().and_then(|rt| Context::from_args(&cli.global, rt)) {
         Ok(ctx) => ctx,
         Err(err) => {
             let out = output::Output::new(cli.global.json, cli.global.quiet, 0, false, false);
@@ -49,6 +52,15 @@ pub fn run() -> ExitCode {
             err.exit_code()
         }
     }
+}
+
+/// The one async runtime of the process. Everything here is I/O-bound, and probing many
+/// servers at once needs concurrency, not threads.
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))
 }
 
 /// clap's own errors keep clap's text and exit code 2; `--help` and `--version` exit 0. In

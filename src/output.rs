@@ -125,6 +125,18 @@ impl Output {
         self.paint(text, "1")
     }
 
+    /// Text shown before a prompt (the picker's table), on stderr.
+    pub fn prompt_text(&self, text: &str) {
+        write_line(&mut std::io::stderr().lock(), text);
+    }
+
+    /// A question on stderr, with no newline: the answer is typed after it.
+    pub fn prompt(&self, question: &str) {
+        let mut stderr = std::io::stderr().lock();
+        let _ = write!(stderr, "{question}");
+        let _ = stderr.flush();
+    }
+
     /// A spinner on a terminal; nothing elsewhere (callers print plain progress lines).
     pub fn spinner(&self, message: &str) -> Option<ProgressBar> {
         if !self.stderr_tty || self.quiet {

@@ -7,6 +7,7 @@ pub mod file;
 pub mod keys;
 pub mod locate;
 pub mod signer;
+pub mod sync;
 
 /// The file whose touch makes Bazarr's launcher restart it: `<data dir>/bazarr.restart`, where
 /// the data dir holds the `config/` folder that holds `config.yaml`.

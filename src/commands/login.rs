@@ -1,46 +1,72 @@
-//! `plex-auth login`: link an account by PIN (browser), or import a token from stdin.
+//! `plex-auth login`: link an account by PIN (browser), or import a token from stdin. On a
+//! terminal with no server chosen yet, offers the server picker afterwards.
 
-use std::io::Read;
+use std::io::{BufRead, Read};
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde_json::json;
+use serde::Serialize;
 
+use crate::account;
+use crate::bazarr::file::BazarrFile;
 use crate::cli::LoginArgs;
-use crate::commands::{self, Plex, bazarr_sync, block_on};
+use crate::commands::{plex, snapshot, warn_bazarr};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
-use crate::plex::types::{Pin, User};
-use crate::plex::{Identity, PlexClient, PlexError};
+use crate::plex::types::User;
+use crate::plex::{Plex, PlexError, pin, servers};
+use crate::render::{AccountView, SelectedView, server_table, server_views};
 use crate::secret::Secret;
-use crate::store::{self, Account, AuthMethod, Backend};
+use crate::store::{self, AuthMethod, Backend, Config};
+use crate::time::{mmss, timestamp};
 
-/// plex.tv asks for about one poll a second (plex-api.md §3).
-const POLL_INTERVAL: Duration = Duration::from_secs(1);
-/// After a 429, 5xx or network error without `Retry-After`: 2 s doubling to this cap.
-const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// The NDJSON events of `login --json`.
+#[derive(Serialize)]
+#[serde(tag = "event", rename_all = "lowercase")]
+enum Event {
+    Pin {
+        code: String,
+        link: String,
+        expires_at: String,
+        expires_in: u64,
+    },
+    Linked {
+        already: bool,
+        account: AccountView,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        auth_method: Option<AuthMethod>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        store: Option<Backend>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        bazarr_config: Option<Option<PathBuf>>,
+    },
+}
 
 pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
-    let plex = commands::plex(ctx)?;
-    let client = &plex.client;
-    bazarr_sync::precheck(ctx)?;
+    let cfg = snapshot(ctx)?;
+    // A Bazarr file that cannot be used is found now (exit 9), not after the user approved.
+    let bazarr = account::bazarr_precheck(ctx, &cfg)?;
+    let plex = plex(ctx, &cfg)?;
 
     if args.with_token {
         let token = read_token_from_stdin(ctx)?;
-        let user = block_on(client.user(&token))??;
-        return finish(ctx, &plex, &token, &user, AuthMethod::Token, args);
+        let user = ctx.block_on(plex.client.user(&token))?;
+        return finish(ctx, &plex, &token, &user, AuthMethod::Token, bazarr, args);
     }
 
     if !args.force
-        && let Some((user, token)) = already_linked(ctx, client)?
+        && let Some((user, token)) = already_linked(ctx, &plex, &cfg)?
     {
-        // Install scripts rerun login: make sure Bazarr holds this token too (a no-op when
-        // it already does).
-        bazarr_sync::after_login(ctx, &token, &user)?;
+        let synced = account::confirm(ctx, &token, &user, bazarr)?;
+        warn_bazarr(ctx, synced.as_ref());
         if ctx.out.json {
-            ctx.out.json_value(
-                &json!({"event": "linked", "already": true, "account": account_json(&user)}),
-            );
+            ctx.out.json_value(&Event::Linked {
+                already: true,
+                account: AccountView::from(&user),
+                auth_method: None,
+                store: None,
+                bazarr_config: None,
+            });
         } else {
             ctx.out.result(format!(
                 "Already logged in as {} ({}); the stored token is valid. Use --force to link again.",
@@ -50,16 +76,16 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
         return Ok(());
     }
 
-    let token = block_on(pin_flow(ctx, client, &plex.identity, args))??;
-    let user = block_on(client.user(&token))??;
-    finish(ctx, &plex, &token, &user, AuthMethod::Pin, args)
+    let token = pin_flow(ctx, &plex, args)?;
+    let user = ctx.block_on(plex.client.user(&token))?;
+    // Minutes may have passed: Bazarr's file is read again inside the transaction.
+    finish(ctx, &plex, &token, &user, AuthMethod::Pin, None, args)
 }
 
 /// A stored token that plex.tv still accepts makes login a no-op, so install scripts can run
 /// it every time. A rejected or unreadable one is replaced by linking again.
-fn already_linked(ctx: &Context, client: &PlexClient) -> Result<Option<(User, Secret)>> {
-    let cfg = store::config::load(&ctx.config_dir)?;
-    let token = match ctx.vault().load_token(&cfg) {
+fn already_linked(ctx: &Context, plex: &Plex, cfg: &Config) -> Result<Option<(User, Secret)>> {
+    let token = match ctx.vault().load_token(cfg) {
         Ok(Some(token)) => token,
         Ok(None) => return Ok(None),
         Err(e) if e.kind == ErrorKind::DecryptFailed => {
@@ -69,11 +95,8 @@ fn already_linked(ctx: &Context, client: &PlexClient) -> Result<Option<(User, Se
         }
         Err(e) => return Err(e),
     };
-    match block_on(client.user(&token))? {
-        Ok(user) => {
-            commands::record_validation(ctx, "ok", Some(&user))?;
-            Ok(Some((user, token)))
-        }
+    match ctx.block_on(plex.client.user(&token)) {
+        Ok(user) => Ok(Some((user, token))),
         Err(PlexError::Rejected(_) | PlexError::Expired) => {
             ctx.out
                 .info("The stored token is no longer accepted by plex.tv; linking again.");
@@ -111,81 +134,26 @@ fn read_token_from_stdin(ctx: &Context) -> Result<Secret> {
     Ok(token)
 }
 
-/// Percent-encode everything but RFC 3986 unreserved characters (plex-api.md §2).
-const FRAGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// The browser link: parameters live in the fragment after `#?`, built by hand so no URL
-/// library re-encodes them.
-pub fn auth_link(app_url: &reqwest::Url, client_id: &str, code: &str) -> String {
-    let mut base = app_url.clone();
-    base.set_fragment(None);
-    let params = [
-        ("clientID", client_id),
-        ("code", code),
-        ("context[device][product]", crate::PRODUCT),
-    ];
-    let query: Vec<String> = params
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                utf8_percent_encode(k, FRAGMENT),
-                utf8_percent_encode(v, FRAGMENT)
-            )
-        })
-        .collect();
-    format!("{}#?{}", base.as_str(), query.join("&"))
-}
-
-fn expiry_of(pin: &Pin) -> SystemTime {
-    let from_at = pin
-        .expires_at
-        .as_deref()
-        .and_then(|s| humantime::parse_rfc3339_weak(s).ok());
-    let from_in = pin
-        .expires_in
-        .filter(|s| *s > 0)
-        .map(|s| SystemTime::now() + Duration::from_secs(s as u64));
-    // Prefer the countdown (immune to clock skew between here and plex.tv).
-    from_in
-        .or(from_at)
-        .unwrap_or_else(|| SystemTime::now() + Duration::from_secs(1800))
-}
-
-fn mmss(d: Duration) -> String {
-    let s = d.as_secs();
-    format!("{}:{:02}", s / 60, s % 60)
-}
-
-async fn pin_flow(
-    ctx: &Context,
-    client: &PlexClient,
-    identity: &Identity,
-    args: &LoginArgs,
-) -> Result<Secret> {
-    let pin = client.create_pin().await?;
-    let link = auth_link(&ctx.app_url, &identity.client_id, &pin.code);
-    let expires = expiry_of(&pin);
-    let expires_secs = expires
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+/// Create a PIN, show the link (and open the browser), then wait for approval.
+fn pin_flow(ctx: &Context, plex: &Plex, args: &LoginArgs) -> Result<Secret> {
+    let pin = ctx.block_on(plex.client.create_pin())?;
+    let link = pin::auth_link(&ctx.app_url, &plex.identity.client_id, &pin.code);
+    let expires = pin::expiry_of(&pin);
     let left = expires
         .duration_since(SystemTime::now())
         .unwrap_or_default();
 
     if ctx.out.json {
-        ctx.out.json_value(&json!({
-            "event": "pin",
-            "code": pin.code,
-            "link": link,
-            "expires_at": commands::timestamp(expires_secs),
-            "expires_in": left.as_secs(),
-        }));
+        let expires_secs = expires
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        ctx.out.json_value(&Event::Pin {
+            code: pin.code.clone(),
+            link: link.clone(),
+            expires_at: timestamp(expires_secs),
+            expires_in: left.as_secs(),
+        });
     }
     ctx.out.info(format!(
         "To link this machine, open this link, sign in to Plex and approve {}:\n\n  {link}\n\nCode: {} (expires in {})",
@@ -195,13 +163,16 @@ async fn pin_flow(
     ));
     open_browser(ctx, args, &link);
 
-    let deadline_by_timeout = args
+    let timeout_at = args
         .timeout
         .map(|s| SystemTime::now() + Duration::from_secs(s));
-    tokio::select! {
-        result = poll_until_linked(ctx, client, &pin, expires, deadline_by_timeout) => result,
-        _ = interrupted() => Err(Error::interrupted()),
-    }
+    ctx.block_on(pin::wait_for_token(
+        &ctx.out,
+        &plex.client,
+        &pin,
+        expires,
+        timeout_at,
+    ))
 }
 
 fn open_browser(ctx: &Context, args: &LoginArgs, link: &str) {
@@ -220,112 +191,6 @@ fn open_browser(ctx: &Context, args: &LoginArgs, link: &str) {
     }
 }
 
-async fn poll_until_linked(
-    ctx: &Context,
-    client: &PlexClient,
-    pin: &Pin,
-    expires: SystemTime,
-    timeout_at: Option<SystemTime>,
-) -> Result<Secret> {
-    let spinner = ctx.out.spinner("Waiting for approval in the browser…");
-    if spinner.is_none() {
-        ctx.out.info("Waiting for approval…");
-    }
-    let mut backoff = Duration::ZERO;
-    let result = loop {
-        let now = SystemTime::now();
-        if let Some(t) = timeout_at
-            && now >= t
-        {
-            break Err(Error::new(
-                ErrorKind::AuthTimeout,
-                "gave up waiting for approval (--timeout passed); nothing was stored",
-            )
-            .with_hint("run `plex-auth login` again, and approve the code in the browser"));
-        }
-        if now >= expires {
-            break Err(Error::new(
-                ErrorKind::PinExpired,
-                "the PIN expired before the account was linked; nothing was stored",
-            )
-            .with_hint("run `plex-auth login` again for a new PIN"));
-        }
-        if let Some(bar) = &spinner {
-            let left = expires.duration_since(now).unwrap_or_default();
-            bar.set_message(format!(
-                "Waiting for approval in the browser… {} left",
-                mmss(left)
-            ));
-        }
-        match client.poll_pin(pin.id).await {
-            Ok(p) => {
-                if let Some(token) = p.auth_token.filter(|t| !t.is_empty()) {
-                    break Ok(Secret::new(token));
-                }
-                backoff = Duration::ZERO;
-                sleep_until_next(POLL_INTERVAL, expires, timeout_at).await;
-            }
-            Err(PlexError::PinGone(_)) => {
-                break Err(Error::new(
-                    ErrorKind::PinExpired,
-                    "plex.tv no longer knows this PIN (expired or already used); nothing was stored",
-                )
-                .with_hint("run `plex-auth login` again for a new PIN"));
-            }
-            Err(e) if e.is_transient() => {
-                backoff = match backoff {
-                    Duration::ZERO => Duration::from_secs(2),
-                    b => (b * 2).min(MAX_BACKOFF),
-                };
-                let wait = match &e {
-                    PlexError::RateLimited {
-                        retry_after: Some(r),
-                    } => *r,
-                    _ => backoff,
-                };
-                ctx.out
-                    .detail(format!("{e}; trying again in {}s", wait.as_secs()));
-                sleep_until_next(wait.max(POLL_INTERVAL), expires, timeout_at).await;
-            }
-            Err(e) => break Err(e.into()),
-        }
-    };
-    if let Some(bar) = spinner {
-        bar.finish_and_clear();
-    }
-    result
-}
-
-/// Sleep, but not past the PIN's expiry or the user's timeout (so those are noticed on time).
-async fn sleep_until_next(wait: Duration, expires: SystemTime, timeout_at: Option<SystemTime>) {
-    let limit = timeout_at.map_or(expires, |t| t.min(expires));
-    let until_limit = limit.duration_since(SystemTime::now()).unwrap_or_default();
-    tokio::time::sleep(wait.min(until_limit)).await;
-}
-
-/// Ctrl-C or SIGTERM: stop waiting; nothing has been stored at this point.
-async fn interrupted() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = match signal(SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                return;
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {},
-            _ = term.recv() => {},
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}
-
 /// Seal and store the token, record the account, keep Bazarr in step, say who is linked.
 fn finish(
     ctx: &Context,
@@ -333,25 +198,30 @@ fn finish(
     token: &Secret,
     user: &User,
     method: AuthMethod,
+    bazarr: Option<BazarrFile>,
     args: &LoginArgs,
 ) -> Result<()> {
-    let backend = save_account(ctx, token, user, method)?;
-    let synced = bazarr_sync::after_login(ctx, token, user)?;
+    let linked = account::link(ctx, token, user, method, bazarr)?;
+    warn_bazarr(ctx, linked.bazarr.as_ref());
+    let synced = linked
+        .bazarr
+        .as_ref()
+        .and_then(|s| s.updated())
+        .map(PathBuf::from);
 
-    let place = match backend {
-        Backend::Keyring => "the OS keyring".to_string(),
-        Backend::File => store::config::path(&ctx.config_dir).display().to_string(),
-    };
     if ctx.out.json {
-        ctx.out.json_value(&json!({
-            "event": "linked",
-            "already": false,
-            "account": account_json(user),
-            "auth_method": method,
-            "store": backend,
-            "bazarr_config": synced,
-        }));
+        ctx.out.json_value(&Event::Linked {
+            already: false,
+            account: AccountView::from(user),
+            auth_method: Some(method),
+            store: Some(linked.backend),
+            bazarr_config: Some(synced),
+        });
     } else {
+        let place = match linked.backend {
+            Backend::Keyring => "the OS keyring".to_string(),
+            Backend::File => store::config::path(&ctx.config_dir).display().to_string(),
+        };
         ctx.out.result(format!(
             "Logged in as {} ({}). The token is sealed and stored in {place}.",
             user.username, user.email
@@ -361,68 +231,84 @@ fn finish(
         }
     }
     if method == AuthMethod::Pin && !args.no_select && ctx.can_prompt() {
-        let cfg = store::config::load(&ctx.config_dir)?;
-        if cfg.server.is_none() {
-            crate::commands::select::offer_picker(ctx, plex, token)?;
-        }
+        offer_picker(ctx, plex, token, user)?;
     }
     Ok(())
 }
 
-/// Store the token and the account in one locked update of config.toml.
-pub fn save_account(
-    ctx: &Context,
-    token: &Secret,
-    user: &User,
-    method: AuthMethod,
-) -> Result<Backend> {
-    let vault = ctx.vault();
-    let mut notice = |m: &str| ctx.out.notice(m);
-    store::config::update(&ctx.config_dir, |cfg| {
-        let backend = vault.save_token(cfg, token, &mut notice)?;
-        // A server chosen under another account may not be reachable with this one.
-        if cfg.account.as_ref().is_some_and(|a| a.id != user.id) {
-            cfg.server = None;
+/// The picker's probe timeout, per connection.
+const PICKER_TIMEOUT: f64 = 3.0;
+
+/// After a PIN login on a terminal with no server chosen yet: show the servers and let the
+/// user pick one, or press Enter to skip.
+fn offer_picker(ctx: &Context, plex: &Plex, token: &Secret, user: &User) -> Result<()> {
+    if snapshot(ctx)?.server.is_some() {
+        return Ok(());
+    }
+    let spinner = ctx.out.spinner("Looking for your Plex servers…");
+    let found = ctx.block_on(servers::fetch_and_probe(plex, token, None, PICKER_TIMEOUT));
+    if let Some(bar) = spinner {
+        bar.finish_and_clear();
+    }
+    let reports = match found {
+        Ok(r) => r,
+        Err(e) => {
+            ctx.out.warn(format!(
+                "could not list servers ({}); choose one later with `plex-auth servers`",
+                e.message
+            ));
+            return Ok(());
         }
-        let now = commands::now();
-        cfg.account = Some(Account {
-            username: user.username.clone(),
-            email: user.email.clone(),
-            id: user.id,
-            uuid: user.uuid.clone(),
-            auth_method: method,
-            linked_at: now,
-            validated_at: Some(now),
-            last_result: Some("ok".into()),
-        });
-        Ok(backend)
-    })
-}
-
-pub fn account_json(user: &User) -> serde_json::Value {
-    json!({
-        "username": user.username,
-        "email": user.email,
-        "id": user.id,
-        "uuid": user.uuid,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn link_matches_plex_docs() {
-        let app = reqwest::Url::parse("https://app.plex.tv/auth").unwrap();
-        let link = auth_link(
-            &app,
-            "0b6f3c2e-5a1d-4f7e-9c3b-8e2d1a4f6b90",
-            "8lzjqnq8lye02n52jq3fqxf8e",
-        );
-        assert_eq!(
-            link,
-            "https://app.plex.tv/auth#?clientID=0b6f3c2e-5a1d-4f7e-9c3b-8e2d1a4f6b90&code=8lzjqnq8lye02n52jq3fqxf8e&context%5Bdevice%5D%5Bproduct%5D=plex-auth"
-        );
+    };
+    if reports.is_empty() {
+        return Ok(());
+    }
+    ctx.out.prompt_text(&format!(
+        "\n{}",
+        server_table(&ctx.out, &server_views(&reports, None))
+    ));
+    loop {
+        ctx.out.prompt(&format!(
+            "Choose the server to use [1-{}], or press Enter to skip: ",
+            reports.len()
+        ));
+        let mut line = String::new();
+        if std::io::stdin().lock().read_line(&mut line).unwrap_or(0) == 0 {
+            return Ok(());
+        }
+        let answer = line.trim();
+        if answer.is_empty() {
+            ctx.out
+                .info("Skipped; choose later with `plex-auth select`.");
+            return Ok(());
+        }
+        let report = match answer.parse::<usize>() {
+            Ok(n) if (1..=reports.len()).contains(&n) => &reports[n - 1],
+            _ => {
+                ctx.out
+                    .warn(format!("enter a number from 1 to {}", reports.len()));
+                continue;
+            }
+        };
+        let chosen = ctx
+            .block_on(servers::verify_access(
+                &plex.identity,
+                token,
+                report,
+                false,
+                PICKER_TIMEOUT,
+            ))
+            .and_then(|server| {
+                let synced = account::choose_server(ctx, Some(user.id), &server)?;
+                warn_bazarr(ctx, synced.as_ref());
+                Ok(server)
+            });
+        match chosen {
+            Ok(server) => {
+                SelectedView::new(&server, report).render(&ctx.out);
+                return Ok(());
+            }
+            Err(e) => ctx.out.warn(e.message),
+        }
     }
 }

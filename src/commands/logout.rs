@@ -1,19 +1,27 @@
 //! `plex-auth logout`: forget the token here (and in Bazarr); `--revoke` also signs it out at
 //! plex.tv. Logging out when not logged in is not an error.
 
-use serde_json::json;
+use std::path::PathBuf;
 
+use serde::Serialize;
+
+use crate::account;
 use crate::cli::LogoutArgs;
-use crate::commands::{self, bazarr_sync, block_on};
+use crate::commands::{plex, snapshot, warn_bazarr};
 use crate::context::Context;
 use crate::error::{ErrorKind, Result};
 use crate::plex::PlexError;
-use crate::store;
+
+#[derive(Serialize)]
+struct LogoutView {
+    logged_out: bool,
+    revoked: Option<bool>,
+    bazarr_config: Option<PathBuf>,
+}
 
 pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
-    let cfg = store::config::load(&ctx.config_dir)?;
-    let vault = ctx.vault();
-    let token = match vault.load_token(&cfg) {
+    let cfg = snapshot(ctx)?;
+    let token = match ctx.vault().load_token(&cfg) {
         Ok(token) => token,
         // A token that does not open cannot be revoked, but it can still be forgotten.
         Err(e) if e.kind == ErrorKind::DecryptFailed => {
@@ -22,13 +30,12 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         }
         Err(e) => return Err(e),
     };
-    let was_logged_in = token.is_some() || cfg.account.is_some() || cfg.sealed_token.is_some();
 
     let mut revoked = None;
     if args.revoke {
         if let Some(token) = &token {
-            let plex = commands::plex(ctx)?;
-            revoked = Some(match block_on(plex.client.signout(token))? {
+            let plex = plex(ctx, &cfg)?;
+            revoked = Some(match ctx.block_on(plex.client.signout(token)) {
                 Ok(()) => true,
                 // Already signed out somewhere else: the goal is reached.
                 Err(PlexError::Rejected(_) | PlexError::Expired) => true,
@@ -45,20 +52,20 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         }
     }
 
-    store::config::update(&ctx.config_dir, |cfg| {
-        vault.delete_token(cfg)?;
-        cfg.account = None;
-        cfg.server = None;
-        Ok(())
-    })?;
-    let bazarr = bazarr_sync::after_logout(ctx)?;
-
+    let done = account::logout(ctx)?;
+    let was_logged_in = token.is_some() || done.was_logged_in;
+    warn_bazarr(ctx, done.bazarr.as_ref());
+    let view = LogoutView {
+        logged_out: was_logged_in,
+        revoked,
+        bazarr_config: done
+            .bazarr
+            .as_ref()
+            .and_then(|s| s.updated())
+            .map(PathBuf::from),
+    };
     if ctx.out.json {
-        ctx.out.json_value(&json!({
-            "logged_out": was_logged_in,
-            "revoked": revoked,
-            "bazarr_config": bazarr,
-        }));
+        ctx.out.json_value(&view);
     } else if was_logged_in {
         let tail = match revoked {
             Some(true) => " and signed out at plex.tv",
@@ -67,7 +74,7 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         ctx.out.result(format!(
             "Logged out: the token was removed from this machine{tail}."
         ));
-        if let Some(path) = &bazarr {
+        if let Some(path) = &view.bazarr_config {
             ctx.out.info(format!(
                 "Cleared the Plex sign-in in Bazarr's {}",
                 path.display()

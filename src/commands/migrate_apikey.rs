@@ -2,23 +2,42 @@
 //! manages, and (for Bazarr 1.5.3+) into Bazarr's OAuth settings. Made for install scripts:
 //! no prompts, idempotent, `--dry-run`, nothing written unless plex.tv accepted the key.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use serde_json::json;
+use serde::Serialize;
 
+use crate::account;
 use crate::bazarr::file::BazarrFile;
 use crate::bazarr::{self, keys, locate};
 use crate::cli::MigrateArgs;
-use crate::commands::{self, bazarr_sync, block_on, login, select, servers};
+use crate::commands::{plex, snapshot};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
-use crate::plex::probe::ServerReport;
+use crate::plex::servers;
 use crate::plex::types::Resource;
-use crate::secret::Secret;
-use crate::store::{self, AuthMethod, SelectedServer};
+use crate::plex::{Identity, Plex};
+use crate::render::AccountView;
+use crate::store::{Config, SelectedServer};
+
+#[derive(Serialize)]
+struct DoneView<'a> {
+    result: &'a str,
+    path: &'a Path,
+}
+
+#[derive(Serialize)]
+struct DryRunView<'a> {
+    dry_run: bool,
+    path: &'a Path,
+    account: AccountView,
+    server: Option<&'a str>,
+    oauth: bool,
+    diff: String,
+}
 
 pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
-    let path = bazarr_file(ctx)?;
+    let cfg = snapshot(ctx)?;
+    let path = bazarr_file(ctx, &cfg)?;
     let mut file = BazarrFile::load(&path)?;
     let Some(apikey) = keys::read_apikey(&file)? else {
         let why = if file.get_str("plex", "auth_method").as_deref() == Some("oauth") {
@@ -35,13 +54,13 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
     };
 
     // plex.tv first: a rejected or unchecked key changes nothing anywhere.
-    let plex = commands::plex(ctx)?;
-    let user = block_on(plex.client.user(&apikey.token))?.map_err(|e| {
+    let plex = plex(ctx, &cfg)?;
+    let user = ctx.block_on(plex.client.user(&apikey.token)).map_err(|e| {
         Error::from(e).context(format!("checking plex.apikey from {}", path.display()))
     })?;
-    let resources = block_on(plex.client.resources(&apikey.token))??;
+    let resources = ctx.block_on(plex.client.resources(&apikey.token))?;
     let oauth = keys::is_oauth_capable(&file);
-    let server = match find_server(ctx, &plex.identity, &file, resources, args.timeout) {
+    let server = match find_server(ctx, &plex, &file, resources, args.timeout) {
         Ok(server) => server,
         // An old Bazarr gets no server keys, so a server that is down need not stop the import.
         Err(e) if !oauth && e.kind == ErrorKind::ServerNotFound => {
@@ -68,25 +87,29 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
             &user.email,
             user.id,
             selected,
-            &migration_timestamp(),
+            &migration_timestamp()?,
         );
         file.apply(&changes);
     }
 
     if args.dry_run {
-        let diff = file.diff();
+        let view = DryRunView {
+            dry_run: true,
+            path: &path,
+            account: AccountView::from(&user),
+            server: server.as_ref().map(|s| s.url.as_str()),
+            oauth,
+            diff: file.diff(),
+        };
         if ctx.out.json {
-            ctx.out.json_value(&json!({
-                "dry_run": true, "path": path, "account": login::account_json(&user),
-                "server": server.as_ref().map(|s| &s.url), "oauth": oauth, "diff": diff,
-            }));
+            ctx.out.json_value(&view);
         } else {
             ctx.out.info(format!(
                 "Dry run: plex.tv accepts the key (account {}). Nothing was written.",
                 user.username
             ));
             if oauth {
-                crate::output::write_stdout(diff.as_bytes());
+                crate::output::write_stdout(view.diff.as_bytes());
             } else {
                 ctx.out.result(pre_oauth_note(&path));
             }
@@ -94,13 +117,8 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
         return Ok(());
     }
 
-    import_token(ctx, &apikey.token, &user, server.as_ref())?;
-    bazarr_sync::remember(ctx, &path)?;
-    let written = if oauth {
-        matches!(file.write()?, bazarr::file::WriteOutcome::Written { .. })
-    } else {
-        false
-    };
+    let migrated = oauth.then_some(&file);
+    let written = account::import(ctx, &apikey.token, &user, server.as_ref(), &path, migrated)?;
     if written && args.restart_bazarr {
         let restart = bazarr::restart_file(&path);
         std::fs::write(&restart, b"").map_err(|e| {
@@ -131,16 +149,19 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
     done(ctx, &path, state, &text)
 }
 
-fn pre_oauth_note(path: &std::path::Path) -> String {
+fn pre_oauth_note(path: &Path) -> String {
     format!(
         "Imported the token into plex-auth. {} has no OAuth settings (Bazarr 1.5.2 or older), so it was left as it is and Bazarr keeps using plex.apikey; after upgrading Bazarr to 1.5.3 or later, run migrate-apikey again.",
         path.display()
     )
 }
 
-fn done(ctx: &Context, path: &std::path::Path, state: &str, text: &str) -> Result<()> {
+fn done(ctx: &Context, path: &Path, state: &str, text: &str) -> Result<()> {
     if ctx.out.json {
-        ctx.out.json_value(&json!({"result": state, "path": path}));
+        ctx.out.json_value(&DoneView {
+            result: state,
+            path,
+        });
     } else {
         ctx.out.result(text);
     }
@@ -149,11 +170,8 @@ fn done(ctx: &Context, path: &std::path::Path, state: &str, text: &str) -> Resul
 
 /// Which Bazarr file: the flag, the remembered one, else the one file found in the usual
 /// places (saying which).
-fn bazarr_file(ctx: &Context) -> Result<PathBuf> {
-    if let Some(path) = &ctx.bazarr_flag {
-        return Ok(path.clone());
-    }
-    if let Some(path) = store::config::load(&ctx.config_dir)?.bazarr_config {
+fn bazarr_file(ctx: &Context, cfg: &Config) -> Result<PathBuf> {
+    if let Some(path) = bazarr::sync::target(ctx.bazarr_flag.as_deref(), cfg) {
         return Ok(path);
     }
     let hints: Vec<PathBuf> = std::env::current_dir().into_iter().collect();
@@ -163,102 +181,32 @@ fn bazarr_file(ctx: &Context) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// The server the way Bazarr picks it (bazarr.md §5): the connection matching its
-/// `ip`/`port`/`ssl`, else the first local one, else the first server; and it must answer.
+/// The server Bazarr would use, and it must answer.
 fn find_server(
     ctx: &Context,
-    identity: &crate::plex::Identity,
+    plex: &Plex,
     file: &BazarrFile,
     resources: Vec<Resource>,
     timeout: f64,
 ) -> Result<Option<SelectedServer>> {
-    let servers = servers::server_list(resources);
-    if servers.is_empty() {
+    let list = servers::server_list(resources);
+    let legacy = keys::legacy_server_uri(file);
+    let Some(chosen) = servers::pick_like_bazarr(&list, legacy.as_deref()) else {
         ctx.out
             .warn("the account has no Plex Media Server; no server was chosen");
         return Ok(None);
-    }
-    let legacy = keys::legacy_server_uri(file);
-    let matches_legacy = |r: &Resource| {
-        legacy.as_deref().is_some_and(|uri| {
-            r.connections.iter().any(|c| {
-                c.uri.trim_end_matches('/') == uri
-                    || format!("{}://{}:{}", c.protocol, c.address, c.port) == uri
-            })
-        })
     };
-    let chosen = servers
-        .iter()
-        .find(|r| matches_legacy(r))
-        .or_else(|| {
-            servers
-                .iter()
-                .find(|r| r.connections.iter().any(|c| c.local))
-        })
-        .unwrap_or(&servers[0])
-        .clone();
-    let report: ServerReport = block_on(servers::probe_servers(
-        identity,
-        vec![chosen],
-        timeout,
-        None,
-    ))??
-    .pop()
-    .ok_or_else(|| Error::internal("probe returned no report"))?;
-    // Prefer the exact connection Bazarr was using when it answers; else the best one.
-    let best = report
-        .probes
-        .iter()
-        .find(|p| p.reachable && Some(p.candidate.uri.as_str()) == legacy.as_deref())
-        .or_else(|| report.best())
-        .ok_or_else(|| {
-            Error::new(
-                ErrorKind::ServerNotFound,
-                format!(
-                    "none of {}'s connections answered, so Bazarr could not use it; nothing was written",
-                    report.resource.name
-                ),
-            )
-            .with_hint("start the Plex server (or fix the network) and run migrate-apikey again")
-        })?;
-    Ok(Some(select::selection(&report, best, false)))
-}
-
-/// Store the key as plex-auth's token, unless that exact token and account are already
-/// stored (so a second run changes nothing).
-fn import_token(
-    ctx: &Context,
-    token: &Secret,
-    user: &crate::plex::types::User,
-    server: Option<&SelectedServer>,
-) -> Result<()> {
-    let cfg = store::config::load(&ctx.config_dir)?;
-    let same = cfg.account.as_ref().is_some_and(|a| a.id == user.id)
-        && matches!(ctx.vault().load_token(&cfg), Ok(Some(t)) if &t == token);
-    if !same {
-        login::save_account(ctx, token, user, AuthMethod::Token)?;
-    }
-    if let Some(server) = server {
-        store::config::update(&ctx.config_dir, |cfg| {
-            // Only a different server or address is news; `selected_at` alone is not.
-            let unchanged = cfg
-                .server
-                .as_ref()
-                .is_some_and(|s| s.machine_id == server.machine_id && s.url == server.url);
-            if !unchanged {
-                cfg.server = Some(server.clone());
-            }
-            Ok(())
-        })?;
-    }
-    Ok(())
+    let identity: &Identity = &plex.identity;
+    let report = ctx.block_on(servers::probe_one(identity, chosen, timeout, None))?;
+    servers::keep_bazarr_connection(&report, legacy.as_deref()).map(Some)
 }
 
 /// Bazarr writes `<isoformat>_<8 hex>`.
-fn migration_timestamp() -> String {
+fn migration_timestamp() -> Result<String> {
     let now = humantime::format_rfc3339_micros(std::time::SystemTime::now()).to_string();
     let mut bytes = [0u8; 4];
-    let _ = getrandom::fill(&mut bytes);
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::internal(format!("the system random number generator failed: {e}")))?;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}_{hex}", now.trim_end_matches('Z'))
+    Ok(format!("{}_{hex}", now.trim_end_matches('Z')))
 }

@@ -1,7 +1,6 @@
-//! One file per command. This module dispatches and holds the few steps several commands
-//! share (identity, plex.tv client, the stored token, Bazarr's file).
+//! One file per command. Each parses its arguments, calls into the domain (`account`,
+//! `plex`, `store`, `bazarr`), and renders one view. No command calls another.
 
-pub mod bazarr_sync;
 pub mod completions;
 pub mod login;
 pub mod logout;
@@ -12,14 +11,10 @@ pub mod servers;
 pub mod status;
 pub mod validate;
 
-use std::future::Future;
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use crate::cli::Command;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::plex::types::User;
-use crate::plex::{Identity, PlexClient};
+use crate::plex::Plex;
 use crate::secret::Secret;
 use crate::store::{self, Config};
 
@@ -37,71 +32,28 @@ pub fn dispatch(ctx: &Context, command: Command) -> Result<()> {
     }
 }
 
-/// Run async work on a small single-threaded runtime: everything here is I/O-bound, and
-/// probing many servers at once needs concurrency, not threads.
-pub fn block_on<F: Future>(fut: F) -> Result<F::Output> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
-    Ok(rt.block_on(fut))
+/// config.toml as it is now, read once for a command's decisions before any network work.
+/// Changes go through a transaction (`account`), which locks and reads it again.
+fn snapshot(ctx: &Context) -> Result<Config> {
+    store::config::load(&ctx.config_dir)
 }
 
-pub fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
-/// The install's identity towards Plex (created on first use and kept), and a plex.tv
-/// client that carries it. Made once per command and passed down.
-pub struct Plex {
-    pub identity: Identity,
-    pub client: PlexClient,
-}
-
-pub fn plex(ctx: &Context) -> Result<Plex> {
-    let identity = Identity::new(store::config::ensure_client_identifier(&ctx.config_dir)?);
-    let client = PlexClient::new(ctx.plex_url.clone(), &identity, ctx.request_timeout)?;
-    Ok(Plex { identity, client })
+/// The install's identity and a plex.tv client, made once per command.
+fn plex(ctx: &Context, cfg: &Config) -> Result<Plex> {
+    let client_id = store::config::client_identifier(&ctx.config_dir, cfg)?;
+    Plex::new(client_id, ctx.plex_url.clone(), ctx.request_timeout)
 }
 
 /// The stored token, or exit 3 when there is none.
-pub fn stored_token(ctx: &Context, cfg: &Config) -> Result<Secret> {
+fn stored_token(ctx: &Context, cfg: &Config) -> Result<Secret> {
     ctx.vault()
         .load_token(cfg)?
         .ok_or_else(Error::not_logged_in)
 }
 
-/// Record what plex.tv said of the stored token ("ok", "rejected", "unreachable"), and the
-/// account's current name and email when it answered.
-pub fn record_validation(ctx: &Context, verdict: &str, user: Option<&User>) -> Result<()> {
-    store::config::update(&ctx.config_dir, |cfg| {
-        if let Some(account) = cfg.account.as_mut() {
-            account.validated_at = Some(now());
-            account.last_result = Some(verdict.to_string());
-            if let Some(user) = user {
-                account.username = user.username.clone();
-                account.email = user.email.clone();
-            }
-        }
-        Ok(())
-    })
-}
-
-/// "3 minutes ago", for status lines.
-pub fn ago(then: u64) -> String {
-    let secs = now().saturating_sub(then);
-    let (n, unit) = match secs {
-        0..60 => return "just now".into(),
-        60..3600 => (secs / 60, "minute"),
-        3600..86400 => (secs / 3600, "hour"),
-        _ => (secs / 86400, "day"),
-    };
-    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
-}
-
-pub fn timestamp(secs: u64) -> String {
-    humantime::format_rfc3339_seconds(UNIX_EPOCH + std::time::Duration::from_secs(secs)).to_string()
+/// Say when Bazarr's file was left alone (a Bazarr too old for plex-auth's keys).
+fn warn_bazarr(ctx: &Context, synced: Option<&crate::bazarr::sync::Synced>) {
+    if let Some(w) = synced.and_then(|s| s.warning()) {
+        ctx.out.warn(w);
+    }
 }

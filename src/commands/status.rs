@@ -1,18 +1,68 @@
 //! `plex-auth status`: what is stored, where, and whether it is in sync. Offline and fast:
 //! no network, no key created, nothing written.
 
-use serde_json::json;
+use std::path::PathBuf;
 
-use crate::commands::{self, bazarr_sync};
+use serde::Serialize;
+
+use crate::bazarr::sync::{self, BazarrStatus};
+use crate::commands::snapshot;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::store::{self, AuthMethod, Backend, fsutil};
+use crate::time::{ago, timestamp};
+
+#[derive(Serialize)]
+struct StatusView {
+    logged_in: bool,
+    account: Option<StatusAccount>,
+    auth_method: Option<AuthMethod>,
+    token: String,
+    linked_at: Option<String>,
+    store: StoreView,
+    key_file: PathBuf,
+    validation: Option<ValidationView>,
+    server: Option<StatusServer>,
+    bazarr: Option<BazarrStatus>,
+    warnings: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct StatusAccount {
+    username: String,
+    email: String,
+    id: u64,
+    uuid: String,
+}
+
+#[derive(Serialize)]
+struct StoreView {
+    backend: Option<Backend>,
+    location: String,
+}
+
+#[derive(Serialize)]
+struct ValidationView {
+    result: Option<String>,
+    at: String,
+}
+
+#[derive(Serialize)]
+struct StatusServer {
+    name: String,
+    machine_id: String,
+    url: String,
+    local: bool,
+    owned: bool,
+    insecure: bool,
+    connections: Vec<String>,
+    selected_at: String,
+}
 
 pub fn run(ctx: &Context) -> Result<()> {
-    let cfg = store::config::load(&ctx.config_dir)?;
+    let cfg = snapshot(ctx)?;
     let vault = ctx.vault();
     let token = vault.load_token(&cfg)?.ok_or_else(Error::not_logged_in)?;
-    let account = cfg.account.clone();
     let config_path = store::config::path(&ctx.config_dir);
 
     let mut warnings = fsutil::mode_warnings(&[&ctx.config_dir, &config_path, &ctx.key_path]);
@@ -23,42 +73,63 @@ pub fn run(ctx: &Context) -> Result<()> {
             config_path.display()
         ));
     }
-    let bazarr = bazarr_sync::status(ctx, &cfg, &token);
+    let bazarr = sync::target(ctx.bazarr_flag.as_deref(), &cfg)
+        .map(|path| sync::status(&path, &cfg, &token));
     if let Some(b) = &bazarr {
         warnings.extend(b.warnings.iter().cloned());
     }
 
-    let method = account.as_ref().map(|a| match a.auth_method {
-        AuthMethod::Pin => "pin",
-        AuthMethod::Token => "token",
-    });
+    let account = cfg.account.as_ref();
+    let view = StatusView {
+        logged_in: true,
+        account: account.map(|a| StatusAccount {
+            username: a.username.clone(),
+            email: a.email.clone(),
+            id: a.id,
+            uuid: a.uuid.clone(),
+        }),
+        auth_method: account.map(|a| a.auth_method),
+        token: token.masked(),
+        linked_at: account.map(|a| timestamp(a.linked_at)),
+        store: StoreView {
+            backend: cfg.store,
+            location: vault.describe(&cfg),
+        },
+        key_file: ctx.key_path.clone(),
+        validation: account.and_then(|a| {
+            a.validated_at.map(|at| ValidationView {
+                result: a.last_result.clone(),
+                at: timestamp(at),
+            })
+        }),
+        server: cfg.server.as_ref().map(|s| StatusServer {
+            name: s.name.clone(),
+            machine_id: s.machine_id.clone(),
+            url: s.url.clone(),
+            local: s.local,
+            owned: s.owned,
+            insecure: s.insecure,
+            connections: s.connections.clone(),
+            selected_at: timestamp(s.selected_at),
+        }),
+        bazarr,
+        warnings,
+    };
     if ctx.out.json {
-        ctx.out.json_value(&json!({
-            "logged_in": true,
-            "account": account.as_ref().map(|a| json!({
-                "username": a.username, "email": a.email, "id": a.id, "uuid": a.uuid,
-            })),
-            "auth_method": method,
-            "token": token.masked(),
-            "linked_at": account.as_ref().map(|a| commands::timestamp(a.linked_at)),
-            "store": {"backend": cfg.store, "location": vault.describe(&cfg)},
-            "key_file": ctx.key_path,
-            "validation": account.as_ref().and_then(|a| a.validated_at.map(|at| json!({
-                "result": a.last_result, "at": commands::timestamp(at),
-            }))),
-            "server": cfg.server.as_ref().map(|s| json!({
-                "name": s.name, "machine_id": s.machine_id, "url": s.url, "local": s.local,
-                "owned": s.owned, "insecure": s.insecure, "connections": s.connections,
-                "selected_at": commands::timestamp(s.selected_at),
-            })),
-            "bazarr": bazarr.as_ref().map(|b| &b.json),
-            "warnings": warnings,
-        }));
+        ctx.out.json_value(&view);
         return Ok(());
     }
+    render(ctx, &view, &cfg);
+    for w in &view.warnings {
+        ctx.out.warn(w);
+    }
+    Ok(())
+}
 
+fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
     let mut lines = Vec::new();
-    match &account {
+    let account = cfg.account.as_ref();
+    match account {
         Some(a) => lines.push(format!(
             "Logged in as {} ({}, id {})",
             ctx.out.bold(&a.username),
@@ -68,7 +139,7 @@ pub fn run(ctx: &Context) -> Result<()> {
         None => lines.push("Logged in (no account details recorded)".to_string()),
     }
     let row = |label: &str, value: String| format!("  {label:<11}{value}");
-    if let Some(a) = &account {
+    if let Some(a) = account {
         let how = if a.auth_method == AuthMethod::Pin {
             "by PIN"
         } else {
@@ -76,28 +147,21 @@ pub fn run(ctx: &Context) -> Result<()> {
         };
         lines.push(row(
             "linked:",
-            format!(
-                "{how}, {} ({})",
-                commands::timestamp(a.linked_at),
-                commands::ago(a.linked_at)
-            ),
+            format!("{how}, {} ({})", timestamp(a.linked_at), ago(a.linked_at)),
         ));
     }
     lines.push(row(
         "token:",
-        format!("{} (sealed with XChaCha20-Poly1305)", token.masked()),
+        format!("{} (sealed with XChaCha20-Poly1305)", view.token),
     ));
-    lines.push(row("stored in:", vault.describe(&cfg)));
-    lines.push(row("key:", ctx.key_path.display().to_string()));
-    let validated = match account
-        .as_ref()
-        .and_then(|a| a.validated_at.map(|t| (a, t)))
-    {
+    lines.push(row("stored in:", view.store.location.clone()));
+    lines.push(row("key:", view.key_file.display().to_string()));
+    let validated = match account.and_then(|a| a.validated_at.map(|t| (a, t))) {
         Some((a, at)) => format!(
             "{}, {} ({})",
             a.last_result.as_deref().unwrap_or("unknown"),
-            commands::timestamp(at),
-            commands::ago(at)
+            timestamp(at),
+            ago(at)
         ),
         None => "never (run `plex-auth validate`)".into(),
     };
@@ -109,7 +173,7 @@ pub fn run(ctx: &Context) -> Result<()> {
                 s.name,
                 s.url,
                 if s.local { "local" } else { "remote" },
-                commands::ago(s.selected_at)
+                ago(s.selected_at)
             );
             if s.insecure {
                 v.push_str("; certificate NOT verified (--insecure)");
@@ -121,14 +185,10 @@ pub fn run(ctx: &Context) -> Result<()> {
             "none chosen (run `plex-auth servers`)".into(),
         )),
     }
-    if let Some(b) = &bazarr {
+    if let Some(b) = &view.bazarr {
         for (i, line) in b.lines.iter().enumerate() {
             lines.push(row(if i == 0 { "bazarr:" } else { "" }, line.clone()));
         }
     }
     ctx.out.result(lines.join("\n"));
-    for w in warnings {
-        ctx.out.warn(w);
-    }
-    Ok(())
 }

@@ -1,57 +1,112 @@
 //! `plex-auth validate`: ask plex.tv whether the stored token is still good. Made for cron:
 //! exit 0, 4 (rejected) or 5 (unreachable, retry later), silent on success with `--quiet`.
 
-use serde_json::json;
+use serde::Serialize;
 
+use crate::account;
 use crate::cli::ValidateArgs;
-use crate::commands::{self, block_on, select};
+use crate::commands::{plex, snapshot, stored_token, warn_bazarr};
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 use crate::plex::PlexError;
-use crate::store;
+use crate::plex::servers;
+use crate::render::AccountView;
+
+#[derive(Serialize)]
+struct ValidateView {
+    valid: bool,
+    account: AccountView,
+    server: Option<ServerCheckView>,
+}
+
+#[derive(Serialize)]
+struct ServerCheckView {
+    name: String,
+    machine_id: String,
+    url: String,
+    latency_ms: Option<u64>,
+    changed: bool,
+    previous_url: Option<String>,
+}
 
 pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
-    let cfg = store::config::load(&ctx.config_dir)?;
-    let token = commands::stored_token(ctx, &cfg)?;
-    let plex = commands::plex(ctx)?;
+    let cfg = snapshot(ctx)?;
+    let token = stored_token(ctx, &cfg)?;
+    let plex = plex(ctx, &cfg)?;
 
-    let answer = block_on(plex.client.user(&token))?;
-    let verdict = match &answer {
-        Ok(_) => "ok",
-        Err(PlexError::Rejected(_) | PlexError::Expired) => "rejected",
-        Err(_) => "unreachable",
-    };
-    // The verdict is recorded either way; the token itself is never touched here.
-    commands::record_validation(ctx, verdict, answer.as_ref().ok())?;
-    let user = answer?;
-
-    let server = if args.server {
-        Some(select::recheck_selected(ctx, &plex, &token, args.timeout)?)
-    } else {
-        None
+    let user = match ctx.block_on(plex.client.user(&token)) {
+        Ok(user) => user,
+        Err(e) => {
+            // The verdict is recorded either way; the token itself is never touched here.
+            let verdict = match e {
+                PlexError::Rejected(_) | PlexError::Expired => "rejected",
+                _ => "unreachable",
+            };
+            account::validated(ctx, verdict, None, None)?;
+            return Err(e.into());
+        }
     };
 
+    let mut server = None;
+    let mut moved = None;
+    if args.server {
+        let check = match &cfg.server {
+            Some(selected) => ctx
+                .block_on(servers::recheck(&plex, &token, selected, args.timeout))
+                .map(|c| (selected, c)),
+            None => Err(
+                Error::new(ErrorKind::ServerNotFound, "no server is selected")
+                    .with_hint("run `plex-auth servers`, then `plex-auth select N`"),
+            ),
+        };
+        let (selected, check) = match check {
+            Ok(ok) => ok,
+            Err(e) => {
+                account::validated(ctx, "ok", Some(&user), None)?;
+                return Err(e);
+            }
+        };
+        server = Some(ServerCheckView {
+            name: selected.name.clone(),
+            machine_id: selected.machine_id.clone(),
+            url: check.url.clone(),
+            latency_ms: check.latency_ms,
+            changed: check.moved.is_some(),
+            previous_url: check.moved.is_some().then(|| selected.url.clone()),
+        });
+        moved = check.moved;
+    }
+    let synced = account::validated(ctx, "ok", Some(&user), moved.as_ref())?;
+    warn_bazarr(ctx, synced.as_ref());
+    if let (Some(s), Some(previous)) = (
+        &server,
+        server.as_ref().and_then(|s| s.previous_url.as_ref()),
+    ) {
+        ctx.out.info(format!(
+            "The best address of {} changed from {previous} to {}; saved.",
+            s.name, s.url
+        ));
+    }
+
+    let view = ValidateView {
+        valid: true,
+        account: AccountView::from(&user),
+        server,
+    };
     if ctx.out.json {
-        ctx.out.json_value(&json!({
-            "valid": true,
-            "account": crate::commands::login::account_json(&user),
-            "server": server,
-        }));
+        ctx.out.json_value(&view);
     } else {
         ctx.out.result(format!(
             "The token is valid: logged in as {} ({}).",
             user.username, user.email
         ));
-        if let Some(s) = &server {
-            let ms = s["latency_ms"]
-                .as_u64()
+        if let Some(s) = &view.server {
+            let ms = s
+                .latency_ms
                 .map(|m| format!(" ({m} ms)"))
                 .unwrap_or_default();
-            ctx.out.result(format!(
-                "{} answers at {}{ms}.",
-                s["name"].as_str().unwrap_or_default(),
-                s["url"].as_str().unwrap_or_default()
-            ));
+            ctx.out
+                .result(format!("{} answers at {}{ms}.", s.name, s.url));
         }
     }
     Ok(())

@@ -149,26 +149,61 @@ impl Drop for HeldLock {
     }
 }
 
+/// One command's change to config.toml: the lock is taken and the file read once; the
+/// command changes `cfg` in memory and [`Transaction::commit`] writes it once, only if
+/// something changed. The lock is held until the transaction is dropped, so a command can
+/// keep Bazarr's file in step inside the same critical section.
+pub struct Transaction {
+    dir: PathBuf,
+    _lock: HeldLock,
+    before: Config,
+    pub cfg: Config,
+}
+
+impl Transaction {
+    pub fn begin(dir: &Path) -> Result<Transaction> {
+        fsutil::ensure_private_dir(dir)?;
+        let lock = HeldLock::acquire(dir.join(LOCK_FILE_NAME))?;
+        let before = load(dir)?;
+        Ok(Transaction {
+            dir: dir.to_path_buf(),
+            _lock: lock,
+            cfg: before.clone(),
+            before,
+        })
+    }
+
+    /// Write the changed config (atomically). The lock stays held until `self` is dropped.
+    pub fn commit(&mut self) -> Result<()> {
+        if self.cfg != self.before {
+            save(&self.dir, &self.cfg)?;
+            self.before = self.cfg.clone();
+        }
+        Ok(())
+    }
+}
+
 /// Read-modify-write under an exclusive lock, so that cron and an admin running at the same
 /// moment never lose each other's change. `f` sees the current file; its changes are
 /// written atomically only if it returns `Ok` and something changed. Do not call `update`
 /// or [`ensure_client_identifier`] from inside `f`: that is reported as an error.
 pub fn update<T>(dir: &Path, f: impl FnOnce(&mut Config) -> Result<T>) -> Result<T> {
-    fsutil::ensure_private_dir(dir)?;
-    let _lock = HeldLock::acquire(dir.join(LOCK_FILE_NAME))?;
-    let before = load(dir)?;
-    let mut cfg = before.clone();
-    let out = f(&mut cfg)?;
-    if cfg != before {
-        save(dir, &cfg)?;
-    }
+    let mut txn = Transaction::begin(dir)?;
+    let out = f(&mut txn.cfg)?;
+    txn.commit()?;
     Ok(out)
 }
 
 /// The install's `X-Plex-Client-Identifier`: read once created, so plex.tv sees one device.
 pub fn ensure_client_identifier(dir: &Path) -> Result<String> {
-    if let Some(id) = load(dir)?.client_identifier {
-        return Ok(id);
+    client_identifier(dir, &load(dir)?)
+}
+
+/// The identifier recorded in `cfg` (a snapshot the caller already read), created and
+/// recorded on first use.
+pub fn client_identifier(dir: &Path, cfg: &Config) -> Result<String> {
+    if let Some(id) = &cfg.client_identifier {
+        return Ok(id.clone());
     }
     update(dir, |cfg| {
         // Another process may have created it between the read above and the lock.

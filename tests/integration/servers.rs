@@ -72,11 +72,11 @@ fn servers_probes_everything_at_once_and_ranks_by_place() {
     assert_eq!(t["machine_id"], tower.machine_id);
     assert_eq!(t["owned"], true);
     // The remote connection beats the relay though the relay answers faster.
-    assert_eq!(t["best_connection"]["uri"], tower.uris[3]);
+    assert_eq!(t["best_connection"]["url"], tower.uris[3]);
     assert_eq!(t["best_connection"]["local"], false);
     assert_eq!(t["best_connection"]["relay"], false);
     let conns = t["connections"].as_array().unwrap();
-    let by_uri = |u: &str| conns.iter().find(|c| c["uri"] == u).unwrap().clone();
+    let by_uri = |u: &str| conns.iter().find(|c| c["url"] == u).unwrap().clone();
     assert_eq!(by_uri(&tower.uris[0])["reachable"], false);
     assert_eq!(by_uri(&tower.uris[1])["reachable"], false);
     let impostor = by_uri(&tower.uris[2]);
@@ -96,7 +96,7 @@ fn servers_probes_everything_at_once_and_ranks_by_place() {
     // A shared server's local connections point into someone else's LAN: not tried.
     let bconns = b["connections"].as_array().unwrap();
     assert_eq!(bconns.len(), 1);
-    assert_eq!(bconns[0]["uri"], bob.uris[1]);
+    assert_eq!(bconns[0]["url"], bob.uris[1]);
     assert_eq!(servers[0]["online"], false);
     assert!(servers[0]["best_connection"].is_null());
 
@@ -319,7 +319,7 @@ fn certificates_are_verified_unless_the_admin_opts_in_for_that_server() {
     // The opt-in is remembered for that server: listing and re-checking still reach it.
     let servers = env.run(&["servers", "--json"]).json();
     assert!(
-        servers["servers"][0]["best_connection"]["uri"]
+        servers["servers"][0]["best_connection"]["url"]
             .as_str()
             .unwrap()
             .starts_with("https://")

@@ -1,0 +1,261 @@
+//! The linked account across plex-auth's store and Bazarr's file. Each change a command makes
+//! is one transaction: config.toml is locked and read once, changed in memory, written once,
+//! and Bazarr's file is written inside the same lock, so two commands at the same moment
+//! (login and logout, select and logout) can never leave the two disagreeing.
+
+use std::path::{Path, PathBuf};
+
+use crate::bazarr::file::{BazarrFile, Change, WriteOutcome};
+use crate::bazarr::sync::{self, Synced};
+use crate::context::Context;
+use crate::error::{Error, ErrorKind, Result};
+use crate::plex::types::User;
+use crate::secret::Secret;
+use crate::store::config::Transaction;
+use crate::store::{Account, AuthMethod, Backend, Config, SelectedServer};
+
+/// The Bazarr file this command keeps in step, read before any network work so a file that
+/// cannot be used stops the command early (exit 9). The loaded file is reused by the
+/// transaction when little time has passed; a change on disk since then is refused.
+pub fn bazarr_precheck(ctx: &Context, snapshot: &Config) -> Result<Option<BazarrFile>> {
+    match sync::target(ctx.bazarr_flag.as_deref(), snapshot) {
+        Some(path) => Ok(Some(BazarrFile::load(&path)?)),
+        None => Ok(None),
+    }
+}
+
+/// A Bazarr file to use inside a transaction: the preloaded one when it is the configured
+/// path, else a fresh read.
+fn bazarr_file(
+    ctx: &Context,
+    cfg: &Config,
+    preloaded: Option<BazarrFile>,
+) -> Result<Option<BazarrFile>> {
+    let Some(path) = sync::target(ctx.bazarr_flag.as_deref(), cfg) else {
+        return Ok(None);
+    };
+    match preloaded {
+        Some(file) if file.path() == path => Ok(Some(file)),
+        _ => Ok(Some(BazarrFile::load(&path)?)),
+    }
+}
+
+/// Write Bazarr's keys and remember the file in `cfg`.
+fn sync_bazarr(
+    cfg: &mut Config,
+    file: Option<BazarrFile>,
+    changes: impl FnOnce(&BazarrFile) -> Vec<Change>,
+) -> Result<Option<Synced>> {
+    let Some(file) = file else {
+        return Ok(None);
+    };
+    let synced = sync::write(file, changes)?;
+    cfg.bazarr_config = Some(synced.path().to_path_buf());
+    Ok(Some(synced))
+}
+
+fn account_of(user: &User, method: AuthMethod) -> Account {
+    let now = crate::time::now();
+    Account {
+        username: user.username.clone(),
+        email: user.email.clone(),
+        id: user.id,
+        uuid: user.uuid.clone(),
+        auth_method: method,
+        linked_at: now,
+        validated_at: Some(now),
+        last_result: Some("ok".into()),
+    }
+}
+
+pub struct Linked {
+    pub backend: Backend,
+    pub bazarr: Option<Synced>,
+}
+
+/// Seal and store the token, record the account, and write Bazarr's sign-in keys. The store
+/// is committed first: if Bazarr's file then cannot be written, the error says the account
+/// is linked here and only Bazarr's copy is missing (running the command again fixes it).
+pub fn link(
+    ctx: &Context,
+    token: &Secret,
+    user: &User,
+    method: AuthMethod,
+    preloaded: Option<BazarrFile>,
+) -> Result<Linked> {
+    let mut txn = Transaction::begin(&ctx.config_dir)?;
+    let mut notice = |m: &str| ctx.out.notice(m);
+    let backend = ctx.vault().save_token(&mut txn.cfg, token, &mut notice)?;
+    // A server chosen under another account may not be reachable with this one.
+    if txn.cfg.account.as_ref().is_some_and(|a| a.id != user.id) {
+        txn.cfg.server = None;
+    }
+    txn.cfg.account = Some(account_of(user, method));
+    let file = bazarr_file(ctx, &txn.cfg, preloaded)?;
+    txn.commit()?;
+    let bazarr = sync_bazarr(&mut txn.cfg, file, |f| sync::login_changes(f, token, user))
+        .map_err(|e| linked_but(e, user))?;
+    // Remembers a Bazarr file used for the first time, now that it has been written.
+    txn.commit()?;
+    Ok(Linked { backend, bazarr })
+}
+
+fn linked_but(e: Error, user: &User) -> Error {
+    e.context(format!(
+        "linked {} here and stored the token, but Bazarr's file was not updated",
+        user.username
+    ))
+}
+
+/// A stored token plex.tv still accepts: record that, and make sure Bazarr holds it too (a
+/// no-op when it already does; install scripts rerun login).
+pub fn confirm(
+    ctx: &Context,
+    token: &Secret,
+    user: &User,
+    preloaded: Option<BazarrFile>,
+) -> Result<Option<Synced>> {
+    let mut txn = Transaction::begin(&ctx.config_dir)?;
+    record(&mut txn.cfg, "ok", Some(user));
+    let file = bazarr_file(ctx, &txn.cfg, preloaded)?;
+    let synced = sync_bazarr(&mut txn.cfg, file, |f| sync::login_changes(f, token, user))?;
+    txn.commit()?;
+    Ok(synced)
+}
+
+/// Record what plex.tv said of the stored token ("ok", "rejected", "unreachable"), and the
+/// account's current name and email when it answered.
+fn record(cfg: &mut Config, verdict: &str, user: Option<&User>) {
+    if let Some(account) = cfg.account.as_mut() {
+        account.validated_at = Some(crate::time::now());
+        account.last_result = Some(verdict.to_string());
+        if let Some(user) = user {
+            account.username = user.username.clone();
+            account.email = user.email.clone();
+        }
+    }
+}
+
+/// `validate`: record the verdict, and when the selected server's best address moved, save
+/// the new one and write it to Bazarr, all in one transaction.
+pub fn validated(
+    ctx: &Context,
+    verdict: &str,
+    user: Option<&User>,
+    moved: Option<&SelectedServer>,
+) -> Result<Option<Synced>> {
+    let mut txn = Transaction::begin(&ctx.config_dir)?;
+    record(&mut txn.cfg, verdict, user);
+    let mut synced = None;
+    if let Some(server) = moved
+        && still_selected(&txn.cfg, server)
+    {
+        txn.cfg.server = Some(server.clone());
+        let file = bazarr_file(ctx, &txn.cfg, None)?;
+        synced = sync_bazarr(&mut txn.cfg, file, |_| sync::server_changes(server))?;
+    }
+    txn.commit()?;
+    Ok(synced)
+}
+
+/// The selection a re-check saw is still the one stored (no select or logout in between).
+fn still_selected(cfg: &Config, server: &SelectedServer) -> bool {
+    cfg.server
+        .as_ref()
+        .is_some_and(|s| s.machine_id == server.machine_id)
+}
+
+/// `select` and the picker: remember the server and write Bazarr's server keys. Refused when
+/// the account changed or logged out since the command started.
+pub fn choose_server(
+    ctx: &Context,
+    account_id: Option<u64>,
+    server: &SelectedServer,
+) -> Result<Option<Synced>> {
+    let mut txn = Transaction::begin(&ctx.config_dir)?;
+    if txn.cfg.account.as_ref().map(|a| a.id) != account_id || txn.cfg.key_id.is_none() {
+        return Err(Error::new(
+            ErrorKind::NotLoggedIn,
+            "the account was logged out or changed while the server was being tested; nothing was saved",
+        )
+        .with_hint("run `plex-auth login`, then select again"));
+    }
+    let file = bazarr_file(ctx, &txn.cfg, None)?;
+    // Bazarr first: if its file refuses the write, nothing changes here either.
+    let synced = sync_bazarr(&mut txn.cfg, file, |_| sync::server_changes(server))?;
+    txn.cfg.server = Some(server.clone());
+    txn.commit()?;
+    Ok(synced)
+}
+
+pub struct LoggedOut {
+    pub was_logged_in: bool,
+    pub bazarr: Option<Synced>,
+}
+
+/// Forget the token, the account and the server here, and clear Bazarr's sign-in the way
+/// Bazarr's own logout does. Bazarr's file is written first: if it refuses, nothing here is
+/// changed and the error says so.
+pub fn logout(ctx: &Context) -> Result<LoggedOut> {
+    let mut txn = Transaction::begin(&ctx.config_dir)?;
+    let cfg = &mut txn.cfg;
+    let was_logged_in = cfg.account.is_some() || cfg.sealed_token.is_some();
+    let file = bazarr_file(ctx, cfg, None)?;
+    let bazarr = sync_bazarr(cfg, file, |_| keys_logout())
+        .map_err(|e| e.context("Bazarr's file could not be updated, so nothing was logged out"))?;
+    ctx.vault().delete_token(cfg)?;
+    cfg.account = None;
+    cfg.server = None;
+    txn.commit()?;
+    Ok(LoggedOut {
+        was_logged_in,
+        bazarr,
+    })
+}
+
+fn keys_logout() -> Vec<Change> {
+    crate::bazarr::keys::logout_changes()
+}
+
+/// `migrate-apikey`: import the key as plex-auth's token (unless that exact token and
+/// account are already stored, so a second run changes nothing), remember the server and the
+/// Bazarr file, and write Bazarr's migrated file. Bazarr's file is written first: when it
+/// refuses, nothing is imported.
+pub fn import(
+    ctx: &Context,
+    token: &Secret,
+    user: &User,
+    server: Option<&SelectedServer>,
+    bazarr: &Path,
+    migrated: Option<&BazarrFile>,
+) -> Result<bool> {
+    let mut txn = Transaction::begin(&ctx.config_dir)?;
+    let written = match migrated {
+        Some(file) => matches!(file.write()?, WriteOutcome::Written { .. }),
+        None => false,
+    };
+    let same = txn.cfg.account.as_ref().is_some_and(|a| a.id == user.id)
+        && matches!(ctx.vault().load_token(&txn.cfg), Ok(Some(t)) if &t == token);
+    if !same {
+        let mut notice = |m: &str| ctx.out.notice(m);
+        ctx.vault().save_token(&mut txn.cfg, token, &mut notice)?;
+        if txn.cfg.account.as_ref().is_some_and(|a| a.id != user.id) {
+            txn.cfg.server = None;
+        }
+        txn.cfg.account = Some(account_of(user, AuthMethod::Token));
+    }
+    if let Some(server) = server {
+        // Only a different server or address is news; `selected_at` alone is not.
+        let unchanged = txn
+            .cfg
+            .server
+            .as_ref()
+            .is_some_and(|s| s.machine_id == server.machine_id && s.url == server.url);
+        if !unchanged {
+            txn.cfg.server = Some(server.clone());
+        }
+    }
+    txn.cfg.bazarr_config = Some(PathBuf::from(bazarr));
+    txn.commit()?;
+    Ok(written)
+}

@@ -1,0 +1,188 @@
+//! Keeping Bazarr's config.yaml in step with what plex-auth stores (design §4): which file,
+//! which keys for each change, writing them, and what `status` says about Bazarr's copy.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::bazarr::file::{BazarrFile, Change, WriteOutcome};
+use crate::bazarr::{keys, signer};
+use crate::error::Result;
+use crate::plex::types::User;
+use crate::secret::Secret;
+use crate::store::{Config, SelectedServer};
+
+/// The Bazarr file to keep in sync: `--bazarr-config`, else the remembered one, else none.
+pub fn target(flag: Option<&Path>, cfg: &Config) -> Option<PathBuf> {
+    flag.map(Path::to_path_buf)
+        .or_else(|| cfg.bazarr_config.clone())
+}
+
+/// What happened to Bazarr's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Synced {
+    /// The keys were written (or already held these values).
+    Updated(PathBuf),
+    /// A Bazarr older than 1.5.3 (no OAuth settings): left as it is.
+    PreOauth(PathBuf),
+}
+
+impl Synced {
+    pub fn path(&self) -> &Path {
+        match self {
+            Synced::Updated(p) | Synced::PreOauth(p) => p,
+        }
+    }
+
+    /// The path, when the file now holds plex-auth's values.
+    pub fn updated(&self) -> Option<&Path> {
+        match self {
+            Synced::Updated(p) => Some(p),
+            Synced::PreOauth(_) => None,
+        }
+    }
+
+    /// The warning a person should read, if any.
+    pub fn warning(&self) -> Option<String> {
+        match self {
+            Synced::Updated(_) => None,
+            Synced::PreOauth(p) => Some(format!(
+                "{} has no OAuth settings (Bazarr 1.5.2 or older), so it was left as it is; upgrade Bazarr to use plex-auth's token there",
+                p.display()
+            )),
+        }
+    }
+}
+
+pub fn login_changes(file: &BazarrFile, token: &Secret, user: &User) -> Vec<Change> {
+    keys::login_changes(file, token, &user.username, &user.email, user.id).0
+}
+
+pub fn server_changes(server: &SelectedServer) -> Vec<Change> {
+    keys::server_changes(
+        &server.machine_id,
+        &server.name,
+        &server.url,
+        server.local,
+        &server.connections,
+    )
+}
+
+/// Apply plex-auth's keys and write the file. A Bazarr older than 1.5.3 has no OAuth
+/// settings and still runs on `plex.apikey`: writing OAuth keys (or Bazarr's logout, which
+/// empties `apikey`) would break it, so its file is left alone.
+pub fn write(
+    mut file: BazarrFile,
+    changes: impl FnOnce(&BazarrFile) -> Vec<Change>,
+) -> Result<Synced> {
+    let path = file.path().to_path_buf();
+    if !keys::is_oauth_capable(&file) {
+        return Ok(Synced::PreOauth(path));
+    }
+    let changes = changes(&file);
+    file.apply(&changes);
+    match file.write()? {
+        WriteOutcome::Written { .. } | WriteOutcome::Unchanged => Ok(Synced::Updated(path)),
+    }
+}
+
+/// What `status` says about Bazarr's copy: does its token open and equal ours, does its
+/// server match the selection. Read-only, and it never fails the status command.
+#[derive(Debug, Clone, Serialize)]
+pub struct BazarrStatus {
+    pub path: PathBuf,
+    pub readable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// `matches`, `differs`, `missing` or `does-not-open`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<&'static str>,
+    /// `matches`, `differs` or `none-selected`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_not_encrypted: Option<bool>,
+    /// Sentences for people, in the order `status` shows them.
+    #[serde(skip)]
+    pub lines: Vec<String>,
+    #[serde(skip)]
+    pub warnings: Vec<String>,
+}
+
+pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
+    let file = match BazarrFile::load(path) {
+        Ok(f) => f,
+        Err(e) => {
+            return BazarrStatus {
+                path: path.to_path_buf(),
+                readable: false,
+                lines: vec![format!("{}: {}", path.display(), e.message)],
+                error: Some(e.message),
+                token: None,
+                server: None,
+                server_url: None,
+                signed_not_encrypted: None,
+                warnings: vec![],
+            };
+        }
+    };
+    let key = file.get_str("plex", "encryption_key").unwrap_or_default();
+    let signed = file.get_str("plex", "token").unwrap_or_default();
+    // Each check gives a stable word for scripts and a sentence for people.
+    let (token_state, token_line) = if signed.is_empty() {
+        (
+            "missing",
+            "holds no token (run `plex-auth login` to write it)".to_string(),
+        )
+    } else {
+        match signer::verify(&key, &signed) {
+            Ok(t) if &t == token => ("matches", "token matches the stored one".to_string()),
+            Ok(_) => (
+                "differs",
+                "holds ANOTHER token (run `plex-auth login` to sync it)".to_string(),
+            ),
+            Err(_) => (
+                "does-not-open",
+                "its token does not open with its encryption_key (run `plex-auth login`)"
+                    .to_string(),
+            ),
+        }
+    };
+    let server_id = file
+        .get_str("plex", "server_machine_id")
+        .unwrap_or_default();
+    let server_url = file.get_str("plex", "server_url").unwrap_or_default();
+    let (server_state, server_line) = match &cfg.server {
+        None => ("none-selected", "no server selected here".to_string()),
+        Some(s) if s.machine_id == server_id && s.url == server_url => (
+            "matches",
+            format!("server matches the selection ({server_url})"),
+        ),
+        Some(_) if server_id.is_empty() => (
+            "differs",
+            "has no server yet (run `plex-auth select`)".to_string(),
+        ),
+        Some(_) => (
+            "differs",
+            format!("server differs from the selection ({server_url}; run `plex-auth select`)"),
+        ),
+    };
+    BazarrStatus {
+        path: path.to_path_buf(),
+        readable: true,
+        error: None,
+        token: Some(token_state),
+        server: Some(server_state),
+        server_url: Some(server_url),
+        signed_not_encrypted: Some(true),
+        lines: vec![
+            path.display().to_string(),
+            token_line,
+            server_line,
+            "Bazarr's copy is signed, not encrypted: anyone who can read that file can read the token".into(),
+        ],
+        warnings: crate::store::fsutil::mode_warnings(&[path]),
+    }
+}

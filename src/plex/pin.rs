@@ -1,0 +1,203 @@
+//! The PIN flow (plex-api.md §2, §3): the browser link, the PIN's expiry, and polling until
+//! the user approves, the PIN expires, the caller's deadline passes or the user interrupts.
+
+use std::time::{Duration, SystemTime};
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::output::Output;
+use crate::plex::types::Pin;
+use crate::plex::{PlexClient, PlexError};
+use crate::secret::Secret;
+use crate::time::mmss;
+
+/// plex.tv asks for about one poll a second (plex-api.md §3).
+const POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// After a 429, 5xx or network error without `Retry-After`: 2 s doubling to this cap.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// Percent-encode everything but RFC 3986 unreserved characters (plex-api.md §2).
+const FRAGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The browser link: parameters live in the fragment after `#?`, built by hand so no URL
+/// library re-encodes them.
+pub fn auth_link(app_url: &reqwest::Url, client_id: &str, code: &str) -> String {
+    let mut base = app_url.clone();
+    base.set_fragment(None);
+    let params = [
+        ("clientID", client_id),
+        ("code", code),
+        ("context[device][product]", crate::PRODUCT),
+    ];
+    let query: Vec<String> = params
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                utf8_percent_encode(k, FRAGMENT),
+                utf8_percent_encode(v, FRAGMENT)
+            )
+        })
+        .collect();
+    format!("{}#?{}", base.as_str(), query.join("&"))
+}
+
+/// When the PIN stops working. The countdown is preferred: it is immune to clock skew
+/// between here and plex.tv.
+pub fn expiry_of(pin: &Pin) -> SystemTime {
+    let from_at = pin
+        .expires_at
+        .as_deref()
+        .and_then(|s| humantime::parse_rfc3339_weak(s).ok());
+    let from_in = pin
+        .expires_in
+        .filter(|s| *s > 0)
+        .map(|s| SystemTime::now() + Duration::from_secs(s as u64));
+    from_in
+        .or(from_at)
+        .unwrap_or_else(|| SystemTime::now() + Duration::from_secs(1800))
+}
+
+/// Poll until the PIN carries a token. Stops at the PIN's expiry (exit 7), at `timeout_at`
+/// (exit 7) or on Ctrl-C / SIGTERM (exit 130); nothing has been stored at any of these.
+pub async fn wait_for_token(
+    out: &Output,
+    client: &PlexClient,
+    pin: &Pin,
+    expires: SystemTime,
+    timeout_at: Option<SystemTime>,
+) -> Result<Secret> {
+    tokio::select! {
+        result = poll_until_linked(out, client, pin, expires, timeout_at) => result,
+        _ = interrupted() => Err(Error::interrupted()),
+    }
+}
+
+async fn poll_until_linked(
+    out: &Output,
+    client: &PlexClient,
+    pin: &Pin,
+    expires: SystemTime,
+    timeout_at: Option<SystemTime>,
+) -> Result<Secret> {
+    let spinner = out.spinner("Waiting for approval in the browser…");
+    if spinner.is_none() {
+        out.info("Waiting for approval…");
+    }
+    let mut backoff = Duration::ZERO;
+    let result = loop {
+        let now = SystemTime::now();
+        if let Some(t) = timeout_at
+            && now >= t
+        {
+            break Err(Error::new(
+                ErrorKind::AuthTimeout,
+                "gave up waiting for approval (--timeout passed); nothing was stored",
+            )
+            .with_hint("run `plex-auth login` again, and approve the code in the browser"));
+        }
+        if now >= expires {
+            break Err(Error::new(
+                ErrorKind::PinExpired,
+                "the PIN expired before the account was linked; nothing was stored",
+            )
+            .with_hint("run `plex-auth login` again for a new PIN"));
+        }
+        if let Some(bar) = &spinner {
+            let left = expires.duration_since(now).unwrap_or_default();
+            bar.set_message(format!(
+                "Waiting for approval in the browser… {} left",
+                mmss(left)
+            ));
+        }
+        match client.poll_pin(pin.id).await {
+            Ok(p) => {
+                if let Some(token) = p.auth_token.filter(|t| !t.is_empty()) {
+                    break Ok(Secret::new(token));
+                }
+                backoff = Duration::ZERO;
+                sleep_until_next(POLL_INTERVAL, expires, timeout_at).await;
+            }
+            Err(PlexError::PinGone(_)) => {
+                break Err(Error::new(
+                    ErrorKind::PinExpired,
+                    "plex.tv no longer knows this PIN (expired or already used); nothing was stored",
+                )
+                .with_hint("run `plex-auth login` again for a new PIN"));
+            }
+            Err(e) if e.is_transient() => {
+                backoff = match backoff {
+                    Duration::ZERO => Duration::from_secs(2),
+                    b => (b * 2).min(MAX_BACKOFF),
+                };
+                let wait = match &e {
+                    PlexError::RateLimited {
+                        retry_after: Some(r),
+                    } => *r,
+                    _ => backoff,
+                };
+                out.detail(format!("{e}; trying again in {}s", wait.as_secs()));
+                sleep_until_next(wait.max(POLL_INTERVAL), expires, timeout_at).await;
+            }
+            Err(e) => break Err(e.into()),
+        }
+    };
+    if let Some(bar) = spinner {
+        bar.finish_and_clear();
+    }
+    result
+}
+
+/// Sleep, but not past the PIN's expiry or the user's timeout (so those are noticed on time).
+async fn sleep_until_next(wait: Duration, expires: SystemTime, timeout_at: Option<SystemTime>) {
+    let limit = timeout_at.map_or(expires, |t| t.min(expires));
+    let until_limit = limit.duration_since(SystemTime::now()).unwrap_or_default();
+    tokio::time::sleep(wait.min(until_limit)).await;
+}
+
+/// Ctrl-C or SIGTERM.
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_matches_plex_docs() {
+        let app = reqwest::Url::parse("https://app.plex.tv/auth").unwrap();
+        let link = auth_link(
+            &app,
+            "0b6f3c2e-5a1d-4f7e-9c3b-8e2d1a4f6b90",
+            "8lzjqnq8lye02n52jq3fqxf8e",
+        );
+        assert_eq!(
+            link,
+            "https://app.plex.tv/auth#?clientID=0b6f3c2e-5a1d-4f7e-9c3b-8e2d1a4f6b90&code=8lzjqnq8lye02n52jq3fqxf8e&context%5Bdevice%5D%5Bproduct%5D=plex-auth"
+        );
+    }
+}

@@ -1,0 +1,220 @@
+//! Views shared by several commands: the account, a chosen server, and the server list. Each
+//! is one `Serialize` struct that is both the `--json` document and the source of the human
+//! text, so the two never drift apart.
+
+use serde::Serialize;
+
+use crate::output::Output;
+use crate::plex::probe::ServerReport;
+use crate::plex::types::{Resource, User};
+use crate::store::SelectedServer;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountView {
+    pub username: String,
+    pub email: String,
+    pub id: u64,
+    pub uuid: String,
+}
+
+impl From<&User> for AccountView {
+    fn from(u: &User) -> Self {
+        AccountView {
+            username: u.username.clone(),
+            email: u.email.clone(),
+            id: u.id,
+            uuid: u.uuid.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SelectedView {
+    pub name: String,
+    pub machine_id: String,
+    pub url: String,
+    pub local: bool,
+    pub owned: bool,
+    pub insecure: bool,
+    pub connections: Vec<String>,
+    pub latency_ms: Option<u64>,
+}
+
+impl SelectedView {
+    pub fn new(s: &SelectedServer, report: &ServerReport) -> Self {
+        let latency_ms = report
+            .probes
+            .iter()
+            .find(|p| p.candidate.uri == s.url)
+            .and_then(|p| p.latency_ms);
+        SelectedView {
+            name: s.name.clone(),
+            machine_id: s.machine_id.clone(),
+            url: s.url.clone(),
+            local: s.local,
+            owned: s.owned,
+            insecure: s.insecure,
+            connections: s.connections.clone(),
+            latency_ms,
+        }
+    }
+
+    /// "Selected Tower at https://… (local, 3 ms)." and a warning for `--insecure`.
+    pub fn render(&self, out: &Output) {
+        let place = if self.local { "local" } else { "remote" };
+        let ms = self
+            .latency_ms
+            .map(|m| format!(", {m} ms"))
+            .unwrap_or_default();
+        out.result(format!(
+            "Selected {} at {} ({place}{ms}).",
+            self.name, self.url
+        ));
+        if self.insecure {
+            out.warn(format!(
+                "the certificate of {} is not verified (--insecure)",
+                self.name
+            ));
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConnectionView {
+    pub url: String,
+    pub local: bool,
+    pub relay: bool,
+    pub reachable: bool,
+    pub latency_ms: Option<u64>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BestConnectionView {
+    pub url: String,
+    pub local: bool,
+    pub relay: bool,
+    pub latency_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerView {
+    pub number: usize,
+    pub name: String,
+    pub machine_id: String,
+    pub owned: bool,
+    pub owner: String,
+    pub online: bool,
+    pub selected: bool,
+    pub best_connection: Option<BestConnectionView>,
+    pub connections: Vec<ConnectionView>,
+    /// For `-v`: "local", "remote" or "relay" per connection, in the same order.
+    #[serde(skip)]
+    pub places: Vec<String>,
+}
+
+fn owner(res: &Resource) -> String {
+    if res.owned {
+        "you".into()
+    } else {
+        res.source_title.clone().unwrap_or_else(|| "shared".into())
+    }
+}
+
+pub fn server_views(reports: &[ServerReport], selected: Option<&str>) -> Vec<ServerView> {
+    reports
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ServerView {
+            number: i + 1,
+            name: r.resource.name.clone(),
+            machine_id: r.resource.client_identifier.clone(),
+            owned: r.resource.owned,
+            owner: owner(&r.resource),
+            online: r.resource.presence,
+            selected: selected == Some(r.resource.client_identifier.as_str()),
+            best_connection: r.best().map(|b| BestConnectionView {
+                url: b.candidate.uri.clone(),
+                local: b.candidate.local(),
+                relay: b.candidate.relay(),
+                latency_ms: b.latency_ms,
+            }),
+            connections: r
+                .probes
+                .iter()
+                .map(|p| ConnectionView {
+                    url: p.candidate.uri.clone(),
+                    local: p.candidate.local(),
+                    relay: p.candidate.relay(),
+                    reachable: p.reachable,
+                    latency_ms: p.latency_ms,
+                    error: p.error.clone(),
+                })
+                .collect(),
+            places: r
+                .probes
+                .iter()
+                .map(|p| format!("{:?}", p.candidate.place).to_lowercase())
+                .collect(),
+        })
+        .collect()
+}
+
+/// The server table people read (`servers`, the picker after login).
+pub fn server_table(out: &Output, servers: &[ServerView]) -> String {
+    let mut rows = vec![[
+        "#".to_string(),
+        "NAME".into(),
+        "OWNER".into(),
+        "ONLINE".into(),
+        "BEST CONNECTION".into(),
+        "LATENCY".into(),
+        "ANSWERED".into(),
+    ]];
+    for s in servers {
+        let mark = if s.selected { "*" } else { "" };
+        let best = s.best_connection.as_ref();
+        rows.push([
+            format!("{}{mark}", s.number),
+            s.name.clone(),
+            s.owner.clone(),
+            if s.online { "yes" } else { "no" }.into(),
+            best.map_or("-".into(), |b| b.url.clone()),
+            best.and_then(|b| b.latency_ms)
+                .map_or("-".into(), |ms| format!("{ms} ms")),
+            format!(
+                "{}/{}",
+                s.connections.iter().filter(|c| c.reachable).count(),
+                s.connections.len()
+            ),
+        ]);
+    }
+    let widths: Vec<usize> = (0..7)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut lines = Vec::new();
+    for (ri, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        let line = cells.join("  ").trim_end().to_string();
+        lines.push(if ri == 0 { out.bold(&line) } else { line });
+        if ri > 0 && out.verbose > 0 {
+            let s = &servers[ri - 1];
+            for (c, place) in s.connections.iter().zip(&s.places) {
+                let state = match (c.reachable, c.latency_ms, &c.error) {
+                    (true, Some(ms), _) => format!("{ms} ms"),
+                    (_, _, Some(e)) => e.clone(),
+                    _ => "-".into(),
+                };
+                lines.push(format!("      {place:<7}{}  {state}", c.url));
+            }
+        }
+    }
+    if servers.iter().any(|s| s.selected) {
+        lines.push("(* = selected)".into());
+    }
+    lines.join("\n")
+}
