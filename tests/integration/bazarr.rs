@@ -18,7 +18,7 @@ const FIXTURE_KEY: &str = "q3Vx8bN1sYpT0wLrKc5dHfZ2mJ7aGeU9iOvRtW4yXk6";
 
 /// A copy of a fixture in Bazarr's layout (`<data>/config/config.yaml`), with the fixture's
 /// invented Plex token replaced by `token` (signed again when the fixture signed it).
-fn bazarr_copy(env: &Env, fixture: &str, token: Option<&str>) -> PathBuf {
+pub fn bazarr_copy(env: &Env, fixture: &str, token: Option<&str>) -> PathBuf {
     let dir = env.dir.path().join("bazarr-data/config");
     std::fs::create_dir_all(&dir).unwrap();
     let mut text = std::fs::read_to_string(Path::new(FIXTURES).join(fixture)).unwrap();

@@ -7,6 +7,7 @@ mod docs;
 mod keyring;
 mod login;
 mod servers;
+mod snapshots;
 mod store;
 mod util;
 mod validate;
