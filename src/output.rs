@@ -52,13 +52,13 @@ impl Output {
         if self.quiet {
             return;
         }
-        write_line(&mut std::io::stderr().lock(), text.as_ref());
+        write_line(&mut std::io::stderr().lock(), &safe_lines(text.as_ref()));
     }
 
     /// Extra detail under `-v`.
     pub fn detail(&self, text: impl AsRef<str>) {
         if self.verbose > 0 && !self.quiet {
-            write_line(&mut std::io::stderr().lock(), text.as_ref());
+            write_line(&mut std::io::stderr().lock(), &safe_lines(text.as_ref()));
         }
     }
 
@@ -71,7 +71,7 @@ impl Output {
         let label = self.paint("warning:", "33");
         write_line(
             &mut std::io::stderr().lock(),
-            &format!("{label} {}", text.as_ref()),
+            &format!("{label} {}", safe_lines(text.as_ref())),
         );
     }
 
@@ -81,7 +81,7 @@ impl Output {
         let label = self.paint("note:", "36");
         write_line(
             &mut std::io::stderr().lock(),
-            &format!("{label} {}", text.as_ref()),
+            &format!("{label} {}", safe_lines(text.as_ref())),
         );
     }
 
@@ -105,11 +105,14 @@ impl Output {
         }
         let mut stderr = std::io::stderr().lock();
         let label = self.paint("error:", "31");
-        write_line(&mut stderr, &format!("{label} {}", err.message));
+        write_line(
+            &mut stderr,
+            &format!("{label} {}", safe_lines(&err.message)),
+        );
         if let Some(hint) = &err.hint
             && !self.quiet
         {
-            write_line(&mut stderr, &format!("  hint: {hint}"));
+            write_line(&mut stderr, &format!("  hint: {}", safe_lines(hint)));
         }
     }
 
@@ -153,6 +156,43 @@ impl Output {
     }
 }
 
+/// A string from outside (a server's name, an account's email, a URL from plex.tv) made safe
+/// to print on a terminal: every control character, newlines included, is shown escaped
+/// (`\u{1b}`), so a name cannot move the cursor, retitle the window or forge a line.
+pub fn safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if needs_escape(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// C0 and C1 controls, DEL, and the characters that reorder text on screen (bidi overrides).
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Like [`safe`], but keeps line breaks and tabs: for messages plex-auth composed itself that
+/// may quote something from outside (errors, warnings, progress).
+fn safe_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            line.split('\t')
+                .map(|part| safe(part).into_owned())
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Raw bytes on stdout (man pages, completions, diffs). A reader that goes away early
 /// (`| head -1`) is not an error.
 pub fn write_stdout(bytes: &[u8]) {
@@ -165,4 +205,19 @@ pub fn write_stdout(bytes: &[u8]) {
 fn write_line(w: &mut dyn Write, text: &str) {
     let _ = writeln!(w, "{text}");
     let _ = w.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_escapes_controls_and_keeps_the_rest() {
+        assert_eq!(safe("Tower"), "Tower");
+        assert_eq!(safe("Ünïcødé ✓"), "Ünïcødé ✓");
+        assert_eq!(safe("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(safe("a\nb\rc\u{7}"), "a\\u{a}b\\u{d}c\\u{7}");
+        assert_eq!(safe("x\u{202e}y\u{9b}"), "x\\u{202e}y\\u{9b}");
+        assert_eq!(safe_lines("one\ntwo\u{1b}"), "one\ntwo\\u{1b}");
+    }
 }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::output::Output;
+use crate::output::{Output, safe};
 use crate::plex::probe::ServerReport;
 use crate::plex::types::{Resource, User};
 use crate::store::SelectedServer;
@@ -68,7 +68,8 @@ impl SelectedView {
             .unwrap_or_default();
         out.result(format!(
             "Selected {} at {} ({place}{ms}).",
-            self.name, self.url
+            safe(&self.name),
+            safe(&self.url)
         ));
         if self.insecure {
             out.warn(format!(
@@ -176,10 +177,10 @@ pub fn server_table(out: &Output, servers: &[ServerView]) -> String {
         let best = s.best_connection.as_ref();
         rows.push([
             format!("{}{mark}", s.number),
-            s.name.clone(),
-            s.owner.clone(),
+            safe(&s.name).into_owned(),
+            safe(&s.owner).into_owned(),
             if s.online { "yes" } else { "no" }.into(),
-            best.map_or("-".into(), |b| b.url.clone()),
+            best.map_or("-".into(), |b| safe(&b.url).into_owned()),
             best.and_then(|b| b.latency_ms)
                 .map_or("-".into(), |ms| format!("{ms} ms")),
             format!(
@@ -206,10 +207,10 @@ pub fn server_table(out: &Output, servers: &[ServerView]) -> String {
             for (c, place) in s.connections.iter().zip(&s.places) {
                 let state = match (c.reachable, c.latency_ms, &c.error) {
                     (true, Some(ms), _) => format!("{ms} ms"),
-                    (_, _, Some(e)) => e.clone(),
+                    (_, _, Some(e)) => safe(e).into_owned(),
                     _ => "-".into(),
                 };
-                lines.push(format!("      {place:<7}{}  {state}", c.url));
+                lines.push(format!("      {place:<7}{}  {state}", safe(&c.url)));
             }
         }
     }

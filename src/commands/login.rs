@@ -13,6 +13,7 @@ use crate::cli::LoginArgs;
 use crate::commands::{plex, snapshot, warn_bazarr};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
+use crate::output::safe;
 use crate::plex::types::User;
 use crate::plex::{Plex, PlexError, pin, servers};
 use crate::render::{AccountView, SelectedView, server_table, server_views};
@@ -70,7 +71,8 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
         } else {
             ctx.out.result(format!(
                 "Already logged in as {} ({}); the stored token is valid. Use --force to link again.",
-                user.username, user.email
+                safe(&user.username),
+                safe(&user.email)
             ));
         }
         return Ok(());
@@ -223,8 +225,10 @@ fn finish(
             Backend::File => store::config::path(&ctx.config_dir).display().to_string(),
         };
         ctx.out.result(format!(
-            "Logged in as {} ({}). The token is sealed and stored in {place}.",
-            user.username, user.email
+            "Logged in as {} ({}). The token is sealed and stored in {}.",
+            safe(&user.username),
+            safe(&user.email),
+            safe(&place)
         ));
         if let Some(path) = &synced {
             ctx.out.info(format!("Updated Bazarr's {}", path.display()));

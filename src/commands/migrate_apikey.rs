@@ -13,6 +13,7 @@ use crate::cli::MigrateArgs;
 use crate::commands::{plex, snapshot};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
+use crate::output::safe;
 use crate::plex::servers;
 use crate::plex::types::Resource;
 use crate::plex::{Identity, Plex};
@@ -134,12 +135,12 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
             "migrated",
             format!(
                 "Migrated Bazarr's plex.apikey in {} to OAuth for {} ({}); the token is stored by plex-auth{}.",
-                path.display(),
-                user.username,
-                user.email,
+                safe(&path.display().to_string()),
+                safe(&user.username),
+                safe(&user.email),
                 server
                     .as_ref()
-                    .map(|s| format!(", server {} at {}", s.name, s.url))
+                    .map(|s| format!(", server {} at {}", safe(&s.name), safe(&s.url)))
                     .unwrap_or_default()
             ),
         )

@@ -9,6 +9,7 @@ use crate::bazarr::sync::{self, BazarrStatus};
 use crate::commands::snapshot;
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::output::safe;
 use crate::store::{self, AuthMethod, Backend, fsutil};
 use crate::time::{ago, timestamp};
 
@@ -132,8 +133,8 @@ fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
     match account {
         Some(a) => lines.push(format!(
             "Logged in as {} ({}, id {})",
-            ctx.out.bold(&a.username),
-            a.email,
+            ctx.out.bold(&safe(&a.username)),
+            safe(&a.email),
             a.id
         )),
         None => lines.push("Logged in (no account details recorded)".to_string()),
@@ -170,8 +171,8 @@ fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
         Some(s) => {
             let mut v = format!(
                 "{} at {} ({}), chosen {}",
-                s.name,
-                s.url,
+                safe(&s.name),
+                safe(&s.url),
                 if s.local { "local" } else { "remote" },
                 ago(s.selected_at)
             );
@@ -187,7 +188,10 @@ fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
     }
     if let Some(b) = &view.bazarr {
         for (i, line) in b.lines.iter().enumerate() {
-            lines.push(row(if i == 0 { "bazarr:" } else { "" }, line.clone()));
+            lines.push(row(
+                if i == 0 { "bazarr:" } else { "" },
+                safe(line).into_owned(),
+            ));
         }
     }
     ctx.out.result(lines.join("\n"));

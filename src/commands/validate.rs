@@ -8,6 +8,7 @@ use crate::cli::ValidateArgs;
 use crate::commands::{plex, snapshot, stored_token, warn_bazarr};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
+use crate::output::safe;
 use crate::plex::PlexError;
 use crate::plex::servers;
 use crate::render::AccountView;
@@ -98,15 +99,19 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
     } else {
         ctx.out.result(format!(
             "The token is valid: logged in as {} ({}).",
-            user.username, user.email
+            safe(&user.username),
+            safe(&user.email)
         ));
         if let Some(s) = &view.server {
             let ms = s
                 .latency_ms
                 .map(|m| format!(" ({m} ms)"))
                 .unwrap_or_default();
-            ctx.out
-                .result(format!("{} answers at {}{ms}.", s.name, s.url));
+            ctx.out.result(format!(
+                "{} answers at {}{ms}.",
+                safe(&s.name),
+                safe(&s.url)
+            ));
         }
     }
     Ok(())

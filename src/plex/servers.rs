@@ -3,6 +3,7 @@
 //! re-check behind `validate --server` and Bazarr's own way of picking one.
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::output::safe;
 use crate::plex::client::http_client;
 use crate::plex::probe::{self, Probe, ServerReport};
 use crate::plex::types::Resource;
@@ -96,7 +97,7 @@ pub fn resolve<'a>(servers: &'a [Resource], query: &str) -> Result<&'a Resource>
             let names: Vec<String> = servers
                 .iter()
                 .enumerate()
-                .map(|(i, r)| format!("{} {}", i + 1, r.name))
+                .map(|(i, r)| format!("{} {}", i + 1, safe(&r.name)))
                 .collect();
             let known = if names.is_empty() {
                 "the account has no servers".to_string()
@@ -152,7 +153,7 @@ pub async fn verify_access(
             ErrorKind::ServerNotFound,
             format!(
                 "plex.tv gave no access token for the shared server {}",
-                res.name
+                safe(&res.name)
             ),
         )
         .with_hint("ask the server's owner to share it again")
@@ -169,7 +170,7 @@ pub async fn verify_access(
         ErrorKind::ServerNotFound,
         format!(
             "{} answered but did not accept its access token ({})",
-            res.name,
+            safe(&res.name),
             refusals.join("; ")
         ),
     )
@@ -205,7 +206,10 @@ fn nothing_answered(report: &ServerReport, insecure: bool) -> Error {
     };
     Error::new(
         ErrorKind::ServerNotFound,
-        format!("none of {}'s connections answered ({detail})", res.name),
+        format!(
+            "none of {}'s connections answered ({detail})",
+            safe(&res.name)
+        ),
     )
     .with_hint(hint)
 }
@@ -257,7 +261,8 @@ pub async fn recheck(
                 ErrorKind::ServerNotFound,
                 format!(
                     "the selected server {} ({}) is no longer on this account",
-                    selected.name, selected.machine_id
+                    safe(&selected.name),
+                    safe(&selected.machine_id)
                 ),
             )
             .with_hint("run `plex-auth servers` and select another")
@@ -267,7 +272,7 @@ pub async fn recheck(
     let best = report.best().ok_or_else(|| {
         Error::new(
             ErrorKind::ServerNotFound,
-            format!("none of {}'s connections answered", selected.name),
+            format!("none of {}'s connections answered", safe(&selected.name)),
         )
         .with_hint("check that the server is running and reachable from here")
     })?;
@@ -324,7 +329,7 @@ pub fn keep_bazarr_connection(
                 ErrorKind::ServerNotFound,
                 format!(
                     "none of {}'s connections answered, so Bazarr could not use it; nothing was written",
-                    report.resource.name
+                    safe(&report.resource.name)
                 ),
             )
             .with_hint("start the Plex server (or fix the network) and run migrate-apikey again")

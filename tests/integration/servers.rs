@@ -326,3 +326,42 @@ fn certificates_are_verified_unless_the_admin_opts_in_for_that_server() {
     );
     env.run(&["validate", "--server"]).ok();
 }
+
+/// A shared server's name is chosen by a stranger. Printed for people, its control
+/// characters are shown escaped: no cursor moves, no window title, no forged line.
+#[test]
+fn control_characters_in_names_are_escaped_for_people() {
+    let env = Env::new();
+    env.logged_in();
+    let evil = "Evil\u{1b}]0;pwned\u{7}\u{1b}[2J\r\nLogged in as root\u{202e}";
+    env.fake.add_server(ServerSpec::owned(
+        evil,
+        "evilmachineid",
+        vec![conn(ConnKind::Live, true, false)],
+    ));
+    let runs = [
+        env.run(&["servers"]),
+        env.run(&["servers", "-v"]),
+        env.run(&["select", "evilmachineid"]),
+        env.run(&["status"]),
+        env.run(&["validate", "--server"]),
+        env.run(&["select", "no such server"]),
+    ];
+    for run in &runs {
+        for text in [&run.stdout, &run.stderr] {
+            assert!(
+                !text.contains(['\u{1b}', '\u{7}', '\r', '\u{202e}']),
+                "raw control characters printed:\n{text:?}"
+            );
+            assert!(
+                !text.contains("\nLogged in as root"),
+                "a forged line:\n{text}"
+            );
+        }
+    }
+    runs[0].ok().stdout_has("Evil\\u{1b}]0;pwned\\u{7}");
+    runs[2].ok().stdout_has("Selected Evil\\u{1b}");
+    // Scripts get the name as it is, escaped by JSON itself.
+    let doc = env.run(&["servers", "--json"]).json();
+    assert_eq!(doc["servers"][0]["name"], evil);
+}
