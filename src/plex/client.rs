@@ -16,6 +16,13 @@ use crate::secret::Secret;
 const MAX_429_RETRIES: u32 = 3;
 /// Longest `Retry-After` we honour; a larger one is treated as "give up now".
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// One plex.tv call, its 429 retries and the waits between them, takes at most this many
+/// request timeouts in all (`--request-timeout`, 15 s by default, so 30 s a call).
+const CALL_BUDGET_TIMEOUTS: u32 = 2;
+/// The largest answer each plex.tv endpoint gets: a PIN, an account or an error document is
+/// a few hundred bytes; the resource list grows with the account's devices (a few KiB each).
+const SMALL_BODY: usize = 64 * 1024;
+const RESOURCES_BODY: usize = 8 * 1024 * 1024;
 
 /// Who we are towards Plex: one stable identifier per install (design §2).
 #[derive(Debug, Clone)]
@@ -87,15 +94,24 @@ pub enum PlexError {
     Status { status: u16, message: String },
     #[error("plex.tv sent an answer that could not be read ({0})")]
     BadBody(String),
+    #[error(
+        "{host} sent an answer larger than {limit}, more than this request can need; it was not read"
+    )]
+    TooLarge { host: String, limit: String },
+    #[error(
+        "{host} redirected to another address ({location}); plex-auth does not follow it, so the token was not sent there"
+    )]
+    Redirected { host: String, location: String },
 }
 
 impl PlexError {
     /// Worth trying again later: nothing about the token is known.
     pub fn is_transient(&self) -> bool {
         match self {
-            PlexError::RateLimited { .. } | PlexError::Unreachable(_) | PlexError::BadBody(_) => {
-                true
-            }
+            PlexError::RateLimited { .. }
+            | PlexError::Unreachable(_)
+            | PlexError::BadBody(_)
+            | PlexError::TooLarge { .. } => true,
             PlexError::Status { status, .. } => *status >= 500 || *status == 404,
             _ => false,
         }
@@ -115,6 +131,9 @@ impl From<PlexError> for Error {
             PlexError::Status { status, .. } if status < 500 && status != 404 => {
                 Error::new(ErrorKind::Internal, message)
             }
+            PlexError::Redirected { .. } => Error::new(ErrorKind::Connection, message).with_hint(
+                "check --plex-url (PLEX_AUTH_PLEX_URL); nothing stored here was changed",
+            ),
             _ => Error::new(ErrorKind::Connection, message).with_hint(
                 "nothing stored here was changed (a stored token is kept); try again later",
             ),
@@ -127,6 +146,8 @@ pub struct PlexClient {
     base: Url,
     /// Base of error messages: "plex.tv" for the real one, the address for a fake.
     host: String,
+    /// `--request-timeout`: one request; a call with its retries gets a small multiple.
+    timeout: Duration,
 }
 
 /// An HTTP client with our identity headers. `insecure` is only for a server the admin
@@ -144,9 +165,57 @@ pub fn http_client(
         .user_agent(concat!("plex-auth/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(timeout.min(Duration::from_secs(5)))
         .timeout(timeout)
+        .redirect(same_origin_redirects())
         .danger_accept_invalid_certs(insecure)
         .build()
         .map_err(|e| Error::internal(format!("cannot set up HTTPS: {e}")))
+}
+
+/// Follow a redirect only within the origin the request was meant for (scheme, host and
+/// port): the token travels in a header of our own, which HTTP clients do not strip on a
+/// redirect, so another origin would receive it. That also rules out https to http.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first().map(Url::origin);
+        if attempt.previous().len() > 5 {
+            attempt.error("too many redirects")
+        } else if first.is_some_and(|o| o == attempt.url().origin()) {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
+/// Read a body of at most `limit` bytes. A longer one is not read any further, so an
+/// endless or huge answer cannot grow this process's memory.
+pub async fn read_capped(mut resp: reqwest::Response, limit: usize) -> Result<Vec<u8>, BodyError> {
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(BodyError::Read)? {
+        if body.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+#[derive(Debug)]
+pub enum BodyError {
+    TooLarge,
+    Read(reqwest::Error),
+}
+
+/// "64 KiB", "8 MiB".
+pub fn size_label(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KiB", bytes / 1024)
+    }
 }
 
 impl PlexClient {
@@ -160,6 +229,7 @@ impl PlexClient {
             http: http_client(identity, timeout, false)?,
             base,
             host,
+            timeout,
         })
     }
 
@@ -180,9 +250,19 @@ impl PlexClient {
         token: Option<&Secret>,
         retries_429: u32,
     ) -> Result<(StatusCode, String), PlexError> {
+        let limit = if path == "/api/v2/resources" {
+            RESOURCES_BODY
+        } else {
+            SMALL_BODY
+        };
+        let deadline = tokio::time::Instant::now() + self.timeout * CALL_BUDGET_TIMEOUTS;
         let mut attempt = 0;
         loop {
-            let mut req = self.http.request(method.clone(), self.url(path));
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let mut req = self
+                .http
+                .request(method.clone(), self.url(path))
+                .timeout(left.min(self.timeout));
             if !query.is_empty() {
                 req = req.query(query);
             }
@@ -197,10 +277,33 @@ impl PlexClient {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .map(Duration::from_secs);
-            let body = resp.text().await.map_err(|e| self.unreachable(&e))?;
+            let headers_location = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            let body = match read_capped(resp, limit).await {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(BodyError::Read(e)) => return Err(self.unreachable(&e)),
+                Err(BodyError::TooLarge) => {
+                    return Err(PlexError::TooLarge {
+                        host: self.host.clone(),
+                        limit: size_label(limit),
+                    });
+                }
+            };
+            if status.is_redirection() {
+                let location = headers_location.unwrap_or_else(|| "no Location".into());
+                return Err(PlexError::Redirected {
+                    host: self.host.clone(),
+                    location: crate::output::safe(&location).into_owned(),
+                });
+            }
             if status == StatusCode::TOO_MANY_REQUESTS {
                 let wait = retry_after.unwrap_or(Duration::from_secs(1 << attempt.min(5)));
-                if attempt >= retries_429 || wait > MAX_RETRY_AFTER {
+                // A wait that would end past this call's budget is not worth starting: the
+                // command reports "try later" (exit 5) now instead of hanging a cron job.
+                let past_budget = tokio::time::Instant::now() + wait >= deadline;
+                if attempt >= retries_429 || wait > MAX_RETRY_AFTER || past_budget {
                     return Err(PlexError::RateLimited { retry_after });
                 }
                 attempt += 1;

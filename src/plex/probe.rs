@@ -8,7 +8,11 @@ use reqwest::StatusCode;
 use serde::Serialize;
 use tokio::task::JoinSet;
 
+use crate::plex::client::{BodyError, read_capped, size_label};
 use crate::plex::types::{MediaContainerDoc, Resource};
+
+/// A server's `/identity` is a few hundred bytes; anything much larger is not a Plex server.
+const IDENTITY_BODY: usize = 64 * 1024;
 use crate::secret::Secret;
 
 /// Where a connection goes, in order of preference: local, then remote, then relay.
@@ -187,9 +191,17 @@ async fn identity(client: &reqwest::Client, uri: &str) -> Result<String, String>
     if !resp.status().is_success() {
         return Err(format!("answered HTTP {}", resp.status().as_u16()));
     }
-    let doc: MediaContainerDoc = resp
-        .json()
-        .await
+    let body = match read_capped(resp, IDENTITY_BODY).await {
+        Ok(body) => body,
+        Err(BodyError::Read(e)) => return Err(describe(&e)),
+        Err(BodyError::TooLarge) => {
+            return Err(format!(
+                "answered with more than {}, not as a Plex server",
+                size_label(IDENTITY_BODY)
+            ));
+        }
+    };
+    let doc: MediaContainerDoc = serde_json::from_slice(&body)
         .map_err(|_| "answered, but not as a Plex server".to_string())?;
     doc.media_container
         .machine_identifier

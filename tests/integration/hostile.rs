@@ -1,0 +1,258 @@
+//! plex.tv and servers that misbehave on purpose: endless or huge answers, redirects to
+//! another origin, and rate limits that ask for long waits. A small HTTP server here plays
+//! plex.tv (and a Plex server) with a script per path.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+
+use crate::util::{Env, Run, run_with_input};
+
+const USER: &str = r#"{"id":7,"uuid":"u7","username":"mallory","email":"m@example.com"}"#;
+
+#[derive(Clone)]
+enum Reply {
+    Json(String),
+    /// 200, chunked, never ends.
+    Endless,
+    /// 200 with a Content-Length of 200 MB, then as many bytes as the client reads.
+    Huge,
+    /// 302 to this URL.
+    Redirect(String),
+    /// 429 with this Retry-After.
+    TooMany(u64),
+}
+
+type Script = Arc<dyn Fn(&str, usize) -> Reply + Send + Sync>;
+
+/// A scripted HTTP server on 127.0.0.1: `script(path, n)` answers the n-th (from 0) request
+/// for `path` (query removed). Every request's path and `X-Plex-Token` are recorded.
+struct Hostile {
+    port: u16,
+    seen: Arc<Mutex<Vec<(String, Option<String>)>>>,
+}
+
+impl Hostile {
+    fn start(script: impl Fn(&str, usize) -> Reply + Send + Sync + 'static) -> Hostile {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let script: Script = Arc::new(script);
+        let counts = Arc::new(Mutex::new(HashMap::<String, usize>::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (script, counts, log) = (script.clone(), counts.clone(), log.clone());
+                std::thread::spawn(move || serve(stream, &script, &counts, &log));
+            }
+        });
+        Hostile { port, seen }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn requests(&self, path: &str) -> Vec<Option<String>> {
+        let seen = self.seen.lock().unwrap();
+        seen.iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, t)| t.clone())
+            .collect()
+    }
+}
+
+fn serve(
+    stream: TcpStream,
+    script: &Script,
+    counts: &Mutex<HashMap<String, usize>>,
+    log: &Mutex<Vec<(String, Option<String>)>>,
+) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    let mut token = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("x-plex-token")
+        {
+            token = Some(value.trim().to_string());
+        }
+    }
+    let target = request_line.split(' ').nth(1).unwrap_or("/").to_string();
+    let path = target.split('?').next().unwrap_or("/").to_string();
+    log.lock().unwrap().push((path.clone(), token));
+    let n = {
+        let mut counts = counts.lock().unwrap();
+        let n = counts.entry(path.clone()).or_insert(0);
+        *n += 1;
+        *n - 1
+    };
+    let mut out = stream;
+    let head = |status: &str, extra: &str| {
+        format!(
+            "HTTP/1.1 {status}\r\nConnection: close\r\nContent-Type: application/json\r\n{extra}\r\n"
+        )
+    };
+    let _ = match script(&path, n) {
+        Reply::Json(body) => out.write_all(
+            format!(
+                "{}{body}",
+                head("200 OK", &format!("Content-Length: {}\r\n", body.len()))
+            )
+            .as_bytes(),
+        ),
+        Reply::Redirect(to) => out.write_all(
+            head(
+                "302 Found",
+                &format!("Location: {to}\r\nContent-Length: 0\r\n"),
+            )
+            .as_bytes(),
+        ),
+        Reply::TooMany(secs) => {
+            let body = r#"{"errors":[{"code":1003,"message":"Too Many Requests"}]}"#;
+            out.write_all(
+                format!(
+                    "{}{body}",
+                    head(
+                        "429 Too Many Requests",
+                        &format!("Retry-After: {secs}\r\nContent-Length: {}\r\n", body.len())
+                    )
+                )
+                .as_bytes(),
+            )
+        }
+        Reply::Endless => {
+            let _ = out.write_all(head("200 OK", "Transfer-Encoding: chunked\r\n").as_bytes());
+            let chunk = format!("10000\r\n{}\r\n", "[".repeat(0x10000));
+            // Until the client hangs up.
+            while out.write_all(chunk.as_bytes()).is_ok() {}
+            Ok(())
+        }
+        Reply::Huge => {
+            let _ = out.write_all(head("200 OK", "Content-Length: 209715200\r\n").as_bytes());
+            let block = vec![b' '; 0x10000];
+            while out.write_all(&block).is_ok() {}
+            Ok(())
+        }
+    };
+}
+
+/// The binary with plex.tv at `plex`.
+fn run(env: &Env, plex: &Hostile, args: &[&str]) -> Run {
+    let mut cmd = env.cmd();
+    cmd.env("PLEX_AUTH_PLEX_URL", plex.url()).args(args);
+    Run::from(cmd.output().expect("run plex-auth"))
+}
+
+fn login(env: &Env, plex: &Hostile) {
+    let mut cmd = env.cmd();
+    cmd.env("PLEX_AUTH_PLEX_URL", plex.url())
+        .args(["login", "--with-token"]);
+    run_with_input(cmd, "mallorystoken").ok();
+}
+
+#[test]
+fn endless_and_huge_answers_from_plex_tv_are_cut_off_with_exit_5() {
+    for bad in [Reply::Endless, Reply::Huge] {
+        let env = Env::new();
+        let b = bad.clone();
+        let plex = Hostile::start(move |path, n| match (path, n) {
+            ("/api/v2/user", 0) => Reply::Json(USER.into()),
+            _ => b.clone(),
+        });
+        login(&env, &plex);
+        let before = env.config_text();
+        run(&env, &plex, &["validate"])
+            .code(5)
+            .stderr_has("larger than 64 KiB");
+        run(&env, &plex, &["servers"])
+            .code(5)
+            .stderr_has("larger than 8 MiB");
+        // Nothing about the token changed; only the verdict was recorded.
+        assert!(env.config_text().contains("sealed_token"));
+        assert!(before.contains("sealed_token"));
+    }
+}
+
+#[test]
+fn an_endless_identity_answer_marks_that_connection_unusable() {
+    let env = Env::new();
+    let plex = Hostile::start(|path, _| match path {
+        "/api/v2/user" => Reply::Json(USER.into()),
+        "/pms/identity" => Reply::Endless,
+        _ => Reply::Json("[]".into()),
+    });
+    let resources = format!(
+        r#"[{{"name":"Bottomless","clientIdentifier":"deep","provides":"server","owned":true,"presence":true,
+            "connections":[{{"protocol":"http","address":"127.0.0.1","port":{p},"uri":"http://127.0.0.1:{p}/pms","local":true,"relay":false,"IPv6":false}}]}}]"#,
+        p = plex.port
+    );
+    let plex2 = Hostile::start(move |path, _| match path {
+        "/api/v2/user" => Reply::Json(USER.into()),
+        "/api/v2/resources" => Reply::Json(resources.clone()),
+        _ => Reply::Json("{}".into()),
+    });
+    login(&env, &plex2);
+    let run = run(&env, &plex2, &["servers", "--json"]);
+    run.ok();
+    let doc = run.json();
+    let conn = &doc["servers"][0]["connections"][0];
+    assert_eq!(conn["reachable"], false);
+    assert!(
+        conn["error"].as_str().unwrap().contains("more than 64 KiB"),
+        "{conn}"
+    );
+}
+
+#[test]
+fn a_redirect_to_another_origin_never_carries_the_token() {
+    let env = Env::new();
+    let elsewhere = Hostile::start(|_, _| Reply::Json(USER.into()));
+    let target = format!("{}/api/v2/user", elsewhere.url());
+    let plex = Hostile::start(move |path, n| match (path, n) {
+        ("/api/v2/user", 0) => Reply::Json(USER.into()),
+        _ => Reply::Redirect(target.clone()),
+    });
+    login(&env, &plex);
+    run(&env, &plex, &["validate"])
+        .code(5)
+        .stderr_has("redirected to another address")
+        .stderr_has("the token was not sent there");
+    assert!(
+        elsewhere.requests("/api/v2/user").is_empty(),
+        "the redirect was followed"
+    );
+}
+
+#[test]
+fn a_long_retry_after_past_the_budget_is_not_waited_for() {
+    let env = Env::new();
+    let plex = Hostile::start(|path, n| match (path, n) {
+        ("/api/v2/user", 0) => Reply::Json(USER.into()),
+        ("/api/v2/user", _) => Reply::TooMany(10),
+        _ => Reply::Json("[]".into()),
+    });
+    login(&env, &plex);
+    run(&env, &plex, &["validate", "--request-timeout", "2"]).code(5);
+    // One try: a 10 s wait would end past the call's budget (2 x 2 s), so none is started.
+    assert_eq!(plex.requests("/api/v2/user").len(), 2);
+
+    // A short one within the budget is waited for, and the retry succeeds.
+    let plex = Hostile::start(|path, n| match (path, n) {
+        ("/api/v2/user", 1) => Reply::TooMany(1),
+        ("/api/v2/user", _) => Reply::Json(USER.into()),
+        _ => Reply::Json("[]".into()),
+    });
+    let env = Env::new();
+    login(&env, &plex);
+    run(&env, &plex, &["validate", "--request-timeout", "5"]).ok();
+    assert_eq!(plex.requests("/api/v2/user").len(), 3);
+}
