@@ -25,12 +25,14 @@ enum Reply {
 }
 
 type Script = Arc<dyn Fn(&str, usize) -> Reply + Send + Sync>;
+/// Each request's path and `X-Plex-Token`.
+type Seen = Arc<Mutex<Vec<(String, Option<String>)>>>;
 
 /// A scripted HTTP server on 127.0.0.1: `script(path, n)` answers the n-th (from 0) request
 /// for `path` (query removed). Every request's path and `X-Plex-Token` are recorded.
 struct Hostile {
     port: u16,
-    seen: Arc<Mutex<Vec<(String, Option<String>)>>>,
+    seen: Seen,
 }
 
 impl Hostile {
@@ -67,7 +69,7 @@ fn serve(
     stream: TcpStream,
     script: &Script,
     counts: &Mutex<HashMap<String, usize>>,
-    log: &Mutex<Vec<(String, Option<String>)>>,
+    log: &Seen,
 ) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request_line = String::new();
