@@ -11,6 +11,7 @@ pub mod output;
 pub mod plex;
 pub mod render;
 pub mod secret;
+pub mod signals;
 pub mod store;
 pub mod time;
 
@@ -32,6 +33,8 @@ pub fn run() -> ExitCode {
     unsafe {
         libc::umask(0o077);
     }
+    // First, so that no moment of a run can be cut short by a signal (see `signals`).
+    signals::install(std::env::args_os().any(|a| a == "--json"));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return usage_error(err),

@@ -72,6 +72,7 @@ pub async fn wait_for_token(
     expires: SystemTime,
     timeout_at: Option<SystemTime>,
 ) -> Result<Secret> {
+    let _own_handler = crate::signals::handled_elsewhere();
     tokio::select! {
         result = poll_until_linked(out, client, pin, expires, timeout_at) => result,
         _ = interrupted() => Err(Error::interrupted()),

@@ -158,18 +158,24 @@ pub struct Transaction {
     _lock: HeldLock,
     before: Config,
     pub cfg: Config,
+    /// A transaction is never cut short by Ctrl-C or SIGTERM: the signal ends the process
+    /// once the transaction is over (exit 130), with every file whole.
+    _signals: crate::signals::Critical,
 }
 
 impl Transaction {
     pub fn begin(dir: &Path) -> Result<Transaction> {
         fsutil::ensure_private_dir(dir)?;
         let lock = HeldLock::acquire(dir.join(LOCK_FILE_NAME))?;
+        // Waiting for the lock may be interrupted at will; from here on, nothing is.
+        let signals = crate::signals::Critical::enter();
         let before = load(dir)?;
         Ok(Transaction {
             dir: dir.to_path_buf(),
             _lock: lock,
             cfg: before.clone(),
             before,
+            _signals: signals,
         })
     }
 

@@ -65,12 +65,7 @@ impl Hostile {
     }
 }
 
-fn serve(
-    stream: TcpStream,
-    script: &Script,
-    counts: &Mutex<HashMap<String, usize>>,
-    log: &Seen,
-) {
+fn serve(stream: TcpStream, script: &Script, counts: &Mutex<HashMap<String, usize>>, log: &Seen) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {

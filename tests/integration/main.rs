@@ -8,6 +8,7 @@ mod hostile;
 mod keyring;
 mod login;
 mod servers;
+mod signals;
 mod snapshots;
 mod store;
 mod util;

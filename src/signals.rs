@@ -1,0 +1,105 @@
+//! Ctrl-C and SIGTERM. The README promises exit 130 with nothing half-written, at any
+//! moment. Outside a critical section a signal ends the process at once (exit 130), which is
+//! safe because no temp file exists then. Inside one (a file being replaced), the signal is
+//! noted and the process exits when the section ends, so a write is never cut in half and
+//! its temp file never left behind. While the PIN wait runs, its own handler (tokio) stops
+//! the wait cleanly instead.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// How many critical sections are open (a file replacement inside a transaction).
+static CRITICAL: AtomicUsize = AtomicUsize::new(0);
+/// A signal arrived inside a critical section.
+static PENDING: AtomicBool = AtomicBool::new(false);
+/// The PIN wait handles signals itself.
+static HANDLED_ELSEWHERE: AtomicBool = AtomicBool::new(false);
+/// What to print on the way out, made before any signal can arrive (a handler may only
+/// write bytes it already has).
+static MESSAGE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// Install the handlers for SIGINT and SIGTERM. `json` chooses the message's form.
+pub fn install(json: bool) {
+    let message = if json {
+        "{\"error\":{\"code\":\"INTERRUPTED\",\"message\":\"interrupted; nothing was half-written\",\"hint\":null}}\n"
+    } else {
+        "error: interrupted; nothing was half-written\n"
+    };
+    let _ = MESSAGE.set(message.as_bytes().to_vec());
+    #[cfg(unix)]
+    // SAFETY: the handler only touches atomics and calls write(2) and _exit(2), which are
+    // async-signal-safe.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_signal as *const () as libc::sighandler_t;
+        action.sa_flags = libc::SA_RESTART;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGINT, &action, std::ptr::null_mut());
+        libc::sigaction(libc::SIGTERM, &action, std::ptr::null_mut());
+    }
+}
+
+#[cfg(unix)]
+extern "C" fn on_signal(_signal: libc::c_int) {
+    if HANDLED_ELSEWHERE.load(Ordering::SeqCst) {
+        return;
+    }
+    if CRITICAL.load(Ordering::SeqCst) > 0 {
+        PENDING.store(true, Ordering::SeqCst);
+        return;
+    }
+    leave();
+}
+
+/// Print the message and end the process with 130, skipping destructors (nothing is open
+/// that needs them: no temp file exists outside a critical section).
+fn leave() -> ! {
+    if let Some(message) = MESSAGE.get() {
+        // SAFETY: write(2) on stdout or stderr with a buffer that lives forever.
+        #[cfg(unix)]
+        unsafe {
+            let fd = if message.starts_with(b"{") { 1 } else { 2 };
+            libc::write(fd, message.as_ptr().cast(), message.len());
+        }
+    }
+    #[cfg(unix)]
+    // SAFETY: _exit ends the process at once; it is async-signal-safe.
+    unsafe {
+        libc::_exit(EXIT_INTERRUPTED)
+    }
+    #[cfg(not(unix))]
+    std::process::exit(EXIT_INTERRUPTED)
+}
+
+/// While a `Critical` lives, signals are held back: one that arrives meanwhile ends the
+/// process (exit 130) when the last open section closes, never in the middle of one.
+pub struct Critical(());
+
+impl Critical {
+    pub fn enter() -> Critical {
+        CRITICAL.fetch_add(1, Ordering::SeqCst);
+        Critical(())
+    }
+}
+
+impl Drop for Critical {
+    fn drop(&mut self) {
+        if CRITICAL.fetch_sub(1, Ordering::SeqCst) == 1 && PENDING.load(Ordering::SeqCst) {
+            leave();
+        }
+    }
+}
+
+/// While the returned guard lives, signals are left to a handler of the caller's (the PIN
+/// wait stops itself and reports exit 130).
+pub fn handled_elsewhere() -> impl Drop {
+    struct Guard;
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            HANDLED_ELSEWHERE.store(false, Ordering::SeqCst);
+        }
+    }
+    HANDLED_ELSEWHERE.store(true, Ordering::SeqCst);
+    Guard
+}
