@@ -14,30 +14,21 @@ use crate::secret::Secret;
 use crate::store::config::Transaction;
 use crate::store::{Account, AuthMethod, Backend, Config, SelectedServer};
 
-/// The Bazarr file this command keeps in step, read before any network work so a file that
-/// cannot be used stops the command early (exit 9). The loaded file is reused by the
-/// transaction when little time has passed; a change on disk since then is refused.
-pub fn bazarr_precheck(ctx: &Context, snapshot: &Config) -> Result<Option<BazarrFile>> {
-    match sync::target(ctx.bazarr_flag.as_deref(), snapshot) {
-        Some(path) => Ok(Some(BazarrFile::load(&path)?)),
-        None => Ok(None),
+/// Before any network work (and before a PIN is created): a Bazarr file that cannot be
+/// used stops the command now (exit 9). Only a check: the transaction reads the file again
+/// under the lock, since another command (or Bazarr) may write it in between.
+pub fn bazarr_precheck(ctx: &Context, snapshot: &Config) -> Result<()> {
+    if let Some(path) = sync::target(ctx.bazarr_flag.as_deref(), snapshot) {
+        BazarrFile::load(&path)?;
     }
+    Ok(())
 }
 
-/// A Bazarr file to use inside a transaction: the preloaded one when it is the configured
-/// path, else a fresh read.
-fn bazarr_file(
-    ctx: &Context,
-    cfg: &Config,
-    preloaded: Option<BazarrFile>,
-) -> Result<Option<BazarrFile>> {
-    let Some(path) = sync::target(ctx.bazarr_flag.as_deref(), cfg) else {
-        return Ok(None);
-    };
-    match preloaded {
-        Some(file) if file.path() == path => Ok(Some(file)),
-        _ => Ok(Some(BazarrFile::load(&path)?)),
-    }
+/// The Bazarr file to keep in step, read inside the transaction.
+fn bazarr_file(ctx: &Context, cfg: &Config) -> Result<Option<BazarrFile>> {
+    sync::target(ctx.bazarr_flag.as_deref(), cfg)
+        .map(|path| BazarrFile::load(&path))
+        .transpose()
 }
 
 /// Write Bazarr's keys and remember the file in `cfg`.
@@ -76,13 +67,7 @@ pub struct Linked {
 /// Seal and store the token, record the account, and write Bazarr's sign-in keys. The store
 /// is committed first: if Bazarr's file then cannot be written, the error says the account
 /// is linked here and only Bazarr's copy is missing (running the command again fixes it).
-pub fn link(
-    ctx: &Context,
-    token: &Secret,
-    user: &User,
-    method: AuthMethod,
-    preloaded: Option<BazarrFile>,
-) -> Result<Linked> {
+pub fn link(ctx: &Context, token: &Secret, user: &User, method: AuthMethod) -> Result<Linked> {
     let mut txn = Transaction::begin(&ctx.config_dir)?;
     let mut notice = |m: &str| ctx.out.notice(m);
     let backend = ctx.vault().save_token(&mut txn.cfg, token, &mut notice)?;
@@ -91,7 +76,7 @@ pub fn link(
         txn.cfg.server = None;
     }
     txn.cfg.account = Some(account_of(user, method));
-    let file = bazarr_file(ctx, &txn.cfg, preloaded)?;
+    let file = bazarr_file(ctx, &txn.cfg)?;
     txn.commit()?;
     let bazarr = sync_bazarr(&mut txn.cfg, file, |f| sync::login_changes(f, token, user))
         .map_err(|e| linked_but(e, user))?;
@@ -109,15 +94,10 @@ fn linked_but(e: Error, user: &User) -> Error {
 
 /// A stored token plex.tv still accepts: record that, and make sure Bazarr holds it too (a
 /// no-op when it already does; install scripts rerun login).
-pub fn confirm(
-    ctx: &Context,
-    token: &Secret,
-    user: &User,
-    preloaded: Option<BazarrFile>,
-) -> Result<Option<Synced>> {
+pub fn confirm(ctx: &Context, token: &Secret, user: &User) -> Result<Option<Synced>> {
     let mut txn = Transaction::begin(&ctx.config_dir)?;
     record(&mut txn.cfg, "ok", Some(user));
-    let file = bazarr_file(ctx, &txn.cfg, preloaded)?;
+    let file = bazarr_file(ctx, &txn.cfg)?;
     let synced = sync_bazarr(&mut txn.cfg, file, |f| sync::login_changes(f, token, user))?;
     txn.commit()?;
     Ok(synced)
@@ -151,7 +131,7 @@ pub fn validated(
         && still_selected(&txn.cfg, server)
     {
         txn.cfg.server = Some(server.clone());
-        let file = bazarr_file(ctx, &txn.cfg, None)?;
+        let file = bazarr_file(ctx, &txn.cfg)?;
         synced = sync_bazarr(&mut txn.cfg, file, |_| sync::server_changes(server))?;
     }
     txn.commit()?;
@@ -180,7 +160,7 @@ pub fn choose_server(
         )
         .with_hint("run `plex-auth login`, then select again"));
     }
-    let file = bazarr_file(ctx, &txn.cfg, None)?;
+    let file = bazarr_file(ctx, &txn.cfg)?;
     // Bazarr first: if its file refuses the write, nothing changes here either.
     let synced = sync_bazarr(&mut txn.cfg, file, |_| sync::server_changes(server))?;
     txn.cfg.server = Some(server.clone());
@@ -200,8 +180,8 @@ pub fn logout(ctx: &Context) -> Result<LoggedOut> {
     let mut txn = Transaction::begin(&ctx.config_dir)?;
     let cfg = &mut txn.cfg;
     let was_logged_in = cfg.account.is_some() || cfg.sealed_token.is_some();
-    let file = bazarr_file(ctx, cfg, None)?;
-    let bazarr = sync_bazarr(cfg, file, |_| keys_logout())
+    let bazarr = bazarr_file(ctx, cfg)
+        .and_then(|file| sync_bazarr(cfg, file, |_| keys_logout()))
         .map_err(|e| e.context("Bazarr's file could not be updated, so nothing was logged out"))?;
     ctx.vault().delete_token(cfg)?;
     cfg.account = None;

@@ -8,7 +8,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 
 use crate::account;
-use crate::bazarr::file::BazarrFile;
 use crate::cli::LoginArgs;
 use crate::commands::{plex, snapshot, warn_bazarr};
 use crate::context::Context;
@@ -46,19 +45,19 @@ enum Event {
 pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
     let cfg = snapshot(ctx)?;
     // A Bazarr file that cannot be used is found now (exit 9), not after the user approved.
-    let bazarr = account::bazarr_precheck(ctx, &cfg)?;
+    account::bazarr_precheck(ctx, &cfg)?;
     let plex = plex(ctx, &cfg)?;
 
     if args.with_token {
         let token = read_token_from_stdin(ctx)?;
         let user = ctx.block_on(plex.client.user(&token))?;
-        return finish(ctx, &plex, &token, &user, AuthMethod::Token, bazarr, args);
+        return finish(ctx, &plex, &token, &user, AuthMethod::Token, args);
     }
 
     if !args.force
         && let Some((user, token)) = already_linked(ctx, &plex, &cfg)?
     {
-        let synced = account::confirm(ctx, &token, &user, bazarr)?;
+        let synced = account::confirm(ctx, &token, &user)?;
         warn_bazarr(ctx, synced.as_ref());
         if ctx.out.json {
             ctx.out.json_value(&Event::Linked {
@@ -80,8 +79,7 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
 
     let token = pin_flow(ctx, &plex, args)?;
     let user = ctx.block_on(plex.client.user(&token))?;
-    // Minutes may have passed: Bazarr's file is read again inside the transaction.
-    finish(ctx, &plex, &token, &user, AuthMethod::Pin, None, args)
+    finish(ctx, &plex, &token, &user, AuthMethod::Pin, args)
 }
 
 /// A stored token that plex.tv still accepts makes login a no-op, so install scripts can run
@@ -200,10 +198,9 @@ fn finish(
     token: &Secret,
     user: &User,
     method: AuthMethod,
-    bazarr: Option<BazarrFile>,
     args: &LoginArgs,
 ) -> Result<()> {
-    let linked = account::link(ctx, token, user, method, bazarr)?;
+    let linked = account::link(ctx, token, user, method)?;
     warn_bazarr(ctx, linked.bazarr.as_ref());
     let synced = linked
         .bazarr

@@ -11,5 +11,6 @@ mod servers;
 mod signals;
 mod snapshots;
 mod store;
+mod transactions;
 mod util;
 mod validate;
