@@ -8,6 +8,7 @@ pub mod keys;
 pub mod locate;
 pub mod signer;
 pub mod sync;
+pub mod values;
 
 /// The file whose touch makes Bazarr's launcher restart it: `<data dir>/bazarr.restart`, where
 /// the data dir holds the `config/` folder that holds `config.yaml`.

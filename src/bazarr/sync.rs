@@ -21,8 +21,9 @@ pub fn target(flag: Option<&Path>, cfg: &Config) -> Option<PathBuf> {
 /// What happened to Bazarr's file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Synced {
-    /// The keys were written (or already held these values).
-    Updated(PathBuf),
+    /// The keys were written (or already held these values); `notes` says which values were
+    /// changed to be safe for Bazarr to read.
+    Updated { path: PathBuf, notes: Vec<String> },
     /// A Bazarr older than 1.5.3 (no OAuth settings): left as it is.
     PreOauth(PathBuf),
 }
@@ -30,26 +31,26 @@ pub enum Synced {
 impl Synced {
     pub fn path(&self) -> &Path {
         match self {
-            Synced::Updated(p) | Synced::PreOauth(p) => p,
+            Synced::Updated { path, .. } | Synced::PreOauth(path) => path,
         }
     }
 
     /// The path, when the file now holds plex-auth's values.
     pub fn updated(&self) -> Option<&Path> {
         match self {
-            Synced::Updated(p) => Some(p),
+            Synced::Updated { path, .. } => Some(path),
             Synced::PreOauth(_) => None,
         }
     }
 
-    /// The warning a person should read, if any.
-    pub fn warning(&self) -> Option<String> {
+    /// The warnings a person should read.
+    pub fn warnings(&self) -> Vec<String> {
         match self {
-            Synced::Updated(_) => None,
-            Synced::PreOauth(p) => Some(format!(
+            Synced::Updated { notes, .. } => notes.clone(),
+            Synced::PreOauth(p) => vec![format!(
                 "{} has no OAuth settings (Bazarr 1.5.2 or older), so it was left as it is; upgrade Bazarr to use plex-auth's token there",
                 p.display()
-            )),
+            )],
         }
     }
 }
@@ -80,10 +81,20 @@ pub fn write(
         return Ok(Synced::PreOauth(path));
     }
     let changes = changes(&file);
-    file.apply(&changes);
+    let notes = apply(&mut file, changes)?;
     match file.write()? {
-        WriteOutcome::Written { .. } | WriteOutcome::Unchanged => Ok(Synced::Updated(path)),
+        WriteOutcome::Written { .. } | WriteOutcome::Unchanged => {
+            Ok(Synced::Updated { path, notes })
+        }
     }
+}
+
+/// Apply `changes` in memory once every value is safe for Bazarr's loader (see `values`);
+/// returns what was changed to make it so.
+pub fn apply(file: &mut BazarrFile, mut changes: Vec<Change>) -> Result<Vec<String>> {
+    let notes = crate::bazarr::values::make_safe(&mut changes)?;
+    file.apply(&changes);
+    Ok(notes)
 }
 
 /// What `status` says about Bazarr's copy: does its token open and equal ours, does its

@@ -90,7 +90,9 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
             selected,
             &migration_timestamp()?,
         );
-        file.apply(&changes);
+        for note in bazarr::sync::apply(&mut file, changes)? {
+            ctx.out.warn(note);
+        }
     }
 
     if args.dry_run {

@@ -51,9 +51,10 @@ fn stored_token(ctx: &Context, cfg: &Config) -> Result<Secret> {
         .ok_or_else(Error::not_logged_in)
 }
 
-/// Say when Bazarr's file was left alone (a Bazarr too old for plex-auth's keys).
+/// Say when Bazarr's file was left alone (a Bazarr too old for plex-auth's keys), or a value
+/// was changed so that Bazarr can read it safely.
 fn warn_bazarr(ctx: &Context, synced: Option<&crate::bazarr::sync::Synced>) {
-    if let Some(w) = synced.and_then(|s| s.warning()) {
+    for w in synced.map(|s| s.warnings()).unwrap_or_default() {
         ctx.out.warn(w);
     }
 }

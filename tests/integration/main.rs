@@ -4,6 +4,7 @@
 
 mod bazarr;
 mod docs;
+mod dynaconf;
 mod hostile;
 mod keyring;
 mod login;

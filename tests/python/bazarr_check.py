@@ -4,6 +4,8 @@
 
     bazarr_check.py load CONFIG_YAML   read the file as Bazarr does, open plex.token, print JSON
     bazarr_check.py sign KEY TOKEN     sign TOKEN as Bazarr's TokenManager does, print it
+    bazarr_check.py roundtrip FILE...  for each file, the plex section as Bazarr reads it, then
+                                       as it reads it again after saving it (one JSON line each)
 
 Exit status 1, with the reason on stderr, when the file does not load or the token does not open.
 """
@@ -82,10 +84,46 @@ def sign(key, token):
     )
 
 
+def bazarr_settings(path):
+    from dynaconf import Dynaconf
+
+    return Dynaconf(settings_file=path, core_loaders=["YAML"], apply_default_on_none=True)
+
+
+def roundtrip(path):
+    """Load as Bazarr does; save as Bazarr's write_config does (dynaconf's own YAML writer,
+    on the evaluated settings); load again. Report the plex section both times."""
+    import os
+    import tempfile
+
+    from dynaconf.loaders import yaml_loader
+
+    first = bazarr_settings(path)
+    data = {k.lower(): plain(v) for k, v in first.as_dict().items()}
+    fd, saved = tempfile.mkstemp(suffix=".yaml")
+    os.close(fd)
+    try:
+        yaml_loader.write(settings_path=saved, settings_data=data, merge=False)
+        second = bazarr_settings(saved)
+        return {
+            "path": path,
+            "first": plain(first.get("plex")),
+            "second": plain(second.get("plex")),
+        }
+    finally:
+        os.unlink(saved)
+
+
 def main(argv):
     try:
         if len(argv) == 3 and argv[1] == "load":
             print(json.dumps(plain(load(argv[2]))))
+        elif len(argv) >= 3 and argv[1] == "roundtrip":
+            for path in argv[2:]:
+                try:
+                    print(json.dumps(roundtrip(path)))
+                except Exception as err:
+                    print(json.dumps({"path": path, "error": f"{type(err).__name__}: {err}"}))
         elif len(argv) == 4 and argv[1] == "sign":
             print(sign(argv[2], argv[3]))
         else:
