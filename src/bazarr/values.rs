@@ -8,6 +8,7 @@
 //!   which reads the same and means nothing to dynaconf; the change is reported;
 //! - addresses (`server_url`, `server_connections`): http or https URLs, nothing else;
 //! - machine ids: letters, digits, `-` and `_`;
+//! - any of these may be empty, which is how Bazarr's own logout clears them;
 //! - everything else plex-auth writes (tokens, keys, timestamps, fixed words) is made by
 //!   plex-auth or Bazarr and must simply not start with `@`.
 
@@ -54,11 +55,13 @@ fn check(key: &str, value: &mut String) -> Result<Option<String>> {
             )
         }));
     }
-    let ok = if URL_KEYS.contains(&key) {
+    // Empty is how Bazarr's own logout clears a key.
+    let ok = if value.is_empty() {
+        true
+    } else if URL_KEYS.contains(&key) {
         is_web_url(value)
     } else if ID_KEYS.contains(&key) {
-        !value.is_empty()
-            && value.len() <= 128
+        value.len() <= 128
             && value
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
@@ -128,6 +131,8 @@ mod tests {
         assert!(one("server_url", "file:///etc/passwd").is_err());
         assert!(one("server_machine_id", "0123abcdef").is_ok());
         assert!(one("server_machine_id", "@int 5").is_err());
+        assert!(one("server_machine_id", "").is_ok());
+        assert!(one("server_url", "").is_ok());
         assert!(one("migration_timestamp", "@none").is_err());
         let mut list = vec![Change {
             section: "plex",
