@@ -109,6 +109,20 @@ impl Env {
     }
 }
 
+/// Wait until `done` holds, checking every 20 ms. The deadline is wide: only something that
+/// never happens should fail a test, however slow the machine is.
+#[track_caller]
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still waiting after 30 s for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// Run `cmd` with `input` on its stdin (then closed), collecting its output.
 ///
 /// The input is written from its own thread while the output is collected, and a binary that
