@@ -71,7 +71,9 @@ pub struct GlobalArgs {
         global = true,
         env = "PLEX_AUTH_REQUEST_TIMEOUT",
         value_name = "SECS",
-        default_value_t = 15.0
+        default_value_t = 15.0,
+        value_parser = seconds,
+        allow_negative_numbers = true
     )]
     pub request_timeout: f64,
 
@@ -146,7 +148,7 @@ pub struct LoginArgs {
     pub no_browser: bool,
 
     /// Give up after this many seconds (default: when the PIN expires)
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", value_parser = whole_seconds, allow_negative_numbers = true)]
     pub timeout: Option<u64>,
 
     /// Do not offer to choose a server afterwards
@@ -161,14 +163,26 @@ pub struct ValidateArgs {
     pub server: bool,
 
     /// Seconds to wait for each server connection
-    #[arg(long, value_name = "SECS", default_value_t = 3.0)]
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 3.0,
+        value_parser = seconds,
+        allow_negative_numbers = true
+    )]
     pub timeout: f64,
 }
 
 #[derive(Debug, Args)]
 pub struct ServersArgs {
     /// Seconds to wait for each connection
-    #[arg(long, value_name = "SECS", default_value_t = 3.0)]
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 3.0,
+        value_parser = seconds,
+        allow_negative_numbers = true
+    )]
     pub timeout: f64,
 }
 
@@ -183,7 +197,13 @@ pub struct SelectArgs {
     pub insecure: bool,
 
     /// Seconds to wait for each connection
-    #[arg(long, value_name = "SECS", default_value_t = 3.0)]
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 3.0,
+        value_parser = seconds,
+        allow_negative_numbers = true
+    )]
     pub timeout: f64,
 }
 
@@ -205,7 +225,13 @@ pub struct MigrateArgs {
     pub restart_bazarr: bool,
 
     /// Seconds to wait for each server connection
-    #[arg(long, value_name = "SECS", default_value_t = 3.0)]
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 3.0,
+        value_parser = seconds,
+        allow_negative_numbers = true
+    )]
     pub timeout: f64,
 }
 
@@ -221,4 +247,47 @@ pub struct ManArgs {
     /// Print this subcommand's page instead of plex-auth's
     #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
+}
+
+/// A timeout in seconds: a finite number greater than zero (`0.5`, `30`). Anything else is a
+/// usage error (exit 2) here, at the edge, from a flag or from its environment variable.
+fn seconds(value: &str) -> Result<f64, String> {
+    match value.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 => Ok(secs),
+        _ => Err("expected a number of seconds greater than 0, such as 0.5 or 30".into()),
+    }
+}
+
+/// A timeout in whole seconds, 1 or more.
+fn whole_seconds(value: &str) -> Result<u64, String> {
+    match value.trim().parse::<u64>() {
+        Ok(secs) if secs > 0 => Ok(secs),
+        _ => Err("expected a whole number of seconds greater than 0, such as 300".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_are_finite_and_positive() {
+        assert_eq!(seconds("0.5"), Ok(0.5));
+        assert_eq!(seconds("30"), Ok(30.0));
+        for bad in [
+            "nan", "NaN", "inf", "-inf", "-1", "0", "-0", "", "3s", "1e999",
+        ] {
+            assert!(seconds(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(whole_seconds("300"), Ok(300));
+        for bad in ["0", "-1", "1.5", "nan", "inf", ""] {
+            assert!(whole_seconds(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

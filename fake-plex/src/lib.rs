@@ -14,21 +14,19 @@ mod tls;
 
 use std::fmt;
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::Ipv4Addr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use axum::Router;
 use axum::serve::ListenerExt;
-use tokio::net::{TcpListener, TcpSocket};
+use tokio::net::TcpListener;
 use tokio::runtime::Runtime;
-use tokio::task::JoinHandle;
 
 pub use spec::{ConnKind, ConnSpec, Fault, PmsRecorded, Recorded, ServerHandle, ServerSpec};
 
 use pms::Pms;
-use state::{ALICE_ID, Conn, Device, Endpoint, Server, State};
+use state::{ALICE_ID, Conn, Device, Server, State};
 use tls::Tls;
 
 /// What the handlers and the test-facing API share.
@@ -185,8 +183,8 @@ impl FakePlex {
         self.shared.lock().pms_requests.iter().cloned().collect()
     }
 
-    /// Adds a server to alice's resources, with one listener per connection that is not
-    /// [`ConnKind::Closed`].
+    /// Adds a server to alice's resources, with one listener per connection, bound for the life
+    /// of the fake whatever the connection's kind.
     ///
     /// # Panics
     /// When the machine id is already taken, or a port cannot be bound.
@@ -202,34 +200,32 @@ impl FakePlex {
         } = spec;
         let access_token = access_token.or_else(|| (!owned).then(random::token));
         let mut conns = Vec::with_capacity(connections.len());
+        let mut listeners = Vec::with_capacity(connections.len());
         for spec in connections {
-            let socket = reserve(0).unwrap_or_else(|err| panic!("fake-plex: cannot bind: {err}"));
-            let port = socket
+            let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+                .and_then(|listener| {
+                    listener.set_nonblocking(true)?;
+                    Ok(listener)
+                })
+                .unwrap_or_else(|err| panic!("fake-plex: cannot bind: {err}"));
+            let port = listener
                 .local_addr()
                 .unwrap_or_else(|err| panic!("fake-plex: bound socket has no address: {err}"))
                 .port();
-            conns.push(Conn {
-                spec,
-                port,
-                endpoint: Some(Endpoint::Reserved(socket)),
-            });
+            conns.push(Conn { spec, port });
+            listeners.push(listener);
         }
         let uris = conns.iter().map(Conn::uri).collect();
-        // The lock is held until the server is in the list, so that no request reaches a
-        // listener before the handler can find its server.
+        // The lock is held until the server is in the list, so that no accepted connection
+        // looks for its server before it is there.
         let mut state = self.shared.lock();
         assert!(
             state.find_server(&machine_id).is_none(),
             "fake-plex: a server with machine id {machine_id} exists already"
         );
         let index = state.servers.len();
-        for (i, conn) in conns.iter_mut().enumerate() {
-            let mode = Mode::of(&conn.spec.kind);
-            if mode != Mode::Closed
-                && let Some(Endpoint::Reserved(socket)) = conn.endpoint.take()
-            {
-                conn.endpoint = Some(Endpoint::Listening(self.listen(socket, index, i, mode)));
-            }
+        for (i, listener) in listeners.into_iter().enumerate() {
+            self.listen(listener, index, i);
         }
         let handle = ServerHandle {
             machine_id: machine_id.clone(),
@@ -265,65 +261,40 @@ impl FakePlex {
 
     /// Changes how connection `index` of a server behaves from now on; its port stays the same.
     ///
-    /// Switching to or from [`ConnKind::LiveTls`] replaces the listener (a plain one speaks
-    /// HTTP, a TLS one TLS), and the protocol and uri in /resources change with it: the uris
-    /// in the [`ServerHandle`] are those from when the server was added. Connections accepted
-    /// before the switch keep what they spoke, and answer as the new kind says.
+    /// The connection's listener is never closed or bound again: it is the kind at the moment a
+    /// connection is accepted that decides whether it is reset at once ([`ConnKind::Closed`]),
+    /// spoken to over TLS ([`ConnKind::LiveTls`]) or in plain HTTP. The protocol and uri in
+    /// /resources change with the kind: the uris in the [`ServerHandle`] are those from when the
+    /// server was added. Connections accepted before the switch keep what they spoke, and
+    /// answer as the new kind says.
     ///
     /// # Panics
-    /// When there is no such server or connection, or the port cannot be taken again.
+    /// When there is no such server or connection.
     pub fn set_conn(&self, machine_id: &str, index: usize, kind: ConnKind) {
-        let (server, port, endpoint, mode) = {
-            let mut state = self.shared.lock();
-            let server = state
-                .find_server(machine_id)
-                .unwrap_or_else(|| panic!("fake-plex: no server with machine id {machine_id}"));
-            let conn = state.servers[server]
-                .conns
-                .get_mut(index)
-                .unwrap_or_else(|| panic!("fake-plex: {machine_id} has no connection {index}"));
-            let before = Mode::of(&conn.spec.kind);
-            let after = Mode::of(&kind);
-            conn.spec.kind = kind;
-            if before == after {
-                return;
-            }
-            (server, conn.port, conn.endpoint.take(), after)
-        };
-        let socket = match endpoint {
-            Some(Endpoint::Listening(task)) => {
-                stop(task);
-                reserve(port)
-                    .unwrap_or_else(|err| panic!("fake-plex: cannot hold port {port}: {err}"))
-            }
-            Some(Endpoint::Reserved(socket)) => socket,
-            None => unreachable!("an endpoint is only taken while the lock is held"),
-        };
-        let endpoint = match mode {
-            Mode::Closed => Endpoint::Reserved(socket),
-            Mode::Plain | Mode::Tls => {
-                Endpoint::Listening(self.listen(socket, server, index, mode))
-            }
-        };
-        self.shared.lock().servers[server].conns[index].endpoint = Some(endpoint);
+        let mut state = self.shared.lock();
+        let server = state
+            .find_server(machine_id)
+            .unwrap_or_else(|| panic!("fake-plex: no server with machine id {machine_id}"));
+        let conn = state.servers[server]
+            .conns
+            .get_mut(index)
+            .unwrap_or_else(|| panic!("fake-plex: {machine_id} has no connection {index}"));
+        conn.spec.kind = kind;
     }
 
-    fn listen(&self, socket: TcpSocket, server: usize, conn: usize, mode: Mode) -> JoinHandle<()> {
+    /// Starts the accept loop of connection `conn` of server `server`; it runs until the fake is
+    /// dropped.
+    fn listen(&self, listener: std::net::TcpListener, server: usize, conn: usize) {
         let runtime = self.runtime();
         let _context = runtime.enter();
-        let listener = socket
-            .listen(1024)
+        let listener = TcpListener::from_std(listener)
             .unwrap_or_else(|err| panic!("fake-plex: cannot listen: {err}"));
-        let app = Router::new().fallback(pms::handle).with_state(Pms {
+        let pms = Pms {
             shared: Arc::clone(&self.shared),
             server,
             conn,
-        });
-        if mode == Mode::Tls {
-            runtime.spawn(tls::serve(listener, app, self.tls.acceptor.clone()))
-        } else {
-            runtime.spawn(serve(listener, app))
-        }
+        };
+        runtime.spawn(pms::accept(listener, pms, self.tls.acceptor.clone()));
     }
 }
 
@@ -333,49 +304,6 @@ impl Drop for FakePlex {
         if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
         }
-    }
-}
-
-/// What a connection's port needs, by its kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mode {
-    /// Bound, but nothing listens.
-    Closed,
-    Plain,
-    Tls,
-}
-
-impl Mode {
-    fn of(kind: &ConnKind) -> Mode {
-        match kind {
-            ConnKind::Closed => Mode::Closed,
-            ConnKind::LiveTls => Mode::Tls,
-            ConnKind::Live | ConnKind::Slow(_) | ConnKind::Hang | ConnKind::Impostor(_) => {
-                Mode::Plain
-            }
-        }
-    }
-}
-
-/// A socket bound to 127.0.0.1 but not listening: connections to it are refused, and the port
-/// stays ours until it listens again.
-fn reserve(port: u16) -> io::Result<TcpSocket> {
-    let socket = TcpSocket::new_v4()?;
-    // Connections a listener accepted (hanging ones included) outlive it and keep its port; the
-    // port can be taken again only when they and the new socket both allow reuse. Linux still
-    // never hands a reserved port out to another bind(0).
-    socket.set_reuseaddr(true)?;
-    socket.bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))?;
-    Ok(socket)
-}
-
-/// Stops a listener and waits until its socket is closed, so that the next connection attempt is
-/// refused rather than accepted by a listener on its way out.
-fn stop(task: JoinHandle<()>) {
-    task.abort();
-    let deadline = Instant::now() + Duration::from_secs(2);
-    while !task.is_finished() && Instant::now() < deadline {
-        thread::sleep(Duration::from_millis(1));
     }
 }
 

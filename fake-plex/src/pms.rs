@@ -1,16 +1,25 @@
-//! The fake Plex Media Servers: one listener per connection, each answering as its
-//! [`ConnKind`] says at the moment a request arrives.
+//! The fake Plex Media Servers: one listener per connection, bound for the life of the fake.
+//! Its [`ConnKind`] at the moment a connection is accepted decides whether it is reset or
+//! served (plain or TLS), and at the moment a request arrives, how it is answered.
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
 use serde_json::json;
+use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
 
 use crate::Shared;
 use crate::http::{self, JSON_TYPE, text_response};
 use crate::spec::{ConnKind, PmsRecorded};
+use crate::tls;
 
 pub(crate) const PMS_VERSION: &str = "1.41.3.9314-a0bfb8370";
 const UNAUTHORIZED_HTML: &str =
@@ -25,6 +34,52 @@ pub(crate) struct Pms {
     pub shared: Arc<Shared>,
     pub server: usize,
     pub conn: usize,
+}
+
+/// The accept loop of one connection's listener; it ends only when the fake's runtime stops.
+pub(crate) async fn accept(listener: TcpListener, pms: Pms, acceptor: TlsAcceptor) {
+    let app = Router::new().fallback(handle).with_state(pms.clone());
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors or a connection reset before it was accepted: back off
+                // briefly rather than spin.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        let kind = {
+            let state = pms.shared.lock();
+            state.servers[pms.server].conns[pms.conn].spec.kind.clone()
+        };
+        // Small answers on loopback: without NODELAY, Nagle and delayed ACKs can add 40 ms to an
+        // exchange on a kept-alive connection, which would skew plex-auth's benchmarks.
+        let _ = stream.set_nodelay(true);
+        match kind {
+            // A reset at once (SO_LINGER 0 makes the close send RST): the client fails as soon
+            // as it reads or writes, as quickly as if nothing listened, while the port stays
+            // bound to this listener.
+            ConnKind::Closed => {
+                let _ = stream.set_zero_linger();
+                drop(stream);
+            }
+            ConnKind::LiveTls => {
+                tokio::spawn(tls::serve_connection(stream, app.clone(), acceptor.clone()));
+            }
+            ConnKind::Live | ConnKind::Slow(_) | ConnKind::Hang | ConnKind::Impostor(_) => {
+                tokio::spawn(serve_plain(stream, app.clone()));
+            }
+        }
+    }
+}
+
+/// Serves `app` in plain HTTP/1.1 on one accepted connection, until the client goes away.
+async fn serve_plain(stream: TcpStream, app: Router) {
+    let service = TowerToHyperService::new(app);
+    let _ = http1::Builder::new()
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
 }
 
 pub(crate) async fn handle(State(pms): State<Pms>, request: Request) -> Response {

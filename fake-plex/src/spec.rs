@@ -139,7 +139,8 @@ pub enum ConnKind {
     Slow(Duration),
     /// Accepts and reads requests, never answers.
     Hang,
-    /// Nothing listens on its port.
+    /// Every new connection is reset at once (its port stays the fake's), so a client fails as
+    /// quickly as on a refused one.
     Closed,
     /// Answers, but claims to be the server with this machine id.
     Impostor(String),

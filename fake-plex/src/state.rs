@@ -5,9 +5,6 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use tokio::net::TcpSocket;
-use tokio::task::JoinHandle;
-
 use crate::random;
 use crate::spec::{ConnKind, ConnSpec, Fault, PmsRecorded, Recorded};
 
@@ -70,10 +67,11 @@ pub(crate) struct Server {
     pub conns: Vec<Conn>,
 }
 
+/// A server connection. Its listener is bound once, when the server is added, and accepts for
+/// as long as the fake runs; what it does with each connection follows `spec.kind`.
 pub(crate) struct Conn {
     pub spec: ConnSpec,
     pub port: u16,
-    pub endpoint: Option<Endpoint>,
 }
 
 impl Conn {
@@ -89,13 +87,6 @@ impl Conn {
     pub fn uri(&self) -> String {
         format!("{}://127.0.0.1:{}", self.protocol(), self.port)
     }
-}
-
-/// What holds a connection's port.
-pub(crate) enum Endpoint {
-    /// Bound but not listening: connections are refused, and no one else can take the port.
-    Reserved(TcpSocket),
-    Listening(JoinHandle<()>),
 }
 
 pub(crate) struct Device {

@@ -1,9 +1,8 @@
-//! TLS for [`ConnKind::LiveTls`](crate::ConnKind::LiveTls) listeners: one self-signed
-//! certificate per fake, and an accept loop that serves the PMS routes over it.
+//! TLS for [`ConnKind::LiveTls`](crate::ConnKind::LiveTls) connections: one self-signed
+//! certificate per fake, and the PMS routes served over it.
 
 use std::io;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use hyper::server::conn::http1;
@@ -11,7 +10,7 @@ use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use rustls::ServerConfig;
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
-use tokio::net::TcpListener;
+use tokio::net::TcpStream;
 use tokio_rustls::TlsAcceptor;
 
 /// The certificate every TLS listener of one fake presents, and the acceptor that uses it.
@@ -46,33 +45,15 @@ impl Tls {
     }
 }
 
-/// Serves `app` over TLS on every connection `listener` accepts, until the task is aborted.
-/// Connections already accepted carry on after that, as they do on plain listeners.
-pub(crate) async fn serve(listener: TcpListener, app: Router, acceptor: TlsAcceptor) {
-    loop {
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
-            Err(_) => {
-                // Out of file descriptors or a connection reset before it was accepted: back off
-                // briefly rather than spin.
-                tokio::time::sleep(Duration::from_millis(20)).await;
-                continue;
-            }
-        };
-        // The same reason as on plain listeners: no Nagle delays on small loopback answers.
-        let _ = stream.set_nodelay(true);
-        let acceptor = acceptor.clone();
-        let app = app.clone();
-        // Each handshake runs on its own task, so a client that connects and sends nothing
-        // holds up no one else.
-        tokio::spawn(async move {
-            let Ok(stream) = acceptor.accept(stream).await else {
-                return;
-            };
-            let service = TowerToHyperService::new(app);
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
-    }
+/// Serves `app` over TLS on one accepted connection, until the client goes away.
+pub(crate) async fn serve_connection(stream: TcpStream, app: Router, acceptor: TlsAcceptor) {
+    // A client that connects and sends nothing holds up no one else: each connection is served
+    // on its own task.
+    let Ok(stream) = acceptor.accept(stream).await else {
+        return;
+    };
+    let service = TowerToHyperService::new(app);
+    let _ = http1::Builder::new()
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
 }

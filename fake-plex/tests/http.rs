@@ -153,6 +153,27 @@ fn user(plex: &FakePlex, token: &str) -> Reply {
 }
 
 /// Sends a request and reports whether any byte came back within `wait`.
+/// A closed connection: accepted, then reset before a byte of answer. A client waiting for an
+/// answer that never comes is the failure here, hence the long read timeout.
+fn assert_reset(base: &str) {
+    let mut stream = TcpStream::connect(host_port(base)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    // The reset may come before the request is written, which then fails; that is fine.
+    let _ = write!(stream, "GET /identity HTTP/1.1\r\nHost: x\r\n\r\n");
+    let mut byte = [0u8; 1];
+    match stream.read(&mut byte) {
+        Ok(0) => {}
+        Err(err)
+            if matches!(
+                err.kind(),
+                ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
+            ) => {}
+        other => panic!("{base} is not reset: {other:?}"),
+    }
+}
+
 fn answers_within(base: &str, target: &str, wait: Duration) -> bool {
     let mut stream = TcpStream::connect(host_port(base)).expect("the connection is accepted");
     stream.set_read_timeout(Some(wait)).unwrap();
@@ -344,11 +365,13 @@ fn another_client_identifier_or_id_gets_404() {
 #[test]
 fn approve_after_links_pins_by_themselves() {
     let plex = FakePlex::start();
-    plex.approve_after(Duration::from_millis(150));
+    // Delays far from any poll, so that no scheduling delay can decide the outcome: the
+    // setting is read at each poll, so the PIN is younger than an hour, then older than zero.
+    plex.approve_after(Duration::from_secs(3600));
     let pin = create_pin(&plex);
     let id = pin["id"].as_u64().unwrap();
     assert_eq!(poll(&plex, id, CID).json()["authToken"], Value::Null);
-    thread::sleep(Duration::from_millis(200));
+    plex.approve_after(Duration::ZERO);
     let token = poll(&plex, id, CID).json()["authToken"]
         .as_str()
         .unwrap()
@@ -835,8 +858,7 @@ fn hang_slow_and_closed_connections() {
     assert_eq!(get(&handle.uris[1], "/identity", &[]).status, 200);
     assert!(started.elapsed() >= Duration::from_millis(150));
 
-    let closed = TcpStream::connect(host_port(&handle.uris[2]));
-    assert_eq!(closed.unwrap_err().kind(), ErrorKind::ConnectionRefused);
+    assert_reset(&handle.uris[2]);
 }
 
 #[test]
@@ -861,8 +883,7 @@ fn set_conn_changes_a_connection_on_the_same_port() {
     ));
 
     plex.set_conn("tower", 0, ConnKind::Closed);
-    let refused = TcpStream::connect(host_port(live));
-    assert_eq!(refused.unwrap_err().kind(), ErrorKind::ConnectionRefused);
+    assert_reset(live);
 
     plex.set_conn("tower", 0, ConnKind::Live);
     assert_eq!(get(live, "/identity", &[]).status, 200);
@@ -885,10 +906,40 @@ fn dropping_the_fake_stops_it() {
     write!(hanging, "GET /identity HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
     let url = plex.url();
     drop(plex);
-    let deadline = Instant::now() + Duration::from_secs(2);
+    // Only a fake that never stops fails here; the bound is wide for a loaded machine.
+    let deadline = Instant::now() + Duration::from_secs(20);
     let refused = |base: &str| TcpStream::connect(host_port(base)).is_err();
     while !(refused(&url) && refused(&handle.uris[0])) {
         assert!(Instant::now() < deadline, "still listening after drop");
         thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_closed_connection_keeps_its_port_for_the_life_of_the_fake() {
+    let plex = FakePlex::start();
+    let handle = plex.add_server(ServerSpec::owned(
+        "Tower",
+        "tower",
+        vec![
+            ConnSpec::new(ConnKind::Live),
+            ConnSpec::new(ConnKind::Closed),
+        ],
+    ));
+    // Whatever a connection's kind, its port stays the fake's: nothing else on the machine can
+    // take it between switches, so switching back never has to bind it again.
+    for _ in 0..3 {
+        for uri in &handle.uris {
+            assert!(
+                std::net::TcpListener::bind(host_port(uri)).is_err(),
+                "{uri} could be taken by another listener"
+            );
+        }
+        plex.set_conn("tower", 0, ConnKind::Closed);
+        plex.set_conn("tower", 1, ConnKind::Live);
+        assert_eq!(get(&handle.uris[1], "/identity", &[]).status, 200);
+        plex.set_conn("tower", 0, ConnKind::Live);
+        plex.set_conn("tower", 1, ConnKind::Closed);
+        assert_eq!(get(&handle.uris[0], "/identity", &[]).status, 200);
     }
 }

@@ -250,8 +250,19 @@ fn set_conn_switches_between_plain_and_tls_on_the_same_port() {
     );
 
     plex.set_conn("tower", 0, ConnKind::Closed);
-    let refused = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap_err();
-    assert_eq!(refused.kind(), ErrorKind::ConnectionRefused);
+    // Accepted, then reset before a byte of answer, on the same port.
+    let mut closed = connect(port);
+    let _ = closed.write_all(request("/identity", None).as_bytes());
+    let mut byte = [0u8; 1];
+    match closed.read(&mut byte) {
+        Ok(0) => {}
+        Err(err)
+            if matches!(
+                err.kind(),
+                ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
+            ) => {}
+        other => panic!("a closed connection is not reset: {other:?}"),
+    }
 
     plex.set_conn("tower", 0, ConnKind::LiveTls);
     let (status, _) = https_get(config, "127.0.0.1", port, "/identity", None).unwrap();

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use fake_plex::Fault;
 
-use crate::util::{Env, mode};
+use crate::util::{Env, mode, wait_until};
 
 #[test]
 fn browser_approves_the_pin_and_the_token_is_sealed() {
@@ -230,6 +230,7 @@ fn timeout_exits_7() {
 fn rate_limits_and_outages_while_polling_are_waited_out() {
     let env = Env::new();
     // The PIN is created, then polls meet 429 (with Retry-After) and a 503 before approval.
+    // Each fault is queued once the fake has seen the poll before it, not after a guessed delay.
     let run = {
         let mut cmd = env.cmd();
         cmd.args(["login", "--no-browser", "-v"]);
@@ -238,19 +239,29 @@ fn rate_limits_and_outages_while_polling_are_waited_out() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(400));
+        wait_until("the first poll", || polls(&env) >= 1);
         env.fake.fault(
             Fault::RateLimited {
                 retry_after: Some(1),
             },
             1,
         );
-        std::thread::sleep(Duration::from_millis(1200));
+        let before = polls(&env);
+        wait_until("the rate-limited poll", || polls(&env) > before);
         env.fake.fault(Fault::Unavailable, 1);
         env.fake.approve_after(Duration::from_millis(0));
         crate::util::Run::from(child.wait_with_output().unwrap())
     };
     run.ok().stdout_has("Logged in as alice");
+}
+
+/// How many times plex-auth has polled its PIN so far.
+fn polls(env: &Env) -> usize {
+    env.fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.starts_with("/api/v2/pins/"))
+        .count()
 }
 
 #[test]
@@ -274,14 +285,9 @@ fn sigterm_while_waiting_exits_130_and_stores_nothing() {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     let child = cmd.spawn().unwrap();
-    // Wait until the PIN exists, so the signal lands while polling.
-    for _ in 0..50 {
-        if env.fake.pins_created() > 0 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(300));
+    // Wait for the second poll: by then the wait (and its signal handler) has certainly begun,
+    // so the signal lands while polling.
+    wait_until("the second poll", || polls(&env) >= 2);
     unsafe {
         libc_kill(child.id() as i32, 15);
     }

@@ -109,20 +109,44 @@ impl Env {
     }
 }
 
+/// Wait until `done` holds, checking every 20 ms. The deadline is wide: only something that
+/// never happens should fail a test, however slow the machine is.
+#[track_caller]
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still waiting after 30 s for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// Run `cmd` with `input` on its stdin (then closed), collecting its output.
+///
+/// The input is written from its own thread while the output is collected, and a binary that
+/// exits without reading it (a damaged config, a bad Bazarr file) closes the pipe first: that
+/// broken pipe is the binary's choice to make, not a failure of the test.
 pub fn run_with_input(mut cmd: std::process::Command, input: &str) -> Run {
     use std::io::Write;
     cmd.stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().expect("spawn");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    Run::from(child.wait_with_output().expect("wait"))
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let input = input.as_bytes().to_vec();
+    // `stdin` is dropped when the thread ends, which closes the pipe: the binary sees EOF.
+    let writer = std::thread::spawn(move || match stdin.write_all(&input) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e),
+        _ => Ok(()),
+    });
+    let output = child.wait_with_output().expect("wait");
+    writer
+        .join()
+        .expect("stdin writer thread")
+        .expect("write stdin");
+    Run::from(output)
 }
 
 pub fn mode(path: &Path) -> u32 {
