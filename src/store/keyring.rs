@@ -475,9 +475,10 @@ mod tests {
             let err = kr.probe().unwrap_err();
             assert_eq!(err.reason, "the keyring did not answer within 300 ms");
             assert!(start.elapsed() < Duration::from_secs(3));
-            let again = Instant::now();
+            // Later calls give the same answer without waiting again: checked on the state the
+            // keyring keeps, not on a stopwatch a loaded machine would upset.
+            assert_eq!(kr.stalled.get(), Some(&err));
             assert_eq!(kr.get(USER).unwrap_err(), err);
-            assert!(again.elapsed() < Duration::from_millis(100));
         }
     }
 
