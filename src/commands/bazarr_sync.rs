@@ -42,24 +42,24 @@ pub fn precheck(ctx: &Context) -> Result<()> {
 
 pub fn after_login(ctx: &Context, token: &Secret, user: &User) -> Result<Option<PathBuf>> {
     sync(ctx, |file| {
-        keys::login_changes(file, token, &user.username, &user.email, user.id).0
+        keys::login_changes(file, token, &user.username, &user.email, user.id).map(|(c, _)| c)
     })
 }
 
 pub fn after_select(ctx: &Context, server: &SelectedServer) -> Result<Option<PathBuf>> {
     sync(ctx, |_| {
-        keys::server_changes(
+        Ok(keys::server_changes(
             &server.machine_id,
             &server.name,
             &server.url,
             server.local,
             &server.connections,
-        )
+        ))
     })
 }
 
 pub fn after_logout(ctx: &Context) -> Result<Option<PathBuf>> {
-    sync(ctx, |_| keys::logout_changes())
+    sync(ctx, |_| Ok(keys::logout_changes()))
 }
 
 /// Apply plex-auth's keys to the configured Bazarr file and remember it. A Bazarr older than
@@ -67,7 +67,7 @@ pub fn after_logout(ctx: &Context) -> Result<Option<PathBuf>> {
 /// Bazarr's logout, which empties `apikey`) would break it, so its file is left alone.
 fn sync(
     ctx: &Context,
-    changes: impl FnOnce(&BazarrFile) -> Vec<Change>,
+    changes: impl FnOnce(&BazarrFile) -> Result<Vec<Change>>,
 ) -> Result<Option<PathBuf>> {
     let Some(path) = configured(ctx)? else {
         return Ok(None);
@@ -81,7 +81,7 @@ fn sync(
         ));
         return Ok(None);
     }
-    let changes = changes(&file);
+    let changes = changes(&file)?;
     file.apply(&changes);
     file.write()?;
     remember(ctx, &path)?;

@@ -68,8 +68,8 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
             &user.email,
             user.id,
             selected,
-            &migration_timestamp(),
-        );
+            &migration_timestamp()?,
+        )?;
         file.apply(&changes);
     }
 
@@ -255,10 +255,9 @@ fn import_token(
 }
 
 /// Bazarr writes `<isoformat>_<8 hex>`.
-fn migration_timestamp() -> String {
+fn migration_timestamp() -> Result<String> {
     let now = humantime::format_rfc3339_micros(std::time::SystemTime::now()).to_string();
-    let mut bytes = [0u8; 4];
-    let _ = getrandom::fill(&mut bytes);
+    let bytes: [u8; 4] = crate::secret::random_bytes()?;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}_{hex}", now.trim_end_matches('Z'))
+    Ok(format!("{}_{hex}", now.trim_end_matches('Z')))
 }

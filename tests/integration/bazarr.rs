@@ -23,7 +23,7 @@ fn bazarr_copy(env: &Env, fixture: &str, token: Option<&str>) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     let mut text = std::fs::read_to_string(Path::new(FIXTURES).join(fixture)).unwrap();
     if let Some(token) = token {
-        let signed = signer::sign(FIXTURE_KEY, &Secret::new(token));
+        let signed = signer::sign(FIXTURE_KEY, &Secret::new(token)).unwrap();
         text = text
             .replace(FIXTURE_SIGNED_APIKEY, &signed)
             .replace(FIXTURE_APIKEY, token);
@@ -591,7 +591,7 @@ fn status_says_when_bazarr_holds_another_token() {
     let text = std::fs::read_to_string(&path).unwrap();
     let doc = yaml(&path);
     let ours = plex(&doc, "token").as_str().unwrap();
-    let theirs = signer::sign(FIXTURE_KEY, &Secret::new(other));
+    let theirs = signer::sign(FIXTURE_KEY, &Secret::new(other)).unwrap();
     std::fs::write(&path, text.replace(ours, &theirs)).unwrap();
     assert_eq!(
         env.run(&["status", "--json"]).json()["bazarr"]["token"],
