@@ -101,9 +101,7 @@ pub fn load_or_create(path: &Path) -> Result<KeyBytes> {
     if let Some(key) = load(path)? {
         return Ok(key);
     }
-    let mut key = KeyBytes([0u8; 32]);
-    getrandom::fill(&mut key.0)
-        .map_err(|e| Error::internal(format!("the system random number generator failed: {e}")))?;
+    let key = KeyBytes(crate::secret::random_bytes()?);
     let text = Zeroizing::new(format!("{}\n", STANDARD.encode(key.0)));
     let as_store = |e: Error| Error {
         kind: ErrorKind::Store,
@@ -117,7 +115,12 @@ pub fn load_or_create(path: &Path) -> Result<KeyBytes> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         fsutil::ensure_private_dir(dir).map_err(as_store)?;
     }
-    fsutil::write_private_atomic(path, text.as_bytes()).map_err(as_store)?;
+    fsutil::replace_file(path, text.as_bytes(), fsutil::Mode::Private).map_err(|e| {
+        as_store(Error::config(format!(
+            "cannot write {}: {e}",
+            path.display()
+        )))
+    })?;
     Ok(key)
 }
 
