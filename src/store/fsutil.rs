@@ -51,11 +51,36 @@ pub fn replace_file(path: &Path, bytes: &[u8], mode: Mode<'_>) -> io::Result<()>
 /// How long any plex-auth lock is waited for before giving up with a config error.
 pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Takes an exclusive advisory lock on `file` (which is `path`). The lock lasts as long as the
-/// open file does.
+/// Takes an exclusive advisory lock on `file` (which is `path`), waiting at most
+/// [`LOCK_WAIT`]: a cron job must never hang behind a stuck process. The lock lasts as long as
+/// the open file does.
 pub fn lock(file: &File, path: &Path) -> Result<()> {
-    file.lock()
-        .map_err(|e| Error::config(format!("cannot lock {}: {e}", path.display())))
+    lock_within(file, path, LOCK_WAIT)
+}
+
+fn lock_within(file: &File, path: &Path, wait: std::time::Duration) -> Result<()> {
+    let start = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(Error::config(format!(
+                    "{} is locked by another process; gave up after {} s",
+                    path.display(),
+                    wait.as_secs()
+                ))
+                .with_hint(
+                    "another plex-auth (or a tool holding the lock) is still running; try again when it is done",
+                ));
+            }
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(Error::config(format!("cannot lock {}: {e}", path.display())));
+            }
+        }
+    }
 }
 
 /// Opens (creating, 0600) the lock file `path` and takes an exclusive lock on it (see
@@ -617,6 +642,21 @@ mod tests {
         ));
         drop(held);
         other.try_lock().unwrap();
+    }
+
+    #[test]
+    fn a_held_lock_is_waited_for_a_bounded_time() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("config.lock");
+        let held = lock_exclusive(&p).unwrap();
+        let other = File::open(&p).unwrap();
+        let start = std::time::Instant::now();
+        let err = lock_within(&other, &p, std::time::Duration::from_millis(200)).unwrap_err();
+        assert!(start.elapsed() >= std::time::Duration::from_millis(200));
+        assert_eq!(err.kind, crate::error::ErrorKind::Config);
+        assert!(err.message.contains("config.lock is locked"), "{}", err.message);
+        drop(held);
+        lock_within(&other, &p, std::time::Duration::from_millis(200)).unwrap();
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod bazarr;
 mod docs;
+mod files;
 mod keyring;
 mod login;
 mod servers;

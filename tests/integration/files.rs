@@ -1,0 +1,118 @@
+//! Hostile or odd things on disk: planted symlinks beside Bazarr's file, kills in the middle
+//! of a write, a lock someone else holds, a key file that is not a file, and YAML built to
+//! make parsers slow. Each one must end quickly with a clear exit code and leave nothing
+//! behind.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{Env, Run};
+
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/bazarr/bazarr-1.5.6-fresh-install.config.yaml"
+);
+
+/// `<tmp>/bazarr/config/config.yaml`, a copy of a Bazarr 1.5.6 file, in a folder that every
+/// user may write to (as a careless install leaves it).
+fn open_bazarr_folder(env: &Env) -> PathBuf {
+    let dir = env.dir.path().join("bazarr/config");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let path = dir.join("config.yaml");
+    std::fs::copy(FIXTURE, &path).unwrap();
+    path
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn login_with_bazarr(env: &Env, path: &Path) -> Run {
+    env.run_stdin(
+        &[
+            "login",
+            "--with-token",
+            "--bazarr-config",
+            path.to_str().unwrap(),
+        ],
+        &env.fake.token(),
+    )
+}
+
+/// Wait for `child` at most `limit`; kill it and fail the test when it takes longer.
+fn finish_within(mut child: Child, limit: Duration, what: &str) -> (Run, Duration) {
+    let start = Instant::now();
+    loop {
+        if let Some(_status) = child.try_wait().unwrap() {
+            return (
+                Run::from(child.wait_with_output().unwrap()),
+                start.elapsed(),
+            );
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "{what} still running after {limit:?}; killed it\n--- stderr:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn spawn(mut cmd: Command) -> Child {
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn plex-auth")
+}
+
+#[test]
+fn a_held_config_lock_is_waited_for_a_few_seconds_then_exit_9() {
+    let env = Env::new();
+    env.logged_in();
+    let lock = env.config_dir.join("config.lock");
+    // -o: the lock stays with flock itself, not with `sleep`, so killing flock frees it.
+    let mut holder = Command::new("flock")
+        .arg("-o")
+        .arg(&lock)
+        .args(["sleep", "60"])
+        .spawn()
+        .expect("run flock");
+    // Wait until flock holds it.
+    let probe = std::fs::File::open(&lock).unwrap();
+    let start = Instant::now();
+    while probe.try_lock().is_ok() {
+        probe.unlock().unwrap();
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "flock never took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut cmd = env.cmd();
+    cmd.arg("validate");
+    let (run, took) = finish_within(spawn(cmd), Duration::from_secs(20), "validate");
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    run.code(9).stderr_has("config.lock").stderr_has("locked");
+    assert!(took >= Duration::from_secs(3), "gave up too soon: {took:?}");
+    assert!(took < Duration::from_secs(10), "waited too long: {took:?}");
+    // With the holder gone, the same command works.
+    env.run(&["validate"]).ok();
+}
+
+fn key_file_case(env: &Env, key: &Path) -> (Run, Duration) {
+    let mut cmd = env.cmd();
+    cmd.env("PLEX_AUTH_KEY_FILE", key).arg("status");
+    finish_within(spawn(cmd), Duration::from_secs(10), "status")
+}
