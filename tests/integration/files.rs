@@ -116,3 +116,39 @@ fn key_file_case(env: &Env, key: &Path) -> (Run, Duration) {
     cmd.env("PLEX_AUTH_KEY_FILE", key).arg("status");
     finish_within(spawn(cmd), Duration::from_secs(10), "status")
 }
+
+#[test]
+fn a_key_file_that_is_not_a_regular_file_is_exit_8_at_once() {
+    let env = Env::new();
+    env.logged_in();
+    let fifo = env.dir.path().join("key.fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (run, took) = key_file_case(&env, &fifo);
+    run.code(8)
+        .stderr_has("key.fifo")
+        .stderr_has("not a regular file");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+
+    let (run, took) = key_file_case(&env, Path::new("/dev/zero"));
+    run.code(8)
+        .stderr_has("/dev/zero")
+        .stderr_has("not a regular file");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+
+    let big = env.dir.path().join("big.key");
+    std::fs::write(&big, vec![b'A'; 8 << 20]).unwrap();
+    let (run, took) = key_file_case(&env, &big);
+    run.code(8).stderr_has("big.key").stderr_has("too large");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+
+    // A symlink to the real key is fine.
+    let link = env.dir.path().join("key.link");
+    std::os::unix::fs::symlink(env.key_path(), &link).unwrap();
+    key_file_case(&env, &link).0.ok();
+}
