@@ -76,6 +76,11 @@ impl Document {
     /// mapping of sections, a `general` or `plex` that is not a mapping, or YAML that the edit
     /// tree cannot reproduce byte for byte is a config error naming `shown`.
     pub fn parse(text: String, shown: &str) -> Result<Self> {
+        check_shape(&text).map_err(|why| {
+            Error::config(format!("{shown} {why}; plex-auth did not try to parse it")).with_hint(
+                "check the path, or restore Bazarr's file from a backup; plex-auth left it as it was",
+            )
+        })?;
         let original_value = parse(&text).map_err(|e| {
             Error::config(format!("{shown} is not valid YAML: {e}")).with_hint(
                 "fix the file (Bazarr rewrites a valid one when it saves its settings); plex-auth left it as it was",
@@ -327,6 +332,87 @@ impl Document {
     }
 }
 
+/// The largest config.yaml plex-auth reads. Bazarr's own files are a few KiB.
+pub const MAX_SIZE: usize = 4 << 20;
+/// The deepest flow nesting (`[`, `{`) accepted. Bazarr writes block style with two levels.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
+/// A linear pre-scan before the YAML parsers, which take minutes on some hostile shapes (200
+/// KiB of unclosed `[` took 43 s to be refused). Counts flow brackets outside quoted scalars
+/// and comments; brackets inside plain scalars count too, which only errs towards refusing
+/// a file with dozens of unmatched brackets in values.
+fn check_shape(text: &str) -> std::result::Result<(), String> {
+    if text.len() > MAX_SIZE {
+        return Err(format!(
+            "is larger than {} MiB ({} bytes), far more than any Bazarr config",
+            MAX_SIZE >> 20,
+            text.len()
+        ));
+    }
+    #[derive(PartialEq)]
+    enum State {
+        Plain,
+        Single,
+        Double,
+        Comment,
+    }
+    let mut state = State::Plain;
+    let mut depth = 0usize;
+    // The previous character outside quotes: a quote opens a scalar only at a token start.
+    let mut prev = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match state {
+            State::Comment => {
+                if c == '\n' {
+                    state = State::Plain;
+                    prev = c;
+                }
+            }
+            State::Single => {
+                if c == '\'' {
+                    if chars.peek() == Some(&'\'') {
+                        chars.next();
+                    } else {
+                        state = State::Plain;
+                        prev = c;
+                    }
+                }
+            }
+            State::Double => match c {
+                '\\' => {
+                    chars.next();
+                }
+                '"' => {
+                    state = State::Plain;
+                    prev = c;
+                }
+                _ => {}
+            },
+            State::Plain => {
+                let token_start = prev.is_whitespace() || "[{,:-?".contains(prev);
+                match c {
+                    '#' if prev.is_whitespace() => state = State::Comment,
+                    '\'' if token_start => state = State::Single,
+                    '"' if token_start => state = State::Double,
+                    '[' | '{' => {
+                        depth += 1;
+                        if depth > MAX_FLOW_DEPTH {
+                            return Err(format!(
+                                "is nested more than {MAX_FLOW_DEPTH} levels deep in flow brackets, which no Bazarr config is"
+                            ));
+                        }
+                    }
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                prev = c;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn parse(text: &str) -> std::result::Result<Yaml, yaml_serde::Error> {
     yaml_serde::from_str(text)
 }
@@ -362,5 +448,39 @@ fn yaml_label(key: &Yaml) -> String {
     match key {
         Yaml::String(s) => s.clone(),
         other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shape_check_bounds_size_and_flow_depth() {
+        let deep = format!("a: {}", "[".repeat(65));
+        assert!(check_shape(&deep).unwrap_err().contains("nested"));
+        let ok = format!("a: {}{}", "[".repeat(64), "]".repeat(64));
+        check_shape(&ok).unwrap();
+        // Brackets in quoted scalars and comments do not count; apostrophes in plain text
+        // do not hide brackets.
+        let quoted = format!(
+            "a: '{0}'\nb: \"{0}\\\"\"\nc: x # {0}\nd: 'it''s {0}'\n",
+            "[".repeat(100)
+        );
+        check_shape(&quoted).unwrap();
+        let sneaky = format!("a: don't {}", "[".repeat(100));
+        assert!(check_shape(&sneaky).is_err());
+        let big = "a: b\n".repeat(MAX_SIZE / 5 + 1);
+        assert!(check_shape(&big).unwrap_err().contains("larger than 4 MiB"));
+    }
+
+    #[test]
+    fn a_deep_document_is_refused_quickly() {
+        let text = format!("general:\n  a: 1\nplex:\n  ip: {}\n", "[".repeat(200 * 1024));
+        let start = std::time::Instant::now();
+        let err = Document::parse(text, "config.yaml").unwrap_err();
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(err.kind, crate::error::ErrorKind::Config);
+        assert!(err.message.contains("config.yaml is nested"), "{}", err.message);
     }
 }

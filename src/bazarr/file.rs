@@ -41,7 +41,7 @@ impl BazarrFile {
     /// is not a mapping of sections is a config error naming the file; nothing is written.
     pub fn load(path: &Path) -> Result<Self> {
         let shown = path.display();
-        let bytes = fs::read(path).map_err(|e| match e.kind() {
+        let bytes = read_bounded(path).map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => {
                 Error::config(format!("Bazarr's config file {shown} does not exist"))
                     .with_hint("check the path, or pass --bazarr-config PATH")
@@ -217,6 +217,26 @@ fn same_file(meta: &fs::Metadata, path: &Path) -> bool {
 #[cfg(not(unix))]
 fn same_file(_meta: &fs::Metadata, _path: &Path) -> bool {
     true
+}
+
+/// The file's bytes, never blocking on a FIFO and never reading more than
+/// [`super::document::MAX_SIZE`] and one byte (the document then says it is too large).
+fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC);
+    }
+    let file = opts.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other("it is not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(super::document::MAX_SIZE as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// `<file><suffix>` in the same folder.

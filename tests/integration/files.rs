@@ -152,3 +152,21 @@ fn a_key_file_that_is_not_a_regular_file_is_exit_8_at_once() {
     std::os::unix::fs::symlink(env.key_path(), &link).unwrap();
     key_file_case(&env, &link).0.ok();
 }
+
+#[test]
+fn deeply_nested_yaml_is_refused_within_a_second() {
+    let env = Env::new();
+    let path = open_bazarr_folder(&env);
+    // 200 KiB of unclosed flow brackets: the parsers take minutes to say no.
+    let body = format!(
+        "general:\n  use_plex: false\nplex:\n  ip: {}\n",
+        "[".repeat(200 * 1024)
+    );
+    std::fs::write(&path, &body).unwrap();
+    let mut cmd = env.cmd();
+    cmd.args(["migrate-apikey", "--bazarr-config"]).arg(&path);
+    let (run, took) = finish_within(spawn(cmd), Duration::from_secs(120), "migrate-apikey");
+    run.code(9).stderr_has("config.yaml").stderr_has("nested");
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), body);
+}
