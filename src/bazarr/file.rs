@@ -157,11 +157,24 @@ impl BazarrFile {
             .with_hint("edit the plex section by hand, or report this with a copy of the file (tokens removed)")
         })?;
 
+        // The backup keeps Bazarr's owner and group but is never more readable than 0600:
+        // it holds a token, and nobody reads it but an admin restoring it. A symlink planted
+        // there is refused rather than replaced, so a hostile link is noticed.
         let backup = sibling(&target, ".bak");
+        if fs::symlink_metadata(&backup).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::config(format!(
+                "the backup path {} is a symbolic link; plex-auth does not write through or over links it did not make, so nothing was written",
+                backup.display()
+            ))
+            .with_hint(format!(
+                "remove {} (and check who put it there), then run the command again",
+                backup.display()
+            )));
+        }
         fsutil::replace_file(
             &backup,
             self.doc.original().as_bytes(),
-            fsutil::Mode::Like(&meta),
+            fsutil::Mode::LikeMasked(&meta, 0o600),
         )
         .map_err(|e| io_error(e, &format!("cannot write the backup {}", backup.display())))?;
         fsutil::replace_file(
@@ -865,9 +878,9 @@ sonarr:
         let WriteOutcome::Written { backup } = file.write().unwrap() else {
             panic!("expected a write");
         };
-        for p in [&path, &backup] {
+        for (p, mode) in [(&path, 0o640), (&backup, 0o600)] {
             let m = fs::metadata(p).unwrap();
-            assert_eq!(m.mode() & 0o7777, 0o640, "{}", p.display());
+            assert_eq!(m.mode() & 0o7777, mode, "{}", p.display());
             assert_eq!((m.uid(), m.gid()), (uid, gid), "{}", p.display());
         }
         // The lock is taken on the file itself: no lock file in Bazarr's folder.

@@ -77,6 +77,70 @@ fn spawn(mut cmd: Command) -> Child {
 }
 
 #[test]
+fn a_planted_lock_symlink_beside_bazarrs_file_is_never_followed() {
+    let env = Env::new();
+    let path = open_bazarr_folder(&env);
+    let victim = env.dir.path().join("victim");
+    std::os::unix::fs::symlink(&victim, path.with_extension("yaml.plex-auth.lock")).unwrap();
+    login_with_bazarr(&env, &path).ok();
+    assert!(
+        !victim.exists(),
+        "plex-auth created the target of a planted symlink"
+    );
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("auth_method: oauth")
+    );
+    // Nothing of plex-auth's own is left in Bazarr's folder but the backup.
+    assert_eq!(
+        names_in(path.parent().unwrap()),
+        [
+            "config.yaml",
+            "config.yaml.bak",
+            "config.yaml.plex-auth.lock"
+        ]
+    );
+}
+
+#[test]
+fn a_planted_backup_symlink_is_refused_with_exit_9() {
+    let env = Env::new();
+    let path = open_bazarr_folder(&env);
+    let before = std::fs::read_to_string(&path).unwrap();
+    let victim = env.dir.path().join("victim");
+    std::fs::write(&victim, "not yours\n").unwrap();
+    let bak = path.with_extension("yaml.bak");
+    std::os::unix::fs::symlink(&victim, &bak).unwrap();
+    login_with_bazarr(&env, &path)
+        .code(9)
+        .stderr_has("config.yaml.bak")
+        .stderr_has("symbolic link");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "not yours\n");
+    assert!(std::fs::symlink_metadata(&bak).unwrap().is_symlink());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+}
+
+#[test]
+fn a_backup_that_holds_a_token_is_private() {
+    let env = Env::new();
+    let path = open_bazarr_folder(&env);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    login_with_bazarr(&env, &path).ok();
+    // The second login replaces a file that holds the signed token.
+    env.run(&["logout", "--bazarr-config", path.to_str().unwrap()])
+        .ok();
+    let bak = path.with_extension("yaml.bak");
+    assert!(
+        std::fs::read_to_string(&bak)
+            .unwrap()
+            .contains("auth_method: oauth")
+    );
+    assert_eq!(crate::util::mode(&bak), 0o600);
+    assert_eq!(crate::util::mode(&path), 0o644);
+}
+
+#[test]
 fn a_held_config_lock_is_waited_for_a_few_seconds_then_exit_9() {
     let env = Env::new();
     env.logged_in();
