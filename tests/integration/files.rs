@@ -141,6 +141,45 @@ fn a_backup_that_holds_a_token_is_private() {
 }
 
 #[test]
+fn kill_9_in_the_middle_of_writes_leaves_no_temp_files() {
+    let env = Env::new();
+    let path = open_bazarr_folder(&env);
+    env.logged_in();
+    let fixture = std::fs::read_to_string(FIXTURE).unwrap();
+    let mut seed = std::process::id() as u64;
+    for round in 0..40 {
+        std::fs::write(&path, &fixture).unwrap();
+        let mut cmd = env.cmd();
+        cmd.args(["login", "--with-token", "--force", "--bazarr-config"])
+            .arg(&path)
+            .stdin(Stdio::piped());
+        let mut child = spawn(cmd);
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().unwrap();
+            let _ = stdin.write_all(env.fake.token().as_bytes());
+        }
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        std::thread::sleep(Duration::from_micros((seed >> 33) % 40_000));
+        let _ = child.kill();
+        let _ = child.wait();
+        for dir in [path.parent().unwrap(), env.config_dir.as_path()] {
+            let stray: Vec<String> = names_in(dir)
+                .into_iter()
+                .filter(|n| n.starts_with('.') || n.ends_with(".tmp"))
+                .collect();
+            assert!(
+                stray.is_empty(),
+                "round {round}: left in {}: {stray:?}",
+                dir.display()
+            );
+        }
+    }
+}
+
+#[test]
 fn a_held_config_lock_is_waited_for_a_few_seconds_then_exit_9() {
     let env = Env::new();
     env.logged_in();
