@@ -476,11 +476,18 @@ mod tests {
 
     #[test]
     fn a_deep_document_is_refused_quickly() {
-        let text = format!("general:\n  a: 1\nplex:\n  ip: {}\n", "[".repeat(200 * 1024));
+        let text = format!(
+            "general:\n  a: 1\nplex:\n  ip: {}\n",
+            "[".repeat(200 * 1024)
+        );
         let start = std::time::Instant::now();
         let err = Document::parse(text, "config.yaml").unwrap_err();
         assert!(start.elapsed() < std::time::Duration::from_secs(1));
         assert_eq!(err.kind, crate::error::ErrorKind::Config);
-        assert!(err.message.contains("config.yaml is nested"), "{}", err.message);
+        assert!(
+            err.message.contains("config.yaml is nested"),
+            "{}",
+            err.message
+        );
     }
 }

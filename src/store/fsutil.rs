@@ -77,7 +77,10 @@ fn lock_within(file: &File, path: &Path, wait: std::time::Duration) -> Result<()
                 ));
             }
             Err(fs::TryLockError::Error(e)) => {
-                return Err(Error::config(format!("cannot lock {}: {e}", path.display())));
+                return Err(Error::config(format!(
+                    "cannot lock {}: {e}",
+                    path.display()
+                )));
             }
         }
     }
@@ -654,7 +657,11 @@ mod tests {
         let err = lock_within(&other, &p, std::time::Duration::from_millis(200)).unwrap_err();
         assert!(start.elapsed() >= std::time::Duration::from_millis(200));
         assert_eq!(err.kind, crate::error::ErrorKind::Config);
-        assert!(err.message.contains("config.lock is locked"), "{}", err.message);
+        assert!(
+            err.message.contains("config.lock is locked"),
+            "{}",
+            err.message
+        );
         drop(held);
         lock_within(&other, &p, std::time::Duration::from_millis(200)).unwrap();
     }
