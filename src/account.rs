@@ -35,7 +35,7 @@ fn bazarr_file(ctx: &Context, cfg: &Config) -> Result<Option<BazarrFile>> {
 fn sync_bazarr(
     cfg: &mut Config,
     file: Option<BazarrFile>,
-    changes: impl FnOnce(&BazarrFile) -> Vec<Change>,
+    changes: impl FnOnce(&BazarrFile) -> Result<Vec<Change>>,
 ) -> Result<Option<Synced>> {
     let Some(file) = file else {
         return Ok(None);
@@ -132,7 +132,7 @@ pub fn validated(
     {
         txn.cfg.server = Some(server.clone());
         let file = bazarr_file(ctx, &txn.cfg)?;
-        synced = sync_bazarr(&mut txn.cfg, file, |_| sync::server_changes(server))?;
+        synced = sync_bazarr(&mut txn.cfg, file, |_| Ok(sync::server_changes(server)))?;
     }
     txn.commit()?;
     Ok(synced)
@@ -162,7 +162,7 @@ pub fn choose_server(
     }
     let file = bazarr_file(ctx, &txn.cfg)?;
     // Bazarr first: if its file refuses the write, nothing changes here either.
-    let synced = sync_bazarr(&mut txn.cfg, file, |_| sync::server_changes(server))?;
+    let synced = sync_bazarr(&mut txn.cfg, file, |_| Ok(sync::server_changes(server)))?;
     txn.cfg.server = Some(server.clone());
     txn.commit()?;
     Ok(synced)
@@ -181,7 +181,7 @@ pub fn logout(ctx: &Context) -> Result<LoggedOut> {
     let cfg = &mut txn.cfg;
     let was_logged_in = cfg.account.is_some() || cfg.sealed_token.is_some();
     let bazarr = bazarr_file(ctx, cfg)
-        .and_then(|file| sync_bazarr(cfg, file, |_| keys_logout()))
+        .and_then(|file| sync_bazarr(cfg, file, |_| Ok(keys_logout())))
         .map_err(|e| e.context("Bazarr's file could not be updated, so nothing was logged out"))?;
     ctx.vault().delete_token(cfg)?;
     cfg.account = None;

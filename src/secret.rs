@@ -3,6 +3,18 @@
 use std::fmt;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use crate::error::{Error, Result};
+
+/// `N` bytes from the operating system's random source. Keys, nonces, salts, identifiers and
+/// temporary names all come from here; without a working source there is no safe fallback, so
+/// a failure is an error for the caller to report, never a panic or a silent zero.
+pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {
+    let mut buf = [0u8; N];
+    getrandom::fill(&mut buf)
+        .map_err(|e| Error::internal(format!("the system random number generator failed: {e}")))?;
+    Ok(buf)
+}
+
 /// A secret string (a Plex token). Reading it is explicit: [`Secret::expose`] marks the
 /// boundary where the value leaves this type.
 #[derive(Clone, Zeroize, ZeroizeOnDrop, PartialEq, Eq)]
@@ -34,6 +46,14 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Tokens arrive from plex.tv as JSON strings and go straight into a `Secret`, so no plain
+/// `String` copy of them is ever printed by a derived `Debug`.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(d).map(Secret)
+    }
+}
+
 /// 32 key bytes, wiped on drop, never printed.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct KeyBytes(pub [u8; 32]);
@@ -54,5 +74,20 @@ mod tests {
         assert_eq!(format!("{s:?}"), "Secret(REDACTED)");
         assert_eq!(s.masked(), "CxoU…(20 chars)");
         assert!(!format!("{s:?}").contains("CxoUzB"));
+    }
+
+    #[test]
+    fn deserializes_from_a_json_string() {
+        let s: Secret = serde_json::from_str("\"abc\"").unwrap();
+        assert_eq!(s.expose(), "abc");
+        let none: Option<Secret> = serde_json::from_str("null").unwrap();
+        assert!(none.is_none());
+    }
+
+    #[test]
+    fn random_bytes_differ() {
+        let a: [u8; 16] = random_bytes().unwrap();
+        let b: [u8; 16] = random_bytes().unwrap();
+        assert_ne!(a, b);
     }
 }

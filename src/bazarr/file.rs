@@ -1,54 +1,16 @@
-//! One Bazarr `config.yaml`, edited without disturbing anything plex-auth does not own.
-//!
-//! Edits go through yaml-edit's lossless tree, so comments, quoting, indentation, line endings,
-//! flow mappings and document markers survive. Reads go through a yaml_serde view of the same
-//! text, which is also how every write is checked before it replaces the file.
+//! One Bazarr `config.yaml` on disk: read it, lock it, keep a backup and replace it, without
+//! disturbing anything plex-auth does not own. The YAML itself is [`super::document`];
+//! [`BazarrFile`] combines the two so callers see one type.
 
 use std::fmt;
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
-
-use yaml_serde::Value as Yaml;
 
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use crate::store::fsutil;
 
-/// A value plex-auth writes, always as a native YAML type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Value {
-    Str(String),
-    Bool(bool),
-    Int(i64),
-    List(Vec<String>),
-}
-
-/// Set `section.key` to `value`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Change {
-    pub section: &'static str,
-    pub key: &'static str,
-    pub value: Value,
-}
-
-/// Keys whose values open a Plex account or Bazarr's signatures: never shown in full.
-const SECRET_KEYS: &[&str] = &["token", "apikey", "legacy_token", "encryption_key"];
-
-impl fmt::Debug for Change {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = f.debug_struct("Change");
-        s.field("section", &self.section).field("key", &self.key);
-        match &self.value {
-            Value::Str(v) if SECRET_KEYS.contains(&self.key) && !v.is_empty() => s.field(
-                "value",
-                &format_args!("Str({})", Secret::new(v.as_str()).masked()),
-            ),
-            v => s.field("value", v),
-        };
-        s.finish()
-    }
-}
+pub use super::document::{Change, Document, Value};
 
 /// What [`BazarrFile::write`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,22 +24,14 @@ pub enum WriteOutcome {
 /// A loaded `config.yaml` and the changes applied to it in memory.
 pub struct BazarrFile {
     path: PathBuf,
-    original: String,
-    /// The original parsed; what every key not being changed must still equal after a write.
-    original_value: Yaml,
-    /// The text with the changes applied, as yaml-edit renders it. Kept as text rather than as
-    /// the yaml-edit tree because that tree is neither `Send` nor `Sync`.
-    rendered: String,
-    /// The parsed view the getters read: the original with the changes applied.
-    current: Yaml,
-    changes: Vec<Change>,
+    doc: Document,
 }
 
 impl fmt::Debug for BazarrFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BazarrFile")
             .field("path", &self.path)
-            .field("changes", &self.changes)
+            .field("changes", &self.doc.changes())
             .finish_non_exhaustive()
     }
 }
@@ -87,7 +41,7 @@ impl BazarrFile {
     /// is not a mapping of sections is a config error naming the file; nothing is written.
     pub fn load(path: &Path) -> Result<Self> {
         let shown = path.display();
-        let bytes = fs::read(path).map_err(|e| match e.kind() {
+        let bytes = read_bounded(path).map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => {
                 Error::config(format!("Bazarr's config file {shown} does not exist"))
                     .with_hint("check the path, or pass --bazarr-config PATH")
@@ -104,50 +58,10 @@ impl BazarrFile {
             ))
             .with_hint("check the path, or pass --bazarr-config PATH")
         })?;
-        let original_value = parse(&text).map_err(|e| {
-            Error::config(format!("{shown} is not valid YAML: {e}")).with_hint(
-                "fix the file (Bazarr rewrites a valid one when it saves its settings); plex-auth left it as it was",
-            )
-        })?;
-        let Yaml::Mapping(root) = &original_value else {
-            return Err(Error::config(format!(
-                "{shown} is empty or its top level is not a mapping of sections, so it is not a Bazarr config file"
-            ))
-            .with_hint("check the path, or pass --bazarr-config PATH"));
-        };
-        for section in ["general", "plex"] {
-            match root.get(section) {
-                None | Some(Yaml::Null) | Some(Yaml::Mapping(_)) => {}
-                Some(_) => {
-                    return Err(Error::config(format!(
-                        "the `{section}` section of {shown} is not a mapping of settings"
-                    ))
-                    .with_hint(format!(
-                        "fix or remove the `{section}:` entry (Bazarr recreates it); plex-auth left the file as it was"
-                    )));
-                }
-            }
-        }
-        // The edit tree must reproduce the file byte for byte, or an edit could change more
-        // than the keys asked for.
-        match yaml_edit::YamlFile::from_str(&text) {
-            Ok(tree) if tree.to_string() == text && root_mapping(&tree).is_some() => {}
-            _ => {
-                return Err(Error::config(format!(
-                    "{shown} uses YAML that plex-auth cannot edit without changing other lines"
-                ))
-                .with_hint(
-                    "stop Bazarr and let it rewrite the file, or edit the plex section by hand",
-                ));
-            }
-        }
+        let doc = Document::parse(text, &shown.to_string())?;
         Ok(BazarrFile {
             path: path.to_path_buf(),
-            current: original_value.clone(),
-            original_value,
-            rendered: text.clone(),
-            original: text,
-            changes: Vec::new(),
+            doc,
         })
     }
 
@@ -155,134 +69,51 @@ impl BazarrFile {
         &self.path
     }
 
+    /// The YAML document, for reads beyond the getters below.
+    pub fn document(&self) -> &Document {
+        &self.doc
+    }
+
     /// A scalar as text (`32400`, `true`, a string); `None` when missing, null or a collection.
     pub fn get_str(&self, section: &str, key: &str) -> Option<String> {
-        match self.get(section, key)? {
-            Yaml::String(s) => Some(s.clone()),
-            Yaml::Bool(b) => Some(b.to_string()),
-            Yaml::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
+        self.doc.get_str(section, key)
     }
 
     pub fn get_bool(&self, section: &str, key: &str) -> Option<bool> {
-        self.get(section, key)?.as_bool()
+        self.doc.get_bool(section, key)
     }
 
     pub fn get_i64(&self, section: &str, key: &str) -> Option<i64> {
-        self.get(section, key)?.as_i64()
+        self.doc.get_i64(section, key)
     }
 
     /// A sequence of scalars, each as text.
     pub fn get_list(&self, section: &str, key: &str) -> Option<Vec<String>> {
-        let Yaml::Sequence(items) = self.get(section, key)? else {
-            return None;
-        };
-        items
-            .iter()
-            .map(|item| match item {
-                Yaml::String(s) => Some(s.clone()),
-                Yaml::Bool(b) => Some(b.to_string()),
-                Yaml::Number(n) => Some(n.to_string()),
-                _ => None,
-            })
-            .collect()
+        self.doc.get_list(section, key)
     }
 
     /// Whether `section.key` is present, even with a null value.
     pub fn has_key(&self, section: &str, key: &str) -> bool {
-        self.get(section, key).is_some()
+        self.doc.has_key(section, key)
     }
 
-    /// Set these keys and no others. A missing (or null) section is created; a value that is
-    /// already equal is left as written, so applying the same changes twice is a no-op.
+    /// Set these keys and no others (see [`Document::apply`]); memory only.
     pub fn apply(&mut self, changes: &[Change]) {
-        let Ok(tree) = yaml_edit::YamlFile::from_str(&self.rendered) else {
-            // `load` checked the text parses and every edit keeps it parsing; if it ever did
-            // not, `write` refuses because the recorded changes are not in the rendered text.
-            self.record(changes);
-            return;
-        };
-        let Some(root) = root_mapping(&tree) else {
-            self.record(changes);
-            return;
-        };
-        for change in changes {
-            if self.get(change.section, change.key) == Some(&to_yaml(&change.value)) {
-                continue;
-            }
-            let section = match root.get_mapping(change.section) {
-                Some(m) => m,
-                None => {
-                    root.set(change.section, yaml_edit::Mapping::new());
-                    match root.get_mapping(change.section) {
-                        Some(m) => m,
-                        None => continue,
-                    }
-                }
-            };
-            match &change.value {
-                Value::Str(s) => section.set(change.key, s.as_str()),
-                Value::Bool(b) => section.set(change.key, *b),
-                Value::Int(i) => section.set(change.key, *i),
-                Value::List(items) => {
-                    let items: Vec<yaml_edit::YamlValue> = items
-                        .iter()
-                        .map(|s| yaml_edit::YamlValue::scalar(s.as_str()))
-                        .collect();
-                    section.set(change.key, items);
-                }
-            }
-            set_in(&mut self.current, change);
-        }
-        self.rendered = tree.to_string();
-        self.record(changes);
-    }
-
-    fn record(&mut self, changes: &[Change]) {
-        for change in changes {
-            self.changes
-                .retain(|c| !(c.section == change.section && c.key == change.key));
-            self.changes.push(change.clone());
-            set_in(&mut self.current, change);
-        }
+        self.doc.apply(changes);
     }
 
     pub fn render(&self) -> String {
-        self.rendered.clone()
+        self.doc.render()
     }
 
     pub fn is_changed(&self) -> bool {
-        self.rendered != self.original
+        self.doc.is_changed()
     }
 
     /// A unified diff from the file as loaded to the file as it would be written, labelled with
-    /// the path. Values of secret keys (tokens, API keys, the signing key) are masked, so the
-    /// diff can be shown on a terminal or in a log.
+    /// the path, with secret values masked.
     pub fn diff(&self) -> String {
-        let shown = self.path.display().to_string();
-        let diff = similar::TextDiff::from_lines(&self.original, &self.rendered)
-            .unified_diff()
-            .context_radius(3)
-            .header(&shown, &format!("{shown} (new)"))
-            .to_string();
-        let mut secrets: Vec<String> = [&self.original_value, &self.current]
-            .into_iter()
-            .flat_map(|doc| {
-                SECRET_KEYS
-                    .iter()
-                    .filter_map(|key| match doc.get("plex")?.get(key)? {
-                        Yaml::String(s) if s.len() >= 4 => Some(s.clone()),
-                        _ => None,
-                    })
-            })
-            .collect();
-        // Longest first, so a value that contains another is masked whole.
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        secrets.dedup();
-        secrets.iter().fold(diff, |text, secret| {
-            text.replace(secret.as_str(), &Secret::new(secret.as_str()).masked())
-        })
+        self.doc.diff(&self.path.display().to_string())
     }
 
     /// Replace the file with the rendered text, keeping its owner, group and mode, and keep
@@ -290,6 +121,9 @@ impl BazarrFile {
     /// leaving the file as it is, when someone else wrote it since [`BazarrFile::load`] or when
     /// the new text would not read back with exactly the intended values. A file that already
     /// holds the new text is left alone, so calling this twice is harmless.
+    ///
+    /// The lock is taken on config.yaml itself, so nothing but the backup is ever created in
+    /// Bazarr's folder.
     pub fn write(&self) -> Result<WriteOutcome> {
         if !self.is_changed() {
             return Ok(WriteOutcome::Unchanged);
@@ -299,150 +133,123 @@ impl BazarrFile {
         // (or a container volume) off from the edit.
         let target = fs::canonicalize(&self.path)
             .map_err(|e| io_error(e, &format!("cannot resolve {shown}")))?;
-        let meta = fs::metadata(&target)
-            .map_err(|e| io_error(e, &format!("cannot read {}", target.display())))?;
+        let (locked, meta) = lock_in_place(&target)?;
 
-        let lock = open_lock_file(&sibling(&target, ".plex-auth.lock"), &meta)?;
-        lock.lock()
-            .map_err(|e| io_error(e, &format!("cannot lock {shown}")))?;
-
-        let on_disk = fs::read(&target)
+        let mut on_disk = Vec::new();
+        (&locked)
+            .read_to_end(&mut on_disk)
             .map_err(|e| io_error(e, &format!("cannot read {}", target.display())))?;
-        if on_disk == self.rendered.as_bytes() {
+        if on_disk == self.doc.render().as_bytes() {
             // Already written, by this value or another run with the same changes.
             return Ok(WriteOutcome::Unchanged);
         }
-        if on_disk != self.original.as_bytes() {
+        if on_disk != self.doc.original().as_bytes() {
             return Err(Error::config(format!(
                 "{shown} changed on disk after plex-auth read it (Bazarr or another tool saved it); nothing was written"
             ))
             .with_hint("run the command again; stop Bazarr first so it cannot overwrite the file while plex-auth edits it"));
         }
 
-        self.check_rendered().map_err(|why| {
+        self.doc.check_rendered().map_err(|why| {
             Error::config(format!(
                 "refusing to write {shown}: the edited file would not read back as intended ({why}); nothing was written"
             ))
             .with_hint("edit the plex section by hand, or report this with a copy of the file (tokens removed)")
         })?;
 
+        // The backup keeps Bazarr's owner and group but is never more readable than 0600:
+        // it holds a token, and nobody reads it but an admin restoring it. A symlink planted
+        // there is refused rather than replaced, so a hostile link is noticed.
         let backup = sibling(&target, ".bak");
-        write_backup(&backup, &self.original, &meta)?;
-
-        // The defaults keep the file's mode, and its owner and group where allowed.
-        replace(
+        if fs::symlink_metadata(&backup).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::config(format!(
+                "the backup path {} is a symbolic link; plex-auth does not write through or over links it did not make, so nothing was written",
+                backup.display()
+            ))
+            .with_hint(format!(
+                "remove {} (and check who put it there), then run the command again",
+                backup.display()
+            )));
+        }
+        fsutil::replace_file(
+            &backup,
+            self.doc.original().as_bytes(),
+            fsutil::Mode::LikeMasked(&meta, 0o600),
+        )
+        .map_err(|e| io_error(e, &format!("cannot write the backup {}", backup.display())))?;
+        fsutil::replace_file(
             &target,
-            &atomic_write_file::OpenOptions::new(),
-            self.rendered.as_bytes(),
-            |_| Ok(()),
+            self.doc.render().as_bytes(),
+            fsutil::Mode::Like(&meta),
         )
         .map_err(|e| io_error(e, &format!("cannot replace {shown}")))?;
-        drop(lock);
+        drop(locked);
         Ok(WriteOutcome::Written { backup })
     }
+}
 
-    /// Parse the rendered text on its own and compare it with the original: each changed key
-    /// must hold its new value and everything else must be equal.
-    fn check_rendered(&self) -> std::result::Result<(), String> {
-        let new = parse(&self.rendered).map_err(|e| format!("it is not valid YAML: {e}"))?;
-        let (Yaml::Mapping(old_root), Yaml::Mapping(new_root)) = (&self.original_value, &new)
-        else {
-            return Err("its top level is not a mapping".into());
-        };
-        for change in &self.changes {
-            let got = new.get(change.section).and_then(|s| s.get(change.key));
-            if got != Some(&to_yaml(&change.value)) {
-                return Err(format!(
-                    "{}.{} does not hold the new value",
-                    change.section, change.key
-                ));
-            }
+/// Opens `target` read-only (never through a symlink, never blocking on a FIFO) and locks it.
+/// Another plex-auth may have replaced the file while this one waited, leaving the lock on an
+/// inode that no longer has the name; then the new file is opened and locked instead.
+fn lock_in_place(target: &Path) -> Result<(fs::File, fs::Metadata)> {
+    let shown = target.display();
+    for _ in 0..16 {
+        let mut opts = fs::OpenOptions::new();
+        opts.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
         }
-        let touched = |section: &str| self.changes.iter().any(|c| c.section == section);
-        for (name, old) in old_root {
-            let label = yaml_label(name);
-            let Some(new_section) = new_root.get(name) else {
-                return Err(format!("section {label} is missing"));
-            };
-            if !name.as_str().is_some_and(touched) {
-                if new_section != old {
-                    return Err(format!("section {label} changed"));
-                }
-                continue;
-            }
-            let empty = yaml_serde::Mapping::new();
-            let old_keys = match old {
-                Yaml::Mapping(m) => m,
-                _ => &empty,
-            };
-            let Yaml::Mapping(new_keys) = new_section else {
-                return Err(format!("section {label} is not a mapping"));
-            };
-            let changed = |key: &Yaml| {
-                self.changes
-                    .iter()
-                    .any(|c| name.as_str() == Some(c.section) && key.as_str() == Some(c.key))
-            };
-            for (key, value) in old_keys {
-                if !changed(key) && new_keys.get(key) != Some(value) {
-                    return Err(format!("{label}.{} changed", yaml_label(key)));
-                }
-            }
-            for key in new_keys.keys() {
-                if !changed(key) && !old_keys.contains_key(key) {
-                    return Err(format!("{label}.{} appeared", yaml_label(key)));
-                }
-            }
+        let file = opts
+            .open(target)
+            .map_err(|e| io_error(e, &format!("cannot open {shown}")))?;
+        let meta = file
+            .metadata()
+            .map_err(|e| io_error(e, &format!("cannot read {shown}")))?;
+        if !meta.is_file() {
+            return Err(Error::config(format!("{shown} is not a regular file")));
         }
-        for name in new_root.keys() {
-            if !old_root.contains_key(name) && !name.as_str().is_some_and(touched) {
-                return Err(format!("section {} appeared", yaml_label(name)));
-            }
+        fsutil::lock(&file, target)?;
+        if same_file(&meta, target) {
+            return Ok((file, meta));
         }
-        Ok(())
     }
-
-    fn get(&self, section: &str, key: &str) -> Option<&Yaml> {
-        self.current.get(section)?.get(key)
-    }
+    Err(Error::config(format!(
+        "{shown} kept being replaced while plex-auth waited to lock it"
+    ))
+    .with_hint("stop whatever is rewriting it, then run the command again"))
 }
 
-fn parse(text: &str) -> std::result::Result<Yaml, yaml_serde::Error> {
-    yaml_serde::from_str(text)
+#[cfg(unix)]
+fn same_file(meta: &fs::Metadata, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    fs::symlink_metadata(path).is_ok_and(|now| now.dev() == meta.dev() && now.ino() == meta.ino())
 }
 
-fn root_mapping(tree: &yaml_edit::YamlFile) -> Option<yaml_edit::Mapping> {
-    tree.documents().next()?.as_mapping()
+#[cfg(not(unix))]
+fn same_file(_meta: &fs::Metadata, _path: &Path) -> bool {
+    true
 }
 
-fn to_yaml(value: &Value) -> Yaml {
-    match value {
-        Value::Str(s) => Yaml::String(s.clone()),
-        Value::Bool(b) => Yaml::Bool(*b),
-        Value::Int(i) => Yaml::Number((*i).into()),
-        Value::List(items) => Yaml::Sequence(items.iter().cloned().map(Yaml::String).collect()),
+/// The file's bytes, never blocking on a FIFO and never reading more than
+/// [`super::document::MAX_SIZE`] and one byte (the document then says it is too large).
+fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC);
     }
-}
-
-/// Apply one change to a parsed document, creating the section when missing or null.
-fn set_in(doc: &mut Yaml, change: &Change) {
-    let Yaml::Mapping(root) = doc else { return };
-    let section = root
-        .entry(Yaml::String(change.section.into()))
-        .or_insert(Yaml::Null);
-    if !matches!(section, Yaml::Mapping(_)) {
-        *section = Yaml::Mapping(yaml_serde::Mapping::new());
+    let file = opts.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other("it is not a regular file"));
     }
-    if let Yaml::Mapping(m) = section {
-        m.insert(Yaml::String(change.key.into()), to_yaml(&change.value));
-    }
-}
-
-fn yaml_label(key: &Yaml) -> String {
-    match key {
-        Yaml::String(s) => s.clone(),
-        other => format!("{other:?}"),
-    }
+    let mut bytes = Vec::new();
+    file.take(super::document::MAX_SIZE as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// `<file><suffix>` in the same folder.
@@ -461,127 +268,12 @@ fn io_error(err: io::Error, what: &str) -> Error {
     }
 }
 
-/// Open (creating if needed) the lock file beside config.yaml. A new one gets config.yaml's
-/// owner and mode, so that Bazarr's own user can take the lock later.
-fn open_lock_file(path: &Path, like: &fs::Metadata) -> Result<fs::File> {
-    let mut opts = fs::OpenOptions::new();
-    opts.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(permission_bits(like) & 0o666);
-    }
-    let existed = path.exists();
-    let file = match opts.open(path) {
-        Ok(f) => f,
-        // A lock file made by another user may not be writable here; a read-only handle
-        // takes the same lock.
-        Err(e) if e.kind() == io::ErrorKind::PermissionDenied && existed => fs::File::open(path)
-            .map_err(|e| io_error(e, &format!("cannot open {}", path.display())))?,
-        Err(e) => return Err(io_error(e, &format!("cannot create {}", path.display()))),
-    };
-    if !existed {
-        copy_owner_and_mode(&file, like, 0o666)
-            .map_err(|e| io_error(e, &format!("cannot set the owner of {}", path.display())))?;
-    }
-    Ok(file)
-}
-
-/// Write the backup atomically, then give it the original's owner, group and mode before it
-/// appears under its name, so no other user can read it in between.
-fn write_backup(path: &Path, contents: &str, like: &fs::Metadata) -> Result<()> {
-    let shown = path.display();
-    let mut opts = atomic_write_file::OpenOptions::new();
-    #[cfg(unix)]
-    {
-        use atomic_write_file::unix::OpenOptionsExt as _;
-        use std::os::unix::fs::OpenOptionsExt as _;
-        opts.preserve_mode(false).preserve_owner(false).mode(0o600);
-    }
-    replace(path, &opts, contents.as_bytes(), |file| {
-        copy_owner_and_mode(file, like, 0o7777)
-    })
-    .map_err(|e| io_error(e, &format!("cannot write the backup {shown}")))
-}
-
-/// Write `contents` to a temporary file beside `path`, let `prepare` adjust it, fsync it and
-/// rename it over `path`. atomic-write-file removes its temporary file on every failure but a
-/// failed final rename, so that case is cleaned up here.
-fn replace(
-    path: &Path,
-    opts: &atomic_write_file::OpenOptions,
-    contents: &[u8],
-    prepare: impl FnOnce(&fs::File) -> io::Result<()>,
-) -> io::Result<()> {
-    let before = temp_files_for(path);
-    let mut out = opts.open(path)?;
-    out.write_all(contents)?;
-    prepare(out.as_file())?;
-    let result = out.commit();
-    if result.is_err() {
-        for left in temp_files_for(path) {
-            if !before.contains(&left) {
-                let _ = fs::remove_file(&left);
-            }
-        }
-    }
-    result
-}
-
-/// The files atomic-write-file names `.<name>.XXXXXX` beside `path`.
-fn temp_files_for(path: &Path) -> Vec<PathBuf> {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return Vec::new();
-    };
-    let prefix = format!(".{}.", name.to_string_lossy());
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|e| e.ok())
-        .filter(|e| {
-            let n = e.file_name().to_string_lossy().into_owned();
-            n.len() == prefix.len() + 6
-                && n.starts_with(&prefix)
-                && n[prefix.len()..].bytes().all(|b| b.is_ascii_alphanumeric())
-        })
-        .map(|e| e.path())
-        .collect()
-}
-
-#[cfg(unix)]
-fn permission_bits(meta: &fs::Metadata) -> u32 {
-    use std::os::unix::fs::MetadataExt;
-    meta.mode() & 0o7777
-}
-
-/// Give `file` the owner, group and (masked) mode of `like`. Only root may give a file away;
-/// anyone else keeps ownership, as when Bazarr's own user runs plex-auth.
-#[cfg(unix)]
-fn copy_owner_and_mode(file: &fs::File, like: &fs::Metadata, mask: u32) -> io::Result<()> {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    match std::os::unix::fs::fchown(file, Some(like.uid()), Some(like.gid())) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::PermissionDenied && !is_root() => {}
-        Err(e) => return Err(e),
-    }
-    file.set_permissions(fs::Permissions::from_mode(permission_bits(like) & mask))
-}
-
-#[cfg(unix)]
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
-}
-
-#[cfg(not(unix))]
-fn copy_owner_and_mode(_file: &fs::File, _like: &fs::Metadata, _mask: u32) -> io::Result<()> {
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::document::set_in;
     use super::*;
+    use crate::secret::Secret;
+    use yaml_serde::Value as Yaml;
 
     const FIXTURES: &[(&str, &str)] = &[
         (
@@ -715,7 +407,6 @@ mod tests {
             );
             fs::remove_file(&path).unwrap();
             fs::remove_file(&backup).unwrap();
-            fs::remove_file(sibling(&path, ".plex-auth.lock")).unwrap();
         }
         assert!(files_in(dir.path()).is_empty(), "no temp files left");
     }
@@ -1087,11 +778,7 @@ sonarr:
         assert_eq!(err.kind, crate::error::ErrorKind::Config);
         assert!(err.message.contains("backup"), "{}", err.message);
         assert_eq!(fs::read_to_string(&path).unwrap(), text);
-        let mut expected = vec![
-            name.to_string(),
-            format!("{name}.bak"),
-            format!("{name}.plex-auth.lock"),
-        ];
+        let mut expected = vec![name.to_string(), format!("{name}.bak")];
         expected.sort();
         assert_eq!(files_in(dir.path()), expected);
     }
@@ -1103,20 +790,22 @@ sonarr:
         let path = write_copy(dir.path(), name, text);
         let mut file = BazarrFile::load(&path).unwrap();
         file.apply(&sample_changes());
-        assert!(file.check_rendered().is_ok());
+        assert!(file.doc.check_rendered().is_ok());
 
         let mut lost = BazarrFile::load(&path).unwrap();
         lost.apply(&sample_changes());
-        lost.rendered = lost.rendered.replace("  ip: 127.0.0.1\n", "");
-        assert!(lost.check_rendered().unwrap_err().contains("plex.ip"));
+        lost.doc.rendered = lost.doc.rendered.replace("  ip: 127.0.0.1\n", "");
+        assert!(lost.doc.check_rendered().unwrap_err().contains("plex.ip"));
 
         let mut other = BazarrFile::load(&path).unwrap();
         other.apply(&sample_changes());
-        other.rendered = other
+        other.doc.rendered = other
+            .doc
             .rendered
             .replace("hostname: mediaserver", "hostname: other");
         assert!(
             other
+                .doc
                 .check_rendered()
                 .unwrap_err()
                 .contains("general.hostname")
@@ -1124,16 +813,18 @@ sonarr:
 
         let mut section = BazarrFile::load(&path).unwrap();
         section.apply(&sample_changes());
-        section.rendered = section.rendered.replace("  port: 8989", "  port: 8990");
-        assert!(section.check_rendered().unwrap_err().contains("sonarr"));
+        section.doc.rendered = section.doc.rendered.replace("  port: 8989", "  port: 8990");
+        assert!(section.doc.check_rendered().unwrap_err().contains("sonarr"));
 
         let mut wrong = BazarrFile::load(&path).unwrap();
         wrong.apply(&sample_changes());
-        wrong.rendered = wrong
+        wrong.doc.rendered = wrong
+            .doc
             .rendered
             .replace("server_local: true", "server_local: 'true'");
         assert!(
             wrong
+                .doc
                 .check_rendered()
                 .unwrap_err()
                 .contains("plex.server_local")
@@ -1173,7 +864,8 @@ sonarr:
         let (name, text) = FIXTURES[4];
         let path = write_copy(dir.path(), name, text);
         fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
-        let root = is_root();
+        // SAFETY: geteuid has no preconditions.
+        let root = unsafe { libc::geteuid() } == 0;
         let (uid, gid) = if root {
             std::os::unix::fs::chown(&path, Some(65534), Some(65534)).unwrap();
             (65534, 65534)
@@ -1186,14 +878,13 @@ sonarr:
         let WriteOutcome::Written { backup } = file.write().unwrap() else {
             panic!("expected a write");
         };
-        for p in [&path, &backup] {
+        for (p, mode) in [(&path, 0o640), (&backup, 0o600)] {
             let m = fs::metadata(p).unwrap();
-            assert_eq!(m.mode() & 0o7777, 0o640, "{}", p.display());
+            assert_eq!(m.mode() & 0o7777, mode, "{}", p.display());
             assert_eq!((m.uid(), m.gid()), (uid, gid), "{}", p.display());
         }
-        let lock = fs::metadata(sibling(&path, ".plex-auth.lock")).unwrap();
-        assert_eq!((lock.uid(), lock.gid()), (uid, gid));
-        assert_eq!(lock.mode() & 0o777, 0o640);
+        // The lock is taken on the file itself: no lock file in Bazarr's folder.
+        assert!(!sibling(&path, ".plex-auth.lock").exists());
         assert_eq!(fs::read_to_string(&backup).unwrap(), text);
     }
 }

@@ -56,21 +56,23 @@ pub fn login_changes(
     username: &str,
     email: &str,
     user_id: u64,
-) -> (Vec<Change>, String) {
+) -> Result<(Vec<Change>, String)> {
     let mut changes = vec![
         change(GENERAL, "use_plex", Value::Bool(true)),
         change(PLEX, "auth_method", text("oauth")),
     ];
     let (key, signed) = match existing_key(file) {
         Some(key) => {
-            let signed = reusable_signed(file, "token", &key, token)
-                .unwrap_or_else(|| signer::sign(&key, token));
+            let signed = match reusable_signed(file, "token", &key, token) {
+                Some(signed) => signed,
+                None => signer::sign(&key, token)?,
+            };
             (key, signed)
         }
         None => {
-            let key = signer::new_key();
+            let key = signer::new_key()?;
             changes.push(change(PLEX, "encryption_key", text(&key)));
-            let signed = signer::sign(&key, token);
+            let signed = signer::sign(&key, token)?;
             (key, signed)
         }
     };
@@ -82,7 +84,7 @@ pub fn login_changes(
         change(PLEX, "apikey", text("")),
         change(PLEX, "apikey_encrypted", Value::Bool(false)),
     ]);
-    (changes, key)
+    Ok((changes, key))
 }
 
 /// The chosen server, as Bazarr's select-server stores it. With no connection list, the URL
@@ -195,22 +197,24 @@ pub fn migration_changes(
     user_id: u64,
     server: Option<(&str, &str, &str, bool, &[String])>,
     timestamp: &str,
-) -> Vec<Change> {
-    let (mut changes, key) = login_changes(file, &apikey.token, username, email, user_id);
+) -> Result<Vec<Change>> {
+    let (mut changes, key) = login_changes(file, &apikey.token, username, email, user_id)?;
     if let Some((machine_id, name, url, local, connections)) = server {
         for c in server_changes(machine_id, name, url, local, connections) {
             put(&mut changes, c);
         }
     }
-    let legacy = reusable_signed(file, "legacy_token", &key, &apikey.token)
-        .or_else(|| {
-            // Already signed with this very key: keep Bazarr's own signed form.
-            apikey
-                .was_signed
-                .then(|| reusable_signed(file, "apikey", &key, &apikey.token))
-                .flatten()
-        })
-        .unwrap_or_else(|| signer::sign(&key, &apikey.token));
+    let reused = reusable_signed(file, "legacy_token", &key, &apikey.token).or_else(|| {
+        // Already signed with this very key: keep Bazarr's own signed form.
+        apikey
+            .was_signed
+            .then(|| reusable_signed(file, "apikey", &key, &apikey.token))
+            .flatten()
+    });
+    let legacy = match reused {
+        Some(signed) => signed,
+        None => signer::sign(&key, &apikey.token)?,
+    };
     for c in [
         change(PLEX, "legacy_token", Value::Str(legacy)),
         change(PLEX, "apikey", text("")),
@@ -225,7 +229,7 @@ pub fn migration_changes(
     ] {
         put(&mut changes, c);
     }
-    changes
+    Ok(changes)
 }
 
 /// The server URL Bazarr's legacy mode builds from `plex.ip`, `plex.port` and `plex.ssl`
@@ -321,7 +325,8 @@ mod tests {
         let path = copy(dir.path(), FRESH);
         let file = BazarrFile::load(&path).unwrap();
         let token = Secret::new("NewPlexToken1234");
-        let (changes, key) = login_changes(&file, &token, "jdoe", "jdoe@example.com", 12345678);
+        let (changes, key) =
+            login_changes(&file, &token, "jdoe", "jdoe@example.com", 12345678).unwrap();
         assert_eq!(key, VECTOR_KEY);
         assert!(!changes.iter().any(|c| c.key == "encryption_key"));
         let after = apply_and_write(&path, &changes);
@@ -358,12 +363,12 @@ mod tests {
         let path = copy(dir.path(), FRESH);
         let token = Secret::new("NewPlexToken1234");
         let file = BazarrFile::load(&path).unwrap();
-        let (changes, _) = login_changes(&file, &token, "jdoe", "j@x", 1);
+        let (changes, _) = login_changes(&file, &token, "jdoe", "j@x", 1).unwrap();
         apply_and_write(&path, &changes);
         let written = fs::read(&path).unwrap();
 
         let mut again = BazarrFile::load(&path).unwrap();
-        let (changes, _) = login_changes(&again, &token, "jdoe", "j@x", 1);
+        let (changes, _) = login_changes(&again, &token, "jdoe", "j@x", 1).unwrap();
         again.apply(&changes);
         assert!(!again.is_changed());
         assert_eq!(
@@ -374,7 +379,7 @@ mod tests {
 
         // A different token is signed anew.
         let other = Secret::new("OtherToken");
-        let (changes, _) = login_changes(&again, &other, "jdoe", "j@x", 1);
+        let (changes, _) = login_changes(&again, &other, "jdoe", "j@x", 1).unwrap();
         let after = apply_and_write(&path, &changes);
         let stored = after.get_str("plex", "token").unwrap();
         assert_eq!(signer::verify(VECTOR_KEY, &stored).unwrap(), other);
@@ -391,7 +396,8 @@ mod tests {
             "jdoe",
             "jdoe@example.com",
             12345678,
-        );
+        )
+        .unwrap();
         // Only apikey_encrypted, which this Bazarr never wrote, is new.
         file.apply(&changes);
         let diff = file.diff();
@@ -413,7 +419,7 @@ mod tests {
         let path = copy(dir.path(), LEGACY_152);
         let file = BazarrFile::load(&path).unwrap();
         let token = Secret::new("PinToken");
-        let (changes, key) = login_changes(&file, &token, "u", "e", 7);
+        let (changes, key) = login_changes(&file, &token, "u", "e", 7).unwrap();
         assert_eq!(key.len(), 43);
         let after = apply_and_write(&path, &changes);
         assert_eq!(after.get_str("plex", "encryption_key"), Some(key.clone()));
@@ -424,7 +430,7 @@ mod tests {
         // A blank key counts as none, as in Bazarr.
         let path = copy(dir.path(), &FRESH.replace(VECTOR_KEY, "'  '"));
         let file = BazarrFile::load(&path).unwrap();
-        let (changes, key) = login_changes(&file, &token, "u", "e", 7);
+        let (changes, key) = login_changes(&file, &token, "u", "e", 7).unwrap();
         assert_ne!(key.trim(), "");
         assert!(changes.iter().any(|c| c.key == "encryption_key"));
     }
@@ -578,7 +584,8 @@ mod tests {
             12345678,
             server,
             "2026-01-01T00:00:00.123456_1a2b3c4d",
-        );
+        )
+        .unwrap();
         apply_and_write(&path, &changes);
         (dir, path, changes)
     }

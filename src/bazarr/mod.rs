@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod document;
 pub mod file;
 pub mod keys;
 pub mod locate;

@@ -12,7 +12,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
 
-use crate::secret::Secret;
+use crate::error::Result;
+use crate::secret::{Secret, random_bytes};
 
 type HmacSha1 = Hmac<Sha1>;
 
@@ -31,15 +32,14 @@ pub enum SignError {
 
 /// Sign `token` the way Bazarr's `TokenManager.encrypt` does, with a fresh random salt and the
 /// current time.
-pub fn sign(key: &str, token: &Secret) -> String {
-    let mut salt = [0u8; 16];
-    fill_random(&mut salt);
+pub fn sign(key: &str, token: &Secret) -> Result<String> {
+    let salt: [u8; 16] = random_bytes()?;
     let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
     let timestamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    sign_with(key, token, &salt, timestamp)
+    Ok(sign_with(key, token, &salt, timestamp))
 }
 
 /// [`sign`] with a given salt and timestamp, so the output is reproducible.
@@ -102,10 +102,9 @@ pub fn verify(key: &str, signed: &str) -> Result<Secret, SignError> {
 
 /// A new signing key like Bazarr's `secrets.token_urlsafe(32)`: 32 random bytes as 43
 /// URL-safe base64 characters. Bazarr signs with this string itself, not the decoded bytes.
-pub fn new_key() -> String {
-    let mut bytes = Zeroizing::new([0u8; 32]);
-    fill_random(bytes.as_mut());
-    URL_SAFE_NO_PAD.encode(bytes.as_ref())
+pub fn new_key() -> Result<String> {
+    let bytes = Zeroizing::new(random_bytes::<32>()?);
+    Ok(URL_SAFE_NO_PAD.encode(bytes.as_ref()))
 }
 
 fn mac(key: &str, payload: &[u8]) -> HmacSha1 {
@@ -122,12 +121,6 @@ fn mac(key: &str, payload: &[u8]) -> HmacSha1 {
 
 fn json_string(s: &str) -> String {
     serde_json::to_string(s).expect("a str always serializes")
-}
-
-fn fill_random(buf: &mut [u8]) {
-    // Without an OS random source no safe key or salt can be made; there is nothing to fall
-    // back to.
-    getrandom::fill(buf).expect("the operating system's random number generator failed");
 }
 
 #[cfg(test)]
@@ -249,10 +242,10 @@ mod tests {
 
     #[test]
     fn sign_round_trips_and_has_bazarr_shape() {
-        let key = new_key();
+        let key = new_key().unwrap();
         let token = Secret::new("AbCd\"Ef\\Gh\u{e9}\n");
-        let a = sign(&key, &token);
-        let b = sign(&key, &token);
+        let a = sign(&key, &token).unwrap();
+        let b = sign(&key, &token).unwrap();
         assert_ne!(a, b, "a fresh salt each time");
         assert_eq!(verify(&key, &a).unwrap(), token);
         assert!(!a.starts_with('.'));
@@ -285,8 +278,8 @@ mod tests {
 
     #[test]
     fn new_key_looks_like_token_urlsafe_32() {
-        let a = new_key();
-        let b = new_key();
+        let a = new_key().unwrap();
+        let b = new_key().unwrap();
         assert_eq!(a.len(), 43);
         assert_ne!(a, b);
         assert!(

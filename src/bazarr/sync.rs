@@ -55,8 +55,8 @@ impl Synced {
     }
 }
 
-pub fn login_changes(file: &BazarrFile, token: &Secret, user: &User) -> Vec<Change> {
-    keys::login_changes(file, token, &user.username, &user.email, user.id).0
+pub fn login_changes(file: &BazarrFile, token: &Secret, user: &User) -> Result<Vec<Change>> {
+    keys::login_changes(file, token, &user.username, &user.email, user.id).map(|(c, _)| c)
 }
 
 pub fn server_changes(server: &SelectedServer) -> Vec<Change> {
@@ -74,13 +74,13 @@ pub fn server_changes(server: &SelectedServer) -> Vec<Change> {
 /// empties `apikey`) would break it, so its file is left alone.
 pub fn write(
     mut file: BazarrFile,
-    changes: impl FnOnce(&BazarrFile) -> Vec<Change>,
+    changes: impl FnOnce(&BazarrFile) -> Result<Vec<Change>>,
 ) -> Result<Synced> {
     let path = file.path().to_path_buf();
     if !keys::is_oauth_capable(&file) {
         return Ok(Synced::PreOauth(path));
     }
-    let changes = changes(&file);
+    let changes = changes(&file)?;
     let notes = apply(&mut file, changes)?;
     match file.write()? {
         WriteOutcome::Written { .. } | WriteOutcome::Unchanged => {

@@ -89,7 +89,7 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
             user.id,
             selected,
             &migration_timestamp()?,
-        );
+        )?;
         for note in bazarr::sync::apply(&mut file, changes)? {
             ctx.out.warn(note);
         }
@@ -207,9 +207,7 @@ fn find_server(
 /// Bazarr writes `<isoformat>_<8 hex>`.
 fn migration_timestamp() -> Result<String> {
     let now = humantime::format_rfc3339_micros(std::time::SystemTime::now()).to_string();
-    let mut bytes = [0u8; 4];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| Error::internal(format!("the system random number generator failed: {e}")))?;
+    let bytes: [u8; 4] = crate::secret::random_bytes()?;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     Ok(format!("{}_{hex}", now.trim_end_matches('Z')))
 }

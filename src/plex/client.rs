@@ -267,7 +267,10 @@ impl PlexClient {
                 req = req.query(query);
             }
             if let Some(token) = token {
-                req = req.header("x-plex-token", token.expose());
+                req = req.header(
+                    "x-plex-token",
+                    super::token_header(token).map_err(PlexError::Rejected)?,
+                );
             }
             let resp = req.send().await.map_err(|e| self.unreachable(&e))?;
             let status = resp.status();

@@ -29,6 +29,16 @@ impl Plex {
     }
 }
 
+/// The `X-Plex-Token` header value, marked sensitive so that no HTTP layer logs or prints
+/// it. Every request that carries a token builds its header here. A token with characters a
+/// header cannot carry is no Plex token; the error says so without showing it.
+pub fn token_header(token: &crate::secret::Secret) -> Result<reqwest::header::HeaderValue, String> {
+    let mut value = reqwest::header::HeaderValue::from_str(token.expose())
+        .map_err(|_| "the token holds characters an HTTP header cannot carry".to_string())?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
 /// The innermost cause of an HTTP failure ("Connection refused (os error 111)"), which is
 /// what a person can act on; reqwest's own outer text ("client error (Connect)") is not.
 pub fn root_cause(err: &reqwest::Error) -> String {
@@ -39,4 +49,19 @@ pub fn root_cause(err: &reqwest::Error) -> String {
         source = s.source();
     }
     cause
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+
+    #[test]
+    fn the_token_header_is_sensitive() {
+        let value = token_header(&Secret::new("AbCdEfGhIjKlMnOpQrSt")).unwrap();
+        assert!(value.is_sensitive());
+        assert!(!format!("{value:?}").contains("AbCd"));
+        let err = token_header(&Secret::new("bad\ntoken")).unwrap_err();
+        assert!(!err.contains("bad"));
+    }
 }

@@ -118,8 +118,8 @@ async fn poll_until_linked(
         }
         match client.poll_pin(pin.id).await {
             Ok(p) => {
-                if let Some(token) = p.auth_token.filter(|t| !t.is_empty()) {
-                    break Ok(Secret::new(token));
+                if let Some(token) = p.auth_token.filter(|t| !t.expose().is_empty()) {
+                    break Ok(token);
                 }
                 backoff = Duration::ZERO;
                 sleep_until_next(POLL_INTERVAL, expires, timeout_at).await;

@@ -217,7 +217,7 @@ pub async fn check_access(
 ) -> Result<(), String> {
     let resp = client
         .get(format!("{uri}/"))
-        .header("x-plex-token", token.expose())
+        .header("x-plex-token", crate::plex::token_header(token)?)
         .send()
         .await
         .map_err(|e| describe(&e))?;

@@ -129,7 +129,7 @@ pub fn resolve<'a>(servers: &'a [Resource], query: &str) -> Result<&'a Resource>
 /// only to a server the user owns; a shared server never sees it.
 fn server_token(res: &Resource, account: &Secret) -> Option<Secret> {
     match &res.access_token {
-        Some(t) if !t.is_empty() => Some(Secret::new(t.clone())),
+        Some(t) if !t.expose().is_empty() => Some(t.clone()),
         _ if res.owned => Some(account.clone()),
         _ => None,
     }

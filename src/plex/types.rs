@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::secret::Secret;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Pin {
@@ -13,7 +15,7 @@ pub struct Pin {
     #[serde(default)]
     pub expires_at: Option<String>,
     #[serde(default)]
-    pub auth_token: Option<String>,
+    pub auth_token: Option<Secret>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -44,7 +46,7 @@ pub struct Resource {
     #[serde(default)]
     pub https_required: bool,
     #[serde(default)]
-    pub access_token: Option<String>,
+    pub access_token: Option<Secret>,
     #[serde(default)]
     pub source_title: Option<String>,
     #[serde(default)]

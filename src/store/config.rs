@@ -114,7 +114,13 @@ fn parse(bytes: &[u8]) -> std::result::Result<Config, String> {
 fn save(dir: &Path, cfg: &Config) -> Result<()> {
     let body = toml::to_string_pretty(cfg)
         .map_err(|e| Error::internal(format!("cannot encode {FILE_NAME}: {e}")))?;
-    fsutil::write_private_atomic(&path(dir), format!("{HEADER}{body}").as_bytes())
+    let path = path(dir);
+    fsutil::replace_file(
+        &path,
+        format!("{HEADER}{body}").as_bytes(),
+        fsutil::Mode::Private,
+    )
+    .map_err(|e| Error::config(format!("cannot write {}: {e}", path.display())))
 }
 
 thread_local! {
@@ -225,9 +231,7 @@ pub fn client_identifier(dir: &Path, cfg: &Config) -> Result<String> {
 /// A random UUID v4 in its usual lowercase 8-4-4-4-12 form. For use inside an `update`
 /// closure that finds no identifier; everyone else calls [`ensure_client_identifier`].
 pub fn new_client_identifier() -> Result<String> {
-    let mut b = [0u8; 16];
-    getrandom::fill(&mut b)
-        .map_err(|e| Error::internal(format!("the system random number generator failed: {e}")))?;
+    let mut b: [u8; 16] = crate::secret::random_bytes()?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();

@@ -2,8 +2,8 @@
 //! private writes, an advisory lock, and mode checks for `status`.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::Path;
 
 use crate::error::{Error, Result};
 
@@ -19,40 +19,109 @@ pub fn ensure_private_dir(dir: &Path) -> Result<()> {
         .map_err(|e| Error::config(format!("cannot create the folder {}: {e}", dir.display())))
 }
 
-/// Replaces `path` with `bytes` so that a reader sees either the old file or the new one,
-/// never a mix, and a crash leaves no half-written file. The new file is 0600 whatever the
-/// old one was: these files hold the sealed token or the key.
-pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |e: io::Error| Error::config(format!("cannot write {}: {e}", path.display()));
-    let dir = parent_dir(path);
-    let (tmp_path, mut file) = create_temp_beside(path, dir).map_err(fail)?;
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| {
-            drop(file);
-            fs::rename(&tmp_path, path)
-        });
-    if let Err(e) = written {
-        let _ = fs::remove_file(&tmp_path);
-        return Err(fail(e));
-    }
-    // The rename is only durable once the folder entry itself reaches the disk.
-    sync_dir(dir).map_err(fail)
+/// How a file written by [`replace_file`] is owned and who may read it.
+#[derive(Debug, Clone, Copy)]
+pub enum Mode<'a> {
+    /// 0600, owned by the user running plex-auth: config.toml and the key.
+    Private,
+    /// The owner, group and permission bits of an existing file (Bazarr's config.yaml).
+    /// Only root can give a file away; anyone else keeps ownership and the bits.
+    Like(&'a fs::Metadata),
+    /// The owner and group of an existing file, with its permission bits limited to the
+    /// mask: a backup that holds a token stays with Bazarr's user but is never more readable
+    /// than 0600.
+    LikeMasked(&'a fs::Metadata, u32),
 }
 
-/// Opens (creating, 0600) `path` and blocks until this process holds an exclusive lock on
-/// it. The lock lasts as long as the returned `File` lives.
+/// Replaces `path` with `bytes` so that a reader sees either the old file or the new one,
+/// never a mix. The new file is written and fsynced under no name at all (`O_TMPFILE`),
+/// given its owner and mode, linked under a random temporary name in the same folder only
+/// immediately before the rename, and the folder is fsynced. A crash before the rename
+/// leaves nothing behind; where `O_TMPFILE` is not supported a named temporary file
+/// (created with `O_EXCL`, never through a symlink) is used and removed on every failure.
+/// A symlink at `path` itself is replaced, never followed: callers that mean to edit a
+/// symlink's target resolve it first.
+pub fn replace_file(path: &Path, bytes: &[u8], mode: Mode<'_>) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
+    imp::replace_in(parent_dir(path), name, bytes, mode)
+}
+
+/// How long any plex-auth lock is waited for before giving up with a config error.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Takes an exclusive advisory lock on `file` (which is `path`), waiting at most
+/// [`LOCK_WAIT`]: a cron job must never hang behind a stuck process. The lock lasts as long as
+/// the open file does.
+pub fn lock(file: &File, path: &Path) -> Result<()> {
+    lock_within(file, path, LOCK_WAIT)
+}
+
+fn lock_within(file: &File, path: &Path, wait: std::time::Duration) -> Result<()> {
+    let start = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(Error::config(format!(
+                    "{} is locked by another process; gave up after {} s",
+                    path.display(),
+                    wait.as_secs()
+                ))
+                .with_hint(
+                    "another plex-auth (or a tool holding the lock) is still running; try again when it is done",
+                ));
+            }
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(Error::config(format!(
+                    "cannot lock {}: {e}",
+                    path.display()
+                )));
+            }
+        }
+    }
+}
+
+/// Opens (creating, 0600) the lock file `path` and takes an exclusive lock on it (see
+/// [`lock`]). The lock file is opened with `O_NOFOLLOW`: a symlink planted there is refused,
+/// never followed.
 pub fn lock_exclusive(path: &Path) -> Result<File> {
+    let file = open_sidecar(path).map_err(|e| {
+        let e = Error::config(format!("cannot open the lock file {}: {e}", path.display()));
+        if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            Error::config(format!(
+                "the lock file {} is a symbolic link; plex-auth does not follow links it did not make",
+                path.display()
+            ))
+            .with_hint(format!("remove {} and run the command again", path.display()))
+        } else {
+            e
+        }
+    })?;
+    lock(&file, path)?;
+    Ok(file)
+}
+
+/// Opens or creates a regular file (0600) at `path` for reading and writing, never through a
+/// symlink and never blocking on a FIFO.
+fn open_sidecar(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options
-        .open(path)
-        .map_err(|e| Error::config(format!("cannot open the lock file {}: {e}", path.display())))?;
-    file.lock()
-        .map_err(|e| Error::config(format!("cannot lock {}: {e}", path.display())))?;
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other("it is not a regular file"));
+    }
     Ok(file)
 }
 
@@ -120,40 +189,282 @@ fn parent_dir(path: &Path) -> &Path {
     }
 }
 
-/// A fresh file next to `path` (same folder, hence same file system, so rename is atomic).
-/// `create_new` with a random suffix means a leftover or hostile file is never reused.
-fn create_temp_beside(path: &Path, dir: &Path) -> io::Result<(PathBuf, File)> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "file".to_owned());
-    let mut last_err = None;
-    for _ in 0..8 {
-        let mut suffix = [0u8; 6];
-        getrandom::fill(&mut suffix).map_err(io::Error::other)?;
-        let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
-        let tmp = dir.join(format!(".{name}.{hex}.tmp"));
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        match options.open(&tmp) {
-            Ok(f) => return Ok((tmp, f)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_err = Some(e),
-            Err(e) => return Err(e),
+#[cfg(unix)]
+mod imp {
+    use std::ffi::{CString, OsStr};
+    use std::fs::{self, File};
+    use std::io::{self, Write};
+    use std::os::fd::{AsRawFd, FromRawFd};
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::path::Path;
+
+    use super::Mode;
+
+    fn cstr(bytes: &[u8]) -> io::Result<CString> {
+        CString::new(bytes).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in path"))
+    }
+
+    fn check(ret: libc::c_int) -> io::Result<()> {
+        if ret < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(())
         }
     }
-    Err(last_err.unwrap_or_else(|| io::Error::other("no free temporary file name")))
-}
 
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
+    /// The folder, opened once: every name below is one component inside it, so no temp
+    /// file can land anywhere else.
+    fn open_dir(dir: &Path) -> io::Result<File> {
+        let c = cstr(dir.as_os_str().as_bytes())?;
+        // SAFETY: `c` is a valid C string; the flags open a directory read-only.
+        let fd = unsafe {
+            libc::open(
+                c.as_ptr(),
+                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+            )
+        };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `fd` was just opened and is owned by nothing else.
+        Ok(unsafe { File::from_raw_fd(fd) })
+    }
+
+    pub(super) fn replace_in(
+        dir_path: &Path,
+        name: &OsStr,
+        bytes: &[u8],
+        mode: Mode<'_>,
+    ) -> io::Result<()> {
+        let dir = open_dir(dir_path)?;
+        let target = cstr(name.as_bytes())?;
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        if let Some(file) = open_anonymous(&dir)?.filter(|_| !tests::named_only()) {
+            prepare(&file, bytes, mode)?;
+            let tmp = temp_name(name)?;
+            match link_anonymous(&file, &dir, &tmp) {
+                Ok(()) => {
+                    drop(file);
+                    rename_into_place(&dir, &tmp, &target)?;
+                    return dir.sync_all();
+                }
+                // No way to give the file a name (no /proc, no permission): fall back.
+                Err(e) if e.raw_os_error() != Some(libc::EEXIST) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let (file, tmp) = create_named(&dir, name)?;
+        let written = prepare(&file, bytes, mode);
+        drop(file);
+        if let Err(e) = written {
+            unlink(&dir, &tmp);
+            return Err(e);
+        }
+        rename_into_place(&dir, &tmp, &target)?;
+        dir.sync_all()
+    }
+
+    /// Content, owner and mode, then fsync: all before the file has a name.
+    fn prepare(file: &File, bytes: &[u8], mode: Mode<'_>) -> io::Result<()> {
+        let mut out = file;
+        out.write_all(bytes)?;
+        let bits = match mode {
+            Mode::Private => 0o600,
+            Mode::Like(meta) => {
+                give_to(file, meta)?;
+                meta.mode() & 0o7777
+            }
+            Mode::LikeMasked(meta, mask) => {
+                give_to(file, meta)?;
+                meta.mode() & 0o7777 & mask
+            }
+        };
+        // After chown, which clears set-id bits.
+        file.set_permissions(fs::Permissions::from_mode(bits))?;
+        file.sync_all()
+    }
+
+    fn give_to(file: &File, meta: &fs::Metadata) -> io::Result<()> {
+        match std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid())) {
+            Ok(()) => Ok(()),
+            // Only root may give a file away; Bazarr's own user keeps it anyway.
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied && !is_root() => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub(super) fn is_root() -> bool {
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        unsafe { libc::geteuid() == 0 }
+    }
+
+    /// `.<name>.<12 hex>.tmp`: random, so a leftover or planted file is never reused.
+    fn temp_name(name: &OsStr) -> io::Result<CString> {
+        let suffix: [u8; 6] =
+            crate::secret::random_bytes().map_err(|e| io::Error::other(e.message))?;
+        let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
+        let mut bytes = b".".to_vec();
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.extend_from_slice(format!(".{hex}.tmp").as_bytes());
+        cstr(&bytes)
+    }
+
+    /// An unnamed file in `dir`; `None` when the file system or kernel has no `O_TMPFILE`.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn open_anonymous(dir: &File) -> io::Result<Option<File>> {
+        // SAFETY: "." is a valid C string, relative to a directory fd we own.
+        let fd = unsafe {
+            libc::openat(
+                dir.as_raw_fd(),
+                c".".as_ptr(),
+                libc::O_TMPFILE | libc::O_WRONLY | libc::O_CLOEXEC,
+                0o600 as libc::c_uint,
+            )
+        };
+        if fd < 0 {
+            let e = io::Error::last_os_error();
+            return match e.raw_os_error() {
+                Some(libc::EOPNOTSUPP | libc::EISDIR | libc::EINVAL | libc::ENOENT) => Ok(None),
+                _ => Err(e),
+            };
+        }
+        // SAFETY: `fd` was just opened and is owned by nothing else.
+        Ok(Some(unsafe { File::from_raw_fd(fd) }))
+    }
+
+    /// Give the unnamed file the name `tmp` in `dir`. linkat never follows a symlink at the
+    /// new name; it fails if anything is there.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn link_anonymous(file: &File, dir: &File, tmp: &CString) -> io::Result<()> {
+        // SAFETY: all pointers are valid C strings; the fds are open.
+        let ret = unsafe {
+            libc::linkat(
+                file.as_raw_fd(),
+                c"".as_ptr(),
+                dir.as_raw_fd(),
+                tmp.as_ptr(),
+                libc::AT_EMPTY_PATH,
+            )
+        };
+        if ret == 0 {
+            return Ok(());
+        }
+        // AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH on older kernels; /proc does not.
+        let proc_path = cstr(format!("/proc/self/fd/{}", file.as_raw_fd()).as_bytes())?;
+        // SAFETY: as above.
+        check(unsafe {
+            libc::linkat(
+                libc::AT_FDCWD,
+                proc_path.as_ptr(),
+                dir.as_raw_fd(),
+                tmp.as_ptr(),
+                libc::AT_SYMLINK_FOLLOW,
+            )
+        })
+    }
+
+    fn create_named(dir: &File, name: &OsStr) -> io::Result<(File, CString)> {
+        let mut last = None;
+        for _ in 0..8 {
+            let tmp = temp_name(name)?;
+            // SAFETY: `tmp` is a valid C string relative to a directory fd we own.
+            let fd = unsafe {
+                libc::openat(
+                    dir.as_raw_fd(),
+                    tmp.as_ptr(),
+                    libc::O_WRONLY
+                        | libc::O_CREAT
+                        | libc::O_EXCL
+                        | libc::O_NOFOLLOW
+                        | libc::O_CLOEXEC,
+                    0o600 as libc::c_uint,
+                )
+            };
+            if fd >= 0 {
+                // SAFETY: `fd` was just opened and is owned by nothing else.
+                return Ok((unsafe { File::from_raw_fd(fd) }, tmp));
+            }
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::AlreadyExists {
+                return Err(e);
+            }
+            last = Some(e);
+        }
+        Err(last.unwrap_or_else(|| io::Error::other("no free temporary file name")))
+    }
+
+    fn rename_into_place(dir: &File, tmp: &CString, target: &CString) -> io::Result<()> {
+        // SAFETY: valid C strings relative to a directory fd we own.
+        let ret = unsafe {
+            libc::renameat(
+                dir.as_raw_fd(),
+                tmp.as_ptr(),
+                dir.as_raw_fd(),
+                target.as_ptr(),
+            )
+        };
+        if ret < 0 {
+            let e = io::Error::last_os_error();
+            unlink(dir, tmp);
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    fn unlink(dir: &File, tmp: &CString) {
+        // SAFETY: a valid C string relative to a directory fd we own.
+        unsafe {
+            libc::unlinkat(dir.as_raw_fd(), tmp.as_ptr(), 0);
+        }
+    }
+
+    #[cfg(test)]
+    pub(super) mod tests {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        /// Set by a test to exercise the named-temp-file fallback.
+        pub static NAMED_ONLY: AtomicBool = AtomicBool::new(false);
+        pub fn named_only() -> bool {
+            NAMED_ONLY.load(Ordering::SeqCst)
+        }
+    }
+    #[cfg(not(test))]
+    mod tests {
+        pub fn named_only() -> bool {
+            false
+        }
+    }
 }
 
 #[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    Ok(())
+mod imp {
+    use std::ffi::OsStr;
+    use std::io::{self, Write};
+    use std::path::Path;
+
+    use super::Mode;
+
+    pub(super) fn replace_in(
+        dir: &Path,
+        name: &OsStr,
+        bytes: &[u8],
+        _mode: Mode<'_>,
+    ) -> io::Result<()> {
+        let suffix: [u8; 6] =
+            crate::secret::random_bytes().map_err(|e| io::Error::other(e.message))?;
+        let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
+        let tmp = dir.join(format!(".{}.{hex}.tmp", name.to_string_lossy()));
+        let result = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+            .and_then(|()| std::fs::rename(&tmp, dir.join(name)));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
 }
 
 /// Quotes a path for the `chmod` line only when a shell would split or expand it.
@@ -199,7 +510,7 @@ mod tests {
         let p = tmp.path().join("config.toml");
         fs::write(&p, "old").unwrap();
         fs::set_permissions(&p, fs::Permissions::from_mode(0o644)).unwrap();
-        write_private_atomic(&p, b"new contents").unwrap();
+        replace_file(&p, b"new contents", Mode::Private).unwrap();
         assert_eq!(fs::read_to_string(&p).unwrap(), "new contents");
         assert_eq!(mode(&p), 0o600);
         let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
@@ -207,29 +518,117 @@ mod tests {
     }
 
     #[test]
-    fn failed_atomic_write_leaves_no_temp_and_keeps_the_old_file() {
-        let tmp = tempfile::tempdir().unwrap();
-        // Renaming a file over a non-empty folder fails after the temp file was written.
-        let target = tmp.path().join("target");
-        fs::create_dir(&target).unwrap();
-        fs::write(target.join("inside"), "x").unwrap();
-        let err = write_private_atomic(&target, b"data").unwrap_err();
-        assert_eq!(err.kind, crate::error::ErrorKind::Config);
-        assert!(err.message.contains("target"), "{}", err.message);
-        let names: Vec<_> = fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("target")]);
-        assert!(target.join("inside").exists());
+    fn failed_write_leaves_no_temp_and_keeps_the_old_file() {
+        use std::sync::atomic::Ordering;
+        for named_only in [false, true] {
+            let tmp = tempfile::tempdir().unwrap();
+            // Renaming a file over a non-empty folder fails after the temp file was written.
+            let target = tmp.path().join("target");
+            fs::create_dir(&target).unwrap();
+            fs::write(target.join("inside"), "x").unwrap();
+            imp::tests::NAMED_ONLY.store(named_only, Ordering::SeqCst);
+            let result = replace_file(&target, b"data", Mode::Private);
+            imp::tests::NAMED_ONLY.store(false, Ordering::SeqCst);
+            result.unwrap_err();
+            assert_eq!(names(tmp.path()), ["target"], "named only: {named_only}");
+            assert!(target.join("inside").exists());
+        }
     }
 
     #[test]
-    fn write_into_missing_folder_is_a_config_error() {
+    fn write_into_missing_folder_fails_and_creates_nothing() {
         let tmp = tempfile::tempdir().unwrap();
-        let err = write_private_atomic(&tmp.path().join("nope/file"), b"x").unwrap_err();
+        let err = replace_file(&tmp.path().join("nope/file"), b"x", Mode::Private).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        assert_eq!(names(tmp.path()), Vec::<String>::new());
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    }
+
+    fn owner(p: &Path) -> (u32, u32) {
+        use std::os::unix::fs::MetadataExt;
+        let m = fs::symlink_metadata(p).unwrap();
+        (m.uid(), m.gid())
+    }
+
+    fn is_root() -> bool {
+        imp::is_root()
+    }
+
+    /// Owner, group and mode of the old file are kept; as root the file may belong to
+    /// someone else (Bazarr's user), as anyone else it is one's own file anyway.
+    fn like_keeps_owner_and_mode(named_only: bool) {
+        use std::sync::atomic::Ordering;
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("config.yaml");
+        fs::write(&p, "old").unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
+        if is_root() {
+            std::os::unix::fs::chown(&p, Some(65534), Some(65534)).unwrap();
+        }
+        let before = owner(&p);
+        let meta = fs::metadata(&p).unwrap();
+        imp::tests::NAMED_ONLY.store(named_only, Ordering::SeqCst);
+        let result = replace_file(&p, b"new", Mode::Like(&meta));
+        imp::tests::NAMED_ONLY.store(false, Ordering::SeqCst);
+        result.unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "new");
+        assert_eq!(mode(&p), 0o640);
+        assert_eq!(owner(&p), before);
+        assert_eq!(names(tmp.path()), ["config.yaml"]);
+
+        let bak = tmp.path().join("config.yaml.bak");
+        replace_file(&bak, b"old", Mode::LikeMasked(&meta, 0o600)).unwrap();
+        assert_eq!(mode(&bak), 0o600);
+        assert_eq!(owner(&bak), before);
+    }
+
+    #[test]
+    fn like_keeps_owner_and_mode_with_an_unnamed_temp_file() {
+        like_keeps_owner_and_mode(false);
+    }
+
+    #[test]
+    fn like_keeps_owner_and_mode_with_a_named_temp_file() {
+        like_keeps_owner_and_mode(true);
+    }
+
+    #[test]
+    fn a_symlink_at_the_target_is_replaced_not_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let victim = tmp.path().join("victim");
+        fs::write(&victim, "keep").unwrap();
+        let p = tmp.path().join("config.yaml.bak");
+        std::os::unix::fs::symlink(&victim, &p).unwrap();
+        replace_file(&p, b"new", Mode::Private).unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "keep");
+        assert!(!fs::symlink_metadata(&p).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read_to_string(&p).unwrap(), "new");
+    }
+
+    #[test]
+    fn a_symlinked_lock_file_is_refused_and_its_target_not_created() {
+        let tmp = tempfile::tempdir().unwrap();
+        let victim = tmp.path().join("victim");
+        let p = tmp.path().join("config.lock");
+        std::os::unix::fs::symlink(&victim, &p).unwrap();
+        let err = lock_exclusive(&p).unwrap_err();
         assert_eq!(err.kind, crate::error::ErrorKind::Config);
-        assert!(err.message.contains("nope/file"));
+        assert!(err.message.contains("symbolic link"), "{}", err.message);
+        assert!(!victim.exists());
+        // A FIFO there is refused too, without blocking.
+        let fifo = tmp.path().join("fifo.lock");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid C string.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(lock_exclusive(&fifo).is_err());
     }
 
     #[test]
@@ -246,6 +645,25 @@ mod tests {
         ));
         drop(held);
         other.try_lock().unwrap();
+    }
+
+    #[test]
+    fn a_held_lock_is_waited_for_a_bounded_time() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("config.lock");
+        let held = lock_exclusive(&p).unwrap();
+        let other = File::open(&p).unwrap();
+        let start = std::time::Instant::now();
+        let err = lock_within(&other, &p, std::time::Duration::from_millis(200)).unwrap_err();
+        assert!(start.elapsed() >= std::time::Duration::from_millis(200));
+        assert_eq!(err.kind, crate::error::ErrorKind::Config);
+        assert!(
+            err.message.contains("config.lock is locked"),
+            "{}",
+            err.message
+        );
+        drop(held);
+        lock_within(&other, &p, std::time::Duration::from_millis(200)).unwrap();
     }
 
     #[test]

@@ -30,10 +30,10 @@ pub fn default_key_path(config_dir: &Path, credentials_directory: Option<&Path>)
 /// Reads the key; `Ok(None)` when the file does not exist. Takes base64 text (what
 /// [`load_or_create`] writes) or exactly 32 raw bytes (what a systemd credential often is).
 pub fn load(path: &Path) -> Result<Option<KeyBytes>> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => Zeroizing::new(b),
+    let bytes = match read_key_file(path) {
+        Ok(b) => b,
         // A missing folder on the way (or a file where one should be) also means no key.
-        Err(e)
+        Err(KeyReadError::Io(e))
             if matches!(
                 e.kind(),
                 io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
@@ -41,13 +41,23 @@ pub fn load(path: &Path) -> Result<Option<KeyBytes>> {
         {
             return Ok(None);
         }
-        Err(e) => {
+        Err(KeyReadError::Io(e)) => {
             return Err(
                 Error::store(format!("cannot read the key file {}: {e}", path.display()))
                     .with_hint(format!(
                         "make {} readable by the user that runs plex-auth",
                         path.display()
                     )),
+            );
+        }
+        Err(KeyReadError::Refused(why)) => {
+            return Err(
+                Error::store(format!("the key file {} {why}", path.display())).with_hint(
+                    format!(
+                        "point --key-file (or PLEX_AUTH_KEY_FILE) at the regular file that holds the key, or restore {} from a backup",
+                        path.display()
+                    ),
+                ),
             );
         }
     };
@@ -64,6 +74,75 @@ pub fn load(path: &Path) -> Result<Option<KeyBytes>> {
             path.display()
         ))
     })
+}
+
+/// The largest key file read: 44 base64 characters with some whitespace around them, or 32
+/// raw bytes, fit easily.
+const MAX_KEY_FILE: u64 = 4096;
+
+enum KeyReadError {
+    Io(io::Error),
+    /// Not something a key can be read from; the text completes "the key file PATH …".
+    Refused(String),
+}
+
+/// Reads a key file without ever blocking or reading without end: opened non-blocking (a FIFO
+/// does not wait for a writer), accepted only when it is a regular file (a symlink to one is
+/// fine) no larger than [`MAX_KEY_FILE`], and read at most that far.
+fn read_key_file(path: &Path) -> std::result::Result<Zeroizing<Vec<u8>>, KeyReadError> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NONBLOCK | libc::O_CLOEXEC,
+    );
+    let file = options.open(path).map_err(KeyReadError::Io)?;
+    let meta = file.metadata().map_err(KeyReadError::Io)?;
+    if !meta.is_file() {
+        return Err(KeyReadError::Refused(format!(
+            "is not a regular file (it is {})",
+            file_kind(&meta)
+        )));
+    }
+    if meta.len() > MAX_KEY_FILE {
+        return Err(KeyReadError::Refused(format!(
+            "is too large to be a key ({} bytes; a key file is 32 raw bytes or 44 base64 characters)",
+            meta.len()
+        )));
+    }
+    let mut bytes = Zeroizing::new(Vec::with_capacity(64));
+    file.take(MAX_KEY_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(KeyReadError::Io)?;
+    if bytes.len() as u64 > MAX_KEY_FILE {
+        return Err(KeyReadError::Refused(
+            "grew while it was read and is too large to be a key".to_owned(),
+        ));
+    }
+    Ok(bytes)
+}
+
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() { "a folder" } else { "not a file" }
 }
 
 fn parse(bytes: &[u8]) -> std::result::Result<KeyBytes, String> {
@@ -101,9 +180,7 @@ pub fn load_or_create(path: &Path) -> Result<KeyBytes> {
     if let Some(key) = load(path)? {
         return Ok(key);
     }
-    let mut key = KeyBytes([0u8; 32]);
-    getrandom::fill(&mut key.0)
-        .map_err(|e| Error::internal(format!("the system random number generator failed: {e}")))?;
+    let key = KeyBytes(crate::secret::random_bytes()?);
     let text = Zeroizing::new(format!("{}\n", STANDARD.encode(key.0)));
     let as_store = |e: Error| Error {
         kind: ErrorKind::Store,
@@ -117,7 +194,12 @@ pub fn load_or_create(path: &Path) -> Result<KeyBytes> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         fsutil::ensure_private_dir(dir).map_err(as_store)?;
     }
-    fsutil::write_private_atomic(path, text.as_bytes()).map_err(as_store)?;
+    fsutil::replace_file(path, text.as_bytes(), fsutil::Mode::Private).map_err(|e| {
+        as_store(Error::config(format!(
+            "cannot write {}: {e}",
+            path.display()
+        )))
+    })?;
     Ok(key)
 }
 

@@ -44,9 +44,7 @@ fn cipher(key: &KeyBytes) -> XChaCha20Poly1305 {
 /// Encrypts `token` with a fresh random nonce; the result is safe to store in the keyring or
 /// config.toml.
 pub fn seal(key: &KeyBytes, client_id: &str, token: &Secret) -> Result<String> {
-    let mut nonce = [0u8; NONCE_LEN];
-    getrandom::fill(&mut nonce)
-        .map_err(|e| Error::internal(format!("the system random number generator failed: {e}")))?;
+    let nonce: [u8; NONCE_LEN] = crate::secret::random_bytes()?;
     let aad = aad(client_id);
     let sealed = cipher(key)
         .encrypt(

@@ -23,7 +23,7 @@ pub fn bazarr_copy(env: &Env, fixture: &str, token: Option<&str>) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     let mut text = std::fs::read_to_string(Path::new(FIXTURES).join(fixture)).unwrap();
     if let Some(token) = token {
-        let signed = signer::sign(FIXTURE_KEY, &Secret::new(token));
+        let signed = signer::sign(FIXTURE_KEY, &Secret::new(token)).unwrap();
         text = text
             .replace(FIXTURE_SIGNED_APIKEY, &signed)
             .replace(FIXTURE_APIKEY, token);
@@ -170,9 +170,13 @@ fn owner_group_and_mode_are_kept_and_comments_survive() {
     .ok();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("# my Plex notes\nplex:\n"));
-    for p in [path.clone(), path.with_extension("yaml.bak")] {
+    // The backup holds a token: never more readable than 0600.
+    for (p, mode) in [
+        (path.clone(), 0o640),
+        (path.with_extension("yaml.bak"), 0o600),
+    ] {
         let meta = std::fs::metadata(&p).unwrap();
-        assert_eq!(meta.permissions().mode() & 0o777, 0o640, "{}", p.display());
+        assert_eq!(meta.permissions().mode() & 0o777, mode, "{}", p.display());
         if chowned {
             assert_eq!((meta.uid(), meta.gid()), (65534, 65534), "{}", p.display());
         }
@@ -591,7 +595,7 @@ fn status_says_when_bazarr_holds_another_token() {
     let text = std::fs::read_to_string(&path).unwrap();
     let doc = yaml(&path);
     let ours = plex(&doc, "token").as_str().unwrap();
-    let theirs = signer::sign(FIXTURE_KEY, &Secret::new(other));
+    let theirs = signer::sign(FIXTURE_KEY, &Secret::new(other)).unwrap();
     std::fs::write(&path, text.replace(ours, &theirs)).unwrap();
     assert_eq!(
         env.run(&["status", "--json"]).json()["bazarr"]["token"],

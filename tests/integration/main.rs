@@ -5,6 +5,7 @@
 mod bazarr;
 mod docs;
 mod dynaconf;
+mod files;
 mod flags;
 mod hostile;
 mod keyring;

@@ -1,0 +1,275 @@
+//! Hostile or odd things on disk: planted symlinks beside Bazarr's file, kills in the middle
+//! of a write, a lock someone else holds, a key file that is not a file, and YAML built to
+//! make parsers slow. Each one must end quickly with a clear exit code and leave nothing
+//! behind.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{Env, Run};
+
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/bazarr/bazarr-1.5.6-fresh-install.config.yaml"
+);
+
+/// `<tmp>/bazarr/config/config.yaml`, a copy of a Bazarr 1.5.6 file, in a folder that every
+/// user may write to (as a careless install leaves it).
+fn open_bazarr_folder(env: &Env) -> PathBuf {
+    let dir = env.dir.path().join("bazarr/config");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let path = dir.join("config.yaml");
+    std::fs::copy(FIXTURE, &path).unwrap();
+    path
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn login_with_bazarr(env: &Env, path: &Path) -> Run {
+    env.run_stdin(
+        &[
+            "login",
+            "--with-token",
+            "--bazarr-config",
+            path.to_str().unwrap(),
+        ],
+        &env.fake.token(),
+    )
+}
+
+/// Wait for `child` at most `limit`; kill it and fail the test when it takes longer.
+fn finish_within(mut child: Child, limit: Duration, what: &str) -> (Run, Duration) {
+    let start = Instant::now();
+    loop {
+        if let Some(_status) = child.try_wait().unwrap() {
+            return (
+                Run::from(child.wait_with_output().unwrap()),
+                start.elapsed(),
+            );
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "{what} still running after {limit:?}; killed it\n--- stderr:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn spawn(mut cmd: Command) -> Child {
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn plex-auth")
+}
+
+#[test]
+fn a_planted_lock_symlink_beside_bazarrs_file_is_never_followed() {
+    let env = Env::new();
+    let path = open_bazarr_folder(&env);
+    let victim = env.dir.path().join("victim");
+    std::os::unix::fs::symlink(&victim, path.with_extension("yaml.plex-auth.lock")).unwrap();
+    login_with_bazarr(&env, &path).ok();
+    assert!(
+        !victim.exists(),
+        "plex-auth created the target of a planted symlink"
+    );
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("auth_method: oauth")
+    );
+    // Nothing of plex-auth's own is left in Bazarr's folder but the backup.
+    assert_eq!(
+        names_in(path.parent().unwrap()),
+        [
+            "config.yaml",
+            "config.yaml.bak",
+            "config.yaml.plex-auth.lock"
+        ]
+    );
+}
+
+#[test]
+fn a_planted_backup_symlink_is_refused_with_exit_9() {
+    let env = Env::new();
+    let path = open_bazarr_folder(&env);
+    let before = std::fs::read_to_string(&path).unwrap();
+    let victim = env.dir.path().join("victim");
+    std::fs::write(&victim, "not yours\n").unwrap();
+    let bak = path.with_extension("yaml.bak");
+    std::os::unix::fs::symlink(&victim, &bak).unwrap();
+    login_with_bazarr(&env, &path)
+        .code(9)
+        .stderr_has("config.yaml.bak")
+        .stderr_has("symbolic link");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "not yours\n");
+    assert!(std::fs::symlink_metadata(&bak).unwrap().is_symlink());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+}
+
+#[test]
+fn a_backup_that_holds_a_token_is_private() {
+    let env = Env::new();
+    let path = open_bazarr_folder(&env);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    login_with_bazarr(&env, &path).ok();
+    // The second login replaces a file that holds the signed token.
+    env.run(&["logout", "--bazarr-config", path.to_str().unwrap()])
+        .ok();
+    let bak = path.with_extension("yaml.bak");
+    assert!(
+        std::fs::read_to_string(&bak)
+            .unwrap()
+            .contains("auth_method: oauth")
+    );
+    assert_eq!(crate::util::mode(&bak), 0o600);
+    assert_eq!(crate::util::mode(&path), 0o644);
+}
+
+#[test]
+fn kill_9_in_the_middle_of_writes_leaves_no_temp_files() {
+    let env = Env::new();
+    let path = open_bazarr_folder(&env);
+    env.logged_in();
+    let fixture = std::fs::read_to_string(FIXTURE).unwrap();
+    let mut seed = std::process::id() as u64;
+    for round in 0..40 {
+        std::fs::write(&path, &fixture).unwrap();
+        let mut cmd = env.cmd();
+        cmd.args(["login", "--with-token", "--force", "--bazarr-config"])
+            .arg(&path)
+            .stdin(Stdio::piped());
+        let mut child = spawn(cmd);
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().unwrap();
+            let _ = stdin.write_all(env.fake.token().as_bytes());
+        }
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        std::thread::sleep(Duration::from_micros((seed >> 33) % 40_000));
+        let _ = child.kill();
+        let _ = child.wait();
+        for dir in [path.parent().unwrap(), env.config_dir.as_path()] {
+            let stray: Vec<String> = names_in(dir)
+                .into_iter()
+                .filter(|n| n.starts_with('.') || n.ends_with(".tmp"))
+                .collect();
+            assert!(
+                stray.is_empty(),
+                "round {round}: left in {}: {stray:?}",
+                dir.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_held_config_lock_is_waited_for_a_few_seconds_then_exit_9() {
+    let env = Env::new();
+    env.logged_in();
+    let lock = env.config_dir.join("config.lock");
+    // -o: the lock stays with flock itself, not with `sleep`, so killing flock frees it.
+    let mut holder = Command::new("flock")
+        .arg("-o")
+        .arg(&lock)
+        .args(["sleep", "60"])
+        .spawn()
+        .expect("run flock");
+    // Wait until flock holds it.
+    let probe = std::fs::File::open(&lock).unwrap();
+    let start = Instant::now();
+    while probe.try_lock().is_ok() {
+        probe.unlock().unwrap();
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "flock never took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut cmd = env.cmd();
+    cmd.arg("validate");
+    let (run, took) = finish_within(spawn(cmd), Duration::from_secs(20), "validate");
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    run.code(9).stderr_has("config.lock").stderr_has("locked");
+    assert!(took >= Duration::from_secs(3), "gave up too soon: {took:?}");
+    assert!(took < Duration::from_secs(10), "waited too long: {took:?}");
+    // With the holder gone, the same command works.
+    env.run(&["validate"]).ok();
+}
+
+fn key_file_case(env: &Env, key: &Path) -> (Run, Duration) {
+    let mut cmd = env.cmd();
+    cmd.env("PLEX_AUTH_KEY_FILE", key).arg("status");
+    finish_within(spawn(cmd), Duration::from_secs(10), "status")
+}
+
+#[test]
+fn a_key_file_that_is_not_a_regular_file_is_exit_8_at_once() {
+    let env = Env::new();
+    env.logged_in();
+    let fifo = env.dir.path().join("key.fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (run, took) = key_file_case(&env, &fifo);
+    run.code(8)
+        .stderr_has("key.fifo")
+        .stderr_has("not a regular file");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+
+    let (run, took) = key_file_case(&env, Path::new("/dev/zero"));
+    run.code(8)
+        .stderr_has("/dev/zero")
+        .stderr_has("not a regular file");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+
+    let big = env.dir.path().join("big.key");
+    std::fs::write(&big, vec![b'A'; 8 << 20]).unwrap();
+    let (run, took) = key_file_case(&env, &big);
+    run.code(8).stderr_has("big.key").stderr_has("too large");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+
+    // A symlink to the real key is fine.
+    let link = env.dir.path().join("key.link");
+    std::os::unix::fs::symlink(env.key_path(), &link).unwrap();
+    key_file_case(&env, &link).0.ok();
+}
+
+#[test]
+fn deeply_nested_yaml_is_refused_within_a_second() {
+    let env = Env::new();
+    let path = open_bazarr_folder(&env);
+    // 200 KiB of unclosed flow brackets: the parsers take minutes to say no.
+    let body = format!(
+        "general:\n  use_plex: false\nplex:\n  ip: {}\n",
+        "[".repeat(200 * 1024)
+    );
+    std::fs::write(&path, &body).unwrap();
+    let mut cmd = env.cmd();
+    cmd.args(["migrate-apikey", "--bazarr-config"]).arg(&path);
+    let (run, took) = finish_within(spawn(cmd), Duration::from_secs(120), "migrate-apikey");
+    run.code(9).stderr_has("config.yaml").stderr_has("nested");
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), body);
+}
