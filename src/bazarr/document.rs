@@ -190,7 +190,11 @@ impl Document {
             return;
         };
         for change in changes {
-            if self.get(change.section, change.key) == Some(&to_yaml(&change.value)) {
+            // Equal and safely written already: leave the bytes alone. An equal value written
+            // plain where it needs quotes is written again, quoted.
+            if self.get(change.section, change.key) == Some(&to_yaml(&change.value))
+                && written_safely(&root, change)
+            {
                 continue;
             }
             let section = match root.get_mapping(change.section) {
@@ -204,13 +208,13 @@ impl Document {
                 }
             };
             match &change.value {
-                Value::Str(s) => section.set(change.key, s.as_str()),
+                Value::Str(s) => section.set(change.key, scalar(s)),
                 Value::Bool(b) => section.set(change.key, *b),
                 Value::Int(i) => section.set(change.key, *i),
                 Value::List(items) => {
                     let items: Vec<yaml_edit::YamlValue> = items
                         .iter()
-                        .map(|s| yaml_edit::YamlValue::scalar(s.as_str()))
+                        .map(|s| yaml_edit::YamlValue::from(scalar(s)))
                         .collect();
                     section.set(change.key, items);
                 }
@@ -415,6 +419,60 @@ fn check_shape(text: &str) -> std::result::Result<(), String> {
 
 fn parse(text: &str) -> std::result::Result<Yaml, yaml_serde::Error> {
     yaml_serde::from_str(text)
+}
+
+/// A string as a scalar that reads back as the same string under YAML 1.2 (plex-auth's own
+/// reader) and YAML 1.1 (Bazarr's: dynaconf's PyYAML-style loader turns `yes`, `2001-12-14`,
+/// `1:30` or `0x1F` into other types, and fails on some plain text with tabs or `=`). Words
+/// that are plainly text stay plain, as Bazarr writes them; other short printable text is
+/// single-quoted, as Bazarr writes it; everything else is double-quoted, with escapes.
+fn scalar(s: &str) -> yaml_edit::ScalarValue {
+    if is_plain_text(s) {
+        yaml_edit::ScalarValue::string(s)
+    } else if s.len() <= 60 && s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        // Bazarr's own quoting for short printable text (`''`, `'12345678'`); kept short so
+        // no writer folds it across lines.
+        yaml_edit::ScalarValue::single_quoted(s)
+    } else {
+        yaml_edit::ScalarValue::double_quoted(s)
+    }
+}
+
+/// Starts with a letter, has only letters, digits and `_ . - / : + ~ @`, is not one of YAML
+/// 1.1's words for booleans and null, and has no `: ` or ` #`. Such a scalar is a string under
+/// YAML 1.1 and 1.2 alike (numbers, dates and times all start with a digit, a sign or a dot).
+fn is_plain_text(s: &str) -> bool {
+    const WORDS: &[&str] = &["y", "n", "yes", "no", "on", "off", "true", "false", "null"];
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-/:+~@".contains(c))
+        && !s.ends_with(':')
+        && !WORDS.contains(&s.to_ascii_lowercase().as_str())
+}
+
+/// Whether the value already in the file reads back the same under YAML 1.1 too: a quoted
+/// scalar does, and so does plain text (see [`is_plain_text`]).
+fn written_safely(root: &yaml_edit::Mapping, change: &Change) -> bool {
+    let quoted = |node: Option<yaml_edit::YamlNode>| {
+        node.as_ref()
+            .and_then(|n| n.as_scalar())
+            .is_some_and(|s| s.is_quoted())
+    };
+    let existing = root
+        .get_mapping(change.section)
+        .and_then(|m| m.get(change.key));
+    match &change.value {
+        Value::Str(s) => is_plain_text(s) || quoted(existing),
+        Value::List(items) => {
+            let seq = existing.as_ref().and_then(|n| n.as_sequence().cloned());
+            items
+                .iter()
+                .enumerate()
+                .all(|(i, s)| is_plain_text(s) || quoted(seq.as_ref().and_then(|q| q.get(i))))
+        }
+        Value::Bool(_) | Value::Int(_) => true,
+    }
 }
 
 fn root_mapping(tree: &yaml_edit::YamlFile) -> Option<yaml_edit::Mapping> {
