@@ -171,6 +171,8 @@ pub fn choose_server(
 pub struct LoggedOut {
     pub was_logged_in: bool,
     pub bazarr: Option<Synced>,
+    /// The backup beside Bazarr's file, removed because it held the token.
+    pub removed_backup: Option<PathBuf>,
 }
 
 /// Forget the token, the account and the server here, and clear Bazarr's sign-in the way
@@ -181,20 +183,21 @@ pub fn logout(ctx: &Context) -> Result<LoggedOut> {
     let cfg = &mut txn.cfg;
     let was_logged_in = cfg.account.is_some() || cfg.sealed_token.is_some();
     let bazarr = bazarr_file(ctx, cfg)
-        .and_then(|file| sync_bazarr(cfg, file, |_| Ok(keys_logout())))
+        .and_then(|file| sync_bazarr(cfg, file, |f| Ok(sync::logout_changes(f))))
         .map_err(|e| e.context("Bazarr's file could not be updated, so nothing was logged out"))?;
     ctx.vault().delete_token(cfg)?;
     cfg.account = None;
     cfg.server = None;
     txn.commit()?;
+    let removed_backup = match bazarr.as_ref().and_then(Synced::updated) {
+        Some(path) => sync::remove_token_backup(path).map_err(|e| e.context("logged out, but"))?,
+        None => None,
+    };
     Ok(LoggedOut {
         was_logged_in,
         bazarr,
+        removed_backup,
     })
-}
-
-fn keys_logout() -> Vec<Change> {
-    crate::bazarr::keys::logout_changes()
 }
 
 /// `migrate-apikey`: import the key as plex-auth's token (unless that exact token and

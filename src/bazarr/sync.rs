@@ -59,6 +59,45 @@ pub fn login_changes(file: &BazarrFile, token: &Secret, user: &User) -> Result<V
     keys::login_changes(file, token, &user.username, &user.email, user.id).map(|(c, _)| c)
 }
 
+/// What Bazarr's own logout clears, and plex-auth's signed copy of a migrated apikey
+/// (`legacy_token`) when the file has one: after logout no key in the file opens to a token.
+pub fn logout_changes(file: &BazarrFile) -> Vec<Change> {
+    let mut changes = keys::logout_changes();
+    if file.has_key("plex", "legacy_token") {
+        changes.push(Change {
+            section: "plex",
+            key: "legacy_token",
+            value: crate::bazarr::file::Value::Str(String::new()),
+        });
+    }
+    changes
+}
+
+/// After logout, the backup beside Bazarr's file (made by plex-auth) still holds the token
+/// it had before; remove it. Only a regular file is removed: a link or anything else there
+/// is not plex-auth's. Returns the path removed.
+pub fn remove_token_backup(path: &Path) -> Result<Option<PathBuf>> {
+    let Ok(target) = std::fs::canonicalize(path) else {
+        return Ok(None);
+    };
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(".bak");
+    let backup = target.with_file_name(name);
+    match std::fs::symlink_metadata(&backup) {
+        Ok(meta) if meta.file_type().is_file() => {
+            std::fs::remove_file(&backup).map_err(|e| {
+                crate::error::Error::config(format!(
+                    "cannot remove {}, which still holds the token: {e}",
+                    backup.display()
+                ))
+                .with_hint(format!("remove {} by hand", backup.display()))
+            })?;
+            Ok(Some(backup))
+        }
+        _ => Ok(None),
+    }
+}
+
 pub fn server_changes(server: &SelectedServer) -> Vec<Change> {
     keys::server_changes(
         &server.machine_id,

@@ -80,6 +80,12 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
                 path.display()
             ));
         }
+        if let Some(backup) = &done.removed_backup {
+            ctx.out.info(format!(
+                "Removed {}, which held the token.",
+                backup.display()
+            ));
+        }
     } else {
         ctx.out.result("Not logged in; nothing to do.");
     }

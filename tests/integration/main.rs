@@ -9,6 +9,7 @@ mod files;
 mod flags;
 mod hostile;
 mod keyring;
+mod leftovers;
 mod login;
 mod servers;
 mod signals;
