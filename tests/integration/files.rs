@@ -127,8 +127,9 @@ fn a_backup_that_holds_a_token_is_private() {
     let path = open_bazarr_folder(&env);
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     login_with_bazarr(&env, &path).ok();
-    // The second login replaces a file that holds the signed token.
-    env.run(&["logout", "--bazarr-config", path.to_str().unwrap()])
+    // Linking another account replaces a file that holds the first one's signed token.
+    let (_, bob) = env.fake.add_user("bob", "bob@example.com");
+    env.run_stdin(&["login", "--with-token", "--force"], &bob)
         .ok();
     let bak = path.with_extension("yaml.bak");
     assert!(
