@@ -177,12 +177,22 @@ impl BazarrFile {
             fsutil::Mode::LikeMasked(&meta, 0o600),
         )
         .map_err(|e| io_error(e, &format!("cannot write the backup {}", backup.display())))?;
-        fsutil::replace_file(
+        // Bazarr does not take plex-auth's lock: it saves by renaming a new file over this
+        // one whenever it likes. The replacement swaps atomically and gives back a save that
+        // landed since the read above, so no save is ever overwritten unread.
+        let replaced = fsutil::replace_file_if_unchanged(
             &target,
             self.doc.render().as_bytes(),
             fsutil::Mode::Like(&meta),
+            &on_disk,
         )
         .map_err(|e| io_error(e, &format!("cannot replace {shown}")))?;
+        if !replaced {
+            return Err(Error::config(format!(
+                "{shown} was saved by another program (Bazarr?) while plex-auth was writing it; that save was kept and nothing was written"
+            ))
+            .with_hint("run the command again; stop Bazarr first so it cannot overwrite the file while plex-auth edits it"));
+        }
         drop(locked);
         Ok(WriteOutcome::Written { backup })
     }

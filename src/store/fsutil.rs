@@ -45,7 +45,25 @@ pub fn replace_file(path: &Path, bytes: &[u8], mode: Mode<'_>) -> io::Result<()>
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
-    imp::replace_in(parent_dir(path), name, bytes, mode)
+    imp::replace_in(parent_dir(path), name, bytes, mode, None).map(|_| ())
+}
+
+/// Like [`replace_file`], for a file someone else also writes (Bazarr saves its config.yaml
+/// whenever it likes, by renaming a new file over it): replaces `path` only if it still holds
+/// `expected` at the moment of the replacement, and returns `false`, leaving the other
+/// writer's file in place, when it does not. On Linux the new file is swapped in atomically
+/// (`renameat2` with `RENAME_EXCHANGE`), what was swapped out is compared, and a save that
+/// landed since the caller read the file is swapped back: no save is ever overwritten unread.
+pub fn replace_file_if_unchanged(
+    path: &Path,
+    bytes: &[u8],
+    mode: Mode<'_>,
+    expected: &[u8],
+) -> io::Result<bool> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
+    imp::replace_in(parent_dir(path), name, bytes, mode, Some(expected))
 }
 
 /// How long any plex-auth lock is waited for before giving up with a config error.
@@ -236,7 +254,8 @@ mod imp {
         name: &OsStr,
         bytes: &[u8],
         mode: Mode<'_>,
-    ) -> io::Result<()> {
+        expected: Option<&[u8]>,
+    ) -> io::Result<bool> {
         let dir = open_dir(dir_path)?;
         let target = cstr(name.as_bytes())?;
         #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -246,8 +265,9 @@ mod imp {
             match link_anonymous(&file, &dir, &tmp) {
                 Ok(()) => {
                     drop(file);
-                    rename_into_place(&dir, &tmp, &target)?;
-                    return dir.sync_all();
+                    let replaced = put_in_place(&dir, &tmp, &target, expected)?;
+                    dir.sync_all()?;
+                    return Ok(replaced);
                 }
                 // No way to give the file a name (no /proc, no permission): fall back.
                 Err(e) if e.raw_os_error() != Some(libc::EEXIST) => {}
@@ -261,8 +281,104 @@ mod imp {
             unlink(&dir, &tmp);
             return Err(e);
         }
-        rename_into_place(&dir, &tmp, &target)?;
-        dir.sync_all()
+        let replaced = put_in_place(&dir, &tmp, &target, expected)?;
+        dir.sync_all()?;
+        Ok(replaced)
+    }
+
+    #[cfg(test)]
+    thread_local! {
+        /// Runs just before the new file is put in place: tests use it to play a writer
+        /// that saves at the worst moment.
+        pub(super) static BEFORE_SWAP: std::cell::RefCell<Option<Box<dyn FnOnce()>>> =
+            const { std::cell::RefCell::new(None) };
+    }
+
+    /// Put the prepared file `tmp` at `target`: a plain rename, or, with `expected`, only if
+    /// `target` holds exactly that at the moment of the swap. Returns whether it was put.
+    fn put_in_place(
+        dir: &File,
+        tmp: &CString,
+        target: &CString,
+        expected: Option<&[u8]>,
+    ) -> io::Result<bool> {
+        #[cfg(test)]
+        if let Some(hook) = BEFORE_SWAP.with(|h| h.borrow_mut().take()) {
+            hook();
+        }
+        let Some(expected) = expected else {
+            rename_into_place(dir, tmp, target)?;
+            return Ok(true);
+        };
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        match exchange(dir, tmp, target) {
+            Ok(()) => {
+                // `tmp` now names what was at `target` an instant ago.
+                let swapped_out = read_named(dir, tmp);
+                if swapped_out.as_deref().ok() == Some(expected) {
+                    unlink(dir, tmp);
+                    return Ok(true);
+                }
+                // Someone saved since the caller read the file: give their save back.
+                let back = exchange(dir, tmp, target);
+                unlink(dir, tmp);
+                back?;
+                return Ok(false);
+            }
+            // No RENAME_EXCHANGE on this file system: compare, then rename (a small window).
+            Err(e)
+                if matches!(
+                    e.raw_os_error(),
+                    Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP)
+                ) => {}
+            Err(e) => {
+                unlink(dir, tmp);
+                return Err(e);
+            }
+        }
+        if read_named(dir, target).as_deref().ok() != Some(expected) {
+            unlink(dir, tmp);
+            return Ok(false);
+        }
+        rename_into_place(dir, tmp, target)?;
+        Ok(true)
+    }
+
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn exchange(dir: &File, a: &CString, b: &CString) -> io::Result<()> {
+        // SAFETY: valid C strings relative to a directory fd we own.
+        let ret = unsafe {
+            libc::renameat2(
+                dir.as_raw_fd(),
+                a.as_ptr(),
+                dir.as_raw_fd(),
+                b.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        check(ret)
+    }
+
+    /// The bytes of the regular file `name` in `dir` (never through a link), up to a bound
+    /// just past what any caller expects.
+    fn read_named(dir: &File, name: &CString) -> io::Result<Vec<u8>> {
+        use std::io::Read;
+        // SAFETY: a valid C string relative to a directory fd we own.
+        let fd = unsafe {
+            libc::openat(
+                dir.as_raw_fd(),
+                name.as_ptr(),
+                libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC,
+            )
+        };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `fd` was just opened and is owned by nothing else.
+        let file = unsafe { File::from_raw_fd(fd) };
+        let mut out = Vec::new();
+        file.take(64 * 1024 * 1024).read_to_end(&mut out)?;
+        Ok(out)
     }
 
     /// Content, owner and mode, then fsync: all before the file has a name.
@@ -449,7 +565,13 @@ mod imp {
         name: &OsStr,
         bytes: &[u8],
         _mode: Mode<'_>,
-    ) -> io::Result<()> {
+        expected: Option<&[u8]>,
+    ) -> io::Result<bool> {
+        if let Some(expected) = expected
+            && std::fs::read(dir.join(name)).ok().as_deref() != Some(expected)
+        {
+            return Ok(false);
+        }
         let suffix: [u8; 6] =
             crate::secret::random_bytes().map_err(|e| io::Error::other(e.message))?;
         let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
@@ -463,7 +585,7 @@ mod imp {
         if result.is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
-        result
+        result.map(|()| true)
     }
 }
 
@@ -541,6 +663,38 @@ mod tests {
         let err = replace_file(&tmp.path().join("nope/file"), b"x", Mode::Private).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::NotFound);
         assert_eq!(names(tmp.path()), Vec::<String>::new());
+    }
+
+    /// A writer that saves (by renaming, as Bazarr does) between the caller's read and the
+    /// replacement: the save is kept, nothing is written, and no temp file is left.
+    #[test]
+    fn a_save_that_lands_just_before_the_swap_is_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("config.yaml");
+        fs::write(&path, "read by us\n").unwrap();
+        let (p, dir) = (path.clone(), tmp.path().to_path_buf());
+        imp::BEFORE_SWAP.with(|h| {
+            *h.borrow_mut() = Some(Box::new(move || {
+                let other = dir.join("config.yaml.tmp");
+                fs::write(&other, "saved by Bazarr\n").unwrap();
+                fs::rename(&other, &p).unwrap();
+            }))
+        });
+        let meta = fs::metadata(&path).unwrap();
+        let replaced =
+            replace_file_if_unchanged(&path, b"ours\n", Mode::Like(&meta), b"read by us\n")
+                .unwrap();
+        assert!(!replaced);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "saved by Bazarr\n");
+        assert_eq!(names(tmp.path()), ["config.yaml"]);
+
+        // Unchanged: replaced.
+        let replaced =
+            replace_file_if_unchanged(&path, b"ours\n", Mode::Like(&meta), b"saved by Bazarr\n")
+                .unwrap();
+        assert!(replaced);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "ours\n");
+        assert_eq!(names(tmp.path()), ["config.yaml"]);
     }
 
     fn names(dir: &Path) -> Vec<String> {
