@@ -245,9 +245,22 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// Print this subcommand's page instead of plex-auth's
-    #[arg(value_name = "COMMAND")]
+    #[arg(value_name = "COMMAND", value_parser = clap::builder::PossibleValuesParser::new(COMMANDS))]
     pub command: Option<String>,
 }
+
+/// The subcommands' names, for `man COMMAND` (checked against [`Command`] by a test).
+pub const COMMANDS: &[&str] = &[
+    "login",
+    "status",
+    "validate",
+    "servers",
+    "select",
+    "logout",
+    "migrate-apikey",
+    "completions",
+    "man",
+];
 
 /// A timeout in seconds: a finite number greater than zero (`0.5`, `30`). Anything else is a
 /// usage error (exit 2) here, at the edge, from a flag or from its environment variable.
@@ -289,5 +302,15 @@ mod tests {
     fn the_command_line_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn man_knows_every_command() {
+        use clap::CommandFactory;
+        let names: Vec<_> = Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_owned())
+            .collect();
+        assert_eq!(names, COMMANDS);
     }
 }

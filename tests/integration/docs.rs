@@ -152,5 +152,8 @@ fn usage_errors_exit_2_and_json_mode_gets_a_document() {
         .args(["man", "nope"])
         .output()
         .unwrap();
-    Run::from(out).code(2).stderr_has("no command named");
+    Run::from(out)
+        .code(2)
+        .stderr_has("invalid value 'nope'")
+        .stderr_has("possible values: login, status");
 }

@@ -2,6 +2,7 @@
 //! Tests that need a real Secret Service or Bazarr's Python libraries are `#[ignore]`d here
 //! and run by name from `.ci/run`, which provides them.
 
+mod bash_completion;
 mod bazarr;
 mod docs;
 mod dynaconf;
