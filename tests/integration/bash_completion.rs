@@ -75,6 +75,7 @@ fn a_subcommands_flags_complete() {
             "login --<TAB> offers {got:?}"
         );
     }
+    assert_offers("plex-auth servers --pro", &["--probe-timeout"]);
     assert_offers("plex-auth logout --re", &["--revoke"]);
     assert_offers("plex-auth migrate-apikey --dry", &["--dry-run"]);
 }

@@ -7,6 +7,7 @@ mod bazarr;
 mod docs;
 mod dynaconf;
 mod flags;
+mod help;
 mod hostile;
 mod keyring;
 mod login;
