@@ -11,6 +11,7 @@ mod help;
 mod hostile;
 mod keyring;
 mod login;
+mod man;
 mod servers;
 mod signals;
 mod snapshots;
