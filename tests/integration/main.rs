@@ -12,6 +12,7 @@ mod hostile;
 mod keyring;
 mod login;
 mod man;
+mod packaging;
 mod servers;
 mod signals;
 mod snapshots;

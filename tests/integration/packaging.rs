@@ -1,0 +1,75 @@
+//! What packagers ship besides the binary: the systemd units in contrib/systemd/ and the
+//! Debian package's file list. `.ci/run` also runs `systemd-analyze verify` on the units and
+//! builds, installs and removes the package.
+
+use std::path::PathBuf;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `Key=value` lines of a unit, comments left out.
+fn settings(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#') && !l.starts_with('['))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect()
+}
+
+fn get<'a>(settings: &'a [(String, String)], key: &str) -> Vec<&'a str> {
+    settings
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+#[test]
+fn the_validate_units_fail_on_trouble_but_not_on_an_unreachable_plex_tv() {
+    for scope in ["system", "user"] {
+        let dir = root().join("contrib/systemd").join(scope);
+        let service = std::fs::read_to_string(dir.join("plex-auth-validate.service"))
+            .unwrap_or_else(|e| panic!("{scope} service: {e}"));
+        let timer = std::fs::read_to_string(dir.join("plex-auth-validate.timer"))
+            .unwrap_or_else(|e| panic!("{scope} timer: {e}"));
+        let s = settings(&service);
+        assert_eq!(
+            get(&s, "ExecStart"),
+            ["/usr/bin/plex-auth validate --quiet"],
+            "{scope}"
+        );
+        assert_eq!(get(&s, "Type"), ["oneshot"], "{scope}");
+        // 5 (plex.tv unreachable, retry later) is fine; 3, 4, 8 and 9 must fail the unit.
+        let success: Vec<&str> = get(&s, "SuccessExitStatus")
+            .iter()
+            .flat_map(|v| v.split_whitespace())
+            .collect();
+        assert_eq!(success, ["5"], "{scope}");
+        assert_eq!(get(&s, "ProtectSystem"), ["strict"], "{scope}");
+        assert_eq!(get(&s, "NoNewPrivileges"), ["yes"], "{scope}");
+        assert_eq!(get(&s, "ProtectHome").len(), 1, "{scope}: ProtectHome=");
+        assert!(
+            !get(&s, "ReadWritePaths").is_empty(),
+            "{scope}: ReadWritePaths="
+        );
+        let t = settings(&timer);
+        assert_eq!(get(&t, "WantedBy"), ["timers.target"], "{scope}");
+    }
+    let system = settings(
+        &std::fs::read_to_string(root().join("contrib/systemd/system/plex-auth-validate.service"))
+            .unwrap(),
+    );
+    assert_eq!(
+        get(&system, "LoadCredential"),
+        ["plex-auth.key:/etc/plex-auth/key"]
+    );
+    // plex-auth must be told where its state is, and may write there.
+    let env = get(&system, "Environment").join(" ");
+    assert!(
+        env.contains("PLEX_AUTH_CONFIG_DIR=/var/lib/plex-auth"),
+        "{env}"
+    );
+    assert_eq!(get(&system, "ReadWritePaths"), ["/var/lib/plex-auth"]);
+}
