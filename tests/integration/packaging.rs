@@ -73,3 +73,70 @@ fn the_validate_units_fail_on_trouble_but_not_on_an_unreachable_plex_tv() {
     );
     assert_eq!(get(&system, "ReadWritePaths"), ["/var/lib/plex-auth"]);
 }
+
+/// Where `cargo deb` puts each file: `[package.metadata.deb] assets` in Cargo.toml.
+fn deb_assets() -> Vec<(String, String)> {
+    let manifest: toml::Table = std::fs::read_to_string(root().join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let assets = manifest["package"]
+        .get("metadata")
+        .and_then(|m| m.get("deb"))
+        .and_then(|d| d.get("assets"))
+        .and_then(|a| a.as_array())
+        .expect("[package.metadata.deb] assets in Cargo.toml");
+    assets
+        .iter()
+        .map(|a| {
+            let a = a.as_array().unwrap();
+            (
+                a[0].as_str().unwrap().to_owned(),
+                a[1].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_debian_package_ships_everything_where_debian_looks() {
+    let assets = deb_assets();
+    let dest = |source: &str| -> &str {
+        &assets
+            .iter()
+            .find(|(s, _)| s == source)
+            .unwrap_or_else(|| panic!("{source} is not in the package: {assets:?}"))
+            .1
+    };
+    assert_eq!(dest("target/release/plex-auth"), "usr/bin/");
+    assert_eq!(dest("man/*.1"), "usr/share/man/man1/");
+    assert_eq!(
+        dest("completions/plex-auth.bash"),
+        "usr/share/bash-completion/completions/plex-auth"
+    );
+    assert_eq!(
+        dest("completions/_plex-auth"),
+        "usr/share/zsh/vendor-completions/_plex-auth"
+    );
+    assert_eq!(
+        dest("completions/plex-auth.fish"),
+        "usr/share/fish/vendor_completions.d/plex-auth.fish"
+    );
+    assert_eq!(dest("contrib/systemd/system/*"), "usr/lib/systemd/system/");
+    assert_eq!(dest("contrib/systemd/user/*"), "usr/lib/systemd/user/");
+    // Every source names files that exist (a glob: at least one).
+    for (source, _) in &assets {
+        if source.starts_with("target/") {
+            continue;
+        }
+        let (dir, pattern) = source.rsplit_once('/').unwrap_or((".", source));
+        let found = std::fs::read_dir(root().join(dir)).unwrap().any(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            match pattern.split_once('*') {
+                Some((pre, post)) => name.starts_with(pre) && name.ends_with(post),
+                None => name == pattern,
+            }
+        });
+        assert!(found, "{source} matches no file");
+    }
+}
