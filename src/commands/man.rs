@@ -49,7 +49,7 @@ pub fn page(command: Option<&str>) -> Result<Vec<u8>> {
         let part = String::from_utf8_lossy(&part);
         for line in part.lines() {
             let preamble = line.starts_with(".ie \\n(.g .ds Aq") || line.starts_with(".el .ds Aq");
-            if !(preamble && !out.is_empty()) {
+            if !preamble || out.is_empty() {
                 out.extend_from_slice(line.as_bytes());
                 out.push(b'\n');
             }
