@@ -32,7 +32,7 @@ complete -c plex-auth -n "__fish_plex_auth_needs_command" -l key-file -d 'The 32
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l app-url -d 'Base URL of the browser sign-in page' -r
-complete -c plex-auth -n "__fish_plex_auth_needs_command" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -51,7 +51,7 @@ complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "migrate-apikey"
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "man" -d 'Print a man page (plex-auth\'s, or a subcommand\'s)'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l timeout -d 'Give up after this many seconds (default: when the PIN expires)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l timeout -d 'Stop waiting for the PIN to be approved after this many seconds in all (exit 7) [default: when the PIN expires]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
@@ -60,7 +60,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l key-file -
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l app-url -d 'Base URL of the browser sign-in page' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -81,7 +81,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l key-file 
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l app-url -d 'Base URL of the browser sign-in page' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -90,7 +90,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s q -l quie
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s v -l verbose -d 'Print more detail (repeat for more)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s V -l version -d 'Print version'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l timeout -d 'Seconds to wait for each server connection' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l probe-timeout -d 'Seconds to wait for each server connection probe (all are probed at once)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
@@ -99,7 +99,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l key-fil
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l app-url -d 'Base URL of the browser sign-in page' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -109,7 +109,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s q -l qu
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s v -l verbose -d 'Print more detail (repeat for more)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s V -l version -d 'Print version'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l timeout -d 'Seconds to wait for each connection' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l probe-timeout -d 'Seconds to wait for each server connection probe (all are probed at once)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
@@ -118,7 +118,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l key-file
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l app-url -d 'Base URL of the browser sign-in page' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -127,7 +127,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -s q -l qui
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -s v -l verbose -d 'Print more detail (repeat for more)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -s V -l version -d 'Print version'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l timeout -d 'Seconds to wait for each connection' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l probe-timeout -d 'Seconds to wait for each server connection probe (all are probed at once)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
@@ -136,7 +136,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l key-file 
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l app-url -d 'Base URL of the browser sign-in page' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -154,7 +154,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l key-file 
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l app-url -d 'Base URL of the browser sign-in page' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -164,7 +164,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s q -l quie
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s v -l verbose -d 'Print more detail (repeat for more)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s V -l version -d 'Print version'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l timeout -d 'Seconds to wait for each server connection' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l probe-timeout -d 'Seconds to wait for each server connection probe (all are probed at once)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
@@ -173,7 +173,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l k
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l app-url -d 'Base URL of the browser sign-in page' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -192,7 +192,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l key-
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l app-url -d 'Base URL of the browser sign-in page' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -209,7 +209,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l key-file -d 
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l app-url -d 'Base URL of the browser sign-in page' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"

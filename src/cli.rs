@@ -17,7 +17,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "plex-auth",
     version,
     propagate_version = true,
-    max_term_width = 100
+    max_term_width = 100,
+    override_usage = "plex-auth [OPTIONS] <COMMAND>",
+    after_help = examples("plex-auth")
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -27,10 +29,19 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Options every command takes. Each one but the output switches also comes from an
+/// environment variable; help names the variable but never shows its value.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Folder for plex-auth's own state (config.toml, key)
-    #[arg(long, global = true, env = "PLEX_AUTH_CONFIG_DIR", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "PLEX_AUTH_CONFIG_DIR",
+        hide_env_values = true,
+        value_name = "DIR"
+    )]
     pub config_dir: Option<PathBuf>,
 
     /// Where the sealed token is kept
@@ -38,6 +49,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "PLEX_AUTH_STORE",
+        hide_env_values = true,
         value_enum,
         value_name = "STORE"
     )]
@@ -45,7 +57,13 @@ pub struct GlobalArgs {
 
     /// The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key
     /// when present, else <config-dir>/key]
-    #[arg(long, global = true, env = "PLEX_AUTH_KEY_FILE", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "PLEX_AUTH_KEY_FILE",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
     pub key_file: Option<PathBuf>,
 
     /// Bazarr's config.yaml to keep in sync (remembered once used)
@@ -53,23 +71,38 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "PLEX_AUTH_BAZARR_CONFIG",
+        hide_env_values = true,
         value_name = "PATH"
     )]
     pub bazarr_config: Option<PathBuf>,
 
     /// Base URL of the plex.tv API (https, or http on a loopback address)
-    #[arg(long, global = true, env = "PLEX_AUTH_PLEX_URL", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "PLEX_AUTH_PLEX_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub plex_url: Option<String>,
 
     /// Base URL of the browser sign-in page
-    #[arg(long, global = true, env = "PLEX_AUTH_APP_URL", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "PLEX_AUTH_APP_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub app_url: Option<String>,
 
-    /// Seconds to wait for each plex.tv request before giving up (exit 5)
+    /// Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429
+    /// fit in twice this
     #[arg(
         long,
         global = true,
         env = "PLEX_AUTH_REQUEST_TIMEOUT",
+        hide_env_values = true,
         value_name = "SECS",
         default_value_t = 15.0,
         value_parser = seconds,
@@ -114,22 +147,58 @@ pub enum ColorArg {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Link a Plex account by PIN in the browser, or --with-token from stdin
+    #[command(
+        override_usage = "plex-auth login [OPTIONS]",
+        after_help = examples("login")
+    )]
     Login(LoginArgs),
     /// Show what is stored, where, and whether it is in sync (offline)
+    #[command(
+        override_usage = "plex-auth status [OPTIONS]",
+        after_help = examples("status")
+    )]
     Status,
     /// Ask plex.tv whether the stored token is still good (for cron)
+    #[command(
+        override_usage = "plex-auth validate [OPTIONS]",
+        after_help = examples("validate")
+    )]
     Validate(ValidateArgs),
     /// List the account's servers, probing every connection at once
+    #[command(
+        override_usage = "plex-auth servers [OPTIONS]",
+        after_help = examples("servers")
+    )]
     Servers(ServersArgs),
     /// Choose the server to use (by name, machine id or list number) after testing it
+    #[command(
+        override_usage = "plex-auth select [OPTIONS] <NAME|MACHINE_ID|N>",
+        after_help = examples("select")
+    )]
     Select(SelectArgs),
     /// Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv
+    #[command(
+        override_usage = "plex-auth logout [OPTIONS]",
+        after_help = examples("logout")
+    )]
     Logout(LogoutArgs),
     /// Turn Bazarr's legacy plex.apikey into a managed token (for install scripts)
+    #[command(
+        override_usage = "plex-auth migrate-apikey [OPTIONS]",
+        after_help = examples("migrate-apikey")
+    )]
     MigrateApikey(MigrateArgs),
     /// Print a shell completion script
+    #[command(
+        override_usage = "plex-auth completions [OPTIONS] <SHELL>",
+        after_help = examples("completions")
+    )]
     Completions(CompletionsArgs),
     /// Print a man page (plex-auth's, or a subcommand's)
+    #[command(
+        override_usage = "plex-auth man [OPTIONS] [COMMAND]",
+        after_help = examples("man")
+    )]
     Man(ManArgs),
 }
 
@@ -147,7 +216,8 @@ pub struct LoginArgs {
     #[arg(long)]
     pub no_browser: bool,
 
-    /// Give up after this many seconds (default: when the PIN expires)
+    /// Stop waiting for the PIN to be approved after this many seconds in all (exit 7)
+    /// [default: when the PIN expires]
     #[arg(long, value_name = "SECS", value_parser = whole_seconds, allow_negative_numbers = true)]
     pub timeout: Option<u64>,
 
@@ -162,9 +232,10 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub server: bool,
 
-    /// Seconds to wait for each server connection
+    /// Seconds to wait for each server connection probe (all are probed at once)
     #[arg(
-        long,
+        long = "probe-timeout",
+        alias = "timeout",
         value_name = "SECS",
         default_value_t = 3.0,
         value_parser = seconds,
@@ -175,9 +246,10 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct ServersArgs {
-    /// Seconds to wait for each connection
+    /// Seconds to wait for each server connection probe (all are probed at once)
     #[arg(
-        long,
+        long = "probe-timeout",
+        alias = "timeout",
         value_name = "SECS",
         default_value_t = 3.0,
         value_parser = seconds,
@@ -196,9 +268,10 @@ pub struct SelectArgs {
     #[arg(long)]
     pub insecure: bool,
 
-    /// Seconds to wait for each connection
+    /// Seconds to wait for each server connection probe (all are probed at once)
     #[arg(
-        long,
+        long = "probe-timeout",
+        alias = "timeout",
         value_name = "SECS",
         default_value_t = 3.0,
         value_parser = seconds,
@@ -224,9 +297,10 @@ pub struct MigrateArgs {
     #[arg(long)]
     pub restart_bazarr: bool,
 
-    /// Seconds to wait for each server connection
+    /// Seconds to wait for each server connection probe (all are probed at once)
     #[arg(
-        long,
+        long = "probe-timeout",
+        alias = "timeout",
         value_name = "SECS",
         default_value_t = 3.0,
         value_parser = seconds,
@@ -245,8 +319,147 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// Print this subcommand's page instead of plex-auth's
-    #[arg(value_name = "COMMAND")]
+    #[arg(value_name = "COMMAND", value_parser = clap::builder::PossibleValuesParser::new(COMMANDS))]
     pub command: Option<String>,
+}
+
+/// The subcommands' names, for `man COMMAND` (checked against [`Command`] by a test).
+pub const COMMANDS: &[&str] = &[
+    "login",
+    "status",
+    "validate",
+    "servers",
+    "select",
+    "logout",
+    "migrate-apikey",
+    "completions",
+    "man",
+];
+
+/// Examples for `command`'s help and man page: (command line, what it does).
+pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
+    match command {
+        "plex-auth" => &[
+            (
+                "plex-auth login",
+                "link an account (a browser, or a link and a code)",
+            ),
+            ("plex-auth servers", "list the account's servers"),
+            ("plex-auth select 1", "use the first one (and tell Bazarr)"),
+            (
+                "plex-auth validate --quiet",
+                "for cron: silent unless something is wrong",
+            ),
+            ("plex-auth login --help", "more about a command"),
+        ],
+        "login" => &[
+            (
+                "plex-auth login",
+                "open a browser, or print the link and code over SSH",
+            ),
+            (
+                "plex-auth login --no-browser --timeout 300",
+                "print the link; wait 5 minutes at most",
+            ),
+            (
+                "plex-auth login --with-token < token.txt",
+                "store a token you already have",
+            ),
+            (
+                "plex-auth login --json --no-browser",
+                "NDJSON events for an installer to show",
+            ),
+        ],
+        "status" => &[
+            (
+                "plex-auth status",
+                "who is linked, where the token and key live",
+            ),
+            ("plex-auth status --json", "the same as one JSON document"),
+        ],
+        "validate" => &[
+            (
+                "plex-auth validate --quiet",
+                "for cron: silent on success, exit 4 or 5 on trouble",
+            ),
+            (
+                "plex-auth validate --server",
+                "also check the selected server still answers",
+            ),
+            ("plex-auth validate --json", "the result as JSON"),
+        ],
+        "servers" => &[
+            (
+                "plex-auth servers",
+                "list servers, probing every connection at once",
+            ),
+            (
+                "plex-auth servers --probe-timeout 1 --json",
+                "give each probe 1 second; JSON",
+            ),
+        ],
+        "select" => &[
+            (
+                "plex-auth select 1",
+                "the first server `plex-auth servers` lists",
+            ),
+            (
+                "plex-auth select 'Living Room'",
+                "by name (or by machine id)",
+            ),
+            (
+                "plex-auth select 1 --bazarr-config /opt/bazarr/data/config/config.yaml",
+                "and write it to Bazarr",
+            ),
+        ],
+        "logout" => &[
+            ("plex-auth logout", "forget the token here (and in Bazarr)"),
+            ("plex-auth logout --revoke", "also sign it out at plex.tv"),
+        ],
+        "migrate-apikey" => &[
+            (
+                "plex-auth migrate-apikey --dry-run",
+                "show the change to Bazarr's file",
+            ),
+            (
+                "plex-auth migrate-apikey --bazarr-config /opt/bazarr/data/config/config.yaml",
+                "migrate this file",
+            ),
+            (
+                "plex-auth migrate-apikey --restart-bazarr",
+                "and make a running Bazarr reload",
+            ),
+        ],
+        "completions" => &[
+            (
+                "plex-auth completions bash > ~/.local/share/bash-completion/completions/plex-auth",
+                "bash (mkdir -p the folder first)",
+            ),
+            (
+                "plex-auth completions zsh > ~/.zfunc/_plex-auth",
+                "zsh (~/.zfunc in fpath)",
+            ),
+            (
+                "plex-auth completions fish > ~/.config/fish/completions/plex-auth.fish",
+                "fish",
+            ),
+        ],
+        "man" => &[
+            ("plex-auth man | man -l -", "read plex-auth's page"),
+            ("plex-auth man validate | man -l -", "read validate's page"),
+        ],
+        _ => &[],
+    }
+}
+
+/// The "Examples:" block at the end of `command`'s help: each line, then what it does.
+pub fn examples(command: &str) -> String {
+    let mut text = String::from("Examples:\n");
+    for (line, what) in examples_for(command) {
+        text.push_str(&format!("  {line}\n          {what}\n"));
+    }
+    text.pop();
+    text
 }
 
 /// A timeout in seconds: a finite number greater than zero (`0.5`, `30`). Anything else is a
@@ -289,5 +502,41 @@ mod tests {
     fn the_command_line_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    /// A flag's name means one thing: wherever it appears, its help says the same.
+    #[test]
+    fn each_flag_name_has_one_meaning() {
+        use clap::CommandFactory;
+        use std::collections::BTreeMap;
+        let mut seen: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let mut root = Cli::command();
+        root.build();
+        for cmd in std::iter::once(&root).chain(root.get_subcommands()) {
+            for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+                let Some(long) = arg.get_long() else { continue };
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                let here = cmd.get_name().to_owned();
+                match seen.get(long) {
+                    Some((first, text)) => assert_eq!(
+                        &help, text,
+                        "--{long} means one thing in {first}, another in {here}"
+                    ),
+                    None => {
+                        seen.insert(long.to_owned(), (here, help));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn man_knows_every_command() {
+        use clap::CommandFactory;
+        let names: Vec<_> = Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_owned())
+            .collect();
+        assert_eq!(names, COMMANDS);
     }
 }

@@ -152,5 +152,108 @@ fn usage_errors_exit_2_and_json_mode_gets_a_document() {
         .args(["man", "nope"])
         .output()
         .unwrap();
-    Run::from(out).code(2).stderr_has("no command named");
+    Run::from(out)
+        .code(2)
+        .stderr_has("invalid value 'nope'")
+        .stderr_has("possible values: login, status");
+}
+
+fn readme() -> String {
+    std::fs::read_to_string(root().join("README.md")).unwrap()
+}
+
+/// The shell lines of the README's ```sh blocks under `## heading`.
+fn readme_commands(heading: &str) -> Vec<String> {
+    let text = readme();
+    let start = text
+        .find(&format!("\n## {heading}\n"))
+        .unwrap_or_else(|| panic!("README has no {heading} section"));
+    let section = &text[start + 1..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    let mut lines = Vec::new();
+    let mut in_block = false;
+    for line in section.lines() {
+        match (in_block, line.trim_end()) {
+            (false, "```sh") => in_block = true,
+            (true, "```") => in_block = false,
+            (true, l) => lines.push(l.to_owned()),
+            _ => {}
+        }
+    }
+    lines
+}
+
+#[test]
+fn the_readme_starts_with_the_two_commands_a_new_user_needs() {
+    let text = readme();
+    let first_block = text.split("```sh\n").nth(1).unwrap();
+    let first_block = &first_block[..first_block.find("```").unwrap()];
+    assert!(
+        first_block.contains("cargo run --release -- login"),
+        "{first_block}"
+    );
+    assert!(
+        first_block.contains("cargo test --workspace"),
+        "{first_block}"
+    );
+}
+
+#[test]
+fn the_readme_says_how_to_install_upgrade_and_uninstall() {
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let rust_version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap();
+    let text = readme();
+    let install = &text[text.find("\n## Install\n").expect("an Install section")..];
+    let install = &install[..install[1..].find("\n## ").unwrap()];
+    for wanted in [
+        format!("Rust {rust_version}"),
+        "cargo install --locked --path .".into(),
+        "**Upgrade**".into(),
+        "**Uninstall**".into(),
+        "plex-auth logout --revoke".into(),
+        "rm -rf ~/.config/plex-auth".into(),
+        "keyring".into(),
+        "man/man1".into(),
+        "XDG_CONFIG_HOME".into(),
+    ] {
+        assert!(
+            install.contains(&wanted),
+            "README's Install lacks {wanted:?}"
+        );
+    }
+}
+
+#[test]
+fn the_readmes_completion_install_works_on_a_fresh_account() {
+    let lines: Vec<String> = readme_commands("Install")
+        .into_iter()
+        .filter(|l| l.starts_with("mkdir -p") || l.starts_with("plex-auth completions bash"))
+        .map(|l| l.split(" #").next().unwrap().trim().to_owned())
+        .collect();
+    assert!(
+        lines.iter().any(|l| l.contains("completions bash")),
+        "{lines:?}"
+    );
+    let home = tempfile::tempdir().unwrap();
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let out = std::process::Command::new("bash")
+        .args(["-euc", &lines.join("\n")])
+        .env("HOME", home.path())
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{lines:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let installed = home
+        .path()
+        .join(".local/share/bash-completion/completions/plex-auth");
+    assert!(std::fs::metadata(installed).unwrap().len() > 0);
 }

@@ -49,9 +49,12 @@ fn probe_timeouts_must_be_a_positive_number_of_seconds() {
     ];
     for command in commands {
         for value in BAD {
-            let mut args = command.to_vec();
-            args.extend(["--timeout", value]);
-            usage_error(&env.run(&args), "--timeout", value);
+            // `--timeout` is the old spelling, kept so scripts keep working.
+            for flag in ["--probe-timeout", "--timeout"] {
+                let mut args = command.to_vec();
+                args.extend([flag, value]);
+                usage_error(&env.run(&args), "--probe-timeout", value);
+            }
         }
     }
 }
@@ -72,5 +75,6 @@ fn good_timeouts_are_accepted() {
     env.logged_in();
     env.run(&["--request-timeout", "0.5", "validate"]).ok();
     env.run(&["validate", "--request-timeout", "30"]).ok();
+    env.run(&["servers", "--probe-timeout", "2.5"]).ok();
     env.run(&["servers", "--timeout", "2.5"]).ok();
 }

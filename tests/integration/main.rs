@@ -2,15 +2,19 @@
 //! Tests that need a real Secret Service or Bazarr's Python libraries are `#[ignore]`d here
 //! and run by name from `.ci/run`, which provides them.
 
+mod bash_completion;
 mod bazarr;
 mod docs;
 mod dynaconf;
 mod files;
 mod flags;
+mod help;
 mod hostile;
 mod keyring;
 mod leftovers;
 mod login;
+mod man;
+mod packaging;
 mod servers;
 mod signals;
 mod snapshots;
