@@ -29,6 +29,7 @@ fn bazarr_file(ctx: &Context, cfg: &Config) -> Result<Option<BazarrFile>> {
     sync::target(ctx.bazarr_flag.as_deref(), cfg)
         .map(|path| BazarrFile::load(&path))
         .transpose()
+        .map_err(Error::from)
 }
 
 /// Write Bazarr's keys and remember the file in `cfg`.

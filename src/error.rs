@@ -2,6 +2,11 @@
 //! script sees. Modules keep their own typed errors and convert into [`Error`] here.
 
 use std::fmt;
+
+use crate::bazarr::BazarrError;
+use crate::plex::PlexError;
+use crate::store::config::ConfigError;
+use crate::store::fsutil::LockError;
 use std::process::ExitCode;
 
 /// What went wrong, as far as a caller of the binary is concerned. Each kind has one exit
@@ -65,6 +70,10 @@ pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
     pub hint: Option<String>,
+    /// The typed error this came from, when a boundary (plex.tv, the store, config.toml,
+    /// Bazarr's file) produced it: kept for its source chain and for callers that branch on
+    /// what happened rather than on the exit code.
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -75,6 +84,7 @@ impl Error {
             kind,
             message: message.into(),
             hint: None,
+            source: None,
         }
     }
 
@@ -123,7 +133,171 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl Error {
+    /// The typed error behind this one, if it is a `T`.
+    pub fn cause<T: std::error::Error + 'static>(&self) -> Option<&T> {
+        self.source.as_deref()?.downcast_ref::<T>()
+    }
+
+    /// A boundary's typed error as a user error: its own text is the message.
+    fn from_typed<E>(kind: ErrorKind, err: E, hint: Option<String>) -> Self
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        Error {
+            kind,
+            message: err.to_string(),
+            hint,
+            source: Some(Box::new(err)),
+        }
+    }
+}
+
+/// Why the user should run plex-auth as someone else.
+const PERMISSION_HINT: &str =
+    "run plex-auth as the user that owns Bazarr's config folder, or as root";
+const PATH_HINT: &str = "check the path, or pass --bazarr-config PATH";
+const RERUN_STOPPED_HINT: &str = "run the command again; stop Bazarr first so it cannot overwrite the file while plex-auth edits it";
+const APIKEY_HINT: &str = "restore plex.encryption_key from a backup of the file, or put the plain Plex token in plex.apikey and set plex.apikey_encrypted: false";
+
+/// plex.tv's answers (design §1): only a rejection is exit 4; everything that says nothing
+/// about the token is exit 5, and the token is kept.
+impl From<PlexError> for Error {
+    fn from(err: PlexError) -> Self {
+        let message = err.to_string();
+        let error = match &err {
+            PlexError::Rejected(_) => Error::new(ErrorKind::InvalidToken, message)
+                .with_hint("run `plex-auth login` to link the account again"),
+            PlexError::Expired => Error::new(ErrorKind::TokenExpired, message)
+                .with_hint("run `plex-auth login` to link the account again"),
+            PlexError::PinGone(_) => Error::new(ErrorKind::PinExpired, message)
+                .with_hint("run `plex-auth login` again for a new PIN"),
+            PlexError::Status { status, .. } if *status < 500 && *status != 404 => {
+                Error::new(ErrorKind::Internal, message)
+            }
+            PlexError::Redirected { .. } => Error::new(ErrorKind::Connection, message).with_hint(
+                "check --plex-url (PLEX_AUTH_PLEX_URL); nothing stored here was changed",
+            ),
+            _ => Error::new(ErrorKind::Connection, message).with_hint(
+                "nothing stored here was changed (a stored token is kept); try again later",
+            ),
+        };
+        Error {
+            source: Some(Box::new(err)),
+            ..error
+        }
+    }
+}
+
+/// config.toml: what went wrong, and where to look.
+impl From<ConfigError> for Error {
+    fn from(err: ConfigError) -> Self {
+        let (kind, hint) = match &err {
+            ConfigError::Lock(_) => {
+                let ConfigError::Lock(lock) = err else {
+                    unreachable!("matched above")
+                };
+                return Error::from(lock);
+            }
+            ConfigError::Read { path, .. } => (
+                ErrorKind::Config,
+                Some(format!(
+                    "check the owner and mode of {} (plex-auth must be able to read it)",
+                    path.display()
+                )),
+            ),
+            ConfigError::Parse { path, .. } => (
+                ErrorKind::Config,
+                Some(format!(
+                    "fix the file by hand, or move it aside (mv {0} {0}.bad) and run `plex-auth login` again",
+                    path.display()
+                )),
+            ),
+            ConfigError::Write { .. } | ConfigError::Folder { .. } => (ErrorKind::Config, None),
+            ConfigError::Encode(_) | ConfigError::Nested { .. } => (ErrorKind::Internal, None),
+        };
+        Error::from_typed(kind, err, hint)
+    }
+}
+
+impl From<LockError> for Error {
+    fn from(err: LockError) -> Self {
+        let hint = match &err {
+            LockError::Busy { .. } => Some(
+                "another plex-auth (or a tool holding the lock) is still running; try again when it is done".to_string(),
+            ),
+            LockError::Link { path } => {
+                Some(format!("remove {} and run the command again", path.display()))
+            }
+            LockError::Io { .. } | LockError::Open { .. } => None,
+        };
+        Error::from_typed(ErrorKind::Config, err, hint)
+    }
+}
+
+impl From<BazarrError> for Error {
+    fn from(err: BazarrError) -> Self {
+        use BazarrError as B;
+        let hint = match &err {
+            B::Lock(_) => {
+                let B::Lock(lock) = err else {
+                    unreachable!("matched above")
+                };
+                return Error::from(lock);
+            }
+            B::Missing { .. } | B::NotText { .. } | B::NotSections { .. } => Some(PATH_HINT.to_string()),
+            B::Unreadable { source, .. } | B::Io { source, .. }
+                if source.kind() == std::io::ErrorKind::PermissionDenied =>
+            {
+                Some(PERMISSION_HINT.to_string())
+            }
+            B::Unreadable { .. } | B::Io { .. } | B::NotRegular { .. } => None,
+            B::BadShape { .. } => Some(
+                "check the path, or restore Bazarr's file from a backup; plex-auth left it as it was".to_string(),
+            ),
+            B::NotYaml { .. } => Some(
+                "fix the file (Bazarr rewrites a valid one when it saves its settings); plex-auth left it as it was".to_string(),
+            ),
+            B::SectionNotMapping { section, .. } => Some(format!(
+                "fix or remove the `{section}:` entry (Bazarr recreates it); plex-auth left the file as it was"
+            )),
+            B::NotEditable { .. } => Some(
+                "stop Bazarr and let it rewrite the file, or edit the plex section by hand".to_string(),
+            ),
+            B::KeptReplaced { .. } => {
+                Some("stop whatever is rewriting it, then run the command again".to_string())
+            }
+            B::ChangedOnDisk { .. } | B::SavedMeanwhile { .. } => Some(RERUN_STOPPED_HINT.to_string()),
+            B::WouldNotReadBack { .. } => Some(
+                "edit the plex section by hand, or report this with a copy of the file (tokens removed)".to_string(),
+            ),
+            B::BackupIsLink { path } => Some(format!(
+                "remove {} (and check who put it there), then run the command again",
+                path.display()
+            )),
+            B::BackupNotRemoved { path, .. } => Some(format!("remove {} by hand", path.display())),
+            B::UnsafeValue { .. } => Some(
+                "this value came from plex.tv; check the server's connections with `plex-auth servers -v`".to_string(),
+            ),
+            B::ApikeyWithoutKey { .. } | B::ApikeyBadSignature { .. } | B::ApikeyUnreadable { .. } => {
+                Some(APIKEY_HINT.to_string())
+            }
+            B::NoneFound { .. } => Some(
+                "pass --bazarr-config PATH (Bazarr keeps it in <data dir>/config/config.yaml)".to_string(),
+            ),
+            B::SeveralFound { .. } => Some("choose one with --bazarr-config PATH".to_string()),
+        };
+        Error::from_typed(ErrorKind::Config, err, hint)
+    }
+}
 
 /// Unexpected failures from the edges (anyhow context chains) are internal errors.
 impl From<anyhow::Error> for Error {
@@ -136,5 +310,57 @@ impl From<anyhow::Error> for Error {
 impl From<std::io::Error> for Error {
     fn from(err: std::io::Error) -> Self {
         Error::internal(err.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_exit_code_table_is_the_design_table() {
+        let table = [
+            (ErrorKind::Internal, 1, "INTERNAL"),
+            (ErrorKind::Usage, 2, "USAGE"),
+            (ErrorKind::NotLoggedIn, 3, "NOT_LOGGED_IN"),
+            (ErrorKind::InvalidToken, 4, "INVALID_TOKEN"),
+            (ErrorKind::TokenExpired, 4, "TOKEN_EXPIRED"),
+            (ErrorKind::Connection, 5, "CONNECTION_ERROR"),
+            (ErrorKind::ServerNotFound, 6, "SERVER_NOT_FOUND"),
+            (ErrorKind::PinExpired, 7, "PIN_EXPIRED"),
+            (ErrorKind::AuthTimeout, 7, "AUTH_TIMEOUT"),
+            (ErrorKind::Store, 8, "STORE_ERROR"),
+            (ErrorKind::DecryptFailed, 8, "DECRYPT_FAILED"),
+            (ErrorKind::Config, 9, "CONFIG_ERROR"),
+            (ErrorKind::Interrupted, 130, "INTERRUPTED"),
+        ];
+        for (kind, exit, code) in table {
+            assert_eq!((kind.exit_code(), kind.code()), (exit, code));
+        }
+    }
+
+    #[test]
+    fn boundary_errors_keep_their_cause() {
+        let err = Error::from(ConfigError::Read {
+            path: "/x/config.toml".into(),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        });
+        assert_eq!(err.kind, ErrorKind::Config);
+        assert!(err.hint.is_some());
+        assert!(matches!(
+            err.cause::<ConfigError>(),
+            Some(ConfigError::Read { .. })
+        ));
+        assert!(std::error::Error::source(&err).is_some());
+
+        let err = Error::from(BazarrError::ChangedOnDisk {
+            path: "/b/config.yaml".into(),
+        });
+        assert_eq!(err.kind, ErrorKind::Config);
+        assert!(err.message.contains("changed on disk"));
+
+        let err = Error::from(PlexError::Rejected("401".into()));
+        assert_eq!(err.kind, ErrorKind::InvalidToken);
+        assert!(err.cause::<PlexError>().is_some());
     }
 }

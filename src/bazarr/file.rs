@@ -7,7 +7,7 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::bazarr::BazarrError;
 use crate::store::fsutil;
 
 pub use super::document::{Change, Document, Value};
@@ -39,26 +39,20 @@ impl fmt::Debug for BazarrFile {
 impl BazarrFile {
     /// Read and parse `path`. A missing or unreadable file, invalid YAML, or a top level that
     /// is not a mapping of sections is a config error naming the file; nothing is written.
-    pub fn load(path: &Path) -> Result<Self> {
-        let shown = path.display();
-        let bytes = read_bounded(path).map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => {
-                Error::config(format!("Bazarr's config file {shown} does not exist"))
-                    .with_hint("check the path, or pass --bazarr-config PATH")
-            }
-            io::ErrorKind::PermissionDenied => Error::config(format!(
-                "cannot read Bazarr's config file {shown}: permission denied"
-            ))
-            .with_hint("run plex-auth as the user Bazarr runs as, or as root"),
-            _ => Error::config(format!("cannot read Bazarr's config file {shown}: {e}")),
+    pub fn load(path: &Path) -> Result<Self, BazarrError> {
+        let bytes = read_bounded(path).map_err(|source| match source.kind() {
+            io::ErrorKind::NotFound => BazarrError::Missing {
+                path: path.to_path_buf(),
+            },
+            _ => BazarrError::Unreadable {
+                path: path.to_path_buf(),
+                source,
+            },
         })?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            Error::config(format!(
-                "{shown} is not UTF-8 text, so it is not a Bazarr config file"
-            ))
-            .with_hint("check the path, or pass --bazarr-config PATH")
+        let text = String::from_utf8(bytes).map_err(|_| BazarrError::NotText {
+            path: path.to_path_buf(),
         })?;
-        let doc = Document::parse(text, &shown.to_string())?;
+        let doc = Document::parse(text, path)?;
         Ok(BazarrFile {
             path: path.to_path_buf(),
             doc,
@@ -124,59 +118,50 @@ impl BazarrFile {
     ///
     /// The lock is taken on config.yaml itself, so nothing but the backup is ever created in
     /// Bazarr's folder.
-    pub fn write(&self) -> Result<WriteOutcome> {
+    pub fn write(&self) -> Result<WriteOutcome, BazarrError> {
         if !self.is_changed() {
             return Ok(WriteOutcome::Unchanged);
         }
-        let shown = self.path.display();
         // Write where the file really is: replacing a symlink with a file would cut Bazarr
         // (or a container volume) off from the edit.
-        let target = fs::canonicalize(&self.path)
-            .map_err(|e| io_error(e, &format!("cannot resolve {shown}")))?;
+        let target =
+            fs::canonicalize(&self.path).map_err(|e| io_error(e, "cannot resolve", &self.path))?;
         let (locked, meta) = lock_in_place(&target)?;
 
         let mut on_disk = Vec::new();
         (&locked)
             .read_to_end(&mut on_disk)
-            .map_err(|e| io_error(e, &format!("cannot read {}", target.display())))?;
+            .map_err(|e| io_error(e, "cannot read", &target))?;
         if on_disk == self.doc.render().as_bytes() {
             // Already written, by this value or another run with the same changes.
             return Ok(WriteOutcome::Unchanged);
         }
         if on_disk != self.doc.original().as_bytes() {
-            return Err(Error::config(format!(
-                "{shown} changed on disk after plex-auth read it (Bazarr or another tool saved it); nothing was written"
-            ))
-            .with_hint("run the command again; stop Bazarr first so it cannot overwrite the file while plex-auth edits it"));
+            return Err(BazarrError::ChangedOnDisk {
+                path: self.path.clone(),
+            });
         }
 
-        self.doc.check_rendered().map_err(|why| {
-            Error::config(format!(
-                "refusing to write {shown}: the edited file would not read back as intended ({why}); nothing was written"
-            ))
-            .with_hint("edit the plex section by hand, or report this with a copy of the file (tokens removed)")
-        })?;
+        self.doc
+            .check_rendered()
+            .map_err(|why| BazarrError::WouldNotReadBack {
+                path: self.path.clone(),
+                why,
+            })?;
 
         // The backup keeps Bazarr's owner and group but is never more readable than 0600:
         // it holds a token, and nobody reads it but an admin restoring it. A symlink planted
         // there is refused rather than replaced, so a hostile link is noticed.
         let backup = sibling(&target, ".bak");
         if fs::symlink_metadata(&backup).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(Error::config(format!(
-                "the backup path {} is a symbolic link; plex-auth does not write through or over links it did not make, so nothing was written",
-                backup.display()
-            ))
-            .with_hint(format!(
-                "remove {} (and check who put it there), then run the command again",
-                backup.display()
-            )));
+            return Err(BazarrError::BackupIsLink { path: backup });
         }
         fsutil::replace_file(
             &backup,
             self.doc.original().as_bytes(),
             fsutil::Mode::LikeMasked(&meta, 0o600),
         )
-        .map_err(|e| io_error(e, &format!("cannot write the backup {}", backup.display())))?;
+        .map_err(|e| io_error(e, "cannot write the backup", &backup))?;
         // Bazarr does not take plex-auth's lock: it saves by renaming a new file over this
         // one whenever it likes. The replacement swaps atomically and gives back a save that
         // landed since the read above, so no save is ever overwritten unread.
@@ -186,12 +171,11 @@ impl BazarrFile {
             fsutil::Mode::Like(&meta),
             &on_disk,
         )
-        .map_err(|e| io_error(e, &format!("cannot replace {shown}")))?;
+        .map_err(|e| io_error(e, "cannot replace", &self.path))?;
         if !replaced {
-            return Err(Error::config(format!(
-                "{shown} was saved by another program (Bazarr?) while plex-auth was writing it; that save was kept and nothing was written"
-            ))
-            .with_hint("run the command again; stop Bazarr first so it cannot overwrite the file while plex-auth edits it"));
+            return Err(BazarrError::SavedMeanwhile {
+                path: self.path.clone(),
+            });
         }
         drop(locked);
         Ok(WriteOutcome::Written { backup })
@@ -201,8 +185,7 @@ impl BazarrFile {
 /// Opens `target` read-only (never through a symlink, never blocking on a FIFO) and locks it.
 /// Another plex-auth may have replaced the file while this one waited, leaving the lock on an
 /// inode that no longer has the name; then the new file is opened and locked instead.
-fn lock_in_place(target: &Path) -> Result<(fs::File, fs::Metadata)> {
-    let shown = target.display();
+fn lock_in_place(target: &Path) -> Result<(fs::File, fs::Metadata), BazarrError> {
     for _ in 0..16 {
         let mut opts = fs::OpenOptions::new();
         opts.read(true);
@@ -213,22 +196,23 @@ fn lock_in_place(target: &Path) -> Result<(fs::File, fs::Metadata)> {
         }
         let file = opts
             .open(target)
-            .map_err(|e| io_error(e, &format!("cannot open {shown}")))?;
+            .map_err(|e| io_error(e, "cannot open", target))?;
         let meta = file
             .metadata()
-            .map_err(|e| io_error(e, &format!("cannot read {shown}")))?;
+            .map_err(|e| io_error(e, "cannot read", target))?;
         if !meta.is_file() {
-            return Err(Error::config(format!("{shown} is not a regular file")));
+            return Err(BazarrError::NotRegular {
+                path: target.to_path_buf(),
+            });
         }
         fsutil::lock(&file, target)?;
         if same_file(&meta, target) {
             return Ok((file, meta));
         }
     }
-    Err(Error::config(format!(
-        "{shown} kept being replaced while plex-auth waited to lock it"
-    ))
-    .with_hint("stop whatever is rewriting it, then run the command again"))
+    Err(BazarrError::KeptReplaced {
+        path: target.to_path_buf(),
+    })
 }
 
 #[cfg(unix)]
@@ -269,12 +253,11 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
-fn io_error(err: io::Error, what: &str) -> Error {
-    let e = Error::config(format!("{what}: {err}"));
-    if err.kind() == io::ErrorKind::PermissionDenied {
-        e.with_hint("run plex-auth as the user that owns Bazarr's config folder, or as root")
-    } else {
-        e
+fn io_error(source: io::Error, what: &'static str, path: &Path) -> BazarrError {
+    BazarrError::Io {
+        what,
+        path: path.to_path_buf(),
+        source,
     }
 }
 
@@ -673,14 +656,14 @@ sonarr:
         ];
         for (name, text) in cases {
             let path = write_copy(dir.path(), name, text);
-            let err = BazarrFile::load(&path).unwrap_err();
+            let err = crate::error::Error::from(BazarrFile::load(&path).unwrap_err());
             assert_eq!(err.kind, crate::error::ErrorKind::Config, "{name}");
             assert!(err.message.contains(name), "{name}: {}", err.message);
             assert!(err.hint.is_some());
             assert_eq!(fs::read_to_string(&path).unwrap(), text);
         }
         let missing = dir.path().join("nope.yaml");
-        let err = BazarrFile::load(&missing).unwrap_err();
+        let err = crate::error::Error::from(BazarrFile::load(&missing).unwrap_err());
         assert_eq!(err.kind, crate::error::ErrorKind::Config);
         assert!(err.message.contains("nope.yaml"));
         assert!(err.message.contains("does not exist"));
@@ -767,7 +750,7 @@ sonarr:
         file.apply(&sample_changes());
         let theirs = text.replace("use_plex: false", "use_plex: true");
         fs::write(&path, &theirs).unwrap();
-        let err = file.write().unwrap_err();
+        let err = crate::error::Error::from(file.write().unwrap_err());
         assert_eq!(err.kind, crate::error::ErrorKind::Config);
         assert!(err.message.contains("changed on disk"));
         assert_eq!(fs::read_to_string(&path).unwrap(), theirs);
@@ -784,7 +767,7 @@ sonarr:
         fs::write(sibling(&path, ".bak").join("keep"), "x").unwrap();
         let mut file = BazarrFile::load(&path).unwrap();
         file.apply(&sample_changes());
-        let err = file.write().unwrap_err();
+        let err = crate::error::Error::from(file.write().unwrap_err());
         assert_eq!(err.kind, crate::error::ErrorKind::Config);
         assert!(err.message.contains("backup"), "{}", err.message);
         assert_eq!(fs::read_to_string(&path).unwrap(), text);
@@ -839,7 +822,7 @@ sonarr:
                 .unwrap_err()
                 .contains("plex.server_local")
         );
-        let err = wrong.write().unwrap_err();
+        let err = crate::error::Error::from(wrong.write().unwrap_err());
         assert!(err.message.contains("refusing"));
         assert_eq!(fs::read_to_string(&path).unwrap(), text);
         assert!(!sibling(&path, ".bak").exists());

@@ -2,7 +2,8 @@
 //! migration (design §4, bazarr.md §4–§5). Pure: each function only looks at the file and
 //! returns the changes; the caller applies and writes them.
 
-use crate::error::{Error, Result};
+use crate::bazarr::BazarrError;
+use crate::error::Result;
 use crate::secret::Secret;
 
 use super::file::{BazarrFile, Change, Value};
@@ -143,7 +144,7 @@ pub struct ApikeyInfo {
 
 /// The legacy token in `plex.apikey`, if there is one. A signed one that does not open with
 /// `plex.encryption_key` is a config error: Bazarr could not use it either.
-pub fn read_apikey(file: &BazarrFile) -> Result<Option<ApikeyInfo>> {
+pub fn read_apikey(file: &BazarrFile) -> std::result::Result<Option<ApikeyInfo>, BazarrError> {
     let Some(apikey) = file.get_str(PLEX, "apikey").filter(|a| !a.is_empty()) else {
         return Ok(None);
     };
@@ -153,27 +154,17 @@ pub fn read_apikey(file: &BazarrFile) -> Result<Option<ApikeyInfo>> {
             was_signed: false,
         }));
     }
-    let shown = file.path().display();
-    let hint = "restore plex.encryption_key from a backup of the file, or put the plain Plex token in plex.apikey and set plex.apikey_encrypted: false";
+    let path = file.path().to_path_buf();
     let Some(key) = existing_key(file) else {
-        return Err(Error::config(format!(
-            "plex.apikey in {shown} is signed (apikey_encrypted: true) but plex.encryption_key is empty, so it cannot be opened"
-        ))
-        .with_hint(hint));
+        return Err(BazarrError::ApikeyWithoutKey { path });
     };
     match signer::verify(&key, &apikey) {
         Ok(token) => Ok(Some(ApikeyInfo {
             token,
             was_signed: true,
         })),
-        Err(SignError::BadSignature) => Err(Error::config(format!(
-            "the signature of plex.apikey in {shown} does not match plex.encryption_key"
-        ))
-        .with_hint(hint)),
-        Err(SignError::BadPayload(why)) => Err(Error::config(format!(
-            "plex.apikey in {shown} is signed but cannot be read: {why}"
-        ))
-        .with_hint(hint)),
+        Err(SignError::BadSignature) => Err(BazarrError::ApikeyBadSignature { path }),
+        Err(SignError::BadPayload(why)) => Err(BazarrError::ApikeyUnreadable { path, why }),
     }
 }
 
@@ -531,14 +522,14 @@ mod tests {
         let wrong =
             AUTO_ENCRYPTED.replace(VECTOR_KEY, "SomeOtherKeySomeOtherKeySomeOtherKeySomeOth");
         let file = BazarrFile::load(&copy(dir.path(), &wrong)).unwrap();
-        let err = read_apikey(&file).unwrap_err();
+        let err = crate::error::Error::from(read_apikey(&file).unwrap_err());
         assert_eq!(err.kind, ErrorKind::Config);
         assert!(err.message.contains("does not match"));
         assert!(!err.message.contains("eyJ0"));
 
         let no_key = AUTO_ENCRYPTED.replace(VECTOR_KEY, "''");
         let file = BazarrFile::load(&copy(dir.path(), &no_key)).unwrap();
-        let err = read_apikey(&file).unwrap_err();
+        let err = crate::error::Error::from(read_apikey(&file).unwrap_err());
         assert_eq!(err.kind, ErrorKind::Config);
         assert!(err.message.contains("encryption_key is empty"));
     }

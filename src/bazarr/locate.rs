@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::bazarr::BazarrError;
 
 const USUAL: &[&str] = &[
     "/opt/bazarr/data/config/config.yaml",
@@ -27,7 +27,7 @@ pub fn candidates(install_hints: &[PathBuf]) -> Vec<PathBuf> {
 
 /// The one candidate that exists. None, or several different files, is a config error that
 /// lists every path looked at.
-pub fn locate(candidates: &[PathBuf]) -> Result<PathBuf> {
+pub fn locate(candidates: &[PathBuf]) -> Result<PathBuf, BazarrError> {
     let mut found: Vec<(&PathBuf, PathBuf)> = Vec::new();
     for path in candidates.iter().filter(|p| p.is_file()) {
         // Two names for one file (a symlinked data dir) are one find.
@@ -39,17 +39,12 @@ pub fn locate(candidates: &[PathBuf]) -> Result<PathBuf> {
     let looked = list(candidates.iter().map(PathBuf::as_path));
     match found.as_slice() {
         [(path, _)] => Ok((*path).clone()),
-        [] => Err(
-            Error::config(format!("no Bazarr config.yaml found; looked at: {looked}")).with_hint(
-                "pass --bazarr-config PATH (Bazarr keeps it in <data dir>/config/config.yaml)",
-            ),
-        ),
-        several => Err(Error::config(format!(
-            "found {} Bazarr config files: {}; looked at: {looked}",
-            several.len(),
-            list(several.iter().map(|(p, _)| p.as_path())),
-        ))
-        .with_hint("choose one with --bazarr-config PATH")),
+        [] => Err(BazarrError::NoneFound { looked }),
+        several => Err(BazarrError::SeveralFound {
+            count: several.len(),
+            found: list(several.iter().map(|(p, _)| p.as_path())),
+            looked,
+        }),
     }
 }
 
@@ -103,7 +98,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let paths = candidates(&[dir.path().join("x"), dir.path().join("y")]);
         let only_tmp: Vec<PathBuf> = paths[3..].to_vec();
-        let err = locate(&only_tmp).unwrap_err();
+        let err = crate::error::Error::from(locate(&only_tmp).unwrap_err());
         assert_eq!(err.kind, ErrorKind::Config);
         for p in &only_tmp {
             assert!(err.message.contains(&p.display().to_string()));
@@ -116,7 +111,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = make(dir.path(), "a/data/config/config.yaml");
         let b = make(dir.path(), "b/data/config/config.yaml");
-        let err = locate(&[a.clone(), b.clone()]).unwrap_err();
+        let err = crate::error::Error::from(locate(&[a.clone(), b.clone()]).unwrap_err());
         assert_eq!(err.kind, ErrorKind::Config);
         assert!(err.message.contains("found 2"));
         assert!(err.message.contains(&a.display().to_string()));

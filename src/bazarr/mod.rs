@@ -4,10 +4,13 @@
 use std::path::{Path, PathBuf};
 
 pub mod document;
+pub mod error;
 pub mod file;
 pub mod keys;
 pub mod locate;
 pub mod signer;
+
+pub use error::BazarrError;
 pub mod sync;
 pub mod values;
 

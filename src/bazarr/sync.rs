@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::bazarr::file::{BazarrFile, Change, WriteOutcome};
-use crate::bazarr::{keys, signer};
+use crate::bazarr::{BazarrError, keys, signer};
 use crate::error::Result;
 use crate::plex::types::User;
 use crate::secret::Secret;
@@ -85,12 +85,9 @@ pub fn remove_token_backup(path: &Path) -> Result<Option<PathBuf>> {
     let backup = target.with_file_name(name);
     match std::fs::symlink_metadata(&backup) {
         Ok(meta) if meta.file_type().is_file() => {
-            std::fs::remove_file(&backup).map_err(|e| {
-                crate::error::Error::config(format!(
-                    "cannot remove {}, which still holds the token: {e}",
-                    backup.display()
-                ))
-                .with_hint(format!("remove {} by hand", backup.display()))
+            std::fs::remove_file(&backup).map_err(|source| BazarrError::BackupNotRemoved {
+                path: backup.clone(),
+                source,
             })?;
             Ok(Some(backup))
         }
@@ -168,8 +165,8 @@ pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
             return BazarrStatus {
                 path: path.to_path_buf(),
                 readable: false,
-                lines: vec![format!("{}: {}", path.display(), e.message)],
-                error: Some(e.message),
+                lines: vec![e.to_string()],
+                error: Some(e.to_string()),
                 token: None,
                 server: None,
                 server_url: None,

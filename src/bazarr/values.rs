@@ -12,8 +12,8 @@
 //! - everything else plex-auth writes (tokens, keys, timestamps, fixed words) is made by
 //!   plex-auth or Bazarr and must simply not start with `@`.
 
+use crate::bazarr::BazarrError;
 use crate::bazarr::file::{Change, Value};
-use crate::error::{Error, Result};
 
 const DISPLAY_KEYS: &[&str] = &["username", "email", "server_name"];
 const URL_KEYS: &[&str] = &["server_url", "server_connections"];
@@ -22,7 +22,7 @@ const ID_KEYS: &[&str] = &["server_machine_id"];
 /// Check and, for display text, rewrite every string in `changes`. Returns one sentence per
 /// value that was rewritten; refuses (exit 9, nothing written) a value that cannot be made
 /// safe.
-pub fn make_safe(changes: &mut [Change]) -> Result<Vec<String>> {
+pub fn make_safe(changes: &mut [Change]) -> Result<Vec<String>, BazarrError> {
     let mut notes = Vec::new();
     for change in changes.iter_mut() {
         let key = change.key;
@@ -45,7 +45,7 @@ pub fn make_safe(changes: &mut [Change]) -> Result<Vec<String>> {
     Ok(notes)
 }
 
-fn check(key: &str, value: &mut String) -> Result<Option<String>> {
+fn check(key: &'static str, value: &mut String) -> Result<Option<String>, BazarrError> {
     if DISPLAY_KEYS.contains(&key) {
         return Ok(display_text(value).map(|before| {
             format!(
@@ -71,11 +71,10 @@ fn check(key: &str, value: &mut String) -> Result<Option<String>> {
     if ok {
         Ok(None)
     } else {
-        Err(Error::config(format!(
-            "refusing to write plex.{key} {} to Bazarr's file: it is not a value Bazarr can safely read; nothing was written",
-            crate::output::safe(&format!("{value:?}"))
-        ))
-        .with_hint("this value came from plex.tv; check the server's connections with `plex-auth servers -v`"))
+        Err(BazarrError::UnsafeValue {
+            key,
+            value: crate::output::safe(&format!("{value:?}")).into_owned(),
+        })
     }
 }
 
@@ -100,7 +99,7 @@ fn is_web_url(value: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn one(key: &'static str, value: &str) -> Result<(String, Vec<String>)> {
+    fn one(key: &'static str, value: &str) -> Result<(String, Vec<String>), BazarrError> {
         let mut changes = vec![Change {
             section: "plex",
             key,

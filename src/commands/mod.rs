@@ -35,7 +35,7 @@ pub fn dispatch(ctx: &Context, command: Command) -> Result<()> {
 /// config.toml as it is now, read once for a command's decisions before any network work.
 /// Changes go through a transaction (`account`), which locks and reads it again.
 fn snapshot(ctx: &Context) -> Result<Config> {
-    store::config::load(&ctx.config_dir)
+    Ok(store::config::load(&ctx.config_dir)?)
 }
 
 /// The install's identity and a plex.tv client, made once per command.

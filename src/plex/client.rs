@@ -8,7 +8,7 @@ use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::plex::types::{ErrorBody, Pin, Resource, User};
 use crate::secret::Secret;
 
@@ -114,29 +114,6 @@ impl PlexError {
             | PlexError::TooLarge { .. } => true,
             PlexError::Status { status, .. } => *status >= 500 || *status == 404,
             _ => false,
-        }
-    }
-}
-
-impl From<PlexError> for Error {
-    fn from(err: PlexError) -> Self {
-        let message = err.to_string();
-        match err {
-            PlexError::Rejected(_) => Error::new(ErrorKind::InvalidToken, message)
-                .with_hint("run `plex-auth login` to link the account again"),
-            PlexError::Expired => Error::new(ErrorKind::TokenExpired, message)
-                .with_hint("run `plex-auth login` to link the account again"),
-            PlexError::PinGone(_) => Error::new(ErrorKind::PinExpired, message)
-                .with_hint("run `plex-auth login` again for a new PIN"),
-            PlexError::Status { status, .. } if status < 500 && status != 404 => {
-                Error::new(ErrorKind::Internal, message)
-            }
-            PlexError::Redirected { .. } => Error::new(ErrorKind::Connection, message).with_hint(
-                "check --plex-url (PLEX_AUTH_PLEX_URL); nothing stored here was changed",
-            ),
-            _ => Error::new(ErrorKind::Connection, message).with_hint(
-                "nothing stored here was changed (a stored token is kept); try again later",
-            ),
         }
     }
 }
@@ -453,6 +430,7 @@ fn check_status(status: StatusCode, body: &str) -> Result<(), PlexError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn statuses_map_to_the_right_kind() {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::fsutil;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 pub const FILE_NAME: &str = "config.toml";
 /// The lock lives in a sidecar file: config.toml itself is replaced by rename on every
@@ -74,27 +74,46 @@ pub fn path(dir: &Path) -> PathBuf {
     dir.join(FILE_NAME)
 }
 
+/// What can go wrong with config.toml, before it becomes an exit code (`error.rs`).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {}: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot parse {}: {why}", .path.display())]
+    Parse { path: PathBuf, why: String },
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot encode {FILE_NAME}: {0}")]
+    Encode(String),
+    #[error("cannot create the folder {}: {source}", .path.display())]
+    Folder {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{} is already locked by this thread (nested config update)", .path.display())]
+    Nested { path: PathBuf },
+    #[error(transparent)]
+    Lock(#[from] fsutil::LockError),
+}
+
 /// Reads `dir/config.toml`; a missing file is an empty config (first run).
-pub fn load(dir: &Path) -> Result<Config> {
+pub fn load(dir: &Path) -> Result<Config, ConfigError> {
     let path = path(dir);
     let text = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Config::default()),
-        Err(e) => {
-            return Err(
-                Error::config(format!("cannot read {}: {e}", path.display())).with_hint(format!(
-                    "check the owner and mode of {} (plex-auth must be able to read it)",
-                    path.display()
-                )),
-            );
-        }
+        Err(source) => return Err(ConfigError::Read { path, source }),
     };
-    parse(&text).map_err(|why| {
-        Error::config(format!("cannot parse {}: {why}", path.display())).with_hint(format!(
-            "fix the file by hand, or move it aside (mv {0} {0}.bad) and run `plex-auth login` again",
-            path.display()
-        ))
-    })
+    parse(&text).map_err(|why| ConfigError::Parse { path, why })
 }
 
 fn parse(bytes: &[u8]) -> std::result::Result<Config, String> {
@@ -111,16 +130,15 @@ fn parse(bytes: &[u8]) -> std::result::Result<Config, String> {
     })
 }
 
-fn save(dir: &Path, cfg: &Config) -> Result<()> {
-    let body = toml::to_string_pretty(cfg)
-        .map_err(|e| Error::internal(format!("cannot encode {FILE_NAME}: {e}")))?;
+fn save(dir: &Path, cfg: &Config) -> Result<(), ConfigError> {
+    let body = toml::to_string_pretty(cfg).map_err(|e| ConfigError::Encode(e.to_string()))?;
     let path = path(dir);
     fsutil::replace_file(
         &path,
         format!("{HEADER}{body}").as_bytes(),
         fsutil::Mode::Private,
     )
-    .map_err(|e| Error::config(format!("cannot write {}: {e}", path.display())))
+    .map_err(|source| ConfigError::Write { path, source })
 }
 
 thread_local! {
@@ -136,12 +154,9 @@ struct HeldLock {
 }
 
 impl HeldLock {
-    fn acquire(path: PathBuf) -> Result<Self> {
+    fn acquire(path: PathBuf) -> Result<Self, ConfigError> {
         if HELD.with(|h| h.borrow().contains(&path)) {
-            return Err(Error::internal(format!(
-                "{} is already locked by this thread (nested config update)",
-                path.display()
-            )));
+            return Err(ConfigError::Nested { path });
         }
         let file = fsutil::lock_exclusive(&path)?;
         HELD.with(|h| h.borrow_mut().push(path.clone()));
@@ -170,8 +185,11 @@ pub struct Transaction {
 }
 
 impl Transaction {
-    pub fn begin(dir: &Path) -> Result<Transaction> {
-        fsutil::ensure_private_dir(dir)?;
+    pub fn begin(dir: &Path) -> Result<Transaction, ConfigError> {
+        fsutil::ensure_private_dir(dir).map_err(|source| ConfigError::Folder {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         let lock = HeldLock::acquire(dir.join(LOCK_FILE_NAME))?;
         // Waiting for the lock may be interrupted at will; from here on, nothing is.
         let signals = crate::signals::Critical::enter();
@@ -186,7 +204,7 @@ impl Transaction {
     }
 
     /// Write the changed config (atomically). The lock stays held until `self` is dropped.
-    pub fn commit(&mut self) -> Result<()> {
+    pub fn commit(&mut self) -> Result<(), ConfigError> {
         if self.cfg != self.before {
             save(&self.dir, &self.cfg)?;
             self.before = self.cfg.clone();
@@ -248,7 +266,7 @@ pub fn new_client_identifier() -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
+    use crate::error::{Error, ErrorKind};
     use std::fs;
 
     fn sample() -> Config {
@@ -352,18 +370,23 @@ a = 1
             "client_identifier = \"x\"\nstore = [oops\n",
         )
         .unwrap();
-        let err = load(tmp.path()).unwrap_err();
+        let err = crate::error::Error::from(load(tmp.path()).unwrap_err());
         assert_eq!(err.kind, ErrorKind::Config);
         assert!(err.message.contains("config.toml"), "{}", err.message);
         assert!(err.message.contains("line 2"), "{}", err.message);
         assert!(err.hint.unwrap().contains(".bad"));
 
         fs::write(path(tmp.path()), "store = \"floppy\"\n").unwrap();
-        let err = load(tmp.path()).unwrap_err();
+        let err = crate::error::Error::from(load(tmp.path()).unwrap_err());
         assert!(err.message.contains("floppy") || err.message.contains("variant"));
 
         fs::write(path(tmp.path()), b"\xff\xfe").unwrap();
-        assert!(load(tmp.path()).unwrap_err().message.contains("not UTF-8"));
+        assert!(
+            load(tmp.path())
+                .unwrap_err()
+                .to_string()
+                .contains("not UTF-8")
+        );
     }
 
     #[test]

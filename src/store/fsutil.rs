@@ -3,20 +3,16 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io;
-use std::path::Path;
-
-use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
 
 /// Creates `dir` and any missing parents. Folders created here are 0700; an existing folder
 /// keeps its mode (the admin may have chosen it; `mode_warnings` reports a loose one).
-pub fn ensure_private_dir(dir: &Path) -> Result<()> {
+pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .map_err(|e| Error::config(format!("cannot create the folder {}: {e}", dir.display())))
+    builder.create(dir)
 }
 
 /// How a file written by [`replace_file`] is owned and who may read it.
@@ -69,14 +65,39 @@ pub fn replace_file_if_unchanged(
 /// How long any plex-auth lock is waited for before giving up with a config error.
 pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// Why a lock could not be taken.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("{} is locked by another process; gave up after {secs} s", .path.display())]
+    Busy { path: PathBuf, secs: u64 },
+    #[error("cannot lock {}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot open the lock file {}: {source}", .path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("the lock file {} is a symbolic link; plex-auth does not follow links it did not make", .path.display())]
+    Link { path: PathBuf },
+}
+
 /// Takes an exclusive advisory lock on `file` (which is `path`), waiting at most
 /// [`LOCK_WAIT`]: a cron job must never hang behind a stuck process. The lock lasts as long as
 /// the open file does.
-pub fn lock(file: &File, path: &Path) -> Result<()> {
+pub fn lock(file: &File, path: &Path) -> std::result::Result<(), LockError> {
     lock_within(file, path, LOCK_WAIT)
 }
 
-fn lock_within(file: &File, path: &Path, wait: std::time::Duration) -> Result<()> {
+fn lock_within(
+    file: &File,
+    path: &Path,
+    wait: std::time::Duration,
+) -> std::result::Result<(), LockError> {
     let start = std::time::Instant::now();
     loop {
         match file.try_lock() {
@@ -85,20 +106,16 @@ fn lock_within(file: &File, path: &Path, wait: std::time::Duration) -> Result<()
                 std::thread::sleep(std::time::Duration::from_millis(25));
             }
             Err(fs::TryLockError::WouldBlock) => {
-                return Err(Error::config(format!(
-                    "{} is locked by another process; gave up after {} s",
-                    path.display(),
-                    wait.as_secs()
-                ))
-                .with_hint(
-                    "another plex-auth (or a tool holding the lock) is still running; try again when it is done",
-                ));
+                return Err(LockError::Busy {
+                    path: path.to_path_buf(),
+                    secs: wait.as_secs(),
+                });
             }
-            Err(fs::TryLockError::Error(e)) => {
-                return Err(Error::config(format!(
-                    "cannot lock {}: {e}",
-                    path.display()
-                )));
+            Err(fs::TryLockError::Error(source)) => {
+                return Err(LockError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                });
             }
         }
     }
@@ -107,17 +124,17 @@ fn lock_within(file: &File, path: &Path, wait: std::time::Duration) -> Result<()
 /// Opens (creating, 0600) the lock file `path` and takes an exclusive lock on it (see
 /// [`lock`]). The lock file is opened with `O_NOFOLLOW`: a symlink planted there is refused,
 /// never followed.
-pub fn lock_exclusive(path: &Path) -> Result<File> {
-    let file = open_sidecar(path).map_err(|e| {
-        let e = Error::config(format!("cannot open the lock file {}: {e}", path.display()));
+pub fn lock_exclusive(path: &Path) -> std::result::Result<File, LockError> {
+    let file = open_sidecar(path).map_err(|source| {
         if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-            Error::config(format!(
-                "the lock file {} is a symbolic link; plex-auth does not follow links it did not make",
-                path.display()
-            ))
-            .with_hint(format!("remove {} and run the command again", path.display()))
+            LockError::Link {
+                path: path.to_path_buf(),
+            }
         } else {
-            e
+            LockError::Open {
+                path: path.to_path_buf(),
+                source,
+            }
         }
     })?;
     lock(&file, path)?;
@@ -773,7 +790,7 @@ mod tests {
         let victim = tmp.path().join("victim");
         let p = tmp.path().join("config.lock");
         std::os::unix::fs::symlink(&victim, &p).unwrap();
-        let err = lock_exclusive(&p).unwrap_err();
+        let err = crate::error::Error::from(lock_exclusive(&p).unwrap_err());
         assert_eq!(err.kind, crate::error::ErrorKind::Config);
         assert!(err.message.contains("symbolic link"), "{}", err.message);
         assert!(!victim.exists());
@@ -808,7 +825,9 @@ mod tests {
         let held = lock_exclusive(&p).unwrap();
         let other = File::open(&p).unwrap();
         let start = std::time::Instant::now();
-        let err = lock_within(&other, &p, std::time::Duration::from_millis(200)).unwrap_err();
+        let err = crate::error::Error::from(
+            lock_within(&other, &p, std::time::Duration::from_millis(200)).unwrap_err(),
+        );
         assert!(start.elapsed() >= std::time::Duration::from_millis(200));
         assert_eq!(err.kind, crate::error::ErrorKind::Config);
         assert!(

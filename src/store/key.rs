@@ -190,9 +190,15 @@ pub fn load_or_create(path: &Path) -> Result<KeyBytes> {
              credential (LoadCredential=plex-auth.key:PATH)"
                 .to_owned(),
         ),
+        source: e.source,
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fsutil::ensure_private_dir(dir).map_err(as_store)?;
+        fsutil::ensure_private_dir(dir).map_err(|e| {
+            as_store(Error::config(format!(
+                "cannot create {}: {e}",
+                dir.display()
+            )))
+        })?;
     }
     fsutil::replace_file(path, text.as_bytes(), fsutil::Mode::Private).map_err(|e| {
         as_store(Error::config(format!(

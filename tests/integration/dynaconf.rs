@@ -224,7 +224,7 @@ fn write_with_name(dir: &Path, i: usize, fixture: &Path, name: &str) -> Result<P
         },
     ];
     sync::apply(&mut file, changes).map_err(|e| e.message.clone())?;
-    file.write().map_err(|e| e.message.clone())?;
+    file.write().map_err(|e| e.to_string())?;
     Ok(path)
 }
 
