@@ -556,14 +556,14 @@ mod imp {
     pub(super) mod tests {
         use std::sync::atomic::{AtomicBool, Ordering};
         /// Set by a test to exercise the named-temp-file fallback.
-        pub static NAMED_ONLY: AtomicBool = AtomicBool::new(false);
-        pub fn named_only() -> bool {
+        pub(crate) static NAMED_ONLY: AtomicBool = AtomicBool::new(false);
+        pub(crate) fn named_only() -> bool {
             NAMED_ONLY.load(Ordering::SeqCst)
         }
     }
     #[cfg(not(test))]
     mod tests {
-        pub fn named_only() -> bool {
+        pub(super) fn named_only() -> bool {
             false
         }
     }
