@@ -9,6 +9,7 @@ mod flags;
 mod hostile;
 mod keyring;
 mod login;
+mod race;
 mod servers;
 mod signals;
 mod snapshots;
