@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use reqwest::Url;
 
 use crate::cli::{ColorArg, GlobalArgs, StoreArg};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::output::Output;
 use crate::store::{self, StorePref, Vault};
 
@@ -25,6 +25,9 @@ pub struct Context {
     pub plex_url: Url,
     pub app_url: Url,
     pub request_timeout: std::time::Duration,
+    /// How long a better-ranked server connection is still waited for once another one has
+    /// answered (`PLEX_AUTH_PROBE_GRACE`, read by `probe_grace()` below).
+    pub probe_grace: std::time::Duration,
     pub out: Output,
     pub env: Environment,
     /// One per process: a keyring that timed out once is not waited for again.
@@ -104,6 +107,7 @@ impl Context {
             request_timeout: std::time::Duration::from_secs_f64(
                 args.request_timeout.clamp(0.1, 600.0),
             ),
+            probe_grace: probe_grace()?,
             out,
             env: environment,
             vault,
@@ -117,6 +121,11 @@ impl Context {
         self.runtime.block_on(fut)
     }
 
+    /// How server probes are timed: `--timeout` (seconds) for each probe, and the grace period.
+    pub fn probe_timing(&self, timeout_secs: f64) -> crate::plex::probe::Timing {
+        crate::plex::probe::Timing::new(timeout_secs, self.probe_grace)
+    }
+
     pub fn vault(&self) -> &Vault {
         &self.vault
     }
@@ -125,6 +134,29 @@ impl Context {
     pub fn can_prompt(&self) -> bool {
         self.env.stdin_tty && self.out.stderr_tty && !self.out.json
     }
+}
+
+/// `PLEX_AUTH_PROBE_GRACE`: milliseconds a better-ranked server connection is still waited
+/// for once another one has answered (default `probe::GRACE`). Not a flag: it is for
+/// benchmarks and tests. 0 takes the best connection that has answered at the first good
+/// answer; a value at least as long as `--timeout` waits for every connection to answer or
+/// time out, as plex-auth did before it raced them.
+fn probe_grace() -> Result<std::time::Duration> {
+    const VAR: &str = "PLEX_AUTH_PROBE_GRACE";
+    let Some(text) = env::var_os(VAR) else {
+        return Ok(crate::plex::probe::GRACE);
+    };
+    text.to_str()
+        .and_then(|t| t.trim().parse::<u64>().ok())
+        .map(std::time::Duration::from_millis)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "{VAR} must be a whole number of milliseconds, such as 0 or 250, not {text:?}"
+                ),
+            )
+        })
 }
 
 fn default_config_dir() -> Result<PathBuf> {

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::output::{Output, safe};
-use crate::plex::probe::ServerReport;
+use crate::plex::probe::{ServerReport, State};
 use crate::plex::types::{Resource, User};
 use crate::store::SelectedServer;
 
@@ -85,6 +85,9 @@ pub struct ConnectionView {
     pub url: String,
     pub local: bool,
     pub relay: bool,
+    /// "reachable", "failed" (`error` says why) or "unanswered": still running when the
+    /// server's choice was made, and not waited for (`error` is null).
+    pub state: State,
     pub reachable: bool,
     pub latency_ms: Option<u64>,
     pub error: Option<String>,
@@ -147,6 +150,7 @@ pub fn server_views(reports: &[ServerReport], selected: Option<&str>) -> Vec<Ser
                     url: p.candidate.uri.clone(),
                     local: p.candidate.local(),
                     relay: p.candidate.relay(),
+                    state: p.state,
                     reachable: p.reachable,
                     latency_ms: p.latency_ms,
                     error: p.error.clone(),
@@ -205,8 +209,9 @@ pub fn server_table(out: &Output, servers: &[ServerView]) -> String {
         if ri > 0 && out.verbose > 0 {
             let s = &servers[ri - 1];
             for (c, place) in s.connections.iter().zip(&s.places) {
-                let state = match (c.reachable, c.latency_ms, &c.error) {
-                    (true, Some(ms), _) => format!("{ms} ms"),
+                let state = match (c.state, c.latency_ms, &c.error) {
+                    (State::Reachable, Some(ms), _) => format!("{ms} ms"),
+                    (State::Unanswered, _, _) => "not waited for (the choice was made)".into(),
                     (_, _, Some(e)) => safe(e).into_owned(),
                     _ => "-".into(),
                 };

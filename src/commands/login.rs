@@ -247,7 +247,12 @@ fn offer_picker(ctx: &Context, plex: &Plex, token: &Secret, user: &User) -> Resu
         return Ok(());
     }
     let spinner = ctx.out.spinner("Looking for your Plex servers…");
-    let found = ctx.block_on(servers::fetch_and_probe(plex, token, None, PICKER_TIMEOUT));
+    let found = ctx.block_on(servers::fetch_and_probe(
+        plex,
+        token,
+        None,
+        ctx.probe_timing(PICKER_TIMEOUT),
+    ));
     if let Some(bar) = spinner {
         bar.finish_and_clear();
     }

@@ -200,7 +200,14 @@ fn find_server(
         return Ok(None);
     };
     let identity: &Identity = &plex.identity;
-    let report = ctx.block_on(servers::probe_one(identity, chosen, timeout, None))?;
+    // Bazarr's own address wins whenever it answers, so it is waited for like the best one.
+    let report = ctx.block_on(servers::probe_one_preferring(
+        identity,
+        chosen,
+        ctx.probe_timing(timeout),
+        None,
+        legacy.as_deref(),
+    ))?;
     servers::keep_bazarr_connection(&report, legacy.as_deref()).map(Some)
 }
 

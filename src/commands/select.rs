@@ -26,7 +26,7 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
     let report = ctx.block_on(servers::probe_one(
         &plex.identity,
         chosen.clone(),
-        args.timeout,
+        ctx.probe_timing(args.timeout),
         insecure,
     ))?;
     let server = ctx.block_on(servers::verify_access(

@@ -26,7 +26,12 @@ pub fn run(ctx: &Context, args: &ServersArgs) -> Result<()> {
     let spinner = ctx
         .out
         .spinner("Asking plex.tv for your servers and probing them…");
-    let reports = ctx.block_on(fetch_and_probe(&plex, &token, insecure_id, args.timeout));
+    let reports = ctx.block_on(fetch_and_probe(
+        &plex,
+        &token,
+        insecure_id,
+        ctx.probe_timing(args.timeout),
+    ));
     if let Some(bar) = spinner {
         bar.finish_and_clear();
     }

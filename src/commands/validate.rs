@@ -53,7 +53,12 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
     if args.server {
         let check = match &cfg.server {
             Some(selected) => ctx
-                .block_on(servers::recheck(&plex, &token, selected, args.timeout))
+                .block_on(servers::recheck(
+                    &plex,
+                    &token,
+                    selected,
+                    ctx.probe_timing(args.timeout),
+                ))
                 .map(|c| (selected, c)),
             None => Err(
                 Error::new(ErrorKind::ServerNotFound, "no server is selected")

@@ -1,12 +1,17 @@
 //! Finding the best way to reach a Plex Media Server (plex-api.md §5b, §5c): build the
 //! candidate connections, probe every one of every server at the same time, and pick the
 //! best-ranked one that answered as the right machine, not merely the fastest.
+//!
+//! The probes race: a server's choice is final as soon as its best-ranked good answer can no
+//! longer be beaten (every better-ranked connection has failed), or [`GRACE`] after its first
+//! good answer, whichever comes first. Probes still running then are dropped. So a server
+//! answers about as fast as its best live connection, not as slow as its worst dead one.
 
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use serde::Serialize;
-use tokio::task::JoinSet;
+use tokio::task::{AbortHandle, JoinSet};
 
 use crate::plex::client::{BodyError, read_capped, size_label};
 use crate::plex::types::{MediaContainerDoc, Resource};
@@ -94,13 +99,69 @@ pub fn candidates(res: &Resource) -> Vec<Candidate> {
     out
 }
 
+/// How long a better-ranked connection may still take once some connection of the server
+/// has answered. Long enough for what usually makes the better one slower on a working
+/// network: a local `https://….plex.direct` name needs a DNS lookup (often a cold one at a
+/// public resolver, tens of milliseconds) and a TLS handshake that its raw `http://IP` twin
+/// or a remote address does not; a relay goes through Plex's servers and is slower still.
+/// Short enough that a dead better-ranked address (a Docker bridge, a stale LAN address)
+/// costs a person a blink, not the probe timeout. Plex's own apps race their connections
+/// too: Plex Home Theater uses the first good answer at once and switches to a local one
+/// that answers later; a command that prints one answer cannot switch afterwards, so it
+/// waits this long for the better one instead.
+pub const GRACE: Duration = Duration::from_millis(250);
+
+/// How long probing may take: `timeout` is the most one probe may take (`--timeout`),
+/// `grace` how long a better-ranked connection is still waited for after the first good
+/// answer. A grace as long as the timeout waits for every connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    pub timeout: Duration,
+    pub grace: Duration,
+}
+
+impl Timing {
+    pub fn new(timeout_secs: f64, grace: Duration) -> Timing {
+        Timing {
+            timeout: probe_timeout(timeout_secs),
+            grace,
+        }
+    }
+}
+
+/// What became of one connection's probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Answered as this server.
+    Reachable,
+    /// Refused, timed out, or answered as something else (`error` says which).
+    Failed,
+    /// Still running when the server's choice was made, and dropped: a better-ranked
+    /// connection had already answered, or the grace period had passed.
+    Unanswered,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Probe {
     #[serde(flatten)]
     pub candidate: Candidate,
+    pub state: State,
     pub reachable: bool,
     pub latency_ms: Option<u64>,
     pub error: Option<String>,
+}
+
+impl Probe {
+    fn unanswered(candidate: Candidate) -> Probe {
+        Probe {
+            candidate,
+            state: State::Unanswered,
+            reachable: false,
+            latency_ms: None,
+            error: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -120,44 +181,153 @@ impl ServerReport {
     }
 }
 
-/// Probe every candidate of every server at once. Each probe has the client's timeout, so
-/// the whole call takes about one timeout however many connections never answer.
-/// `client_for` picks the HTTP client per server (an opted-in self-signed server gets one
-/// that does not verify certificates).
+/// Whether a server's choice is final: its best good answer, in `order`, has only failed
+/// connections before it. `done[i]` is `Some(reachable)` once probe `i` has finished.
+/// With no good answer yet, it is final only when every probe has finished.
+fn settled(done: &[Option<bool>], order: &[usize]) -> bool {
+    for &i in order {
+        match done[i] {
+            Some(true) => return true,
+            Some(false) => continue,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// One server being raced.
+struct Race {
+    /// Finished probes, by rank; `None` while running.
+    done: Vec<Option<Probe>>,
+    /// The order in which answers win: rank order, with the preferred address first.
+    order: Vec<usize>,
+    /// When the first good answer came.
+    first_good: Option<tokio::time::Instant>,
+    aborts: Vec<AbortHandle>,
+    over: bool,
+}
+
+impl Race {
+    fn settled(&self) -> bool {
+        let done: Vec<Option<bool>> = self
+            .done
+            .iter()
+            .map(|p| p.as_ref().map(|p| p.reachable))
+            .collect();
+        settled(&done, &self.order)
+    }
+    fn finish(&mut self) {
+        self.over = true;
+        for a in &self.aborts {
+            a.abort();
+        }
+    }
+}
+
+/// Probe every candidate of every server at once, and settle each server as soon as its
+/// choice is final (see the module docs). Every probe has the client's timeout, so the whole
+/// call takes at most one timeout however many connections never answer. `client_for` picks
+/// the HTTP client per server (an opted-in self-signed server gets one that does not verify
+/// certificates). `prefer`, when it is one of a server's addresses, wins over the ranking
+/// when it answers (Bazarr's own address, for `migrate-apikey`).
 pub async fn probe_all(
     servers: Vec<Resource>,
+    grace: Duration,
+    prefer: Option<&str>,
     client_for: impl Fn(&Resource) -> reqwest::Client,
 ) -> Vec<ServerReport> {
     let mut set = JoinSet::new();
-    let mut reports: Vec<ServerReport> = Vec::with_capacity(servers.len());
-    for (si, res) in servers.into_iter().enumerate() {
-        let client = client_for(&res);
-        let cands = candidates(&res);
+    let mut races: Vec<Race> = Vec::with_capacity(servers.len());
+    let mut cands_of: Vec<Vec<Candidate>> = Vec::with_capacity(servers.len());
+    for (si, res) in servers.iter().enumerate() {
+        let client = client_for(res);
+        let cands = candidates(res);
+        let mut aborts = Vec::with_capacity(cands.len());
         for (ci, cand) in cands.iter().cloned().enumerate() {
             let client = client.clone();
             let machine_id = res.client_identifier.clone();
-            set.spawn(async move { (si, ci, probe_one(&client, cand, &machine_id).await) });
+            aborts.push(
+                set.spawn(async move { (si, ci, probe_one(&client, cand, &machine_id).await) }),
+            );
         }
-        let pending = cands
-            .into_iter()
-            .map(|candidate| Probe {
-                candidate,
-                reachable: false,
-                latency_ms: None,
-                error: Some("not probed".into()),
-            })
-            .collect();
-        reports.push(ServerReport {
-            resource: res,
-            probes: pending,
-        });
+        let mut order: Vec<usize> = (0..cands.len()).collect();
+        if let Some(p) = prefer.and_then(|u| cands.iter().position(|c| c.uri == u)) {
+            order.retain(|&i| i != p);
+            order.insert(0, p);
+        }
+        let mut race = Race {
+            done: vec![None; cands.len()],
+            order,
+            first_good: None,
+            aborts,
+            over: false,
+        };
+        if cands.is_empty() {
+            race.over = true;
+        }
+        races.push(race);
+        cands_of.push(cands);
     }
-    while let Some(joined) = set.join_next().await {
-        if let Ok((si, ci, probe)) = joined {
-            reports[si].probes[ci] = probe;
+
+    while races.iter().any(|r| !r.over) {
+        // The earliest moment some server's grace period ends.
+        let deadline = races
+            .iter()
+            .filter(|r| !r.over)
+            .filter_map(|r| r.first_good.and_then(|t| t.checked_add(grace)))
+            .min();
+        let grace_over = async {
+            match deadline {
+                Some(d) => tokio::time::sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            joined = set.join_next() => match joined {
+                None => break,
+                // A probe dropped because its server was settled.
+                Some(Err(_)) => {}
+                Some(Ok((si, ci, probe))) => {
+                    let race = &mut races[si];
+                    if race.over {
+                        continue;
+                    }
+                    if probe.reachable && race.first_good.is_none() {
+                        race.first_good = Some(tokio::time::Instant::now());
+                    }
+                    race.done[ci] = Some(probe);
+                    if race.settled() {
+                        race.finish();
+                    }
+                }
+            },
+            () = grace_over => {
+                let now = tokio::time::Instant::now();
+                for race in races.iter_mut().filter(|r| !r.over) {
+                    if race.first_good.and_then(|t| t.checked_add(grace)).is_some_and(|d| d <= now) {
+                        race.finish();
+                    }
+                }
+            }
         }
     }
-    reports
+    // Whatever still runs belongs to a settled server: drop it.
+    set.abort_all();
+
+    servers
+        .into_iter()
+        .zip(races)
+        .zip(cands_of)
+        .map(|((resource, race), cands)| ServerReport {
+            resource,
+            probes: race
+                .done
+                .into_iter()
+                .zip(cands)
+                .map(|(done, cand)| done.unwrap_or_else(|| Probe::unanswered(cand)))
+                .collect(),
+        })
+        .collect()
 }
 
 /// `GET {uri}/identity` needs no token, so nothing secret goes to an address before it has
@@ -176,6 +346,11 @@ async fn probe_one(client: &reqwest::Client, candidate: Candidate, machine_id: &
     };
     Probe {
         candidate,
+        state: if reachable {
+            State::Reachable
+        } else {
+            State::Failed
+        },
         reachable,
         latency_ms: reachable.then_some(latency),
         error,
@@ -280,6 +455,27 @@ mod tests {
             product_version: None,
             connections,
         }
+    }
+
+    #[test]
+    fn settled_once_the_best_answer_cannot_be_beaten() {
+        let rank = [0, 1, 2];
+        // Nothing has finished, or only failures with probes still running.
+        assert!(!settled(&[None, None, None], &rank));
+        assert!(!settled(&[Some(false), None, Some(false)], &rank));
+        // A good answer with a better-ranked probe still running: not yet.
+        assert!(!settled(&[None, Some(true), None], &rank));
+        // Every better-ranked probe failed: final, whatever worse-ranked ones still do.
+        assert!(settled(&[Some(false), Some(true), None], &rank));
+        assert!(settled(&[Some(true), None, None], &rank));
+        // Nothing answered and nothing runs: final, with no connection.
+        assert!(settled(&[Some(false), Some(false), Some(false)], &rank));
+        assert!(settled(&[], &[]));
+        // A preferred address goes first: the best-ranked answer waits for it.
+        let prefer_last = [2, 0, 1];
+        assert!(!settled(&[Some(true), None, None], &prefer_last));
+        assert!(settled(&[Some(true), None, Some(false)], &prefer_last));
+        assert!(settled(&[None, None, Some(true)], &prefer_last));
     }
 
     #[test]

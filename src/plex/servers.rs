@@ -5,7 +5,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::safe;
 use crate::plex::client::http_client;
-use crate::plex::probe::{self, Probe, ServerReport};
+use crate::plex::probe::{self, Probe, ServerReport, Timing};
 use crate::plex::types::Resource;
 use crate::plex::{Identity, Plex};
 use crate::secret::Secret;
@@ -31,42 +31,55 @@ pub async fn fetch_and_probe(
     plex: &Plex,
     token: &Secret,
     insecure_id: Option<&str>,
-    timeout_secs: f64,
+    timing: Timing,
 ) -> Result<Vec<ServerReport>> {
     let servers = server_list(plex.client.resources(token).await?);
-    probe_servers(&plex.identity, servers, timeout_secs, insecure_id).await
+    probe_servers(&plex.identity, servers, timing, insecure_id, None).await
 }
 
-/// Probe the given servers at once.
+/// Probe the given servers at once, each settled as soon as its choice is final
+/// (`probe::probe_all`). `prefer` is an address that wins whenever it answers.
 pub async fn probe_servers(
     identity: &Identity,
     servers: Vec<Resource>,
-    timeout_secs: f64,
+    timing: Timing,
     insecure_id: Option<&str>,
+    prefer: Option<&str>,
 ) -> Result<Vec<ServerReport>> {
-    let timeout = probe::probe_timeout(timeout_secs);
-    let secure = http_client(identity, timeout, false)?;
+    let secure = http_client(identity, timing.timeout, false)?;
     let insecure = match insecure_id {
-        Some(_) => Some(http_client(identity, timeout, true)?),
+        Some(_) => Some(http_client(identity, timing.timeout, true)?),
         None => None,
     };
-    Ok(
-        probe::probe_all(servers, |res| match (&insecure, insecure_id) {
+    Ok(probe::probe_all(servers, timing.grace, prefer, |res| {
+        match (&insecure, insecure_id) {
             (Some(c), Some(id)) if id == res.client_identifier => c.clone(),
             _ => secure.clone(),
-        })
-        .await,
-    )
+        }
+    })
+    .await)
 }
 
 /// Probe one server.
 pub async fn probe_one(
     identity: &Identity,
     server: Resource,
-    timeout_secs: f64,
+    timing: Timing,
     insecure_id: Option<&str>,
 ) -> Result<ServerReport> {
-    probe_servers(identity, vec![server], timeout_secs, insecure_id)
+    probe_one_preferring(identity, server, timing, insecure_id, None).await
+}
+
+/// Probe one server, `prefer` winning whenever it answers (Bazarr's own address, which
+/// `migrate-apikey` keeps when it works).
+pub async fn probe_one_preferring(
+    identity: &Identity,
+    server: Resource,
+    timing: Timing,
+    insecure_id: Option<&str>,
+    prefer: Option<&str>,
+) -> Result<ServerReport> {
+    probe_servers(identity, vec![server], timing, insecure_id, prefer)
         .await?
         .pop()
         .ok_or_else(|| Error::internal("probe returned no report"))
@@ -250,7 +263,7 @@ pub async fn recheck(
     plex: &Plex,
     token: &Secret,
     selected: &SelectedServer,
-    timeout_secs: f64,
+    timing: Timing,
 ) -> Result<Recheck> {
     let servers = server_list(plex.client.resources(token).await?);
     let res = servers
@@ -268,7 +281,7 @@ pub async fn recheck(
             .with_hint("run `plex-auth servers` and select another")
         })?;
     let insecure = selected.insecure.then_some(selected.machine_id.as_str());
-    let report = probe_one(&plex.identity, res, timeout_secs, insecure).await?;
+    let report = probe_one(&plex.identity, res, timing, insecure).await?;
     let best = report.best().ok_or_else(|| {
         Error::new(
             ErrorKind::ServerNotFound,

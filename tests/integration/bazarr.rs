@@ -535,7 +535,9 @@ fn validate_server_moves_bazarrs_server_url_with_the_address() {
 fn migrate_picks_the_server_bazarr_was_using() {
     let env = Env::new();
     let token = env.fake.token();
-    // "First" would win on its own (a local connection); Bazarr's ip/port point at "Second".
+    // "First" would win on its own (a local connection); Bazarr's ip/port point at "Second",
+    // at its remote connection, which answers after the better-ranked local one: Bazarr's
+    // address is waited for all the same (the harness's grace period is long).
     env.fake.add_server(ServerSpec::owned(
         "First",
         "firstid",
@@ -548,7 +550,7 @@ fn migrate_picks_the_server_bazarr_was_using() {
             ConnSpec::new(ConnKind::Live),
             ConnSpec {
                 local: false,
-                ..ConnSpec::new(ConnKind::Live)
+                ..ConnSpec::new(ConnKind::Slow(std::time::Duration::from_millis(300)))
             },
         ],
     ));

@@ -19,6 +19,7 @@ mod leftovers;
 mod login;
 mod man;
 mod packaging;
+mod race;
 mod servers;
 mod signals;
 mod snapshots;

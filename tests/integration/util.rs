@@ -9,6 +9,10 @@ use tempfile::TempDir;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_plex-auth");
 
+/// A `PLEX_AUTH_PROBE_GRACE` (ms) longer than any probe timeout: every connection is waited
+/// for.
+pub const WAIT_FOR_ALL: &str = "600000";
+
 pub struct Env {
     pub fake: FakePlex,
     pub dir: TempDir,
@@ -57,8 +61,23 @@ impl Env {
             .env("XDG_CONFIG_HOME", self.dir.path().join("xdg"))
             .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
             .env("XDG_RUNTIME_DIR", self.dir.path().join("run"))
+            // Which of two live connections a server is reached at must not depend on how
+            // loaded the machine is: a better-ranked one is waited for until `--timeout`, as
+            // if no grace period applied. Tests of the race itself use `run_racing`.
+            .env("PLEX_AUTH_PROBE_GRACE", WAIT_FOR_ALL)
             .stdin(std::process::Stdio::null());
         cmd
+    }
+
+    /// Run with the given `PLEX_AUTH_PROBE_GRACE` (milliseconds), or plex-auth's default.
+    pub fn run_racing(&self, grace_ms: Option<&str>, args: &[&str]) -> Run {
+        let mut cmd = self.cmd();
+        match grace_ms {
+            Some(ms) => cmd.env("PLEX_AUTH_PROBE_GRACE", ms),
+            None => cmd.env_remove("PLEX_AUTH_PROBE_GRACE"),
+        };
+        cmd.args(args);
+        Run::from(cmd.output().expect("run plex-auth"))
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
