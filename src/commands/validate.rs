@@ -48,6 +48,14 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
         }
     };
 
+    // Keep the token in use, as Plex's own clients do (plex-api.md §4b). A ping that fails
+    // says nothing the user check above did not: it never fails validate.
+    if let Err(e) = ctx.block_on(plex.client.ping(&token)) {
+        ctx.out.detail(format!(
+            "the keep-alive ping to plex.tv failed ({e}); ignored"
+        ));
+    }
+
     let mut server = None;
     let mut moved = None;
     if args.server {
