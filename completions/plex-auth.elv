@@ -42,6 +42,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand select 'Choose the server to use (by name, machine id or list number) after testing it'
             cand logout 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv'
             cand migrate-apikey 'Turn Bazarr''s legacy plex.apikey into a managed token (for install scripts)'
+            cand rotate-key 'Replace the key that seals the token with a new one, crash-safely'
             cand completions 'Print a shell completion script'
             cand man 'Print a man page (plex-auth''s, or a subcommand''s)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -91,6 +92,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
         }
         &'plex-auth;validate'= {
             cand --probe-timeout 'Seconds to wait for each server connection probe (all are probed at once)'
+            cand --max-key-age 'Warn (without failing) when the key is older than this many days; 0 never warns'
             cand --config-dir 'Folder for plex-auth''s own state (config.toml, key)'
             cand --store 'Where the sealed token is kept'
             cand --key-file 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]'
@@ -193,6 +195,25 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'plex-auth;rotate-key'= {
+            cand --config-dir 'Folder for plex-auth''s own state (config.toml, key)'
+            cand --store 'Where the sealed token is kept'
+            cand --key-file 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]'
+            cand --bazarr-config 'Bazarr''s config.yaml to keep in sync (remembered once used)'
+            cand --plex-url 'Base URL of the plex.tv API (https, or http on a loopback address)'
+            cand --app-url 'Base URL of the browser sign-in page'
+            cand --request-timeout 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this'
+            cand --color 'When to use colour [default: auto; NO_COLOR turns it off]'
+            cand --json 'Print one JSON document on stdout (NDJSON events for login)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'plex-auth;completions'= {
             cand --config-dir 'Folder for plex-auth''s own state (config.toml, key)'
             cand --store 'Where the sealed token is kept'
@@ -239,6 +260,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand select 'Choose the server to use (by name, machine id or list number) after testing it'
             cand logout 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv'
             cand migrate-apikey 'Turn Bazarr''s legacy plex.apikey into a managed token (for install scripts)'
+            cand rotate-key 'Replace the key that seals the token with a new one, crash-safely'
             cand completions 'Print a shell completion script'
             cand man 'Print a man page (plex-auth''s, or a subcommand''s)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -256,6 +278,8 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
         &'plex-auth;help;logout'= {
         }
         &'plex-auth;help;migrate-apikey'= {
+        }
+        &'plex-auth;help;rotate-key'= {
         }
         &'plex-auth;help;completions'= {
         }

@@ -188,6 +188,20 @@ pub enum Command {
         after_help = examples("migrate-apikey")
     )]
     MigrateApikey(MigrateArgs),
+    /// Replace the key that seals the token with a new one, crash-safely
+    ///
+    /// Makes a new random key, seals the token again under it, and replaces the key file, so
+    /// the old key no longer opens anything. Stopped at any moment (a crash, kill -9, a
+    /// power cut), it leaves either the old key and token or the new ones, both working; run
+    /// it again to finish. Works with every store and with a key kept elsewhere
+    /// (--key-file). A key given as a systemd credential is read-only there: rotate it at its
+    /// source instead (see the README). Bazarr's own plex.encryption_key belongs to Bazarr
+    /// and is never changed by this command.
+    #[command(
+        override_usage = "plex-auth rotate-key [OPTIONS]",
+        after_help = examples("rotate-key")
+    )]
+    RotateKey,
     /// Print a shell completion script
     #[command(
         override_usage = "plex-auth completions [OPTIONS] <SHELL>",
@@ -242,6 +256,16 @@ pub struct ValidateArgs {
         allow_negative_numbers = true
     )]
     pub timeout: f64,
+
+    /// Warn (without failing) when the key is older than this many days; 0 never warns
+    #[arg(
+        long,
+        env = "PLEX_AUTH_MAX_KEY_AGE",
+        hide_env_values = true,
+        value_name = "DAYS",
+        default_value_t = 90
+    )]
+    pub max_key_age: u64,
 }
 
 #[derive(Debug, Args)]
@@ -332,6 +356,7 @@ pub const COMMANDS: &[&str] = &[
     "select",
     "logout",
     "migrate-apikey",
+    "rotate-key",
     "completions",
     "man",
 ];
@@ -428,6 +453,16 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
             (
                 "plex-auth migrate-apikey --restart-bazarr",
                 "and make a running Bazarr reload",
+            ),
+        ],
+        "rotate-key" => &[
+            (
+                "plex-auth rotate-key",
+                "a new key; the token resealed; the old key gone",
+            ),
+            (
+                "plex-auth rotate-key --key-file /mnt/usb/plex-auth.key",
+                "rotate a key kept on another volume",
             ),
         ],
         "completions" => &[

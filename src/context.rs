@@ -20,6 +20,8 @@ pub const DEFAULT_APP_URL: &str = "https://app.plex.tv/auth";
 pub struct Context {
     pub config_dir: PathBuf,
     pub key_path: PathBuf,
+    /// The key is the systemd credential in `$CREDENTIALS_DIRECTORY`, which is read-only.
+    pub key_is_credential: bool,
     /// `--bazarr-config` / `PLEX_AUTH_BAZARR_CONFIG`; the remembered path is in config.toml.
     pub bazarr_flag: Option<PathBuf>,
     pub plex_url: Url,
@@ -60,13 +62,12 @@ impl Context {
             Some(dir) => absolute(dir),
             None => default_config_dir()?,
         };
+        let creds = env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
         let key_path = match &args.key_file {
             Some(path) => absolute(path),
-            None => {
-                let creds = env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
-                store::key::default_key_path(&config_dir, creds.as_deref())
-            }
+            None => store::key::default_key_path(&config_dir, creds.as_deref()),
         };
+        let key_is_credential = creds.is_some_and(|dir| key_path.starts_with(dir));
         let store_pref = match args.store {
             None | Some(StoreArg::Auto) => StorePref::Auto,
             Some(StoreArg::Keyring) => StorePref::Keyring,
@@ -98,6 +99,7 @@ impl Context {
         Ok(Context {
             config_dir,
             key_path,
+            key_is_credential,
             bazarr_flag: args.bazarr_config.as_ref().map(|p| absolute(p)),
             plex_url,
             app_url,

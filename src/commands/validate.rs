@@ -12,6 +12,7 @@ use crate::output::safe;
 use crate::plex::PlexError;
 use crate::plex::servers;
 use crate::render::AccountView;
+use crate::store::rotate;
 
 #[derive(Serialize)]
 struct ValidateView {
@@ -33,6 +34,16 @@ struct ServerCheckView {
 pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
     let cfg = snapshot(ctx)?;
     let token = stored_token(ctx, &cfg)?;
+    // A `rotate-key` cut short leaves the token sealed under `<key>.next`; it opens, and the
+    // timer's next run puts the new key in place.
+    match ctx.vault().finish_rotation() {
+        Ok(true) => ctx
+            .out
+            .info("Finished a key rotation that had been interrupted."),
+        Ok(false) => {}
+        Err(e) => ctx.out.warn(&e.message),
+    }
+    warn_old_key(ctx, &cfg, args.max_key_age);
     let plex = plex(ctx, &cfg)?;
 
     let user = match ctx.block_on(plex.client.user(&token)) {
@@ -123,4 +134,22 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The key is older than `--max-key-age` days: say so, without failing (and, like every
+/// warning, not under `--quiet`, so cron does not mail about it every half hour).
+fn warn_old_key(ctx: &Context, cfg: &crate::store::Config, max_days: u64) {
+    if max_days == 0 {
+        return;
+    }
+    let Some(created) = rotate::key_created_at(cfg, &ctx.key_path) else {
+        return;
+    };
+    let days = crate::time::now().saturating_sub(created) / 86_400;
+    if days > max_days {
+        ctx.out.warn(format!(
+            "the key in {} is {days} days old (more than {max_days}); run `plex-auth rotate-key`",
+            ctx.key_path.display()
+        ));
+    }
 }

@@ -62,6 +62,7 @@ const COMMANDS: &[&str] = &[
     "select",
     "logout",
     "migrate-apikey",
+    "rotate-key",
     "completions",
     "man",
 ];

@@ -15,6 +15,7 @@ mod leftovers;
 mod login;
 mod man;
 mod packaging;
+mod rotate;
 mod servers;
 mod signals;
 mod snapshots;
