@@ -22,6 +22,9 @@ _plex__auth() {
             plex__auth,help)
                 cmd="plex__auth__subcmd__help"
                 ;;
+            plex__auth,log)
+                cmd="plex__auth__subcmd__log"
+                ;;
             plex__auth,login)
                 cmd="plex__auth__subcmd__login"
                 ;;
@@ -54,6 +57,9 @@ _plex__auth() {
                 ;;
             plex__auth__subcmd__help,help)
                 cmd="plex__auth__subcmd__help__subcmd__help"
+                ;;
+            plex__auth__subcmd__help,log)
+                cmd="plex__auth__subcmd__help__subcmd__log"
                 ;;
             plex__auth__subcmd__help,login)
                 cmd="plex__auth__subcmd__help__subcmd__login"
@@ -89,7 +95,7 @@ _plex__auth() {
 
     case "${cmd}" in
         plex__auth)
-            opts="-q -v -h -V --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey rotate-key completions man help"
+            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey rotate-key log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -104,6 +110,10 @@ _plex__auth() {
                     return 0
                     ;;
                 --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -135,7 +145,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__completions)
-            opts="-q -v -h -V --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -150,6 +160,10 @@ _plex__auth() {
                     return 0
                     ;;
                 --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -181,7 +195,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__help)
-            opts="login status validate servers select logout migrate-apikey rotate-key completions man help"
+            opts="login status validate servers select logout migrate-apikey rotate-key log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -209,6 +223,20 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__help__subcmd__log)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -348,8 +376,70 @@ _plex__auth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        plex__auth__subcmd__log)
+            opts="-n -q -v -h -V --lines --since --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --lines)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "auto keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plex-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         plex__auth__subcmd__login)
-            opts="-q -v -h -V --force --with-token --no-browser --timeout --no-select --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --force --with-token --no-browser --timeout --no-select --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -368,6 +458,10 @@ _plex__auth() {
                     return 0
                     ;;
                 --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -399,7 +493,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__logout)
-            opts="-q -v -h -V --revoke --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --revoke --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -414,6 +508,10 @@ _plex__auth() {
                     return 0
                     ;;
                 --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -445,7 +543,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__man)
-            opts="-q -v -h -V --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey rotate-key completions man"
+            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey rotate-key log completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -460,6 +558,10 @@ _plex__auth() {
                     return 0
                     ;;
                 --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -491,7 +593,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__migrate__subcmd__apikey)
-            opts="-q -v -h -V --dry-run --restart-bazarr --probe-timeout --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --dry-run --restart-bazarr --probe-timeout --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -510,6 +612,10 @@ _plex__auth() {
                     return 0
                     ;;
                 --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -541,7 +647,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__rotate__subcmd__key)
-            opts="-q -v -h -V --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -556,6 +662,10 @@ _plex__auth() {
                     return 0
                     ;;
                 --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -587,7 +697,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__select)
-            opts="-q -v -h -V --insecure --probe-timeout --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --insecure --probe-timeout --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -606,6 +716,10 @@ _plex__auth() {
                     return 0
                     ;;
                 --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -637,7 +751,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__servers)
-            opts="-q -v -h -V --probe-timeout --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --probe-timeout --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -656,6 +770,10 @@ _plex__auth() {
                     return 0
                     ;;
                 --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -687,7 +805,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__status)
-            opts="-q -v -h -V --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -702,6 +820,10 @@ _plex__auth() {
                     return 0
                     ;;
                 --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -733,7 +855,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__validate)
-            opts="-q -v -h -V --server --probe-timeout --max-key-age --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --server --probe-timeout --max-key-age --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -756,6 +878,10 @@ _plex__auth() {
                     return 0
                     ;;
                 --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

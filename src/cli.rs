@@ -66,6 +66,17 @@ pub struct GlobalArgs {
     )]
     pub key_file: Option<PathBuf>,
 
+    /// Folder for the event log (events.jsonl) and validate's counters [default:
+    /// $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]
+    #[arg(
+        long,
+        global = true,
+        env = "PLEX_AUTH_STATE_DIR",
+        hide_env_values = true,
+        value_name = "DIR"
+    )]
+    pub state_dir: Option<PathBuf>,
+
     /// Bazarr's config.yaml to keep in sync (remembered once used)
     #[arg(
         long,
@@ -202,6 +213,20 @@ pub enum Command {
         after_help = examples("rotate-key")
     )]
     RotateKey,
+    /// Show the authentication event log (never holds a token or a key)
+    ///
+    /// One line per event: logins, expired PINs, validations and their verdict, servers
+    /// chosen or moved, Bazarr's file written or refused, logouts, revocations, key
+    /// rotations and tokens that did not open, with the time, the command, the outcome, the
+    /// exit code, the account and the server. No token, key or sealed token is ever written
+    /// to it. It lives in the state folder (--state-dir) as events.jsonl, mode 0600, and is
+    /// rotated to events.jsonl.1 at 1 MiB. With --json the lines are printed as stored
+    /// (one JSON document per line).
+    #[command(
+        override_usage = "plex-auth log [OPTIONS]",
+        after_help = examples("log")
+    )]
+    Log(LogArgs),
     /// Print a shell completion script
     #[command(
         override_usage = "plex-auth completions [OPTIONS] <SHELL>",
@@ -334,6 +359,18 @@ pub struct MigrateArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Show only the last N events
+    #[arg(short = 'n', long = "lines", value_name = "N")]
+    pub lines: Option<usize>,
+
+    /// Show only events since this long ago (2h, 7days) or since this time (2026-01-31
+    /// 08:00:00, RFC 3339, UTC)
+    #[arg(long, value_name = "DURATION|TIMESTAMP")]
+    pub since: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to print completions for
     #[arg(value_enum)]
@@ -357,9 +394,29 @@ pub const COMMANDS: &[&str] = &[
     "logout",
     "migrate-apikey",
     "rotate-key",
+    "log",
     "completions",
     "man",
 ];
+
+impl Command {
+    /// The command's name as typed, for the event log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Login(_) => "login",
+            Command::Status => "status",
+            Command::Validate(_) => "validate",
+            Command::Servers(_) => "servers",
+            Command::Select(_) => "select",
+            Command::Logout(_) => "logout",
+            Command::MigrateApikey(_) => "migrate-apikey",
+            Command::RotateKey => "rotate-key",
+            Command::Log(_) => "log",
+            Command::Completions(_) => "completions",
+            Command::Man(_) => "man",
+        }
+    }
+}
 
 /// Examples for `command`'s help and man page: (command line, what it does).
 pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
@@ -463,6 +520,14 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
             (
                 "plex-auth rotate-key --key-file /mnt/usb/plex-auth.key",
                 "rotate a key kept on another volume",
+            ),
+        ],
+        "log" => &[
+            ("plex-auth log", "every event, oldest first"),
+            ("plex-auth log --since 24h", "the last day's events"),
+            (
+                "plex-auth log -n 20 --json",
+                "the last 20 lines as stored, for a script",
             ),
         ],
         "completions" => &[

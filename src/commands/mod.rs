@@ -2,6 +2,7 @@
 //! `plex`, `store`, `bazarr`), and renders one view. No command calls another.
 
 pub mod completions;
+pub mod log;
 pub mod login;
 pub mod logout;
 pub mod man;
@@ -29,6 +30,7 @@ pub fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::Logout(args) => logout::run(ctx, &args),
         Command::MigrateApikey(args) => migrate_apikey::run(ctx, &args),
         Command::RotateKey => rotate_key::run(ctx),
+        Command::Log(args) => log::run(ctx, &args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),
     }

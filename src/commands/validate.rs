@@ -37,9 +37,11 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
     // A `rotate-key` cut short leaves the token sealed under `<key>.next`; it opens, and the
     // timer's next run puts the new key in place.
     match ctx.vault().finish_rotation() {
-        Ok(true) => ctx
-            .out
-            .info("Finished a key rotation that had been interrupted."),
+        Ok(true) => {
+            crate::events::emit("key_rotation_finished", "ok", None, None);
+            ctx.out
+                .info("Finished a key rotation that had been interrupted.");
+        }
         Ok(false) => {}
         Err(e) => ctx.out.warn(&e.message),
     }

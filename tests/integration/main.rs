@@ -6,6 +6,7 @@ mod bash_completion;
 mod bazarr;
 mod docs;
 mod dynaconf;
+mod events;
 mod files;
 mod flags;
 mod help;
