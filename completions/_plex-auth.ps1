@@ -103,6 +103,7 @@ Register-ArgumentCompleter -Native -CommandName 'plex-auth' -ScriptBlock {
         'plex-auth;validate' {
             [CompletionResult]::new('--probe-timeout', '--probe-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each server connection probe (all are probed at once)')
             [CompletionResult]::new('--max-key-age', '--max-key-age', [CompletionResultType]::ParameterName, 'Warn (without failing) when the key is older than this many days; 0 never warns')
+            [CompletionResult]::new('--metrics-file', '--metrics-file', [CompletionResultType]::ParameterName, 'Also write Prometheus metrics to this file (node_exporter''s textfile collector), whatever the result')
             [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Folder for plex-auth''s own state (config.toml, key)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the sealed token is kept')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]')

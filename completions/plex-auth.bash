@@ -855,7 +855,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__validate)
-            opts="-q -v -h -V --server --probe-timeout --max-key-age --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --server --probe-timeout --max-key-age --metrics-file --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -866,6 +866,10 @@ _plex__auth() {
                     return 0
                     ;;
                 --max-key-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -97,6 +97,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
         &'plex-auth;validate'= {
             cand --probe-timeout 'Seconds to wait for each server connection probe (all are probed at once)'
             cand --max-key-age 'Warn (without failing) when the key is older than this many days; 0 never warns'
+            cand --metrics-file 'Also write Prometheus metrics to this file (node_exporter''s textfile collector), whatever the result'
             cand --config-dir 'Folder for plex-auth''s own state (config.toml, key)'
             cand --store 'Where the sealed token is kept'
             cand --key-file 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]'

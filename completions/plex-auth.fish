@@ -97,6 +97,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s h -l help
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l probe-timeout -d 'Seconds to wait for each server connection probe (all are probed at once)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l max-key-age -d 'Warn (without failing) when the key is older than this many days; 0 never warns' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l metrics-file -d 'Also write Prometheus metrics to this file (node_exporter\'s textfile collector), whatever the result' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'

@@ -291,6 +291,16 @@ pub struct ValidateArgs {
         default_value_t = 90
     )]
     pub max_key_age: u64,
+
+    /// Also write Prometheus metrics to this file (node_exporter's textfile collector),
+    /// whatever the result
+    #[arg(
+        long,
+        env = "PLEX_AUTH_METRICS_FILE",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
+    pub metrics_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -469,6 +479,10 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
                 "also check the selected server still answers",
             ),
             ("plex-auth validate --json", "the result as JSON"),
+            (
+                "plex-auth validate --quiet --metrics-file /var/lib/prometheus/node-exporter/plex-auth.prom",
+                "for node_exporter's textfile collector",
+            ),
         ],
         "servers" => &[
             (

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod context;
 pub mod error;
 pub mod events;
+pub mod metrics;
 pub mod output;
 pub mod plex;
 pub mod render;

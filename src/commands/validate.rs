@@ -8,6 +8,7 @@ use crate::cli::ValidateArgs;
 use crate::commands::{plex, snapshot, stored_token, warn_bazarr};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
+use crate::metrics;
 use crate::output::safe;
 use crate::plex::PlexError;
 use crate::plex::servers;
@@ -32,6 +33,68 @@ struct ServerCheckView {
 }
 
 pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
+    let mut server = None;
+    let result = check(ctx, args, &mut server);
+    if let Some(path) = &args.metrics_file {
+        write_metrics(ctx, path, &result, server);
+    }
+    result
+}
+
+/// `--metrics-file`: whatever the verdict (a failure is what monitoring is for). A file that
+/// cannot be written is said even under `--quiet`, and does not change the exit code, which
+/// belongs to the token.
+fn write_metrics(
+    ctx: &Context,
+    path: &std::path::Path,
+    result: &Result<()>,
+    server: Option<metrics::ServerSample>,
+) {
+    let kind = result.as_ref().err().map(|e| e.kind);
+    let verdict = match kind {
+        None => "ok",
+        Some(ErrorKind::InvalidToken | ErrorKind::TokenExpired) => "rejected",
+        Some(ErrorKind::Connection) => "unreachable",
+        Some(_) => "error",
+    };
+    let now = crate::time::now();
+    let stats = ctx
+        .state_dir
+        .as_deref()
+        .map(|dir| metrics::record(dir, verdict, now))
+        .transpose()
+        .unwrap_or_else(|why| {
+            ctx.out.detail(format!(
+                "warning: validate's counters were not updated: {why}"
+            ));
+            None
+        });
+    let cfg = snapshot(ctx).unwrap_or_default();
+    let run = metrics::Run {
+        now,
+        result: verdict,
+        exit_code: kind.map_or(0, |k| k.exit_code()),
+        stats,
+        linked_at: cfg.account.as_ref().map(|a| a.linked_at),
+        key_created_at: cfg
+            .key_id
+            .as_ref()
+            .and_then(|_| rotate::key_created_at(&cfg, &ctx.key_path)),
+        server,
+    };
+    if let Err(e) = metrics::write(path, &metrics::render(&run)) {
+        ctx.out.notice(format!(
+            "could not write the metrics file {}: {e}",
+            path.display()
+        ));
+    }
+}
+
+fn check(
+    ctx: &Context,
+    args: &ValidateArgs,
+    sample: &mut Option<metrics::ServerSample>,
+) -> Result<()> {
     let cfg = snapshot(ctx)?;
     let token = stored_token(ctx, &cfg)?;
     // A `rotate-key` cut short leaves the token sealed under `<key>.next`; it opens, and the
@@ -84,10 +147,20 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
         let (selected, check) = match check {
             Ok(ok) => ok,
             Err(e) => {
+                *sample = cfg.server.as_ref().map(|s| metrics::ServerSample {
+                    name: s.name.clone(),
+                    up: false,
+                    latency_ms: None,
+                });
                 account::validated(ctx, "ok", Some(&user), None)?;
                 return Err(e);
             }
         };
+        *sample = Some(metrics::ServerSample {
+            name: selected.name.clone(),
+            up: true,
+            latency_ms: check.latency_ms,
+        });
         server = Some(ServerCheckView {
             name: selected.name.clone(),
             machine_id: selected.machine_id.clone(),

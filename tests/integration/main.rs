@@ -15,6 +15,7 @@ mod keyring;
 mod leftovers;
 mod login;
 mod man;
+mod metrics;
 mod packaging;
 mod rotate;
 mod servers;
