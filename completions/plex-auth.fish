@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_plex_auth_global_optspecs
-    string join \n config-dir= store= key-file= bazarr-config= plex-url= app-url= request-timeout= json q/quiet v/verbose color= h/help V/version
+    string join \n config-dir= store= key-file= state-dir= bazarr-config= plex-url= app-url= request-timeout= json q/quiet v/verbose color= h/help V/version
 end
 
 function __fish_plex_auth_needs_command
@@ -29,6 +29,7 @@ complete -c plex-auth -n "__fish_plex_auth_needs_command" -l store -d 'Where the
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l app-url -d 'Base URL of the browser sign-in page' -r
@@ -48,6 +49,8 @@ complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "servers" -d 'Li
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "select" -d 'Choose the server to use (by name, machine id or list number) after testing it'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "logout" -d 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "migrate-apikey" -d 'Turn Bazarr\'s legacy plex.apikey into a managed token (for install scripts)'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "rotate-key" -d 'Replace the key that seals the token with a new one, crash-safely'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "log" -d 'Show the authentication event log (never holds a token or a key)'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "man" -d 'Print a man page (plex-auth\'s, or a subcommand\'s)'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -57,6 +60,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l store -d '
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l app-url -d 'Base URL of the browser sign-in page' -r
@@ -78,6 +82,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l store -d 
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l app-url -d 'Base URL of the browser sign-in page' -r
@@ -91,11 +96,14 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s v -l verb
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l probe-timeout -d 'Seconds to wait for each server connection probe (all are probed at once)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l max-key-age -d 'Warn (without failing) when the key is older than this many days; 0 never warns' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l metrics-file -d 'Also write Prometheus metrics to this file (node_exporter\'s textfile collector), whatever the result' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l app-url -d 'Base URL of the browser sign-in page' -r
@@ -115,6 +123,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l store -d
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l app-url -d 'Base URL of the browser sign-in page' -r
@@ -133,6 +142,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l store -d 
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l app-url -d 'Base URL of the browser sign-in page' -r
@@ -151,6 +161,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l store -d 
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l app-url -d 'Base URL of the browser sign-in page' -r
@@ -170,6 +181,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l s
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l app-url -d 'Base URL of the browser sign-in page' -r
@@ -184,11 +196,50 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s q
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s v -l verbose -d 'Print more detail (repeat for more)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s V -l version -d 'Print version'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
+keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -s q -l quiet -d 'Print nothing on success'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -s V -l version -d 'Print version'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s n -l lines -d 'Show only the last N events' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l since -d 'Show only events since this long ago (2h, 7days) or since this time (2026-01-31 08:00:00, RFC 3339, UTC)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
+keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s q -l quiet -d 'Print nothing on success'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l app-url -d 'Base URL of the browser sign-in page' -r
@@ -206,6 +257,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l store -d 'Wh
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l app-url -d 'Base URL of the browser sign-in page' -r
@@ -218,13 +270,15 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s q -l quiet -
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s v -l verbose -d 'Print more detail (repeat for more)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s V -l version -d 'Print version'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "login" -d 'Link a Plex account by PIN in the browser, or --with-token from stdin'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "status" -d 'Show what is stored, where, and whether it is in sync (offline)'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "validate" -d 'Ask plex.tv whether the stored token is still good (for cron)'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "servers" -d 'List the account\'s servers, probing every connection at once'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "select" -d 'Choose the server to use (by name, machine id or list number) after testing it'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "logout" -d 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "migrate-apikey" -d 'Turn Bazarr\'s legacy plex.apikey into a managed token (for install scripts)'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "man" -d 'Print a man page (plex-auth\'s, or a subcommand\'s)'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "login" -d 'Link a Plex account by PIN in the browser, or --with-token from stdin'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "status" -d 'Show what is stored, where, and whether it is in sync (offline)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "validate" -d 'Ask plex.tv whether the stored token is still good (for cron)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "servers" -d 'List the account\'s servers, probing every connection at once'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "select" -d 'Choose the server to use (by name, machine id or list number) after testing it'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "logout" -d 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "migrate-apikey" -d 'Turn Bazarr\'s legacy plex.apikey into a managed token (for install scripts)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "rotate-key" -d 'Replace the key that seals the token with a new one, crash-safely'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "log" -d 'Show the authentication event log (never holds a token or a key)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "man" -d 'Print a man page (plex-auth\'s, or a subcommand\'s)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -19,7 +19,9 @@ use crate::store::{Account, AuthMethod, Backend, Config, SelectedServer};
 /// under the lock, since another command (or Bazarr) may write it in between.
 pub fn bazarr_precheck(ctx: &Context, snapshot: &Config) -> Result<()> {
     if let Some(path) = sync::target(ctx.bazarr_flag.as_deref(), snapshot) {
-        BazarrFile::load(&path)?;
+        BazarrFile::load(&path)
+            .map_err(Error::from)
+            .inspect_err(|e| refused(&path, e))?;
     }
     Ok(())
 }
@@ -27,9 +29,18 @@ pub fn bazarr_precheck(ctx: &Context, snapshot: &Config) -> Result<()> {
 /// The Bazarr file to keep in step, read inside the transaction.
 fn bazarr_file(ctx: &Context, cfg: &Config) -> Result<Option<BazarrFile>> {
     sync::target(ctx.bazarr_flag.as_deref(), cfg)
-        .map(|path| BazarrFile::load(&path))
+        .map(|path| {
+            BazarrFile::load(&path)
+                .map_err(Error::from)
+                .inspect_err(|e| refused(&path, e))
+        })
         .transpose()
-        .map_err(Error::from)
+}
+
+/// The event log's record of a Bazarr file that could not be used or written.
+fn refused(path: &Path, e: &Error) {
+    let path = path.display().to_string();
+    crate::events::emit("bazarr_refused", e.kind.code(), None, Some(&path));
 }
 
 /// Write Bazarr's keys and remember the file in `cfg`.
@@ -41,7 +52,12 @@ fn sync_bazarr(
     let Some(file) = file else {
         return Ok(None);
     };
-    let synced = sync::write(file, changes)?;
+    let path = file.path().to_path_buf();
+    let synced = sync::write(file, changes).inspect_err(|e| refused(&path, e))?;
+    if let Some(written) = synced.updated() {
+        let written = written.display().to_string();
+        crate::events::emit("bazarr_written", "ok", None, Some(&written));
+    }
     cfg.bazarr_config = Some(synced.path().to_path_buf());
     Ok(Some(synced))
 }
@@ -79,6 +95,8 @@ pub fn link(ctx: &Context, token: &Secret, user: &User, method: AuthMethod) -> R
     txn.cfg.account = Some(account_of(user, method));
     let file = bazarr_file(ctx, &txn.cfg)?;
     txn.commit()?;
+    crate::events::set_subject(Some(&user.username), None);
+    crate::events::emit("linked", "ok", None, None);
     let bazarr = sync_bazarr(&mut txn.cfg, file, |f| sync::login_changes(f, token, user))
         .map_err(|e| linked_but(e, user))?;
     // Remembers a Bazarr file used for the first time, now that it has been written.
@@ -132,6 +150,7 @@ pub fn validated(
         && still_selected(&txn.cfg, server)
     {
         txn.cfg.server = Some(server.clone());
+        crate::events::emit("server_moved", "ok", Some(&server.name), Some(&server.url));
         let file = bazarr_file(ctx, &txn.cfg)?;
         synced = sync_bazarr(&mut txn.cfg, file, |_| Ok(sync::server_changes(server)))?;
     }

@@ -66,6 +66,17 @@ pub struct GlobalArgs {
     )]
     pub key_file: Option<PathBuf>,
 
+    /// Folder for the event log (events.jsonl) and validate's counters [default:
+    /// $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]
+    #[arg(
+        long,
+        global = true,
+        env = "PLEX_AUTH_STATE_DIR",
+        hide_env_values = true,
+        value_name = "DIR"
+    )]
+    pub state_dir: Option<PathBuf>,
+
     /// Bazarr's config.yaml to keep in sync (remembered once used)
     #[arg(
         long,
@@ -188,6 +199,34 @@ pub enum Command {
         after_help = examples("migrate-apikey")
     )]
     MigrateApikey(MigrateArgs),
+    /// Replace the key that seals the token with a new one, crash-safely
+    ///
+    /// Makes a new random key, seals the token again under it, and replaces the key file, so
+    /// the old key no longer opens anything. Stopped at any moment (a crash, kill -9, a
+    /// power cut), it leaves either the old key and token or the new ones, both working; run
+    /// it again to finish. Works with every store and with a key kept elsewhere
+    /// (--key-file). A key given as a systemd credential is read-only there: rotate it at its
+    /// source instead (see the README). Bazarr's own plex.encryption_key belongs to Bazarr
+    /// and is never changed by this command.
+    #[command(
+        override_usage = "plex-auth rotate-key [OPTIONS]",
+        after_help = examples("rotate-key")
+    )]
+    RotateKey,
+    /// Show the authentication event log (never holds a token or a key)
+    ///
+    /// One line per event: logins, expired PINs, validations and their verdict, servers
+    /// chosen or moved, Bazarr's file written or refused, logouts, revocations, key
+    /// rotations and tokens that did not open, with the time, the command, the outcome, the
+    /// exit code, the account and the server. No token, key or sealed token is ever written
+    /// to it. It lives in the state folder (--state-dir) as events.jsonl, mode 0600, and is
+    /// rotated to events.jsonl.1 at 1 MiB. With --json the lines are printed as stored
+    /// (one JSON document per line).
+    #[command(
+        override_usage = "plex-auth log [OPTIONS]",
+        after_help = examples("log")
+    )]
+    Log(LogArgs),
     /// Print a shell completion script
     #[command(
         override_usage = "plex-auth completions [OPTIONS] <SHELL>",
@@ -242,6 +281,26 @@ pub struct ValidateArgs {
         allow_negative_numbers = true
     )]
     pub timeout: f64,
+
+    /// Warn (without failing) when the key is older than this many days; 0 never warns
+    #[arg(
+        long,
+        env = "PLEX_AUTH_MAX_KEY_AGE",
+        hide_env_values = true,
+        value_name = "DAYS",
+        default_value_t = 90
+    )]
+    pub max_key_age: u64,
+
+    /// Also write Prometheus metrics to this file (node_exporter's textfile collector),
+    /// whatever the result
+    #[arg(
+        long,
+        env = "PLEX_AUTH_METRICS_FILE",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
+    pub metrics_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -310,6 +369,18 @@ pub struct MigrateArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Show only the last N events
+    #[arg(short = 'n', long = "lines", value_name = "N")]
+    pub lines: Option<usize>,
+
+    /// Show only events since this long ago (2h, 7days) or since this time (2026-01-31
+    /// 08:00:00, RFC 3339, UTC)
+    #[arg(long, value_name = "DURATION|TIMESTAMP")]
+    pub since: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to print completions for
     #[arg(value_enum)]
@@ -332,9 +403,30 @@ pub const COMMANDS: &[&str] = &[
     "select",
     "logout",
     "migrate-apikey",
+    "rotate-key",
+    "log",
     "completions",
     "man",
 ];
+
+impl Command {
+    /// The command's name as typed, for the event log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Login(_) => "login",
+            Command::Status => "status",
+            Command::Validate(_) => "validate",
+            Command::Servers(_) => "servers",
+            Command::Select(_) => "select",
+            Command::Logout(_) => "logout",
+            Command::MigrateApikey(_) => "migrate-apikey",
+            Command::RotateKey => "rotate-key",
+            Command::Log(_) => "log",
+            Command::Completions(_) => "completions",
+            Command::Man(_) => "man",
+        }
+    }
+}
 
 /// Examples for `command`'s help and man page: (command line, what it does).
 pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
@@ -387,6 +479,10 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
                 "also check the selected server still answers",
             ),
             ("plex-auth validate --json", "the result as JSON"),
+            (
+                "plex-auth validate --quiet --metrics-file /var/lib/prometheus/node-exporter/plex-auth.prom",
+                "for node_exporter's textfile collector",
+            ),
         ],
         "servers" => &[
             (
@@ -428,6 +524,24 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
             (
                 "plex-auth migrate-apikey --restart-bazarr",
                 "and make a running Bazarr reload",
+            ),
+        ],
+        "rotate-key" => &[
+            (
+                "plex-auth rotate-key",
+                "a new key; the token resealed; the old key gone",
+            ),
+            (
+                "plex-auth rotate-key --key-file /mnt/usb/plex-auth.key",
+                "rotate a key kept on another volume",
+            ),
+        ],
+        "log" => &[
+            ("plex-auth log", "every event, oldest first"),
+            ("plex-auth log --since 24h", "the last day's events"),
+            (
+                "plex-auth log -n 20 --json",
+                "the last 20 lines as stored, for a script",
             ),
         ],
         "completions" => &[

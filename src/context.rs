@@ -20,6 +20,10 @@ pub const DEFAULT_APP_URL: &str = "https://app.plex.tv/auth";
 pub struct Context {
     pub config_dir: PathBuf,
     pub key_path: PathBuf,
+    /// The key is the systemd credential in `$CREDENTIALS_DIRECTORY`, which is read-only.
+    pub key_is_credential: bool,
+    /// The event log's folder; `None` when no home folder can be found (nothing is logged).
+    pub state_dir: Option<PathBuf>,
     /// `--bazarr-config` / `PLEX_AUTH_BAZARR_CONFIG`; the remembered path is in config.toml.
     pub bazarr_flag: Option<PathBuf>,
     pub plex_url: Url,
@@ -63,13 +67,12 @@ impl Context {
             Some(dir) => absolute(dir),
             None => default_config_dir()?,
         };
+        let creds = env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
         let key_path = match &args.key_file {
             Some(path) => absolute(path),
-            None => {
-                let creds = env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
-                store::key::default_key_path(&config_dir, creds.as_deref())
-            }
+            None => store::key::default_key_path(&config_dir, creds.as_deref()),
         };
+        let key_is_credential = creds.is_some_and(|dir| key_path.starts_with(dir));
         let store_pref = match args.store {
             None | Some(StoreArg::Auto) => StorePref::Auto,
             Some(StoreArg::Keyring) => StorePref::Keyring,
@@ -101,6 +104,11 @@ impl Context {
         Ok(Context {
             config_dir,
             key_path,
+            key_is_credential,
+            state_dir: match &args.state_dir {
+                Some(dir) => Some(absolute(dir)),
+                None => default_state_dir(),
+            },
             bazarr_flag: args.bazarr_config.as_ref().map(|p| absolute(p)),
             plex_url,
             app_url,
@@ -166,6 +174,17 @@ fn default_config_dir() -> Result<PathBuf> {
             Error::config("cannot find a home folder for plex-auth's config")
                 .with_hint("pass --config-dir DIR or set PLEX_AUTH_CONFIG_DIR")
         })
+}
+
+/// `$XDG_STATE_HOME/plex-auth` (`~/.local/state/plex-auth`) on Linux; the local data folder
+/// where the platform has no state folder.
+fn default_state_dir() -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "plex-auth")?;
+    Some(
+        dirs.state_dir()
+            .unwrap_or_else(|| dirs.data_local_dir())
+            .to_path_buf(),
+    )
 }
 
 /// Paths are stored (Bazarr's file) and compared, so make them absolute once, here.

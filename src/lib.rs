@@ -7,6 +7,8 @@ pub mod cli;
 pub mod commands;
 pub mod context;
 pub mod error;
+pub mod events;
+pub mod metrics;
 pub mod output;
 pub mod plex;
 pub mod render;
@@ -48,12 +50,40 @@ pub fn run() -> ExitCode {
             return err.exit_code();
         }
     };
-    match commands::dispatch(&ctx, cli.command) {
+    let name = cli.command.name();
+    let revoke = matches!(&cli.command, Command::Logout(a) if a.revoke);
+    if events::is_logged(name) {
+        events::init(ctx.state_dir.clone(), name, ctx.out.clone());
+        log_subject(&ctx);
+    }
+    if name == "login" {
+        events::emit("login_started", "started", None, None);
+    }
+    let result = commands::dispatch(&ctx, cli.command);
+    // The command's outcome in the event log: one place, for every command.
+    let kind = result.as_ref().err().map(|e| e.kind);
+    if let Some(event) = events::closing_event(name, revoke, kind) {
+        log_subject(&ctx);
+        let code = kind.map_or(0, |k| k.exit_code());
+        events::finish(&event, events::outcome(kind), code, kind.map(|k| k.code()));
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             ctx.out.error(&err, json_events);
             err.exit_code()
         }
+    }
+}
+
+/// The account and server the log's events are about, from config.toml as it is now. A
+/// logout keeps the names read before it.
+fn log_subject(ctx: &Context) {
+    if let Ok(cfg) = store::config::load(&ctx.config_dir) {
+        events::set_subject(
+            cfg.account.as_ref().map(|a| a.username.as_str()),
+            cfg.server.as_ref().map(|s| s.name.as_str()),
+        );
     }
 }
 

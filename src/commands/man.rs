@@ -173,6 +173,12 @@ fn environment(roff: &mut String, root: &clap::Command) {
             "Set by systemd for a unit with LoadCredential=; the key is read from \
              $CREDENTIALS_DIRECTORY/plex-auth.key when that file exists.",
         ),
+        (
+            "XDG_STATE_HOME",
+            "On Linux, the event log and validate's counters go to $XDG_STATE_HOME/plex-auth \
+             (~/.local/state/plex-auth when unset) unless --state-dir or PLEX_AUTH_STATE_DIR \
+             says otherwise.",
+        ),
         ("NO_COLOR", "When set, no colour (as --color never)."),
         (
             "BROWSER",
@@ -206,6 +212,23 @@ fn files(roff: &mut String) {
             "$CREDENTIALS_DIRECTORY/plex-auth.key",
             "The key, when a systemd unit passes it with \
              LoadCredential=plex-auth.key:/etc/plex-auth/key.",
+        ),
+        (
+            "<key>.next",
+            "The new key, beside the key file, while rotate-key runs; one left behind by an \
+             interrupted rotation is finished (or replaced) by the next rotate-key or validate.",
+        ),
+        (
+            "~/.local/state/plex-auth/events.jsonl",
+            "The event log (mode 0600), one JSON line per event: the time, the event, the \
+             command, its outcome and exit code, the account's and the server's names, an \
+             error code and a short detail. Never a token, a key or a sealed token. Rotated to \
+             events.jsonl.1 at 1 MiB. Shown by plex-auth log.",
+        ),
+        (
+            "~/.local/state/plex-auth/validate-stats.json",
+            "The counters behind validate --metrics-file (validations by result, failures in \
+             a row, the last success).",
         ),
         (
             "config.yaml, config.yaml.bak",

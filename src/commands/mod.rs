@@ -2,10 +2,12 @@
 //! `plex`, `store`, `bazarr`), and renders one view. No command calls another.
 
 pub mod completions;
+pub mod log;
 pub mod login;
 pub mod logout;
 pub mod man;
 pub mod migrate_apikey;
+pub mod rotate_key;
 pub mod select;
 pub mod servers;
 pub mod status;
@@ -27,6 +29,8 @@ pub fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::Select(args) => select::run(ctx, &args),
         Command::Logout(args) => logout::run(ctx, &args),
         Command::MigrateApikey(args) => migrate_apikey::run(ctx, &args),
+        Command::RotateKey => rotate_key::run(ctx),
+        Command::Log(args) => log::run(ctx, &args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),
     }

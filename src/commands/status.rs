@@ -10,7 +10,7 @@ use crate::commands::snapshot;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::safe;
-use crate::store::{self, AuthMethod, Backend, fsutil};
+use crate::store::{self, AuthMethod, Backend, fsutil, rotate};
 use crate::time::{ago, timestamp};
 
 #[derive(Serialize)]
@@ -22,6 +22,8 @@ struct StatusView {
     linked_at: Option<String>,
     store: StoreView,
     key_file: PathBuf,
+    key_created_at: Option<String>,
+    key_age_days: Option<u64>,
     validation: Option<ValidationView>,
     server: Option<StatusServer>,
     bazarr: Option<BazarrStatus>,
@@ -74,6 +76,13 @@ pub fn run(ctx: &Context) -> Result<()> {
             config_path.display()
         ));
     }
+    if rotate::pending(&ctx.key_path) {
+        warnings.push(format!(
+            "{} is left from an interrupted key rotation; run `plex-auth rotate-key` to finish it",
+            rotate::next_path(&ctx.key_path).display()
+        ));
+    }
+    let key_created = rotate::key_created_at(&cfg, &ctx.key_path);
     let bazarr = sync::target(ctx.bazarr_flag.as_deref(), &cfg)
         .map(|path| sync::status(&path, &cfg, &token));
     if let Some(b) = &bazarr {
@@ -97,6 +106,8 @@ pub fn run(ctx: &Context) -> Result<()> {
             location: vault.describe(&cfg),
         },
         key_file: ctx.key_path.clone(),
+        key_created_at: key_created.map(timestamp),
+        key_age_days: key_created.map(|at| crate::time::now().saturating_sub(at) / 86_400),
         validation: account.and_then(|a| {
             a.validated_at.map(|at| ValidationView {
                 result: a.last_result.clone(),
@@ -156,7 +167,11 @@ fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
         format!("{} (sealed with XChaCha20-Poly1305)", view.token),
     ));
     lines.push(row("stored in:", view.store.location.clone()));
-    lines.push(row("key:", view.key_file.display().to_string()));
+    let key_age = match &view.key_created_at {
+        Some(at) => format!(" (made {at}, {} days ago)", view.key_age_days.unwrap_or(0)),
+        None => String::new(),
+    };
+    lines.push(row("key:", format!("{}{key_age}", view.key_file.display())));
     let validated = match account.and_then(|a| a.validated_at.map(|t| (a, t))) {
         Some((a, at)) => format!(
             "{}, {} ({})",

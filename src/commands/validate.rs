@@ -8,10 +8,12 @@ use crate::cli::ValidateArgs;
 use crate::commands::{plex, snapshot, stored_token, warn_bazarr};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
+use crate::metrics;
 use crate::output::safe;
 use crate::plex::PlexError;
 use crate::plex::servers;
 use crate::render::AccountView;
+use crate::store::rotate;
 
 #[derive(Serialize)]
 struct ValidateView {
@@ -31,8 +33,82 @@ struct ServerCheckView {
 }
 
 pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
+    let mut server = None;
+    let result = check(ctx, args, &mut server);
+    if let Some(path) = &args.metrics_file {
+        write_metrics(ctx, path, &result, server);
+    }
+    result
+}
+
+/// `--metrics-file`: whatever the verdict (a failure is what monitoring is for). A file that
+/// cannot be written is said even under `--quiet`, and does not change the exit code, which
+/// belongs to the token.
+fn write_metrics(
+    ctx: &Context,
+    path: &std::path::Path,
+    result: &Result<()>,
+    server: Option<metrics::ServerSample>,
+) {
+    let kind = result.as_ref().err().map(|e| e.kind);
+    let verdict = match kind {
+        None => "ok",
+        Some(ErrorKind::InvalidToken | ErrorKind::TokenExpired) => "rejected",
+        Some(ErrorKind::Connection) => "unreachable",
+        Some(_) => "error",
+    };
+    let now = crate::time::now();
+    let stats = ctx
+        .state_dir
+        .as_deref()
+        .map(|dir| metrics::record(dir, verdict, now))
+        .transpose()
+        .unwrap_or_else(|why| {
+            ctx.out.detail(format!(
+                "warning: validate's counters were not updated: {why}"
+            ));
+            None
+        });
+    let cfg = snapshot(ctx).unwrap_or_default();
+    let run = metrics::Run {
+        now,
+        result: verdict,
+        exit_code: kind.map_or(0, |k| k.exit_code()),
+        stats,
+        linked_at: cfg.account.as_ref().map(|a| a.linked_at),
+        key_created_at: cfg
+            .key_id
+            .as_ref()
+            .and_then(|_| rotate::key_created_at(&cfg, &ctx.key_path)),
+        server,
+    };
+    if let Err(e) = metrics::write(path, &metrics::render(&run)) {
+        ctx.out.notice(format!(
+            "could not write the metrics file {}: {e}",
+            path.display()
+        ));
+    }
+}
+
+fn check(
+    ctx: &Context,
+    args: &ValidateArgs,
+    sample: &mut Option<metrics::ServerSample>,
+) -> Result<()> {
     let cfg = snapshot(ctx)?;
     let token = stored_token(ctx, &cfg)?;
+    // A `rotate-key` cut short leaves the token sealed under `<key>.next`; it opens, and the
+    // timer's next run puts the new key in place.
+    match ctx.vault().finish_rotation() {
+        Ok(true) => {
+            crate::events::emit("key_rotation_finished", "ok", None, None);
+            ctx.out
+                .info("Finished a key rotation that had been interrupted.");
+        }
+        Ok(false) => {}
+        Err(e) => ctx.out.warn(&e.message),
+    }
+    warn_old_key(ctx, &cfg, args.max_key_age);
     let plex = plex(ctx, &cfg)?;
 
     let user = match ctx.block_on(plex.client.user(&token)) {
@@ -47,6 +123,14 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
             return Err(e.into());
         }
     };
+
+    // Keep the token in use, as Plex's own clients do (plex-api.md §4b). A ping that fails
+    // says nothing the user check above did not: it never fails validate.
+    if let Err(e) = ctx.block_on(plex.client.ping(&token)) {
+        ctx.out.detail(format!(
+            "the keep-alive ping to plex.tv failed ({e}); ignored"
+        ));
+    }
 
     let mut server = None;
     let mut moved = None;
@@ -68,10 +152,20 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
         let (selected, check) = match check {
             Ok(ok) => ok,
             Err(e) => {
+                *sample = cfg.server.as_ref().map(|s| metrics::ServerSample {
+                    name: s.name.clone(),
+                    up: false,
+                    latency_ms: None,
+                });
                 account::validated(ctx, "ok", Some(&user), None)?;
                 return Err(e);
             }
         };
+        *sample = Some(metrics::ServerSample {
+            name: selected.name.clone(),
+            up: true,
+            latency_ms: check.latency_ms,
+        });
         server = Some(ServerCheckView {
             name: selected.name.clone(),
             machine_id: selected.machine_id.clone(),
@@ -120,4 +214,22 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The key is older than `--max-key-age` days: say so, without failing (and, like every
+/// warning, not under `--quiet`, so cron does not mail about it every half hour).
+fn warn_old_key(ctx: &Context, cfg: &crate::store::Config, max_days: u64) {
+    if max_days == 0 {
+        return;
+    }
+    let Some(created) = rotate::key_created_at(cfg, &ctx.key_path) else {
+        return;
+    };
+    let days = crate::time::now().saturating_sub(created) / 86_400;
+    if days > max_days {
+        ctx.out.warn(format!(
+            "the key in {} is {days} days old (more than {max_days}); run `plex-auth rotate-key`",
+            ctx.key_path.display()
+        ));
+    }
 }

@@ -354,6 +354,16 @@ impl PlexClient {
         .await
     }
 
+    /// `GET /api/v2/ping` (§4b): what Plex's own clients call to keep a token in use. Any
+    /// 2xx is a pong and the body is not read; no 429 retries, since a missed keep-alive
+    /// costs nothing and the next run sends another.
+    pub async fn ping(&self, token: &Secret) -> Result<(), PlexError> {
+        let (status, body) = self
+            .call(Method::GET, "/api/v2/ping", &[], Some(token), 0)
+            .await?;
+        check_status(status, &body)
+    }
+
     /// `DELETE /api/v2/users/signout`: the token stops working everywhere.
     pub async fn signout(&self, token: &Secret) -> Result<(), PlexError> {
         let (status, body) = self

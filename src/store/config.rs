@@ -24,6 +24,8 @@ pub struct Config {
     pub client_identifier: Option<String>,
     pub store: Option<Backend>,
     pub key_id: Option<String>,
+    /// When plex-auth made the key in use (created or rotated), seconds since the epoch.
+    pub key_created_at: Option<u64>,
     pub sealed_token: Option<String>,
     pub account: Option<Account>,
     pub server: Option<SelectedServer>,
@@ -274,6 +276,7 @@ mod tests {
             client_identifier: Some("3f8a1c2e-5b7d-4e9f-a1b2-c3d4e5f60718".into()),
             store: Some(Backend::File),
             key_id: Some("0123456789abcdef".into()),
+            key_created_at: Some(1_700_000_000),
             sealed_token: Some("AQID".into()),
             account: Some(Account {
                 username: "alice".into(),

@@ -5,6 +5,7 @@ pub mod config;
 pub mod fsutil;
 pub mod key;
 pub mod keyring;
+pub mod rotate;
 pub mod seal;
 
 use std::path::PathBuf;
@@ -65,6 +66,7 @@ impl Vault {
         let first_auto = self.pref == StorePref::Auto && previous.is_none();
         let mut backend = self.choose_backend(previous, notice)?;
 
+        let new_key = std::fs::symlink_metadata(&self.key_path).is_err();
         let key = key::load_or_create(&self.key_path)?;
         let blob = seal::seal(&key, &client_id, token)?;
 
@@ -96,7 +98,15 @@ impl Vault {
             }
         }
         cfg.store = Some(backend);
-        cfg.key_id = Some(seal::key_id(&key));
+        // The key's age (status, validate --max-key-age): known when made here; for a key
+        // made elsewhere, its file's time is used (`rotate::key_created_at`).
+        let id = seal::key_id(&key);
+        if new_key {
+            cfg.key_created_at = Some(crate::time::now());
+        } else if cfg.key_id.as_deref() != Some(id.as_str()) {
+            cfg.key_created_at = None;
+        }
+        cfg.key_id = Some(id);
         Ok(backend)
     }
 
@@ -148,7 +158,41 @@ impl Vault {
 
     /// The stored token, or `Ok(None)` when nothing is stored. Reads the recorded backend
     /// only and never creates a key.
+    ///
+    /// Readers take no lock, so a `rotate-key` may replace the blob and the key between the
+    /// moment `cfg` was read and the moment the key is: a token that does not open is read
+    /// again (config.toml, blob and key) while config.toml or the key file keep changing
+    /// under it, a few times at most.
     pub fn load_token(&self, cfg: &Config) -> Result<Option<Secret>> {
+        let fingerprint = || {
+            key::load(&self.key_path)
+                .ok()
+                .flatten()
+                .map(|k| seal::key_id(&k))
+        };
+        let mut seen = fingerprint();
+        let mut current = std::borrow::Cow::Borrowed(cfg);
+        let mut attempts = 0;
+        loop {
+            match self.load_token_once(&current) {
+                Err(e) if e.kind == ErrorKind::DecryptFailed && attempts < 3 => {
+                    attempts += 1;
+                    let Ok(fresh) = config::load(&self.config_dir) else {
+                        return Err(e);
+                    };
+                    let now = fingerprint();
+                    if fresh.key_id == current.key_id && now == seen {
+                        return Err(e);
+                    }
+                    seen = now;
+                    current = std::borrow::Cow::Owned(fresh);
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn load_token_once(&self, cfg: &Config) -> Result<Option<Secret>> {
         let Some(client_id) = cfg.client_identifier.as_deref() else {
             return Ok(None);
         };
@@ -189,9 +233,12 @@ impl Vault {
                 self.key_path.display()
             )));
         };
-        seal::open(&key, client_id, &blob)
-            .map(Some)
-            .map_err(|e| self.open_failure(cfg, &key, &place, e))
+        seal::open(&key, client_id, &blob).map(Some).or_else(|e| {
+            // A key rotation cut short after the token was resealed (see `rotate`).
+            self.open_with_next(client_id, &blob)
+                .map(Some)
+                .ok_or_else(|| self.open_failure(cfg, &key, &place, e))
+        })
     }
 
     fn open_failure(&self, cfg: &Config, key: &KeyBytes, place: &str, err: OpenError) -> Error {

@@ -62,6 +62,8 @@ const COMMANDS: &[&str] = &[
     "select",
     "logout",
     "migrate-apikey",
+    "rotate-key",
+    "log",
     "completions",
     "man",
 ];

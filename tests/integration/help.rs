@@ -12,6 +12,8 @@ const COMMANDS: &[&str] = &[
     "select",
     "logout",
     "migrate-apikey",
+    "rotate-key",
+    "log",
     "completions",
     "man",
 ];
@@ -25,6 +27,8 @@ const ENV: &[(&str, &str)] = &[
     ("PLEX_AUTH_PLEX_URL", "http://127.0.0.1:9/leaked-plex"),
     ("PLEX_AUTH_APP_URL", "http://127.0.0.1:9/leaked-app"),
     ("PLEX_AUTH_REQUEST_TIMEOUT", "42.5"),
+    ("PLEX_AUTH_STATE_DIR", "/home/alice/leaked-state"),
+    ("PLEX_AUTH_MAX_KEY_AGE", "4242"),
 ];
 
 fn run(args: &[&str], with_env: bool) -> Run {

@@ -13,6 +13,8 @@ const COMMANDS: &[&str] = &[
     "select",
     "logout",
     "migrate-apikey",
+    "rotate-key",
+    "log",
     "completions",
     "man",
 ];

@@ -50,6 +50,8 @@ impl Env {
             "SSH_TTY",
             "CREDENTIALS_DIRECTORY",
             "NO_COLOR",
+            "XDG_STATE_HOME",
+            "PLEX_AUTH_MAX_KEY_AGE",
         ] {
             cmd.env_remove(var);
         }
@@ -57,6 +59,7 @@ impl Env {
             .env("PLEX_AUTH_PLEX_URL", self.fake.url())
             .env("PLEX_AUTH_APP_URL", format!("{}/auth", self.fake.url()))
             .env("PLEX_AUTH_STORE", "file")
+            .env("PLEX_AUTH_STATE_DIR", self.state_dir())
             .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("xdg"))
             .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
@@ -105,6 +108,22 @@ impl Env {
 
     pub fn config_text(&self) -> String {
         std::fs::read_to_string(self.config_path()).unwrap_or_default()
+    }
+
+    /// The event log and validate's counters (`--state-dir`).
+    pub fn state_dir(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+
+    /// The event log's lines, each parsed (a line that is not JSON fails the test).
+    pub fn events(&self) -> Vec<serde_json::Value> {
+        let text =
+            std::fs::read_to_string(self.state_dir().join("events.jsonl")).unwrap_or_default();
+        text.lines()
+            .map(|l| {
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("broken log line ({e}): {l:?}"))
+            })
+            .collect()
     }
 
     pub fn key_path(&self) -> PathBuf {

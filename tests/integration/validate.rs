@@ -220,3 +220,42 @@ fn a_request_plex_tv_calls_malformed_is_internal_not_a_verdict() {
         .error_code("INTERNAL");
     assert_eq!(sealed(&env.config_text()), before);
 }
+
+/// validate keeps the token in use the way Plex's own clients do: a ping after plex.tv
+/// accepted the token, with the token and the install's identifier. A ping that fails does
+/// not fail validate, and a rejected token is not pinged.
+#[test]
+fn validate_pings_plex_tv_and_a_failed_ping_is_ignored() {
+    let env = Env::new();
+    let token = env.logged_in();
+    let pings = || {
+        env.fake
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "GET" && r.path == "/api/v2/ping")
+            .collect::<Vec<_>>()
+    };
+    assert!(pings().is_empty(), "login does not ping");
+    env.run(&["validate", "--quiet"])
+        .ok()
+        .stdout_empty()
+        .stderr_empty();
+    let seen = pings();
+    assert_eq!(seen.len(), 1, "one ping per validate");
+    assert_eq!(seen[0].header("x-plex-token"), Some(token.as_str()));
+    assert!(seen[0].header("x-plex-client-identifier").is_some());
+
+    // The user check answers (a zero delay is no fault), the ping gets a 503: still exit 0,
+    // still silent.
+    env.fake.fault(Fault::Slow(Duration::ZERO), 1);
+    env.fake.fault(Fault::Unavailable, 1);
+    env.run(&["validate", "--quiet"])
+        .ok()
+        .stdout_empty()
+        .stderr_empty();
+    assert_eq!(pings().len(), 2);
+
+    env.fake.revoke(&token);
+    env.run(&["validate", "--quiet"]).code(4);
+    assert_eq!(pings().len(), 2, "a rejected token is not pinged");
+}
