@@ -83,7 +83,7 @@ _plex__auth() {
 
     case "${cmd}" in
         plex__auth)
-            opts="-q -v -h -V --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey completions man help"
+            opts="-q -v -h -V --config-dir --store --key-file --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -102,6 +102,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -129,7 +137,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__completions)
-            opts="-q -v -h -V --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --config-dir --store --key-file --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -148,6 +156,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -329,7 +345,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__login)
-            opts="-q -v -h -V --force --with-token --no-browser --timeout --no-select --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --force --with-token --no-browser --timeout --no-select --restart-bazarr --config-dir --store --key-file --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -352,6 +368,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -379,7 +403,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__logout)
-            opts="-q -v -h -V --revoke --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --revoke --restart-bazarr --config-dir --store --key-file --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -398,6 +422,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -425,7 +457,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__man)
-            opts="-q -v -h -V --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey completions man"
+            opts="-q -v -h -V --config-dir --store --key-file --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -444,6 +476,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -471,7 +511,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__migrate__subcmd__apikey)
-            opts="-q -v -h -V --dry-run --restart-bazarr --probe-timeout --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --dry-run --restart-bazarr --probe-timeout --config-dir --store --key-file --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -494,6 +534,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -521,7 +569,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__select)
-            opts="-q -v -h -V --insecure --probe-timeout --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --insecure --restart-bazarr --probe-timeout --config-dir --store --key-file --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -544,6 +592,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -571,7 +627,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__servers)
-            opts="-q -v -h -V --probe-timeout --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --probe-timeout --config-dir --store --key-file --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -594,6 +650,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -621,7 +685,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__status)
-            opts="-q -v -h -V --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --config-dir --store --key-file --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -640,6 +704,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -667,7 +739,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__validate)
-            opts="-q -v -h -V --server --probe-timeout --config-dir --store --key-file --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --server --restart-bazarr --probe-timeout --config-dir --store --key-file --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -690,6 +762,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_plex_auth_global_optspecs
-    string join \n config-dir= store= key-file= bazarr-config= plex-url= app-url= request-timeout= json q/quiet v/verbose color= h/help V/version
+    string join \n config-dir= store= key-file= bazarr-config= bazarr-url= bazarr-restart-timeout= plex-url= app-url= request-timeout= json q/quiet v/verbose color= h/help V/version
 end
 
 function __fish_plex_auth_needs_command
@@ -30,6 +30,8 @@ keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Man
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -58,6 +60,8 @@ keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Man
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -68,6 +72,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l force -d '
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l with-token -d 'Read a token from standard input instead of running the PIN flow'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l no-browser -d 'Do not open a browser; print the link only'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l no-select -d 'Do not offer to choose a server afterwards'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -s v -l verbose -d 'Print more detail (repeat for more)'
@@ -79,6 +84,8 @@ keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Man
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -97,6 +104,8 @@ keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Man
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -104,6 +113,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l color -
 always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l server -d 'Also check that the selected server answers'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s v -l verbose -d 'Print more detail (repeat for more)'
@@ -116,6 +126,8 @@ keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Man
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -134,6 +146,8 @@ keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Man
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -141,6 +155,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l color -d 
 always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l insecure -d 'Accept this server\'s certificate even when it does not verify (self-signed)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -s v -l verbose -d 'Print more detail (repeat for more)'
@@ -152,6 +167,8 @@ keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Man
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -159,6 +176,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l color -d 
 always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l revoke -d 'Also sign the token out at plex.tv, so it stops working everywhere'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s v -l verbose -d 'Print more detail (repeat for more)'
@@ -171,6 +189,8 @@ keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Man
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -178,7 +198,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l c
 always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l dry-run -d 'Show the change as a diff and write nothing'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l restart-bazarr -d 'Touch Bazarr\'s bazarr.restart afterwards so a running Bazarr reloads'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s v -l verbose -d 'Print more detail (repeat for more)'
@@ -190,6 +210,8 @@ keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Man
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -207,6 +229,8 @@ keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Man
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r

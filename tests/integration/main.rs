@@ -8,8 +8,10 @@
 
 mod bash_completion;
 mod bazarr;
+mod bazarr_running;
 mod docs;
 mod dynaconf;
+mod fake_bazarr;
 mod files;
 mod flags;
 mod help;
