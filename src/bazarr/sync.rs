@@ -253,7 +253,7 @@ pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
             server_line,
             "Bazarr's copy is signed, not encrypted: anyone who can read that file can read the token".into(),
         ],
-        warnings: crate::store::fsutil::mode_warnings(&[path]),
+        warnings: mode_warnings(path),
     }
 }
 
@@ -299,5 +299,40 @@ pub fn add_live(
                 .push(format!("Bazarr is running at {address}, but {e}"));
         }
         None => {}
+    }
+}
+
+/// A loose mode on Bazarr's file, with advice that lasts: Bazarr recreates config.yaml with
+/// its own process umask on every settings save, so a `chmod` is undone at the next save.
+pub fn mode_warnings(path: &Path) -> Vec<String> {
+    crate::store::fsutil::mode_warnings(&[path])
+        .into_iter()
+        .map(|w| {
+            let what = w.split("; run chmod").next().unwrap_or(&w);
+            format!(
+                "{what}: Bazarr writes this file anew with its own umask on every settings save, so chmod does not last; set UMask=0077 in Bazarr's systemd unit (`systemctl edit bazarr`), or UMASK=077 in its container's environment (linuxserver and hotio images), then restart Bazarr"
+            )
+        })
+        .collect()
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn loose_bazarr_file_gets_advice_that_survives_its_saves() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yaml");
+        std::fs::write(&path, "general: {}\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let w = mode_warnings(&path);
+        assert_eq!(w.len(), 1);
+        assert!(w[0].contains("UMask=0077"), "{}", w[0]);
+        assert!(w[0].contains("UMASK=077"), "{}", w[0]);
+        assert!(!w[0].contains("run chmod"), "{}", w[0]);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(mode_warnings(&path).is_empty());
     }
 }
