@@ -95,7 +95,7 @@ _plex__auth() {
 
     case "${cmd}" in
         plex__auth)
-            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey rotate-key log completions man help"
+            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey rotate-key log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -118,6 +118,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -145,7 +153,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__completions)
-            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -168,6 +176,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -377,7 +393,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__log)
-            opts="-n -q -v -h -V --lines --since --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-n -q -v -h -V --lines --since --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -415,6 +431,14 @@ _plex__auth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --plex-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -439,7 +463,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__login)
-            opts="-q -v -h -V --force --with-token --no-browser --timeout --no-select --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --force --with-token --no-browser --timeout --no-select --restart-bazarr --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,6 +493,14 @@ _plex__auth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --plex-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -493,7 +525,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__logout)
-            opts="-q -v -h -V --revoke --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --revoke --restart-bazarr --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -516,6 +548,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -543,7 +583,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__man)
-            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey rotate-key log completions man"
+            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey rotate-key log completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -566,6 +606,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -593,7 +641,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__migrate__subcmd__apikey)
-            opts="-q -v -h -V --dry-run --restart-bazarr --probe-timeout --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --dry-run --restart-bazarr --probe-timeout --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -620,6 +668,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -647,7 +703,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__rotate__subcmd__key)
-            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -670,6 +726,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -697,7 +761,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__select)
-            opts="-q -v -h -V --insecure --probe-timeout --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --insecure --restart-bazarr --probe-timeout --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -724,6 +788,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -751,7 +823,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__servers)
-            opts="-q -v -h -V --probe-timeout --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --probe-timeout --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -781,6 +853,14 @@ _plex__auth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --plex-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -805,7 +885,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__status)
-            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -828,6 +908,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -855,7 +943,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__validate)
-            opts="-q -v -h -V --server --probe-timeout --max-key-age --metrics-file --config-dir --store --key-file --state-dir --bazarr-config --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --server --restart-bazarr --probe-timeout --max-key-age --metrics-file --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -890,6 +978,14 @@ _plex__auth() {
                     return 0
                     ;;
                 --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

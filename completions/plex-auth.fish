@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_plex_auth_global_optspecs
-    string join \n config-dir= store= key-file= state-dir= bazarr-config= plex-url= app-url= request-timeout= json q/quiet v/verbose color= h/help V/version
+    string join \n config-dir= store= key-file= state-dir= bazarr-config= bazarr-url= bazarr-restart-timeout= plex-url= app-url= request-timeout= json q/quiet v/verbose color= h/help V/version
 end
 
 function __fish_plex_auth_needs_command
@@ -31,6 +31,8 @@ file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -62,6 +64,8 @@ file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -72,6 +76,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l force -d '
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l with-token -d 'Read a token from standard input instead of running the PIN flow'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l no-browser -d 'Do not open a browser; print the link only'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l no-select -d 'Do not offer to choose a server afterwards'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -s v -l verbose -d 'Print more detail (repeat for more)'
@@ -84,6 +89,8 @@ file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -105,6 +112,8 @@ file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -112,6 +121,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l color -
 always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l server -d 'Also check that the selected server answers'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s v -l verbose -d 'Print more detail (repeat for more)'
@@ -125,6 +135,8 @@ file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -144,6 +156,8 @@ file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -151,6 +165,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l color -d 
 always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l insecure -d 'Accept this server\'s certificate even when it does not verify (self-signed)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -s v -l verbose -d 'Print more detail (repeat for more)'
@@ -163,6 +178,8 @@ file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -170,6 +187,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l color -d 
 always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l revoke -d 'Also sign the token out at plex.tv, so it stops working everywhere'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s v -l verbose -d 'Print more detail (repeat for more)'
@@ -183,6 +201,8 @@ file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -190,7 +210,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l c
 always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l dry-run -d 'Show the change as a diff and write nothing'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l restart-bazarr -d 'Touch Bazarr\'s bazarr.restart afterwards so a running Bazarr reloads'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s v -l verbose -d 'Print more detail (repeat for more)'
@@ -203,6 +223,8 @@ file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -223,6 +245,8 @@ file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -241,6 +265,8 @@ file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
@@ -259,6 +285,8 @@ file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l key-file -d 'The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l app-url -d 'Base URL of the browser sign-in page' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r

@@ -62,6 +62,19 @@ fn sync_bazarr(
     Ok(Some(synced))
 }
 
+/// Bazarr's server keys for `server`, unless the account does not own it: Bazarr cannot use
+/// a shared server, so its keys are left alone then.
+fn server_to_bazarr(
+    cfg: &mut Config,
+    file: Option<BazarrFile>,
+    server: &SelectedServer,
+) -> Result<Option<Synced>> {
+    if !server.owned {
+        return Ok(file.map(|f| Synced::NotOwned(f.path().to_path_buf())));
+    }
+    sync_bazarr(cfg, file, |_| Ok(sync::server_changes(server)))
+}
+
 fn account_of(user: &User, method: AuthMethod) -> Account {
     let now = crate::time::now();
     Account {
@@ -152,7 +165,7 @@ pub fn validated(
         txn.cfg.server = Some(server.clone());
         crate::events::emit("server_moved", "ok", Some(&server.name), Some(&server.url));
         let file = bazarr_file(ctx, &txn.cfg)?;
-        synced = sync_bazarr(&mut txn.cfg, file, |_| Ok(sync::server_changes(server)))?;
+        synced = server_to_bazarr(&mut txn.cfg, file, server)?;
     }
     txn.commit()?;
     Ok(synced)
@@ -182,7 +195,7 @@ pub fn choose_server(
     }
     let file = bazarr_file(ctx, &txn.cfg)?;
     // Bazarr first: if its file refuses the write, nothing changes here either.
-    let synced = sync_bazarr(&mut txn.cfg, file, |_| Ok(sync::server_changes(server)))?;
+    let synced = server_to_bazarr(&mut txn.cfg, file, server)?;
     txn.cfg.server = Some(server.clone());
     txn.commit()?;
     Ok(synced)

@@ -87,6 +87,31 @@ pub struct GlobalArgs {
     )]
     pub bazarr_config: Option<PathBuf>,
 
+    /// Bazarr's own address, for --restart-bazarr and the running check (a Docker port
+    /// mapping or a reverse proxy) [default: general.ip, general.port and general.base_url
+    /// from its config.yaml]
+    #[arg(
+        long,
+        global = true,
+        env = "PLEX_AUTH_BAZARR_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub bazarr_url: Option<String>,
+
+    /// Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)
+    #[arg(
+        long,
+        global = true,
+        env = "PLEX_AUTH_BAZARR_RESTART_TIMEOUT",
+        hide_env_values = true,
+        value_name = "SECS",
+        default_value_t = 90.0,
+        value_parser = seconds,
+        allow_negative_numbers = true
+    )]
+    pub bazarr_restart_timeout: f64,
+
     /// Base URL of the plex.tv API (https, or http on a loopback address)
     #[arg(
         long,
@@ -263,6 +288,11 @@ pub struct LoginArgs {
     /// Do not offer to choose a server afterwards
     #[arg(long)]
     pub no_select: bool,
+
+    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
+    /// Plex settings (exit 5 when it cannot be reached or does not come back)
+    #[arg(long)]
+    pub restart_bazarr: bool,
 }
 
 #[derive(Debug, Args)]
@@ -270,6 +300,11 @@ pub struct ValidateArgs {
     /// Also check that the selected server answers
     #[arg(long)]
     pub server: bool,
+
+    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
+    /// Plex settings (exit 5 when it cannot be reached or does not come back)
+    #[arg(long, requires = "server")]
+    pub restart_bazarr: bool,
 
     /// Seconds to wait for each server connection probe (all are probed at once)
     #[arg(
@@ -327,6 +362,11 @@ pub struct SelectArgs {
     #[arg(long)]
     pub insecure: bool,
 
+    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
+    /// Plex settings (exit 5 when it cannot be reached or does not come back)
+    #[arg(long)]
+    pub restart_bazarr: bool,
+
     /// Seconds to wait for each server connection probe (all are probed at once)
     #[arg(
         long = "probe-timeout",
@@ -344,6 +384,11 @@ pub struct LogoutArgs {
     /// Also sign the token out at plex.tv, so it stops working everywhere
     #[arg(long)]
     pub revoke: bool,
+
+    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
+    /// Plex settings (exit 5 when it cannot be reached or does not come back)
+    #[arg(long)]
+    pub restart_bazarr: bool,
 }
 
 #[derive(Debug, Args)]
@@ -352,7 +397,8 @@ pub struct MigrateArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Touch Bazarr's bazarr.restart afterwards so a running Bazarr reloads
+    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
+    /// Plex settings (exit 5 when it cannot be reached or does not come back)
     #[arg(long)]
     pub restart_bazarr: bool,
 

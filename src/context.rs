@@ -26,6 +26,11 @@ pub struct Context {
     pub state_dir: Option<PathBuf>,
     /// `--bazarr-config` / `PLEX_AUTH_BAZARR_CONFIG`; the remembered path is in config.toml.
     pub bazarr_flag: Option<PathBuf>,
+    /// `--bazarr-url` / `PLEX_AUTH_BAZARR_URL`: where Bazarr's API answers, when not where its
+    /// config.yaml says.
+    pub bazarr_url: Option<Url>,
+    /// How long `--restart-bazarr` waits for Bazarr to answer again.
+    pub bazarr_restart_timeout: std::time::Duration,
     pub plex_url: Url,
     pub app_url: Url,
     pub request_timeout: std::time::Duration,
@@ -87,6 +92,8 @@ impl Context {
             "--app-url",
         )?;
 
+        let bazarr_url = args.bazarr_url.as_deref().map(bazarr_url).transpose()?;
+
         let stderr_tty = std::io::stderr().is_terminal();
         let color = match args.color {
             Some(ColorArg::Always) => true,
@@ -110,6 +117,10 @@ impl Context {
                 None => default_state_dir(),
             },
             bazarr_flag: args.bazarr_config.as_ref().map(|p| absolute(p)),
+            bazarr_url,
+            bazarr_restart_timeout: std::time::Duration::from_secs_f64(
+                args.bazarr_restart_timeout.clamp(1.0, 3600.0),
+            ),
             plex_url,
             app_url,
             request_timeout: std::time::Duration::from_secs_f64(
@@ -211,6 +222,25 @@ pub fn base_url(raw: &str, flag: &str) -> Result<Url> {
             "{flag} {raw} has scheme {other:?}; only https is allowed"
         ))),
     }
+}
+
+/// Bazarr's address from `--bazarr-url`: http or https (Bazarr itself serves plain http, on
+/// this machine or in a container next to it).
+fn bazarr_url(raw: &str) -> Result<Url> {
+    let mut url = Url::parse(raw.trim()).map_err(|e| {
+        Error::config(format!("--bazarr-url {raw:?} is not a URL ({e})"))
+            .with_hint("use Bazarr's address, such as http://127.0.0.1:6767")
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(Error::config(format!(
+            "--bazarr-url {raw} is not an http or https address"
+        )));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
 }
 
 pub fn is_loopback_host(url: &Url) -> bool {

@@ -26,12 +26,16 @@ pub enum Synced {
     Updated { path: PathBuf, notes: Vec<String> },
     /// A Bazarr older than 1.5.3 (no OAuth settings): left as it is.
     PreOauth(PathBuf),
+    /// A server the account does not own (shared with it): Bazarr lists and uses only owned
+    /// servers, and a shared one answers its account token with 401, so its server keys
+    /// were left as they are.
+    NotOwned(PathBuf),
 }
 
 impl Synced {
     pub fn path(&self) -> &Path {
         match self {
-            Synced::Updated { path, .. } | Synced::PreOauth(path) => path,
+            Synced::Updated { path, .. } | Synced::PreOauth(path) | Synced::NotOwned(path) => path,
         }
     }
 
@@ -39,7 +43,7 @@ impl Synced {
     pub fn updated(&self) -> Option<&Path> {
         match self {
             Synced::Updated { path, .. } => Some(path),
-            Synced::PreOauth(_) => None,
+            Synced::PreOauth(_) | Synced::NotOwned(_) => None,
         }
     }
 
@@ -51,9 +55,13 @@ impl Synced {
                 "{} has no OAuth settings (Bazarr 1.5.2 or older), so it was left as it is; upgrade Bazarr to use plex-auth's token there",
                 p.display()
             )],
+            Synced::NotOwned(p) => vec![format!("{}; {}", NOT_OWNED, p.display())],
         }
     }
 }
+
+/// Why a shared server is not written to Bazarr's file.
+pub const NOT_OWNED: &str = "this server is shared with the account, not owned by it: Bazarr only uses servers the account owns (a shared one refuses Bazarr's account token), so plex-auth keeps the selection for itself and leaves Bazarr's server keys as they are in";
 
 pub fn login_changes(file: &BazarrFile, token: &Secret, user: &User) -> Result<Vec<Change>> {
     keys::login_changes(file, token, &user.username, &user.email, user.id).map(|(c, _)| c)
@@ -151,6 +159,15 @@ pub struct BazarrStatus {
     pub server_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_not_encrypted: Option<bool>,
+    /// Whether Bazarr's API answered (`None`: not asked, e.g. the file has no API key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub running: Option<bool>,
+    /// `matches` or `differs`: the Plex settings the running Bazarr holds in memory against
+    /// the file; `unknown` when it runs but did not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub live_differences: Vec<crate::bazarr::api::Difference>,
     /// Sentences for people, in the order `status` shows them.
     #[serde(skip)]
     pub lines: Vec<String>,
@@ -171,6 +188,9 @@ pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
                 server: None,
                 server_url: None,
                 signed_not_encrypted: None,
+                running: None,
+                live: None,
+                live_differences: vec![],
                 warnings: vec![],
             };
         }
@@ -224,12 +244,95 @@ pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
         server: Some(server_state),
         server_url: Some(server_url),
         signed_not_encrypted: Some(true),
+        running: None,
+        live: None,
+        live_differences: vec![],
         lines: vec![
             path.display().to_string(),
             token_line,
             server_line,
             "Bazarr's copy is signed, not encrypted: anyone who can read that file can read the token".into(),
         ],
-        warnings: crate::store::fsutil::mode_warnings(&[path]),
+        warnings: mode_warnings(path),
+    }
+}
+
+/// Add what a running Bazarr holds in memory to `status`'s report on its file.
+pub fn add_live(
+    status: &mut BazarrStatus,
+    running: bool,
+    live: Option<std::result::Result<serde_json::Value, crate::bazarr::api::ApiError>>,
+    address: &str,
+) {
+    status.running = Some(running);
+    if !running {
+        status.lines.push(format!(
+            "Bazarr does not answer at {address} (not running?)"
+        ));
+        return;
+    }
+    let Ok(file) = BazarrFile::load(&status.path) else {
+        return;
+    };
+    match live {
+        Some(Ok(live)) => {
+            let diffs = crate::bazarr::api::differences(&file, &live);
+            if diffs.is_empty() {
+                status.live = Some("matches");
+                status.lines.push(format!(
+                    "Bazarr is running at {address} on the Plex settings in this file"
+                ));
+            } else {
+                status.live = Some("differs");
+                let list: Vec<String> = diffs.iter().map(|d| d.describe()).collect();
+                status.lines.push(format!(
+                    "Bazarr is running at {address} on OTHER Plex settings than this file holds ({}); it ignores the file until it restarts (run `plex-auth login --restart-bazarr`)",
+                    list.join("; ")
+                ));
+                status.live_differences = diffs;
+            }
+        }
+        Some(Err(e)) => {
+            status.live = Some("unknown");
+            status
+                .lines
+                .push(format!("Bazarr is running at {address}, but {e}"));
+        }
+        None => {}
+    }
+}
+
+/// A loose mode on Bazarr's file, with advice that lasts: Bazarr recreates config.yaml with
+/// its own process umask on every settings save, so a `chmod` is undone at the next save.
+pub fn mode_warnings(path: &Path) -> Vec<String> {
+    crate::store::fsutil::mode_warnings(&[path])
+        .into_iter()
+        .map(|w| {
+            let what = w.split("; run chmod").next().unwrap_or(&w);
+            format!(
+                "{what}: Bazarr writes this file anew with its own umask on every settings save, so chmod does not last; set UMask=0077 in Bazarr's systemd unit (`systemctl edit bazarr`), or UMASK=077 in its container's environment (linuxserver and hotio images), then restart Bazarr"
+            )
+        })
+        .collect()
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn loose_bazarr_file_gets_advice_that_survives_its_saves() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yaml");
+        std::fs::write(&path, "general: {}\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let w = mode_warnings(&path);
+        assert_eq!(w.len(), 1);
+        assert!(w[0].contains("UMask=0077"), "{}", w[0]);
+        assert!(w[0].contains("UMASK=077"), "{}", w[0]);
+        assert!(!w[0].contains("run chmod"), "{}", w[0]);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(mode_warnings(&path).is_empty());
     }
 }

@@ -9,7 +9,10 @@ use serde::Serialize;
 
 use crate::account;
 use crate::cli::LoginArgs;
-use crate::commands::{plex, snapshot, warn_bazarr};
+use crate::commands::{
+    BazarrProcess, after_bazarr_write, bazarr_process, bazarr_target, plex, restart_command,
+    snapshot, warn_bazarr,
+};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::safe;
@@ -46,12 +49,14 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
     let cfg = snapshot(ctx)?;
     // A Bazarr file that cannot be used is found now (exit 9), not after the user approved.
     account::bazarr_precheck(ctx, &cfg)?;
+    let process = bazarr_process(ctx, bazarr_target(ctx, &cfg).as_deref());
+    let process = process.as_ref();
     let plex = plex(ctx, &cfg)?;
 
     if args.with_token {
         let token = read_token_from_stdin(ctx)?;
         let user = ctx.block_on(plex.client.user(&token))?;
-        return finish(ctx, &plex, &token, &user, AuthMethod::Token, args);
+        return finish(ctx, &plex, &token, &user, AuthMethod::Token, args, process);
     }
 
     if !args.force
@@ -59,6 +64,7 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
     {
         let synced = account::confirm(ctx, &token, &user)?;
         warn_bazarr(ctx, synced.as_ref());
+        bazarr_restart(ctx, process, synced.as_ref(), args)?;
         if ctx.out.json {
             ctx.out.json_value(&Event::Linked {
                 already: true,
@@ -79,7 +85,24 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
 
     let token = pin_flow(ctx, &plex, args)?;
     let user = ctx.block_on(plex.client.user(&token))?;
-    finish(ctx, &plex, &token, &user, AuthMethod::Pin, args)
+    finish(ctx, &plex, &token, &user, AuthMethod::Pin, args, process)
+}
+
+/// Restart a running Bazarr (or say it still runs on the old settings) once its file holds
+/// plex-auth's keys.
+fn bazarr_restart(
+    ctx: &Context,
+    process: Option<&BazarrProcess>,
+    synced: Option<&crate::bazarr::sync::Synced>,
+    args: &LoginArgs,
+) -> Result<()> {
+    after_bazarr_write(
+        ctx,
+        process,
+        synced.and_then(|s| s.updated()),
+        args.restart_bazarr,
+        &restart_command(ctx, "login"),
+    )
 }
 
 /// A stored token that plex.tv still accepts makes login a no-op, so install scripts can run
@@ -199,6 +222,7 @@ fn finish(
     user: &User,
     method: AuthMethod,
     args: &LoginArgs,
+    process: Option<&BazarrProcess>,
 ) -> Result<()> {
     let linked = account::link(ctx, token, user, method)?;
     warn_bazarr(ctx, linked.bazarr.as_ref());
@@ -234,7 +258,8 @@ fn finish(
     if method == AuthMethod::Pin && !args.no_select && ctx.can_prompt() {
         offer_picker(ctx, plex, token, user)?;
     }
-    Ok(())
+    // After the picker, so that one restart carries the sign-in and the server.
+    bazarr_restart(ctx, process, linked.bazarr.as_ref(), args)
 }
 
 /// The picker's probe timeout, per connection.

@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use crate::account;
 use crate::cli::LogoutArgs;
-use crate::commands::{plex, snapshot, warn_bazarr};
+use crate::commands::{
+    after_bazarr_write, bazarr_process, bazarr_target, plex, restart_command, snapshot, warn_bazarr,
+};
 use crate::context::Context;
 use crate::error::{ErrorKind, Result};
 use crate::plex::PlexError;
@@ -21,6 +23,7 @@ struct LogoutView {
 
 pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
     let cfg = snapshot(ctx)?;
+    let process = bazarr_process(ctx, bazarr_target(ctx, &cfg).as_deref());
     let token = match ctx.vault().load_token(&cfg) {
         Ok(token) => token,
         // A token that does not open cannot be revoked, but it can still be forgotten.
@@ -89,5 +92,11 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
     } else {
         ctx.out.result("Not logged in; nothing to do.");
     }
-    Ok(())
+    after_bazarr_write(
+        ctx,
+        process.as_ref(),
+        done.bazarr.as_ref().and_then(|s| s.updated()),
+        args.restart_bazarr,
+        &restart_command(ctx, "logout"),
+    )
 }

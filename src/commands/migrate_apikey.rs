@@ -10,7 +10,7 @@ use crate::account;
 use crate::bazarr::file::BazarrFile;
 use crate::bazarr::{self, keys, locate};
 use crate::cli::MigrateArgs;
-use crate::commands::{plex, snapshot};
+use crate::commands::{after_bazarr_write, bazarr_process, plex, restart_command, snapshot};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::safe;
@@ -53,6 +53,25 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
             &format!("{why} in {}; nothing to migrate.", path.display()),
         );
     };
+
+    // A running Bazarr would keep its old settings and write them back at its next save, so
+    // without a restart the migration would not last: refuse before anything is written.
+    let process = (!args.dry_run)
+        .then(|| bazarr_process(ctx, Some(&path)))
+        .flatten();
+    if let Some(p) = process
+        .as_ref()
+        .filter(|p| p.running() && !args.restart_bazarr)
+    {
+        return Err(Error::config(format!(
+            "Bazarr is running (it answers at {}); it would ignore the migrated settings and write its old ones back at its next save, so nothing was written",
+            p.address().unwrap_or_default()
+        ))
+        .with_hint(format!(
+            "stop Bazarr first, or run {}",
+            restart_command(ctx, "migrate-apikey")
+        )));
+    }
 
     // plex.tv first: a rejected or unchecked key changes nothing anywhere.
     let plex = plex(ctx, &cfg)?;
@@ -122,14 +141,14 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
 
     let migrated = oauth.then_some(&file);
     let written = account::import(ctx, &apikey.token, &user, server.as_ref(), &path, migrated)?;
-    if written && args.restart_bazarr {
-        let restart = bazarr::restart_file(&path);
-        std::fs::write(&restart, b"").map_err(|e| {
-            Error::config(format!("cannot touch {}: {e}", restart.display()))
-                .with_hint("restart Bazarr yourself so it reads the new settings")
-        })?;
-        ctx.out
-            .info(format!("Asked Bazarr to restart ({}).", restart.display()));
+    if written || args.restart_bazarr {
+        after_bazarr_write(
+            ctx,
+            process.as_ref(),
+            Some(&path),
+            args.restart_bazarr,
+            &restart_command(ctx, "migrate-apikey"),
+        )?;
     }
 
     let (state, text) = if oauth {

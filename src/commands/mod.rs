@@ -13,6 +13,10 @@ pub mod servers;
 pub mod status;
 pub mod validate;
 
+use std::path::{Path, PathBuf};
+
+use crate::bazarr::api::{self as bazarr_api, ApiError, BazarrApi};
+use crate::bazarr::file::BazarrFile;
 use crate::cli::Command;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -61,4 +65,187 @@ fn warn_bazarr(ctx: &Context, synced: Option<&crate::bazarr::sync::Synced>) {
     for w in synced.map(|s| s.warnings()).unwrap_or_default() {
         ctx.out.warn(w);
     }
+}
+
+/// What a command that writes Bazarr's file knows about a running Bazarr: asked before the
+/// write (a short question), used afterwards to restart it or to warn.
+pub(crate) struct BazarrProcess {
+    api: Result<BazarrApi, ApiError>,
+    running: bool,
+}
+
+impl BazarrProcess {
+    pub(crate) fn running(&self) -> bool {
+        self.running
+    }
+
+    pub(crate) fn address(&self) -> Option<String> {
+        self.api.as_ref().ok().map(|a| a.base().to_string())
+    }
+}
+
+/// Ask Bazarr's API whether it runs on the file at `path` (at most a second or two). `None`
+/// when there is no Bazarr file or it cannot be read (the write reports that).
+fn bazarr_process(ctx: &Context, path: Option<&Path>) -> Option<BazarrProcess> {
+    let file = BazarrFile::load(path?).ok()?;
+    let api = BazarrApi::for_file(&file, ctx.bazarr_url.as_ref());
+    let running = match &api {
+        Ok(api) => ctx
+            .block_on(api.status(bazarr_api::RUNNING_TIMEOUT))
+            .is_ok(),
+        Err(_) => false,
+    };
+    Some(BazarrProcess { api, running })
+}
+
+/// The Bazarr file a command that keeps Bazarr in step writes, for [`bazarr_process`].
+fn bazarr_target(ctx: &Context, cfg: &Config) -> Option<PathBuf> {
+    crate::bazarr::sync::target(ctx.bazarr_flag.as_deref(), cfg)
+}
+
+/// After Bazarr's file at `path` was written: with `restart`, restart Bazarr through its API,
+/// wait for it, and check it runs on the file's Plex settings (exit 5 when any of that fails,
+/// saying what the file holds and what runs). Without it, warn when a running Bazarr still
+/// runs on other settings, with the command that fixes it.
+fn after_bazarr_write(
+    ctx: &Context,
+    process: Option<&BazarrProcess>,
+    path: Option<&Path>,
+    restart: bool,
+    rerun: &str,
+) -> Result<()> {
+    let Some(path) = path else {
+        return Ok(());
+    };
+    let file = BazarrFile::load(path)?;
+    let shown = path.display();
+    if !restart {
+        let Some(api) = process
+            .filter(|p| p.running)
+            .and_then(|p| p.api.as_ref().ok())
+        else {
+            return Ok(());
+        };
+        let stale = match ctx.block_on(api.settings()) {
+            Ok(live) => {
+                let d = bazarr_api::differences(&file, &live);
+                if d.is_empty() {
+                    return Ok(());
+                }
+                format!(" (it runs on other values for {})", keys_of(&d))
+            }
+            Err(_) => String::new(),
+        };
+        ctx.out.warn(format!(
+            "Bazarr is running at {} and ignores the change to {shown} until it restarts{stale}; until then its next settings save (even opening its Plex settings page) writes its old values back over the file. Restart it now: {rerun}",
+            api.base()
+        ));
+        return Ok(());
+    }
+
+    let fail = |what: String, live: &str| {
+        Error::connection(format!(
+            "{what}; {shown} holds the new Plex settings, {live}"
+        ))
+    };
+    let api = match process.map(|p| &p.api) {
+        Some(Ok(api)) => api,
+        Some(Err(e)) => {
+            return Err(
+                fail(e.to_string(), "and Bazarr reads them when it next starts")
+                    .with_hint("restart Bazarr yourself (or give --bazarr-url)"),
+            );
+        }
+        None => {
+            let e = BazarrApi::for_file(&file, ctx.bazarr_url.as_ref())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| "Bazarr's API could not be asked".into());
+            return Err(fail(e, "and Bazarr reads them when it next starts"));
+        }
+    };
+    let before = ctx.block_on(api.settings()).map_err(|e| {
+        fail(e.to_string(), "and Bazarr reads them when it next starts").with_hint(
+            "start Bazarr (it reads the file then), or give its address with --bazarr-url",
+        )
+    })?;
+    if bazarr_api::differences(&file, &before).is_empty() {
+        ctx.out.info(format!(
+            "Bazarr at {} already runs on the Plex settings in {shown}; no restart needed.",
+            api.base()
+        ));
+        return Ok(());
+    }
+    ctx.out.info(format!(
+        "Restarting Bazarr at {} (waiting up to {} s)…",
+        api.base(),
+        ctx.bazarr_restart_timeout.as_secs()
+    ));
+    let took = ctx
+        .block_on(api.restart_and_wait(ctx.bazarr_restart_timeout))
+        .map_err(|e| {
+            fail(e.to_string(), "but whether Bazarr runs on them is unknown")
+                .with_hint("check Bazarr, then run this command again")
+        })?;
+    let live = ctx.block_on(api.settings()).map_err(|e| {
+        fail(
+            format!("Bazarr restarted but {e}"),
+            "but whether Bazarr runs on them is unknown",
+        )
+    })?;
+    // Bazarr may have saved over the file between the write and the restart: compare with
+    // the file as it is now.
+    let now = BazarrFile::load(path)?;
+    let diffs = bazarr_api::differences(&now, &live);
+    if !diffs.is_empty() {
+        let list: Vec<String> = diffs.iter().map(|d| d.describe()).collect();
+        return Err(fail(
+            "Bazarr restarted but runs on other Plex settings".into(),
+            &format!("what runs differs: {}", list.join("; ")),
+        )
+        .with_hint("run this command again; if it repeats, something else rewrites the file"));
+    }
+    ctx.out.info(format!(
+        "Restarted Bazarr in {} s; it runs on the new Plex settings.",
+        took.as_secs()
+    ));
+    Ok(())
+}
+
+fn keys_of(diffs: &[bazarr_api::Difference]) -> String {
+    diffs
+        .iter()
+        .map(|d| d.key.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `plex-auth [--bazarr-url URL] ARGS --restart-bazarr`, quoted for a shell.
+fn restart_command(ctx: &Context, args: &str) -> String {
+    let url = ctx
+        .bazarr_url
+        .as_ref()
+        .map(|u| {
+            format!(
+                "--bazarr-url {} ",
+                crate::store::fsutil::shell_quote(Path::new(u.as_str()))
+            )
+        })
+        .unwrap_or_default();
+    format!("`plex-auth {url}{args} --restart-bazarr`")
+}
+
+/// `status`: ask a Bazarr running on the file whether it runs on the file's Plex settings.
+fn bazarr_live(ctx: &Context, status: &mut crate::bazarr::sync::BazarrStatus) {
+    if !status.readable {
+        return;
+    }
+    let Some(process) = bazarr_process(ctx, Some(&status.path)) else {
+        return;
+    };
+    let Ok(api) = &process.api else {
+        return;
+    };
+    let live = process.running.then(|| ctx.block_on(api.settings()));
+    crate::bazarr::sync::add_live(status, process.running, live, api.base().as_str());
 }

@@ -1,12 +1,12 @@
-//! `plex-auth status`: what is stored, where, and whether it is in sync. Offline and fast:
-//! no network, no key created, nothing written.
+//! `plex-auth status`: what is stored, where, and whether it is in sync. Fast: no plex.tv, no
+//! key created, nothing written; only a running Bazarr's own API is asked (briefly).
 
 use std::path::PathBuf;
 
 use serde::Serialize;
 
 use crate::bazarr::sync::{self, BazarrStatus};
-use crate::commands::snapshot;
+use crate::commands::{bazarr_live, snapshot};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::safe;
@@ -83,8 +83,11 @@ pub fn run(ctx: &Context) -> Result<()> {
         ));
     }
     let key_created = rotate::key_created_at(&cfg, &ctx.key_path);
-    let bazarr = sync::target(ctx.bazarr_flag.as_deref(), &cfg)
+    let mut bazarr = sync::target(ctx.bazarr_flag.as_deref(), &cfg)
         .map(|path| sync::status(&path, &cfg, &token));
+    if let Some(b) = bazarr.as_mut() {
+        bazarr_live(ctx, b);
+    }
     if let Some(b) = &bazarr {
         warnings.extend(b.warnings.iter().cloned());
     }

@@ -5,7 +5,10 @@ use serde::Serialize;
 
 use crate::account;
 use crate::cli::ValidateArgs;
-use crate::commands::{plex, snapshot, stored_token, warn_bazarr};
+use crate::commands::{
+    after_bazarr_write, bazarr_process, bazarr_target, plex, restart_command, snapshot,
+    stored_token, warn_bazarr,
+};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::metrics;
@@ -109,6 +112,12 @@ fn check(
         Err(e) => ctx.out.warn(&e.message),
     }
     warn_old_key(ctx, &cfg, args.max_key_age);
+    let target = bazarr_target(ctx, &cfg);
+    // Only `--server` can write Bazarr's file.
+    let process = args
+        .server
+        .then(|| bazarr_process(ctx, target.as_deref()))
+        .flatten();
     let plex = plex(ctx, &cfg)?;
 
     let user = match ctx.block_on(plex.client.user(&token)) {
@@ -213,7 +222,24 @@ fn check(
             ));
         }
     }
-    Ok(())
+    // With --restart-bazarr, a Bazarr still running on older settings is restarted even when
+    // nothing moved this time (the command the warning of an earlier run named).
+    let written = synced
+        .as_ref()
+        .and_then(|s| s.updated())
+        .map(|p| p.to_path_buf());
+    let path = match written {
+        Some(p) => Some(p),
+        None if args.server && args.restart_bazarr => target,
+        None => None,
+    };
+    after_bazarr_write(
+        ctx,
+        process.as_ref(),
+        path.as_deref(),
+        args.restart_bazarr,
+        &restart_command(ctx, "validate --server"),
+    )
 }
 
 /// The key is older than `--max-key-age` days: say so, without failing (and, like every

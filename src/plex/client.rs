@@ -151,7 +151,7 @@ pub fn http_client(
 /// Follow a redirect only within the origin the request was meant for (scheme, host and
 /// port): the token travels in a header of our own, which HTTP clients do not strip on a
 /// redirect, so another origin would receive it. That also rules out https to http.
-fn same_origin_redirects() -> reqwest::redirect::Policy {
+pub(crate) fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let first = attempt.previous().first().map(Url::origin);
         if attempt.previous().len() > 5 {

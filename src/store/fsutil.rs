@@ -607,7 +607,7 @@ mod imp {
 }
 
 /// Quotes a path for the `chmod` line only when a shell would split or expand it.
-fn shell_quote(path: &Path) -> String {
+pub(crate) fn shell_quote(path: &Path) -> String {
     let s = path.display().to_string();
     let plain = s
         .chars()

@@ -8,9 +8,11 @@
 
 mod bash_completion;
 mod bazarr;
+mod bazarr_running;
 mod docs;
 mod dynaconf;
 mod events;
+mod fake_bazarr;
 mod files;
 mod flags;
 mod help;

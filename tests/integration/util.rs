@@ -43,6 +43,7 @@ impl Env {
             "PLEX_AUTH_KEY_FILE",
             "PLEX_AUTH_BAZARR_CONFIG",
             "PLEX_AUTH_REQUEST_TIMEOUT",
+            "PLEX_AUTH_BAZARR_RESTART_TIMEOUT",
             "BROWSER",
             "DISPLAY",
             "WAYLAND_DISPLAY",
@@ -60,6 +61,9 @@ impl Env {
             .env("PLEX_AUTH_APP_URL", format!("{}/auth", self.fake.url()))
             .env("PLEX_AUTH_STORE", "file")
             .env("PLEX_AUTH_STATE_DIR", self.state_dir())
+            // No Bazarr runs here unless a test starts its fake and points this at it (the
+            // files' own address, port 6767, might be a real Bazarr on this machine).
+            .env("PLEX_AUTH_BAZARR_URL", "http://127.0.0.1:9/")
             .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("xdg"))
             .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
