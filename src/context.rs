@@ -22,8 +22,11 @@ pub struct Context {
     pub key_path: PathBuf,
     /// `--bazarr-config` / `PLEX_AUTH_BAZARR_CONFIG`; the remembered path is in config.toml.
     pub bazarr_flag: Option<PathBuf>,
-    pub plex_url: Url,
-    pub app_url: Url,
+    /// `--plex-url` / `PLEX_AUTH_PLEX_URL`, checked where it is used ([`Context::plex_url`]),
+    /// so offline commands run whatever it holds.
+    plex_url: Setting,
+    /// `--app-url` / `PLEX_AUTH_APP_URL`, checked where it is used ([`Context::app_url`]).
+    app_url: Setting,
     pub request_timeout: std::time::Duration,
     pub out: Output,
     pub env: Environment,
@@ -72,14 +75,18 @@ impl Context {
             Some(StoreArg::Keyring) => StorePref::Keyring,
             Some(StoreArg::File) => StorePref::File,
         };
-        let plex_url = base_url(
-            args.plex_url.as_deref().unwrap_or(DEFAULT_PLEX_URL),
+        let plex_url = Setting::new(
+            args.plex_url.as_deref(),
+            DEFAULT_PLEX_URL,
             "--plex-url",
-        )?;
-        let app_url = base_url(
-            args.app_url.as_deref().unwrap_or(DEFAULT_APP_URL),
+            "PLEX_AUTH_PLEX_URL",
+        );
+        let app_url = Setting::new(
+            args.app_url.as_deref(),
+            DEFAULT_APP_URL,
             "--app-url",
-        )?;
+            "PLEX_AUTH_APP_URL",
+        );
 
         let stderr_tty = std::io::stderr().is_terminal();
         let color = match args.color {
@@ -117,6 +124,17 @@ impl Context {
         self.runtime.block_on(fut)
     }
 
+    /// The plex.tv API base, checked now: a bad value stops the command that needs it
+    /// (exit 9), naming where it came from.
+    pub fn plex_url(&self) -> Result<Url> {
+        self.plex_url.url()
+    }
+
+    /// The browser sign-in page's base, checked now.
+    pub fn app_url(&self) -> Result<Url> {
+        self.app_url.url()
+    }
+
     pub fn vault(&self) -> &Vault {
         &self.vault
     }
@@ -124,6 +142,33 @@ impl Context {
     /// Prompts need a person: stdin and stderr both terminals, and not in JSON mode.
     pub fn can_prompt(&self) -> bool {
         self.env.stdin_tty && self.out.stderr_tty && !self.out.json
+    }
+}
+
+/// A URL setting as given, with the name to blame when it is bad: the flag when it was typed,
+/// else the environment variable that set it.
+struct Setting {
+    raw: String,
+    source: &'static str,
+}
+
+impl Setting {
+    fn new(value: Option<&str>, default: &str, flag: &'static str, var: &'static str) -> Setting {
+        let typed = env::args_os()
+            .filter_map(|a| a.into_string().ok())
+            .any(|a| a == flag || a.starts_with(&format!("{flag}=")));
+        let source = match value {
+            Some(_) if !typed && env::var_os(var).is_some() => var,
+            _ => flag,
+        };
+        Setting {
+            raw: value.unwrap_or(default).to_owned(),
+            source,
+        }
+    }
+
+    fn url(&self) -> Result<Url> {
+        base_url(&self.raw, self.source)
     }
 }
 

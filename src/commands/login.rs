@@ -44,6 +44,10 @@ enum Event {
 
 pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
     let cfg = snapshot(ctx)?;
+    if !args.with_token {
+        // The sign-in link's base is checked before anything is written or asked.
+        ctx.app_url()?;
+    }
     // A Bazarr file that cannot be used is found now (exit 9), not after the user approved.
     account::bazarr_precheck(ctx, &cfg)?;
     let plex = plex(ctx, &cfg)?;
@@ -136,8 +140,9 @@ fn read_token_from_stdin(ctx: &Context) -> Result<Secret> {
 
 /// Create a PIN, show the link (and open the browser), then wait for approval.
 fn pin_flow(ctx: &Context, plex: &Plex, args: &LoginArgs) -> Result<Secret> {
+    let app_url = ctx.app_url()?;
     let pin = ctx.block_on(plex.client.create_pin())?;
-    let link = pin::auth_link(&ctx.app_url, &plex.identity.client_id, &pin.code);
+    let link = pin::auth_link(&app_url, &plex.identity.client_id, &pin.code);
     let expires = pin::expiry_of(&pin);
     let left = expires
         .duration_since(SystemTime::now())

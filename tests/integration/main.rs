@@ -14,6 +14,7 @@ mod keyring;
 mod leftovers;
 mod login;
 mod man;
+mod offline;
 mod packaging;
 mod servers;
 mod signals;
