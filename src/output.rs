@@ -18,6 +18,9 @@ pub struct Output {
     pub verbose: u8,
     pub color: bool,
     pub stderr_tty: bool,
+    /// The command printed its one JSON document, error included: nothing more goes to
+    /// stdout (see [`Output::json_final`]).
+    done: std::cell::Cell<bool>,
 }
 
 impl Output {
@@ -28,6 +31,7 @@ impl Output {
             verbose,
             color,
             stderr_tty,
+            done: std::cell::Cell::new(false),
         }
     }
 
@@ -45,6 +49,14 @@ impl Output {
             json!({"error": {"code": "INTERNAL", "message": e.to_string()}}).to_string()
         });
         write_line(&mut std::io::stdout().lock(), &text);
+    }
+
+    /// The command's one JSON document when it also carries the command's error (`status`
+    /// when not logged in): the exit code still tells the error, but no second document is
+    /// printed for it.
+    pub fn json_final<T: Serialize>(&self, value: &T) {
+        self.json_value(value);
+        self.done.set(true);
     }
 
     /// Progress and notes for a person, on stderr. Silent under `--quiet`.
@@ -90,6 +102,9 @@ impl Output {
     /// so cron mails exactly when something is wrong.
     pub fn error(&self, err: &Error, as_event: bool) {
         if self.json {
+            if self.done.get() {
+                return;
+            }
             let body = json!({
                 "code": err.kind.code(),
                 "message": err.message,

@@ -46,3 +46,36 @@ fn a_bad_url_is_blamed_on_the_variable_or_the_flag_that_set_it() {
         .stderr_has("PLEX_AUTH_APP_URL");
     assert_eq!(env.fake.pins_created(), 0);
 }
+
+#[test]
+fn status_json_when_not_logged_in_is_a_status_document_and_exit_3() {
+    let env = Env::new();
+    let bazarr = env.dir.path().join("config.yaml");
+    std::fs::write(&bazarr, "general:\n  use_plex: false\nplex:\n  apikey: ''\n").unwrap();
+    let run = env.run(&[
+        "status",
+        "--json",
+        "--bazarr-config",
+        bazarr.to_str().unwrap(),
+    ]);
+    run.code(3);
+    let doc = run.json();
+    assert_eq!(doc["logged_in"], false, "{doc}");
+    assert_eq!(doc["store"]["location"], "nothing stored yet");
+    assert_eq!(
+        doc["key_file"],
+        env.key_path().display().to_string(),
+        "{doc}"
+    );
+    assert_eq!(doc["bazarr"]["path"], bazarr.display().to_string());
+    assert_eq!(doc["bazarr"]["readable"], true);
+    assert_eq!(doc["error"]["code"], "NOT_LOGGED_IN");
+    // After a logout the recorded store is still known.
+    env.logged_in();
+    env.run(&["logout"]).ok();
+    let run = env.run(&["status", "--json"]);
+    run.code(3);
+    assert_eq!(run.json()["store"]["backend"], "file");
+    // People still get one error line.
+    env.run(&["status"]).code(3).stdout_empty().stderr_has("not logged in");
+}
