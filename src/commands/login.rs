@@ -242,6 +242,23 @@ fn finish(
     Ok(())
 }
 
+/// One typed line, or `None` at end of input (Ctrl-D) or when the terminal is gone. Ctrl-C ends the process from the
+/// signal handler (exit 130); a read that comes back interrupted all the same is reported
+/// as the interruption it is, never taken as an empty answer.
+fn read_answer() -> Result<Option<String>> {
+    let mut line = String::new();
+    match std::io::stdin().lock().read_line(&mut line) {
+        Ok(0) => Ok(None),
+        Ok(_) => Ok(Some(line)),
+        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Err(Error::new(
+            ErrorKind::Interrupted,
+            "interrupted; nothing was half-written",
+        )),
+        // A terminal that went away (an SSH session dropped) is the same as Ctrl-D.
+        Err(_) => Ok(None),
+    }
+}
+
 /// The picker's probe timeout, per connection.
 const PICKER_TIMEOUT: f64 = 3.0;
 
@@ -278,12 +295,13 @@ fn offer_picker(ctx: &Context, plex: &Plex, token: &Secret, user: &User) -> Resu
             "Choose the server to use [1-{}], or press Enter to skip: ",
             reports.len()
         ));
-        let mut line = String::new();
-        if std::io::stdin().lock().read_line(&mut line).unwrap_or(0) == 0 {
-            return Ok(());
-        }
-        let answer = line.trim();
+        let line = read_answer()?;
+        let answer = line.as_deref().map(str::trim).unwrap_or_default();
         if answer.is_empty() {
+            if line.is_none() {
+                // Ctrl-D: the cursor is still after the question.
+                ctx.out.prompt_text("");
+            }
             ctx.out
                 .info("Skipped; choose later with `plex-auth select`.");
             return Ok(());

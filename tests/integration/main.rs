@@ -16,6 +16,7 @@ mod login;
 mod man;
 mod offline;
 mod packaging;
+mod prompts;
 mod servers;
 mod signals;
 mod snapshots;

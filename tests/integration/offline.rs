@@ -28,7 +28,8 @@ fn a_bad_url_is_blamed_on_the_variable_or_the_flag_that_set_it() {
     let env = Env::new();
     env.logged_in();
     let mut cmd = env.cmd();
-    cmd.env("PLEX_AUTH_PLEX_URL", "http://plex.tv").arg("validate");
+    cmd.env("PLEX_AUTH_PLEX_URL", "http://plex.tv")
+        .arg("validate");
     let run = Run::from(cmd.output().unwrap());
     run.code(9).stderr_has("PLEX_AUTH_PLEX_URL http://plex.tv");
     assert!(!run.stderr.contains("--plex-url"), "{}", run.stderr);
@@ -51,7 +52,11 @@ fn a_bad_url_is_blamed_on_the_variable_or_the_flag_that_set_it() {
 fn status_json_when_not_logged_in_is_a_status_document_and_exit_3() {
     let env = Env::new();
     let bazarr = env.dir.path().join("config.yaml");
-    std::fs::write(&bazarr, "general:\n  use_plex: false\nplex:\n  apikey: ''\n").unwrap();
+    std::fs::write(
+        &bazarr,
+        "general:\n  use_plex: false\nplex:\n  apikey: ''\n",
+    )
+    .unwrap();
     let run = env.run(&[
         "status",
         "--json",
@@ -77,5 +82,8 @@ fn status_json_when_not_logged_in_is_a_status_document_and_exit_3() {
     run.code(3);
     assert_eq!(run.json()["store"]["backend"], "file");
     // People still get one error line.
-    env.run(&["status"]).code(3).stdout_empty().stderr_has("not logged in");
+    env.run(&["status"])
+        .code(3)
+        .stdout_empty()
+        .stderr_has("not logged in");
 }
