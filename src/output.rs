@@ -67,6 +67,11 @@ impl Output {
         write_line(&mut std::io::stderr().lock(), &safe_lines(text.as_ref()));
     }
 
+    /// What a person needs to act on even with `--quiet` (the sign-in link), on stderr.
+    pub fn essential(&self, text: impl AsRef<str>) {
+        write_line(&mut std::io::stderr().lock(), &safe_lines(text.as_ref()));
+    }
+
     /// Extra detail under `-v`.
     pub fn detail(&self, text: impl AsRef<str>) {
         if self.verbose > 0 && !self.quiet {

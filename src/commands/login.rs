@@ -144,33 +144,44 @@ fn pin_flow(ctx: &Context, plex: &Plex, args: &LoginArgs) -> Result<Secret> {
     let pin = ctx.block_on(plex.client.create_pin())?;
     let link = pin::auth_link(&app_url, &plex.identity.client_id, &pin.code);
     let expires = pin::expiry_of(&pin);
-    let left = expires
-        .duration_since(SystemTime::now())
-        .unwrap_or_default();
+    let timeout_at = args
+        .timeout
+        .map(|s| SystemTime::now() + Duration::from_secs(s));
+    // The countdown people see is the wait they get: `--timeout` when it ends first.
+    let limit = timeout_at.map_or(expires, |t| t.min(expires));
+    let left = limit.duration_since(SystemTime::now()).unwrap_or_default();
+    // Whole seconds, rounded up: `--timeout 1` shows 0:01, not 0:00.
+    let left = Duration::from_secs(left.as_secs_f64().ceil() as u64);
 
     if ctx.out.json {
         let expires_secs = expires
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
+        let expires_in = expires
+            .duration_since(SystemTime::now())
+            .unwrap_or_default();
         ctx.out.json_value(&Event::Pin {
             code: pin.code.clone(),
             link: link.clone(),
             expires_at: timestamp(expires_secs),
-            expires_in: left.as_secs(),
+            expires_in: expires_in.as_secs(),
         });
     }
-    ctx.out.info(format!(
-        "To link this machine, open this link, sign in to Plex and approve {}:\n\n  {link}\n\nCode: {} (expires in {})",
+    let wait = if limit < expires {
+        format!("waiting {} at most (--timeout)", mmss(left))
+    } else {
+        format!("expires in {}", mmss(left))
+    };
+    // The link is the point of the command: shown even with --quiet. A strong PIN's code
+    // cannot be typed anywhere; it is shown only so the link can be checked.
+    ctx.out.essential(format!(
+        "To link this machine, open this link, sign in to Plex and approve {}:\n\n  {link}\n\nCode: {} (part of the link, to check the link is yours); {wait}",
         crate::PRODUCT,
         pin.code,
-        mmss(left)
     ));
     open_browser(ctx, args, &link);
 
-    let timeout_at = args
-        .timeout
-        .map(|s| SystemTime::now() + Duration::from_secs(s));
     ctx.block_on(pin::wait_for_token(
         &ctx.out,
         &plex.client,

@@ -364,3 +364,22 @@ fn on_a_terminal_login_offers_the_server_picker() {
     run.ok();
     assert!(!run.stderr.contains("Choose the server"));
 }
+
+#[test]
+fn quiet_login_still_prints_the_link_and_what_the_code_is_for() {
+    let env = Env::new();
+    env.fake.approve_after(Duration::from_millis(500));
+    let run = env.run(&["login", "--quiet", "--no-browser"]);
+    run.ok()
+        .stdout_empty()
+        .stderr_has("#?clientID=")
+        .stderr_has("to check the link is yours");
+    // Nothing else: no progress lines.
+    assert!(!run.stderr.contains("Waiting"), "{}", run.stderr);
+
+    // With --timeout shorter than the PIN's life, the wait shown is the timeout.
+    let env = Env::new();
+    let run = env.run(&["login", "--no-browser", "--timeout", "1"]);
+    run.code(7).stderr_has("waiting 0:01 at most");
+    assert!(!run.stderr.contains("expires in"), "{}", run.stderr);
+}

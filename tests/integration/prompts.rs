@@ -100,3 +100,22 @@ fn ctrl_d_at_the_picker_skips_on_a_new_line() {
     );
     assert!(env.run(&["status", "--json"]).json()["server"].is_null());
 }
+
+#[test]
+fn ctrl_c_while_waiting_leaves_no_spinner_frame() {
+    let env = Env::new();
+    let run = type_at_prompt(&env, "login --no-browser --timeout 120", "left", &[b"\x03"]);
+    run.code(130);
+    // The spinner redraws its line with CR; whatever was drawn last must be cleared (ESC[2K)
+    // before the message, so the last line on screen is the message alone.
+    let last = run.stdout.trim_end().rsplit('\n').next().unwrap();
+    let shown = last.rsplit('\r').next().unwrap();
+    assert!(shown.contains("interrupted"), "{last:?}");
+    assert!(!shown.contains("Waiting for approval"), "{last:?}");
+    // The countdown was to the timeout (2 minutes), not the PIN's 30.
+    assert!(
+        run.stdout.contains(" 2:00 left") || run.stdout.contains(" 1:59 left"),
+        "{}",
+        run.stdout
+    );
+}
