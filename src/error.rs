@@ -20,6 +20,9 @@ pub enum ErrorKind {
     Store,
     DecryptFailed,
     Config,
+    /// A TLS failure talking to plex.tv (an intercepting proxy, a wrong clock): not an
+    /// outage, so not exit 5; it needs fixing here, like a config error.
+    Tls,
     Interrupted,
 }
 
@@ -34,7 +37,7 @@ impl ErrorKind {
             ErrorKind::ServerNotFound => 6,
             ErrorKind::PinExpired | ErrorKind::AuthTimeout => 7,
             ErrorKind::Store | ErrorKind::DecryptFailed => 8,
-            ErrorKind::Config => 9,
+            ErrorKind::Config | ErrorKind::Tls => 9,
             ErrorKind::Interrupted => 130,
         }
     }
@@ -53,6 +56,7 @@ impl ErrorKind {
             ErrorKind::Store => "STORE_ERROR",
             ErrorKind::DecryptFailed => "DECRYPT_FAILED",
             ErrorKind::Config => "CONFIG_ERROR",
+            ErrorKind::Tls => "TLS_ERROR",
             ErrorKind::Interrupted => "INTERRUPTED",
         }
     }

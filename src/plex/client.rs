@@ -90,6 +90,8 @@ pub enum PlexError {
     RateLimited { retry_after: Option<Duration> },
     #[error("could not reach {0}")]
     Unreachable(String),
+    #[error("the secure connection to {host} failed: {why}")]
+    Tls { host: String, why: String },
     #[error("plex.tv answered {status}: {message}")]
     Status { status: u16, message: String },
     #[error("plex.tv sent an answer that could not be read ({0})")]
@@ -131,6 +133,18 @@ impl From<PlexError> for Error {
             PlexError::Status { status, .. } if status < 500 && status != 404 => {
                 Error::new(ErrorKind::Internal, message)
             }
+            PlexError::Tls { .. } => Error::new(
+                ErrorKind::Tls,
+                format!(
+                    "{message}; its certificate is not trusted here, so plex-auth sent nothing"
+                ),
+            )
+            .with_hint(
+                "this is not an outage and will not pass by itself: check the clock (`date`; a \
+                 wrong date makes every certificate look invalid), and whether a proxy or \
+                 antivirus intercepts HTTPS (trust its certificate authority system-wide, or \
+                 let plex.tv through it untouched); check --plex-url (PLEX_AUTH_PLEX_URL) too",
+            ),
             PlexError::Redirected { .. } => Error::new(ErrorKind::Connection, message).with_hint(
                 "check --plex-url (PLEX_AUTH_PLEX_URL); nothing stored here was changed",
             ),
@@ -318,6 +332,12 @@ impl PlexClient {
     }
 
     fn unreachable(&self, err: &reqwest::Error) -> PlexError {
+        if let Some(why) = super::tls_failure(err) {
+            return PlexError::Tls {
+                host: self.host.clone(),
+                why,
+            };
+        }
         let why = if err.is_timeout() {
             "timed out".to_string()
         } else if err.is_connect() {

@@ -220,3 +220,44 @@ fn a_request_plex_tv_calls_malformed_is_internal_not_a_verdict() {
         .error_code("INTERNAL");
     assert_eq!(sealed(&env.config_text()), before);
 }
+
+#[test]
+fn a_certificate_plex_tv_does_not_trust_is_a_tls_error_not_an_outage() {
+    use fake_plex::{ConnKind, ConnSpec, ServerSpec};
+    let env = Env::new();
+    env.logged_in();
+    // A fake server that speaks TLS with a self-signed certificate plays plex.tv behind an
+    // intercepting proxy: the certificate does not verify.
+    let tls = env.fake.add_server(ServerSpec::owned(
+        "Proxy",
+        "proxyid",
+        vec![ConnSpec::new(ConnKind::LiveTls)],
+    ));
+    let before = env.config_text();
+    for json in [false, true] {
+        let mut cmd = env.cmd();
+        cmd.env("PLEX_AUTH_PLEX_URL", &tls.uris[0])
+            .args(["validate", "--quiet"]);
+        if json {
+            cmd.arg("--json");
+        }
+        let run = crate::util::Run::from(cmd.output().unwrap());
+        run.code(9);
+        if json {
+            run.error_code("TLS_ERROR");
+        } else {
+            run.stderr_has("certificate").stderr_has("not trusted");
+            assert!(!run.stderr.contains("try again later"), "{}", run.stderr);
+        }
+    }
+    let token_line = |t: &str| {
+        t.lines()
+            .find(|l| l.starts_with("sealed_token"))
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        token_line(&before),
+        token_line(&env.config_text()),
+        "token kept"
+    );
+}
