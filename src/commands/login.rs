@@ -50,6 +50,8 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
     }
     // A Bazarr file that cannot be used is found now (exit 9), not after the user approved.
     account::bazarr_precheck(ctx, &cfg)?;
+    // So is a store that cannot take the token (exit 8), before a PIN is created.
+    ctx.vault().precheck(&cfg)?;
     let plex = plex(ctx, &cfg)?;
 
     if args.with_token {
@@ -216,7 +218,14 @@ fn finish(
     method: AuthMethod,
     args: &LoginArgs,
 ) -> Result<()> {
-    let linked = account::link(ctx, token, user, method)?;
+    let linked = match account::link(ctx, token, user, method) {
+        Ok(linked) => linked,
+        // A new token that cannot be stored is signed out, not left working unseen.
+        Err(e) if method == AuthMethod::Pin && e.kind != ErrorKind::Interrupted => {
+            return Err(sign_out_unstored(ctx, plex, token, e));
+        }
+        Err(e) => return Err(e),
+    };
     warn_bazarr(ctx, linked.bazarr.as_ref());
     let synced = linked
         .bazarr
@@ -268,6 +277,22 @@ fn read_answer() -> Result<Option<String>> {
         // A terminal that went away (an SSH session dropped) is the same as Ctrl-D.
         Err(_) => Ok(None),
     }
+}
+
+/// The approved token could not be stored: sign it out at plex.tv so no working token is
+/// left that nobody holds, and say which way that went.
+fn sign_out_unstored(ctx: &Context, plex: &Plex, token: &Secret, err: Error) -> Error {
+    let outcome = match ctx.block_on(plex.client.signout(token)) {
+        Ok(()) | Err(PlexError::Rejected(_) | PlexError::Expired) => {
+            "the approved token was signed out at plex.tv".to_string()
+        }
+        Err(e) => format!(
+            "the approved token could not be signed out at plex.tv ({e}); remove the device \
+             {} from your Plex account's authorized devices",
+            plex.identity.device_name
+        ),
+    };
+    err.context(format!("not linked ({outcome})"))
 }
 
 /// The picker's probe timeout, per connection.

@@ -103,6 +103,24 @@ impl Vault {
         Ok(backend)
     }
 
+    /// Before a login asks anyone to approve anything: the store that `save_token` would
+    /// use answers (an explicit `--store keyring` needs a keyring; `auto` never fails here,
+    /// it falls back later and says so), and a key file already in place reads as a key.
+    pub fn precheck(&self, cfg: &Config) -> Result<()> {
+        let wants_keyring = match (self.pref, cfg.store) {
+            (StorePref::Keyring, _) => true,
+            (StorePref::Auto, Some(recorded)) => recorded == Backend::Keyring,
+            _ => false,
+        };
+        if wants_keyring {
+            self.keyring
+                .probe()
+                .map_err(|why| self.keyring_error("cannot use", &why))?;
+        }
+        key::load(&self.key_path)?;
+        Ok(())
+    }
+
     fn choose_backend(
         &self,
         recorded: Option<Backend>,
