@@ -98,7 +98,7 @@ async fn poll_until_linked(
     spinner: Option<&indicatif::ProgressBar>,
 ) -> Result<Secret> {
     let mut backoff = Duration::ZERO;
-    let result = loop {
+    loop {
         let now = SystemTime::now();
         if let Some(t) = timeout_at
             && now >= t
@@ -156,8 +156,7 @@ async fn poll_until_linked(
             }
             Err(e) => break Err(e.into()),
         }
-    };
-    result
+    }
 }
 
 /// Sleep, but not past the PIN's expiry or the user's timeout (so those are noticed on time).
