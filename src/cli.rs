@@ -10,8 +10,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Exit codes: 0 ok, 1 internal error, 2 usage, 3 not logged in, 4 token rejected,
 /// 5 plex.tv or a server unreachable (retry later), 6 server not found, 7 PIN expired or
-/// timed out, 8 token store unavailable or token does not open, 9 config error,
-/// 130 interrupted.
+/// timed out, 8 token store unavailable or token does not open, 9 config error or TLS
+/// failure, 130 interrupted.
 #[derive(Debug, Parser)]
 #[command(
     name = "plex-auth",

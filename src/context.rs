@@ -31,8 +31,11 @@ pub struct Context {
     pub bazarr_url: Option<Url>,
     /// How long `--restart-bazarr` waits for Bazarr to answer again.
     pub bazarr_restart_timeout: std::time::Duration,
-    pub plex_url: Url,
-    pub app_url: Url,
+    /// `--plex-url` / `PLEX_AUTH_PLEX_URL`, checked where it is used ([`Context::plex_url`]),
+    /// so offline commands run whatever it holds.
+    plex_url: Setting,
+    /// `--app-url` / `PLEX_AUTH_APP_URL`, checked where it is used ([`Context::app_url`]).
+    app_url: Setting,
     pub request_timeout: std::time::Duration,
     /// How long a better-ranked server connection is still waited for once another one has
     /// answered (`PLEX_AUTH_PROBE_GRACE`, read by `probe_grace()` below).
@@ -83,14 +86,18 @@ impl Context {
             Some(StoreArg::Keyring) => StorePref::Keyring,
             Some(StoreArg::File) => StorePref::File,
         };
-        let plex_url = base_url(
-            args.plex_url.as_deref().unwrap_or(DEFAULT_PLEX_URL),
+        let plex_url = Setting::new(
+            args.plex_url.as_deref(),
+            DEFAULT_PLEX_URL,
             "--plex-url",
-        )?;
-        let app_url = base_url(
-            args.app_url.as_deref().unwrap_or(DEFAULT_APP_URL),
+            "PLEX_AUTH_PLEX_URL",
+        );
+        let app_url = Setting::new(
+            args.app_url.as_deref(),
+            DEFAULT_APP_URL,
             "--app-url",
-        )?;
+            "PLEX_AUTH_APP_URL",
+        );
 
         let bazarr_url = args.bazarr_url.as_deref().map(bazarr_url).transpose()?;
 
@@ -145,6 +152,17 @@ impl Context {
         crate::plex::probe::Timing::new(timeout_secs, self.probe_grace)
     }
 
+    /// The plex.tv API base, checked now: a bad value stops the command that needs it
+    /// (exit 9), naming where it came from.
+    pub fn plex_url(&self) -> Result<Url> {
+        self.plex_url.url()
+    }
+
+    /// The browser sign-in page's base, checked now.
+    pub fn app_url(&self) -> Result<Url> {
+        self.app_url.url()
+    }
+
     pub fn vault(&self) -> &Vault {
         &self.vault
     }
@@ -176,6 +194,33 @@ fn probe_grace() -> Result<std::time::Duration> {
                 ),
             )
         })
+}
+
+/// A URL setting as given, with the name to blame when it is bad: the flag when it was typed,
+/// else the environment variable that set it.
+struct Setting {
+    raw: String,
+    source: &'static str,
+}
+
+impl Setting {
+    fn new(value: Option<&str>, default: &str, flag: &'static str, var: &'static str) -> Setting {
+        let typed = env::args_os()
+            .filter_map(|a| a.into_string().ok())
+            .any(|a| a == flag || a.starts_with(&format!("{flag}=")));
+        let source = match value {
+            Some(_) if !typed && env::var_os(var).is_some() => var,
+            _ => flag,
+        };
+        Setting {
+            raw: value.unwrap_or(default).to_owned(),
+            source,
+        }
+    }
+
+    fn url(&self) -> Result<Url> {
+        base_url(&self.raw, self.source)
+    }
 }
 
 fn default_config_dir() -> Result<PathBuf> {

@@ -25,6 +25,9 @@ pub enum ErrorKind {
     Store,
     DecryptFailed,
     Config,
+    /// A TLS failure talking to plex.tv (an intercepting proxy, a wrong clock): not an
+    /// outage, so not exit 5; it needs fixing here, like a config error.
+    Tls,
     Interrupted,
 }
 
@@ -39,7 +42,7 @@ impl ErrorKind {
             ErrorKind::ServerNotFound => 6,
             ErrorKind::PinExpired | ErrorKind::AuthTimeout => 7,
             ErrorKind::Store | ErrorKind::DecryptFailed => 8,
-            ErrorKind::Config => 9,
+            ErrorKind::Config | ErrorKind::Tls => 9,
             ErrorKind::Interrupted => 130,
         }
     }
@@ -58,6 +61,7 @@ impl ErrorKind {
             ErrorKind::Store => "STORE_ERROR",
             ErrorKind::DecryptFailed => "DECRYPT_FAILED",
             ErrorKind::Config => "CONFIG_ERROR",
+            ErrorKind::Tls => "TLS_ERROR",
             ErrorKind::Interrupted => "INTERRUPTED",
         }
     }
@@ -183,6 +187,18 @@ impl From<PlexError> for Error {
             PlexError::Status { status, .. } if *status < 500 && *status != 404 => {
                 Error::new(ErrorKind::Internal, message)
             }
+            PlexError::Tls { .. } => Error::new(
+                ErrorKind::Tls,
+                format!(
+                    "{message}; its certificate is not trusted here, so plex-auth sent nothing"
+                ),
+            )
+            .with_hint(
+                "this is not an outage and will not pass by itself: check the clock (`date`; a \
+                 wrong date makes every certificate look invalid), and whether a proxy or \
+                 antivirus intercepts HTTPS (trust its certificate authority system-wide, or \
+                 let plex.tv through it untouched); check --plex-url (PLEX_AUTH_PLEX_URL) too",
+            ),
             PlexError::Redirected { .. } => Error::new(ErrorKind::Connection, message).with_hint(
                 "check --plex-url (PLEX_AUTH_PLEX_URL); nothing stored here was changed",
             ),

@@ -18,6 +18,9 @@ pub struct Output {
     pub verbose: u8,
     pub color: bool,
     pub stderr_tty: bool,
+    /// The command printed its one JSON document, error included: nothing more goes to
+    /// stdout (see [`Output::json_final`]).
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Output {
@@ -28,6 +31,7 @@ impl Output {
             verbose,
             color,
             stderr_tty,
+            done: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
     }
 
@@ -47,11 +51,24 @@ impl Output {
         write_line(&mut std::io::stdout().lock(), &text);
     }
 
+    /// The command's one JSON document when it also carries the command's error (`status`
+    /// when not logged in): the exit code still tells the error, but no second document is
+    /// printed for it.
+    pub fn json_final<T: Serialize>(&self, value: &T) {
+        self.json_value(value);
+        self.done.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
     /// Progress and notes for a person, on stderr. Silent under `--quiet`.
     pub fn info(&self, text: impl AsRef<str>) {
         if self.quiet {
             return;
         }
+        write_line(&mut std::io::stderr().lock(), &safe_lines(text.as_ref()));
+    }
+
+    /// What a person needs to act on even with `--quiet` (the sign-in link), on stderr.
+    pub fn essential(&self, text: impl AsRef<str>) {
         write_line(&mut std::io::stderr().lock(), &safe_lines(text.as_ref()));
     }
 
@@ -90,6 +107,9 @@ impl Output {
     /// so cron mails exactly when something is wrong.
     pub fn error(&self, err: &Error, as_event: bool) {
         if self.json {
+            if self.done.load(std::sync::atomic::Ordering::SeqCst) {
+                return;
+            }
             let body = json!({
                 "code": err.kind.code(),
                 "message": err.message,

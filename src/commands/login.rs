@@ -47,10 +47,16 @@ enum Event {
 
 pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
     let cfg = snapshot(ctx)?;
+    if !args.with_token {
+        // The sign-in link's base is checked before anything is written or asked.
+        ctx.app_url()?;
+    }
     // A Bazarr file that cannot be used is found now (exit 9), not after the user approved.
     account::bazarr_precheck(ctx, &cfg)?;
     let process = bazarr_process(ctx, bazarr_target(ctx, &cfg).as_deref());
     let process = process.as_ref();
+    // So is a store that cannot take the token (exit 8), before a PIN is created.
+    ctx.vault().precheck(&cfg)?;
     let plex = plex(ctx, &cfg)?;
 
     if args.with_token {
@@ -159,36 +165,48 @@ fn read_token_from_stdin(ctx: &Context) -> Result<Secret> {
 
 /// Create a PIN, show the link (and open the browser), then wait for approval.
 fn pin_flow(ctx: &Context, plex: &Plex, args: &LoginArgs) -> Result<Secret> {
+    let app_url = ctx.app_url()?;
     let pin = ctx.block_on(plex.client.create_pin())?;
-    let link = pin::auth_link(&ctx.app_url, &plex.identity.client_id, &pin.code);
+    let link = pin::auth_link(&app_url, &plex.identity.client_id, &pin.code);
     let expires = pin::expiry_of(&pin);
-    let left = expires
-        .duration_since(SystemTime::now())
-        .unwrap_or_default();
+    let timeout_at = args
+        .timeout
+        .map(|s| SystemTime::now() + Duration::from_secs(s));
+    // The countdown people see is the wait they get: `--timeout` when it ends first.
+    let limit = timeout_at.map_or(expires, |t| t.min(expires));
+    let left = limit.duration_since(SystemTime::now()).unwrap_or_default();
+    // Whole seconds, rounded up: `--timeout 1` shows 0:01, not 0:00.
+    let left = Duration::from_secs(left.as_secs_f64().ceil() as u64);
 
     if ctx.out.json {
         let expires_secs = expires
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
+        let expires_in = expires
+            .duration_since(SystemTime::now())
+            .unwrap_or_default();
         ctx.out.json_value(&Event::Pin {
             code: pin.code.clone(),
             link: link.clone(),
             expires_at: timestamp(expires_secs),
-            expires_in: left.as_secs(),
+            expires_in: expires_in.as_secs(),
         });
     }
-    ctx.out.info(format!(
-        "To link this machine, open this link, sign in to Plex and approve {}:\n\n  {link}\n\nCode: {} (expires in {})",
+    let wait = if limit < expires {
+        format!("waiting {} at most (--timeout)", mmss(left))
+    } else {
+        format!("expires in {}", mmss(left))
+    };
+    // The link is the point of the command: shown even with --quiet. A strong PIN's code
+    // cannot be typed anywhere; it is shown only so the link can be checked.
+    ctx.out.essential(format!(
+        "To link this machine, open this link, sign in to Plex and approve {}:\n\n  {link}\n\nCode: {} (part of the link, to check the link is yours); {wait}",
         crate::PRODUCT,
         pin.code,
-        mmss(left)
     ));
     open_browser(ctx, args, &link);
 
-    let timeout_at = args
-        .timeout
-        .map(|s| SystemTime::now() + Duration::from_secs(s));
     ctx.block_on(pin::wait_for_token(
         &ctx.out,
         &plex.client,
@@ -224,7 +242,14 @@ fn finish(
     args: &LoginArgs,
     process: Option<&BazarrProcess>,
 ) -> Result<()> {
-    let linked = account::link(ctx, token, user, method)?;
+    let linked = match account::link(ctx, token, user, method) {
+        Ok(linked) => linked,
+        // A new token that cannot be stored is signed out, not left working unseen.
+        Err(e) if method == AuthMethod::Pin && e.kind != ErrorKind::Interrupted => {
+            return Err(sign_out_unstored(ctx, plex, token, e));
+        }
+        Err(e) => return Err(e),
+    };
     warn_bazarr(ctx, linked.bazarr.as_ref());
     let synced = linked
         .bazarr
@@ -260,6 +285,39 @@ fn finish(
     }
     // After the picker, so that one restart carries the sign-in and the server.
     bazarr_restart(ctx, process, linked.bazarr.as_ref(), args)
+}
+
+/// One typed line, or `None` at end of input (Ctrl-D) or when the terminal is gone. Ctrl-C ends the process from the
+/// signal handler (exit 130); a read that comes back interrupted all the same is reported
+/// as the interruption it is, never taken as an empty answer.
+fn read_answer() -> Result<Option<String>> {
+    let mut line = String::new();
+    match std::io::stdin().lock().read_line(&mut line) {
+        Ok(0) => Ok(None),
+        Ok(_) => Ok(Some(line)),
+        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Err(Error::new(
+            ErrorKind::Interrupted,
+            "interrupted; nothing was half-written",
+        )),
+        // A terminal that went away (an SSH session dropped) is the same as Ctrl-D.
+        Err(_) => Ok(None),
+    }
+}
+
+/// The approved token could not be stored: sign it out at plex.tv so no working token is
+/// left that nobody holds, and say which way that went.
+fn sign_out_unstored(ctx: &Context, plex: &Plex, token: &Secret, err: Error) -> Error {
+    let outcome = match ctx.block_on(plex.client.signout(token)) {
+        Ok(()) | Err(PlexError::Rejected(_) | PlexError::Expired) => {
+            "the approved token was signed out at plex.tv".to_string()
+        }
+        Err(e) => format!(
+            "the approved token could not be signed out at plex.tv ({e}); remove the device \
+             {} from your Plex account's authorized devices",
+            plex.identity.device_name
+        ),
+    };
+    err.context(format!("not linked ({outcome})"))
 }
 
 /// The picker's probe timeout, per connection.
@@ -303,12 +361,13 @@ fn offer_picker(ctx: &Context, plex: &Plex, token: &Secret, user: &User) -> Resu
             "Choose the server to use [1-{}], or press Enter to skip: ",
             reports.len()
         ));
-        let mut line = String::new();
-        if std::io::stdin().lock().read_line(&mut line).unwrap_or(0) == 0 {
-            return Ok(());
-        }
-        let answer = line.trim();
+        let line = read_answer()?;
+        let answer = line.as_deref().map(str::trim).unwrap_or_default();
         if answer.is_empty() {
+            if line.is_none() {
+                // Ctrl-D: the cursor is still after the question.
+                ctx.out.prompt_text("");
+            }
             ctx.out
                 .info("Skipped; choose later with `plex-auth select`.");
             return Ok(());

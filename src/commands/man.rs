@@ -128,7 +128,8 @@ const EXIT_CODES: &[(&str, &str)] = &[
     (
         "9",
         "CONFIG_ERROR: plex-auth's config or Bazarr's config.yaml cannot be read, parsed or \
-         written safely.",
+         written safely. TLS_ERROR: the secure connection to plex.tv failed (an intercepting \
+         proxy, a wrong clock); retrying will not help.",
     ),
     (
         "130",

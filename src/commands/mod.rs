@@ -48,8 +48,10 @@ fn snapshot(ctx: &Context) -> Result<Config> {
 
 /// The install's identity and a plex.tv client, made once per command.
 fn plex(ctx: &Context, cfg: &Config) -> Result<Plex> {
+    // Checked before the client identifier is created: a bad URL writes nothing.
+    let base = ctx.plex_url()?;
     let client_id = store::config::client_identifier(&ctx.config_dir, cfg)?;
-    Plex::new(client_id, ctx.plex_url.clone(), ctx.request_timeout)
+    Plex::new(client_id, base, ctx.request_timeout)
 }
 
 /// The stored token, or exit 3 when there is none.

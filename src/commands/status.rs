@@ -18,7 +18,7 @@ struct StatusView {
     logged_in: bool,
     account: Option<StatusAccount>,
     auth_method: Option<AuthMethod>,
-    token: String,
+    token: Option<String>,
     linked_at: Option<String>,
     store: StoreView,
     key_file: PathBuf,
@@ -65,7 +65,9 @@ struct StatusServer {
 pub fn run(ctx: &Context) -> Result<()> {
     let cfg = snapshot(ctx)?;
     let vault = ctx.vault();
-    let token = vault.load_token(&cfg)?.ok_or_else(Error::not_logged_in)?;
+    let Some(token) = vault.load_token(&cfg)? else {
+        return not_logged_in(ctx, &cfg);
+    };
     let config_path = store::config::path(&ctx.config_dir);
 
     let mut warnings = fsutil::mode_warnings(&[&ctx.config_dir, &config_path, &ctx.key_path]);
@@ -102,7 +104,7 @@ pub fn run(ctx: &Context) -> Result<()> {
             uuid: a.uuid.clone(),
         }),
         auth_method: account.map(|a| a.auth_method),
-        token: token.masked(),
+        token: Some(token.masked()),
         linked_at: account.map(|a| timestamp(a.linked_at)),
         store: StoreView {
             backend: cfg.store,
@@ -141,6 +143,62 @@ pub fn run(ctx: &Context) -> Result<()> {
     Ok(())
 }
 
+/// Nothing stored: exit 3 as before, but `--json` still gets the status document (with
+/// `"logged_in": false`, the store, key and Bazarr facts known here, and the error), so a
+/// script reads one shape either way.
+fn not_logged_in(ctx: &Context, cfg: &store::Config) -> Result<()> {
+    let err = Error::not_logged_in();
+    if !ctx.out.json {
+        return Err(err);
+    }
+    let bazarr = sync::target(ctx.bazarr_flag.as_deref(), cfg).map(|path| {
+        let (readable, error) = match crate::bazarr::file::BazarrFile::load(&path) {
+            Ok(_) => (true, None),
+            Err(e) => (false, Some(e.to_string())),
+        };
+        BazarrStatus {
+            lines: vec![path.display().to_string()],
+            path,
+            readable,
+            error,
+            token: None,
+            server: None,
+            server_url: None,
+            signed_not_encrypted: None,
+            running: None,
+            live: None,
+            live_differences: vec![],
+            warnings: vec![],
+        }
+    });
+    let view = StatusView {
+        logged_in: false,
+        account: None,
+        auth_method: None,
+        token: None,
+        linked_at: None,
+        store: StoreView {
+            backend: cfg.store,
+            location: ctx.vault().describe(cfg),
+        },
+        key_file: ctx.key_path.clone(),
+        key_created_at: None,
+        key_age_days: None,
+        validation: None,
+        server: None,
+        bazarr,
+        warnings: vec![],
+    };
+    let mut doc = serde_json::to_value(&view).map_err(|e| Error::internal(e.to_string()))?;
+    doc["error"] = serde_json::json!({
+        "code": err.kind.code(),
+        "message": err.message,
+        "hint": err.hint,
+    });
+    ctx.out.json_final(&doc);
+    Err(err)
+}
+
 fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
     let mut lines = Vec::new();
     let account = cfg.account.as_ref();
@@ -167,7 +225,10 @@ fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
     }
     lines.push(row(
         "token:",
-        format!("{} (sealed with XChaCha20-Poly1305)", view.token),
+        format!(
+            "{} (sealed with XChaCha20-Poly1305)",
+            view.token.as_deref().unwrap_or_default()
+        ),
     ));
     lines.push(row("stored in:", view.store.location.clone()));
     let key_age = match &view.key_created_at {

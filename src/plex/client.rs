@@ -90,6 +90,8 @@ pub enum PlexError {
     RateLimited { retry_after: Option<Duration> },
     #[error("could not reach {0}")]
     Unreachable(String),
+    #[error("the secure connection to {host} failed: {why}")]
+    Tls { host: String, why: String },
     #[error("plex.tv answered {status}: {message}")]
     Status { status: u16, message: String },
     #[error("plex.tv sent an answer that could not be read ({0})")]
@@ -295,6 +297,12 @@ impl PlexClient {
     }
 
     fn unreachable(&self, err: &reqwest::Error) -> PlexError {
+        if let Some(why) = super::tls_failure(err) {
+            return PlexError::Tls {
+                host: self.host.clone(),
+                why,
+            };
+        }
         let why = if err.is_timeout() {
             "timed out".to_string()
         } else if err.is_connect() {

@@ -51,6 +51,29 @@ pub fn root_cause(err: &reqwest::Error) -> String {
     cause
 }
 
+/// The TLS failure behind an HTTP error, when that is what it is (a certificate that does
+/// not verify, a handshake refused): rustls's own words, e.g. "invalid peer certificate:
+/// UnknownIssuer".
+pub fn tls_failure(err: &reqwest::Error) -> Option<String> {
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        // An io::Error's `source` skips the error it wraps, and the TLS layer's error comes
+        // wrapped in one or more of them: look inside each.
+        let mut inner: Option<&(dyn std::error::Error + 'static)> = Some(s);
+        while let Some(e) = inner {
+            if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+                return Some(tls.to_string());
+            }
+            inner = e
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .map(|e| e as &(dyn std::error::Error + 'static));
+        }
+        source = s.source();
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -73,10 +73,20 @@ pub async fn wait_for_token(
     timeout_at: Option<SystemTime>,
 ) -> Result<Secret> {
     let _own_handler = crate::signals::handled_elsewhere();
-    tokio::select! {
-        result = poll_until_linked(out, client, pin, expires, timeout_at) => result,
-        _ = interrupted() => Err(Error::interrupted()),
+    // Owned here, not by the poll loop: on Ctrl-C the loop is dropped mid-await, and the
+    // spinner must still be cleared so no frame stays on screen above the message.
+    let spinner = out.spinner("Waiting for approval in the browser…");
+    if spinner.is_none() {
+        out.info("Waiting for approval…");
     }
+    let result = tokio::select! {
+        result = poll_until_linked(out, client, pin, expires, timeout_at, spinner.as_ref()) => result,
+        _ = interrupted() => Err(Error::interrupted()),
+    };
+    if let Some(bar) = spinner {
+        bar.finish_and_clear();
+    }
+    result
 }
 
 async fn poll_until_linked(
@@ -85,13 +95,10 @@ async fn poll_until_linked(
     pin: &Pin,
     expires: SystemTime,
     timeout_at: Option<SystemTime>,
+    spinner: Option<&indicatif::ProgressBar>,
 ) -> Result<Secret> {
-    let spinner = out.spinner("Waiting for approval in the browser…");
-    if spinner.is_none() {
-        out.info("Waiting for approval…");
-    }
     let mut backoff = Duration::ZERO;
-    let result = loop {
+    loop {
         let now = SystemTime::now();
         if let Some(t) = timeout_at
             && now >= t
@@ -109,8 +116,10 @@ async fn poll_until_linked(
             )
             .with_hint("run `plex-auth login` again for a new PIN"));
         }
-        if let Some(bar) = &spinner {
-            let left = expires.duration_since(now).unwrap_or_default();
+        if let Some(bar) = spinner {
+            // The countdown is to whichever ends the wait first: the PIN or --timeout.
+            let limit = timeout_at.map_or(expires, |t| t.min(expires));
+            let left = limit.duration_since(now).unwrap_or_default();
             bar.set_message(format!(
                 "Waiting for approval in the browser… {} left",
                 mmss(left)
@@ -147,11 +156,7 @@ async fn poll_until_linked(
             }
             Err(e) => break Err(e.into()),
         }
-    };
-    if let Some(bar) = spinner {
-        bar.finish_and_clear();
     }
-    result
 }
 
 /// Sleep, but not past the PIN's expiry or the user's timeout (so those are noticed on time).

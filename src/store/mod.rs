@@ -82,6 +82,9 @@ impl Vault {
             backend = Backend::File;
         }
 
+        if backend == Backend::Keyring && previous != Some(Backend::Keyring) {
+            notice(&self.keyring_session_notice());
+        }
         match backend {
             Backend::Keyring => cfg.sealed_token = None,
             Backend::File => {
@@ -108,6 +111,24 @@ impl Vault {
         }
         cfg.key_id = Some(id);
         Ok(backend)
+    }
+
+    /// Before a login asks anyone to approve anything: the store that `save_token` would
+    /// use answers (an explicit `--store keyring` needs a keyring; `auto` never fails here,
+    /// it falls back later and says so), and a key file already in place reads as a key.
+    pub fn precheck(&self, cfg: &Config) -> Result<()> {
+        let wants_keyring = match (self.pref, cfg.store) {
+            (StorePref::Keyring, _) => true,
+            (StorePref::Auto, Some(recorded)) => recorded == Backend::Keyring,
+            _ => false,
+        };
+        if wants_keyring {
+            self.keyring
+                .probe()
+                .map_err(|why| self.keyring_error("cannot use", &why))?;
+        }
+        key::load(&self.key_path)?;
+        Ok(())
     }
 
     fn choose_backend(
@@ -139,6 +160,17 @@ impl Vault {
     fn fallback_notice(&self, why: &Unavailable) -> String {
         format!(
             "no usable OS keyring ({why}); storing the sealed token in {} instead",
+            config::path(&self.config_dir).display()
+        )
+    }
+
+    /// A keyring belongs to a login session: cron, systemd services and SSH sessions without
+    /// that session's bus cannot open it, and `validate` there would fail (exit 8).
+    fn keyring_session_notice(&self) -> String {
+        format!(
+            "the sealed token goes to the OS keyring of this login session; cron jobs, \
+             services and other sessions cannot read it. For those, link with \
+             `plex-auth login --force --store file` (the sealed token then lives in {})",
             config::path(&self.config_dir).display()
         )
     }
@@ -530,7 +562,11 @@ mod tests {
         let (store, vault) = mock_vault(&s, StorePref::Auto);
         let (backend, notices) = save(&vault, TOKEN);
         assert_eq!(backend.unwrap(), Backend::Keyring);
-        assert!(notices.is_empty());
+        // Cron cannot read a session's keyring: said once, when the keyring is chosen.
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        assert!(notices[0].contains("cron jobs"), "{notices:?}");
+        assert!(notices[0].contains("--store file"), "{notices:?}");
+        assert!(save(&vault, TOKEN).1.is_empty(), "said again");
 
         let cfg = config::load(&s.dir).unwrap();
         assert_eq!(cfg.store, Some(Backend::Keyring));

@@ -364,3 +364,56 @@ fn on_a_terminal_login_offers_the_server_picker() {
     run.ok();
     assert!(!run.stderr.contains("Choose the server"));
 }
+
+#[test]
+fn quiet_login_still_prints_the_link_and_what_the_code_is_for() {
+    let env = Env::new();
+    env.fake.approve_after(Duration::from_millis(500));
+    let run = env.run(&["login", "--quiet", "--no-browser"]);
+    run.ok()
+        .stdout_empty()
+        .stderr_has("#?clientID=")
+        .stderr_has("to check the link is yours");
+    // Nothing else: no progress lines.
+    assert!(!run.stderr.contains("Waiting"), "{}", run.stderr);
+
+    // With --timeout shorter than the PIN's life, the wait shown is the timeout.
+    let env = Env::new();
+    let run = env.run(&["login", "--no-browser", "--timeout", "1"]);
+    run.code(7).stderr_has("waiting 0:01 at most");
+    assert!(!run.stderr.contains("expires in"), "{}", run.stderr);
+}
+
+#[test]
+fn an_unusable_keyring_is_found_before_a_pin_is_created() {
+    let env = Env::new();
+    // The harness points D-Bus at a socket that does not exist: no keyring here.
+    let run = env.run(&["login", "--no-browser", "--store", "keyring"]);
+    run.code(8).stderr_has("keyring").stderr_has("--store file");
+    assert_eq!(
+        env.fake.pins_created(),
+        0,
+        "no PIN before the store is known to work"
+    );
+}
+
+#[test]
+fn a_token_that_cannot_be_stored_after_approval_is_signed_out() {
+    let env = Env::new();
+    env.fake.approve_after(Duration::from_millis(300));
+    // The key cannot be created there, and that is only found when the token is stored.
+    let mut cmd = env.cmd();
+    cmd.env("PLEX_AUTH_KEY_FILE", "/proc/plex-auth-test/key")
+        .args(["login", "--no-browser"]);
+    let run = crate::util::Run::from(cmd.output().unwrap());
+    assert_ne!(run.code, 0, "{run:?}");
+    run.stderr_has("signed out at plex.tv");
+    let signouts = env
+        .fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "DELETE" && r.path == "/api/v2/users/signout")
+        .count();
+    assert_eq!(signouts, 1);
+    assert!(!env.config_text().contains("sealed_token"));
+}

@@ -259,3 +259,44 @@ fn validate_pings_plex_tv_and_a_failed_ping_is_ignored() {
     env.run(&["validate", "--quiet"]).code(4);
     assert_eq!(pings().len(), 2, "a rejected token is not pinged");
 }
+
+#[test]
+fn a_certificate_plex_tv_does_not_trust_is_a_tls_error_not_an_outage() {
+    use fake_plex::{ConnKind, ConnSpec, ServerSpec};
+    let env = Env::new();
+    env.logged_in();
+    // A fake server that speaks TLS with a self-signed certificate plays plex.tv behind an
+    // intercepting proxy: the certificate does not verify.
+    let tls = env.fake.add_server(ServerSpec::owned(
+        "Proxy",
+        "proxyid",
+        vec![ConnSpec::new(ConnKind::LiveTls)],
+    ));
+    let before = env.config_text();
+    for json in [false, true] {
+        let mut cmd = env.cmd();
+        cmd.env("PLEX_AUTH_PLEX_URL", &tls.uris[0])
+            .args(["validate", "--quiet"]);
+        if json {
+            cmd.arg("--json");
+        }
+        let run = crate::util::Run::from(cmd.output().unwrap());
+        run.code(9);
+        if json {
+            run.error_code("TLS_ERROR");
+        } else {
+            run.stderr_has("certificate").stderr_has("not trusted");
+            assert!(!run.stderr.contains("try again later"), "{}", run.stderr);
+        }
+    }
+    let token_line = |t: &str| {
+        t.lines()
+            .find(|l| l.starts_with("sealed_token"))
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        token_line(&before),
+        token_line(&env.config_text()),
+        "token kept"
+    );
+}
