@@ -55,7 +55,8 @@ pub struct GlobalArgs {
     )]
     pub store: Option<StoreArg>,
 
-    /// The 32-byte key that seals the token [default: $CREDENTIALS_DIRECTORY/plex-auth.key
+    /// The 32-byte key that seals the token; remembered in config.toml when a token is
+    /// sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key
     /// when present, else <config-dir>/key]
     #[arg(
         long,

@@ -20,6 +20,8 @@ pub const DEFAULT_APP_URL: &str = "https://app.plex.tv/auth";
 pub struct Context {
     pub config_dir: PathBuf,
     pub key_path: PathBuf,
+    /// Where `key_path` came from (shown by `status`).
+    pub key_source: KeySource,
     /// The key is the systemd credential in `$CREDENTIALS_DIRECTORY`, which is read-only.
     pub key_is_credential: bool,
     /// The event log's folder; `None` when no home folder can be found (nothing is logged).
@@ -49,6 +51,34 @@ pub struct Context {
     runtime: tokio::runtime::Runtime,
 }
 
+/// Where the key file's path came from, in order of precedence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeySource {
+    /// `--key-file`.
+    Flag,
+    /// `PLEX_AUTH_KEY_FILE`.
+    Env,
+    /// `key_file` in config.toml, recorded when the token was sealed with a key elsewhere.
+    Recorded,
+    /// `$CREDENTIALS_DIRECTORY/plex-auth.key` (a systemd credential).
+    Credential,
+    /// `<config dir>/key`.
+    Default,
+}
+
+impl KeySource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            KeySource::Flag => "--key-file",
+            KeySource::Env => "PLEX_AUTH_KEY_FILE",
+            KeySource::Recorded => "recorded in config.toml",
+            KeySource::Credential => "systemd credential",
+            KeySource::Default => "default",
+        }
+    }
+}
+
 /// Facts about the session that decide whether to open a browser or prompt.
 #[derive(Debug, Clone, Default)]
 pub struct Environment {
@@ -76,11 +106,30 @@ impl Context {
             None => default_config_dir()?,
         };
         let creds = env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
-        let key_path = match &args.key_file {
-            Some(path) => absolute(path),
-            None => store::key::default_key_path(&config_dir, creds.as_deref()),
+        let default_key = store::key::default_key_path(&config_dir, creds.as_deref());
+        let (key_path, key_source) = match &args.key_file {
+            Some(path) if typed("--key-file") || env::var_os("PLEX_AUTH_KEY_FILE").is_none() => {
+                (absolute(path), KeySource::Flag)
+            }
+            Some(path) => (absolute(path), KeySource::Env),
+            // The path recorded when the token was sealed. config.toml is read again by the
+            // command (and its errors reported there); here a file that cannot be read only
+            // means nothing is recorded.
+            None => match store::config::load(&config_dir)
+                .ok()
+                .and_then(|cfg| cfg.key_file)
+            {
+                Some(path) => (path, KeySource::Recorded),
+                None if creds.as_ref().is_some_and(|c| default_key.starts_with(c)) => {
+                    (default_key.clone(), KeySource::Credential)
+                }
+                None => (default_key.clone(), KeySource::Default),
+            },
         };
-        let key_is_credential = creds.is_some_and(|dir| key_path.starts_with(dir));
+        let key_is_credential = creds.as_ref().is_some_and(|dir| key_path.starts_with(dir));
+        // What a seal records as `key_file`: nothing for the default (found anyway) or for a
+        // credential (its folder changes with every service start).
+        let key_record = (key_path != default_key && !key_is_credential).then(|| key_path.clone());
         let store_pref = match args.store {
             None | Some(StoreArg::Auto) => StorePref::Auto,
             Some(StoreArg::Keyring) => StorePref::Keyring,
@@ -114,10 +163,12 @@ impl Context {
             stdin_tty: std::io::stdin().is_terminal(),
         };
         let out = Output::new(args.json, args.quiet, args.verbose, color, stderr_tty);
-        let vault = Vault::new(config_dir.clone(), key_path.clone(), store_pref);
+        let vault =
+            Vault::new(config_dir.clone(), key_path.clone(), store_pref).recording_key(key_record);
         Ok(Context {
             config_dir,
             key_path,
+            key_source,
             key_is_credential,
             state_dir: match &args.state_dir {
                 Some(dir) => Some(absolute(dir)),
@@ -196,6 +247,13 @@ fn probe_grace() -> Result<std::time::Duration> {
         })
 }
 
+/// Whether `flag` was typed on the command line (rather than set by its variable).
+fn typed(flag: &str) -> bool {
+    env::args_os()
+        .filter_map(|a| a.into_string().ok())
+        .any(|a| a == flag || a.starts_with(&format!("{flag}=")))
+}
+
 /// A URL setting as given, with the name to blame when it is bad: the flag when it was typed,
 /// else the environment variable that set it.
 struct Setting {
@@ -205,11 +263,8 @@ struct Setting {
 
 impl Setting {
     fn new(value: Option<&str>, default: &str, flag: &'static str, var: &'static str) -> Setting {
-        let typed = env::args_os()
-            .filter_map(|a| a.into_string().ok())
-            .any(|a| a == flag || a.starts_with(&format!("{flag}=")));
         let source = match value {
-            Some(_) if !typed && env::var_os(var).is_some() => var,
+            Some(_) if !typed(flag) && env::var_os(var).is_some() => var,
             _ => flag,
         };
         Setting {

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::bazarr::sync::{self, BazarrStatus};
 use crate::commands::{bazarr_live, snapshot};
-use crate::context::Context;
+use crate::context::{Context, KeySource};
 use crate::error::{Error, Result};
 use crate::output::safe;
 use crate::store::{self, AuthMethod, Backend, fsutil, rotate};
@@ -22,6 +22,8 @@ struct StatusView {
     linked_at: Option<String>,
     store: StoreView,
     key_file: PathBuf,
+    /// Where `key_file` came from: flag, env, recorded, credential or default.
+    key_source: KeySource,
     key_created_at: Option<String>,
     key_age_days: Option<u64>,
     validation: Option<ValidationView>,
@@ -73,7 +75,7 @@ pub fn run(ctx: &Context) -> Result<()> {
     let mut warnings = fsutil::mode_warnings(&[&ctx.config_dir, &config_path, &ctx.key_path]);
     if cfg.store == Some(Backend::File) && fsutil::same_filesystem(&ctx.key_path, &config_path) {
         warnings.push(format!(
-            "the key ({}) is on the same disk as the sealed token ({}): a copy of that disk opens the token; keep the key elsewhere with --key-file or a systemd credential",
+            "the key ({}) is on the same disk as the sealed token ({}): a copy of that disk opens the token; move the key elsewhere and run `plex-auth --key-file NEW-PATH rotate-key` once (later runs find it there), or use a systemd credential",
             ctx.key_path.display(),
             config_path.display()
         ));
@@ -111,6 +113,7 @@ pub fn run(ctx: &Context) -> Result<()> {
             location: vault.describe(&cfg),
         },
         key_file: ctx.key_path.clone(),
+        key_source: ctx.key_source,
         key_created_at: key_created.map(timestamp),
         key_age_days: key_created.map(|at| crate::time::now().saturating_sub(at) / 86_400),
         validation: account.and_then(|a| {
@@ -182,6 +185,7 @@ fn not_logged_in(ctx: &Context, cfg: &store::Config) -> Result<()> {
             location: ctx.vault().describe(cfg),
         },
         key_file: ctx.key_path.clone(),
+        key_source: ctx.key_source,
         key_created_at: None,
         key_age_days: None,
         validation: None,
@@ -235,7 +239,14 @@ fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
         Some(at) => format!(" (made {at}, {} days ago)", view.key_age_days.unwrap_or(0)),
         None => String::new(),
     };
-    lines.push(row("key:", format!("{}{key_age}", view.key_file.display())));
+    lines.push(row(
+        "key:",
+        format!(
+            "{} [{}]{key_age}",
+            view.key_file.display(),
+            view.key_source.describe()
+        ),
+    ));
     let validated = match account.and_then(|a| a.validated_at.map(|t| (a, t))) {
         Some((a, at)) => format!(
             "{}, {} ({})",

@@ -26,6 +26,9 @@ pub struct Config {
     pub key_id: Option<String>,
     /// When plex-auth made the key in use (created or rotated), seconds since the epoch.
     pub key_created_at: Option<u64>,
+    /// Where the key file is, when the token was sealed with one outside the default place
+    /// (`--key-file`); later runs without the flag use it.
+    pub key_file: Option<PathBuf>,
     pub sealed_token: Option<String>,
     pub account: Option<Account>,
     pub server: Option<SelectedServer>,

@@ -30,6 +30,9 @@ pub struct Vault {
     pub config_dir: PathBuf,
     pub key_path: PathBuf,
     pub pref: StorePref,
+    /// What a seal records as config.toml's `key_file`, so later runs find a key that is
+    /// not in the default place (`None` clears it).
+    pub key_record: Option<PathBuf>,
     keyring: Keyring,
 }
 
@@ -39,8 +42,15 @@ impl Vault {
             config_dir,
             key_path,
             pref,
+            key_record: None,
             keyring: Keyring::new(),
         }
+    }
+
+    /// Record `key_record` as the key file's place whenever a token is sealed.
+    pub fn recording_key(mut self, key_record: Option<PathBuf>) -> Self {
+        self.key_record = key_record;
+        self
     }
 
     /// Seal and store `token`, inside the caller's `config::update` closure (so `cfg` is
@@ -110,6 +120,7 @@ impl Vault {
             cfg.key_created_at = None;
         }
         cfg.key_id = Some(id);
+        cfg.key_file = self.key_record.clone();
         Ok(backend)
     }
 
@@ -394,6 +405,7 @@ mod tests {
             config_dir: s.dir.clone(),
             key_path: s.key.clone(),
             pref,
+            key_record: None,
             keyring: Keyring::with_store(store.clone(), Duration::from_secs(2)),
         }
     }

@@ -197,6 +197,7 @@ impl Vault {
         let created_at = crate::time::now();
         txn.cfg.key_id = Some(new_id);
         txn.cfg.key_created_at = Some(created_at);
+        txn.cfg.key_file = self.key_record.clone();
         txn.commit().map_err(|e| {
             Error::from(e).context("the key was rotated, but config.toml could not record it")
         })?;
@@ -326,6 +327,7 @@ mod tests {
             config_dir: tmp.path().join("config"),
             key_path: tmp.path().join("key"),
             pref: StorePref::Keyring,
+            key_record: None,
             keyring: super::super::keyring::Keyring::with_store(
                 store.clone(),
                 std::time::Duration::from_secs(2),

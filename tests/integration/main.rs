@@ -17,6 +17,7 @@ mod files;
 mod flags;
 mod help;
 mod hostile;
+mod key_file;
 mod keyring;
 mod leftovers;
 mod login;

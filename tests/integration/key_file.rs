@@ -1,0 +1,88 @@
+//! A key file given with `--key-file` when the token is sealed is remembered in config.toml.
+
+use crate::util::Env;
+
+#[test]
+fn a_key_file_given_at_login_is_remembered() {
+    let env = Env::new();
+    let moved = env.dir.path().join("elsewhere/plex-auth.key");
+    let token = env.fake.token();
+    env.run_stdin(
+        &[
+            "--key-file",
+            moved.to_str().unwrap(),
+            "login",
+            "--with-token",
+        ],
+        &token,
+    )
+    .ok();
+    assert!(moved.exists());
+    assert!(!env.key_path().exists());
+    assert!(env.config_text().contains("key_file = "));
+
+    // A plain run finds the key where it was sealed.
+    env.run(&["validate"]).ok();
+    let status = env.run(&["status", "--json"]).json();
+    assert_eq!(status["key_file"], moved.to_str().unwrap());
+    assert_eq!(status["key_source"], "recorded");
+    env.run(&["status"])
+        .ok()
+        .stdout_has("[recorded in config.toml]");
+
+    // The flag still wins.
+    let other = env.dir.path().join("other.key");
+    env.run(&["--key-file", other.to_str().unwrap(), "validate"])
+        .code(8);
+
+    // Sealing again with the default key forgets the recorded place.
+    env.run_stdin(
+        &[
+            "--key-file",
+            env.key_path().to_str().unwrap(),
+            "login",
+            "--with-token",
+            "--force",
+        ],
+        &token,
+    )
+    .ok();
+    assert!(!env.config_text().contains("key_file"));
+    env.run(&["validate"]).ok();
+    assert_eq!(
+        env.run(&["status", "--json"]).json()["key_source"],
+        "default"
+    );
+}
+
+#[test]
+fn a_key_moved_and_rotated_into_place_is_remembered() {
+    let env = Env::new();
+    env.logged_in();
+    let moved = env.dir.path().join("moved.key");
+    std::fs::rename(env.key_path(), &moved).unwrap();
+    env.run(&["validate"]).code(8);
+    env.run(&["--key-file", moved.to_str().unwrap(), "rotate-key"])
+        .ok();
+    env.run(&["validate"]).ok();
+}
+
+#[test]
+fn a_credential_key_is_not_recorded() {
+    let env = Env::new();
+    let creds = env.dir.path().join("creds");
+    std::fs::create_dir_all(&creds).unwrap();
+    let key = creds.join("plex-auth.key");
+    std::fs::write(&key, [7u8; 32]).unwrap();
+    let mut cmd = env.cmd();
+    cmd.env("CREDENTIALS_DIRECTORY", &creds)
+        .args(["login", "--with-token"]);
+    let run = crate::util::run_with_input(cmd, &env.fake.token());
+    run.ok();
+    assert!(!env.config_text().contains("key_file"));
+    let mut cmd = env.cmd();
+    cmd.env("CREDENTIALS_DIRECTORY", &creds)
+        .args(["status", "--json"]);
+    let status = crate::util::Run::from(cmd.output().unwrap()).json();
+    assert_eq!(status["key_source"], "credential");
+}
