@@ -52,7 +52,9 @@ pub fn run() -> ExitCode {
     };
     let name = cli.command.name();
     let revoke = matches!(&cli.command, Command::Logout(a) if a.revoke);
-    if events::is_logged(name) {
+    // A dry run writes nothing anywhere, the event log included: nothing happened to log.
+    let dry_run = matches!(&cli.command, Command::MigrateApikey(a) if a.dry_run);
+    if events::is_logged(name) && !dry_run {
         events::init(ctx.state_dir.clone(), name, ctx.out.clone());
         log_subject(&ctx);
     }

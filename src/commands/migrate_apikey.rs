@@ -10,7 +10,9 @@ use crate::account;
 use crate::bazarr::file::BazarrFile;
 use crate::bazarr::{self, keys, locate};
 use crate::cli::MigrateArgs;
-use crate::commands::{after_bazarr_write, bazarr_process, plex, restart_command, snapshot};
+use crate::commands::{
+    after_bazarr_write, bazarr_process, plex, plex_unrecorded, restart_command, snapshot,
+};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::safe;
@@ -74,7 +76,11 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
     }
 
     // plex.tv first: a rejected or unchecked key changes nothing anywhere.
-    let plex = plex(ctx, &cfg)?;
+    let plex = if args.dry_run {
+        plex_unrecorded(ctx, &cfg)?
+    } else {
+        plex(ctx, &cfg)?
+    };
     let user = ctx.block_on(plex.client.user(&apikey.token)).map_err(|e| {
         Error::from(e).context(format!("checking plex.apikey from {}", path.display()))
     })?;
@@ -126,14 +132,28 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
         if ctx.out.json {
             ctx.out.json_value(&view);
         } else {
-            ctx.out.info(format!(
-                "Dry run: plex.tv accepts the key (account {}). Nothing was written.",
-                user.username
-            ));
+            let shown = path.display().to_string();
+            let shown = safe(&shown);
+            let text = format!(
+                "Dry run: plex.tv accepts the key (account {}). A real run would store the token in plex-auth, {}, and {}. Nothing was written.",
+                safe(&user.username),
+                server
+                    .as_ref()
+                    .map(|s| format!("choose the server {} at {}", safe(&s.name), safe(&s.url)))
+                    .unwrap_or_else(|| "choose no server".into()),
+                if oauth {
+                    format!("change {shown} to OAuth as shown below")
+                } else {
+                    format!(
+                        "leave {shown} as it is (it has no OAuth settings: Bazarr 1.5.2 or older keeps using plex.apikey)"
+                    )
+                }
+            );
             if oauth {
+                ctx.out.info(text);
                 crate::output::write_stdout(view.diff.as_bytes());
             } else {
-                ctx.out.result(pre_oauth_note(&path));
+                ctx.out.result(text);
             }
         }
         return Ok(());

@@ -54,6 +54,17 @@ fn plex(ctx: &Context, cfg: &Config) -> Result<Plex> {
     Plex::new(client_id, base, ctx.request_timeout)
 }
 
+/// A plex.tv client for a dry run: the recorded identifier, or one made up for this run only
+/// when none is recorded, so that nothing (not even config.toml) is written.
+fn plex_unrecorded(ctx: &Context, cfg: &Config) -> Result<Plex> {
+    let base = ctx.plex_url()?;
+    let client_id = match &cfg.client_identifier {
+        Some(id) => id.clone(),
+        None => store::config::new_client_identifier()?,
+    };
+    Plex::new(client_id, base, ctx.request_timeout)
+}
+
 /// The stored token, or exit 3 when there is none.
 fn stored_token(ctx: &Context, cfg: &Config) -> Result<Secret> {
     ctx.vault()

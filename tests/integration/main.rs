@@ -10,6 +10,7 @@ mod bash_completion;
 mod bazarr;
 mod bazarr_running;
 mod docs;
+mod dry_run;
 mod dynaconf;
 mod events;
 mod fake_bazarr;
