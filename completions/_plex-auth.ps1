@@ -49,6 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'plex-auth' -ScriptBlock {
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv')
             [CompletionResult]::new('migrate-apikey', 'migrate-apikey', [CompletionResultType]::ParameterValue, 'Turn Bazarr''s legacy plex.apikey into a managed token (for install scripts)')
             [CompletionResult]::new('rotate-key', 'rotate-key', [CompletionResultType]::ParameterValue, 'Replace the key that seals the token with a new one, crash-safely')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the stored token (or the selected server''s) on stdout, for other tools')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the authentication event log (never holds a token or a key)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (plex-auth''s, or a subcommand''s)')
@@ -259,6 +260,30 @@ Register-ArgumentCompleter -Native -CommandName 'plex-auth' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'plex-auth;token' {
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Folder for plex-auth''s own state (config.toml, key)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the sealed token is kept')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for the event log (events.jsonl) and validate''s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]')
+            [CompletionResult]::new('--bazarr-config', '--bazarr-config', [CompletionResultType]::ParameterName, 'Bazarr''s config.yaml to keep in sync (remembered once used)')
+            [CompletionResult]::new('--bazarr-url', '--bazarr-url', [CompletionResultType]::ParameterName, 'Bazarr''s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]')
+            [CompletionResult]::new('--bazarr-restart-timeout', '--bazarr-restart-timeout', [CompletionResultType]::ParameterName, 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)')
+            [CompletionResult]::new('--plex-url', '--plex-url', [CompletionResultType]::ParameterName, 'Base URL of the plex.tv API (https, or http on a loopback address)')
+            [CompletionResult]::new('--app-url', '--app-url', [CompletionResultType]::ParameterName, 'Base URL of the browser sign-in page')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto; NO_COLOR turns it off]')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Print the selected server''s access token instead of the account''s (asks plex.tv)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (NDJSON events for login)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'plex-auth;log' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show only the last N events')
             [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'Show only the last N events')
@@ -340,6 +365,7 @@ Register-ArgumentCompleter -Native -CommandName 'plex-auth' -ScriptBlock {
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv')
             [CompletionResult]::new('migrate-apikey', 'migrate-apikey', [CompletionResultType]::ParameterValue, 'Turn Bazarr''s legacy plex.apikey into a managed token (for install scripts)')
             [CompletionResult]::new('rotate-key', 'rotate-key', [CompletionResultType]::ParameterValue, 'Replace the key that seals the token with a new one, crash-safely')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the stored token (or the selected server''s) on stdout, for other tools')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the authentication event log (never holds a token or a key)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (plex-auth''s, or a subcommand''s)')
@@ -368,6 +394,9 @@ Register-ArgumentCompleter -Native -CommandName 'plex-auth' -ScriptBlock {
             break
         }
         'plex-auth;help;rotate-key' {
+            break
+        }
+        'plex-auth;help;token' {
             break
         }
         'plex-auth;help;log' {

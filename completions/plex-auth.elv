@@ -46,6 +46,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand logout 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv'
             cand migrate-apikey 'Turn Bazarr''s legacy plex.apikey into a managed token (for install scripts)'
             cand rotate-key 'Replace the key that seals the token with a new one, crash-safely'
+            cand token 'Print the stored token (or the selected server''s) on stdout, for other tools'
             cand log 'Show the authentication event log (never holds a token or a key)'
             cand completions 'Print a shell completion script'
             cand man 'Print a man page (plex-auth''s, or a subcommand''s)'
@@ -247,6 +248,29 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'plex-auth;token'= {
+            cand --config-dir 'Folder for plex-auth''s own state (config.toml, key)'
+            cand --store 'Where the sealed token is kept'
+            cand --key-file 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]'
+            cand --state-dir 'Folder for the event log (events.jsonl) and validate''s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]'
+            cand --bazarr-config 'Bazarr''s config.yaml to keep in sync (remembered once used)'
+            cand --bazarr-url 'Bazarr''s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]'
+            cand --bazarr-restart-timeout 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)'
+            cand --plex-url 'Base URL of the plex.tv API (https, or http on a loopback address)'
+            cand --app-url 'Base URL of the browser sign-in page'
+            cand --request-timeout 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this'
+            cand --color 'When to use colour [default: auto; NO_COLOR turns it off]'
+            cand --server 'Print the selected server''s access token instead of the account''s (asks plex.tv)'
+            cand --json 'Print one JSON document on stdout (NDJSON events for login)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -v 'Print more detail (repeat for more)'
+            cand --verbose 'Print more detail (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'plex-auth;log'= {
             cand -n 'Show only the last N events'
             cand --lines 'Show only the last N events'
@@ -325,6 +349,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand logout 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv'
             cand migrate-apikey 'Turn Bazarr''s legacy plex.apikey into a managed token (for install scripts)'
             cand rotate-key 'Replace the key that seals the token with a new one, crash-safely'
+            cand token 'Print the stored token (or the selected server''s) on stdout, for other tools'
             cand log 'Show the authentication event log (never holds a token or a key)'
             cand completions 'Print a shell completion script'
             cand man 'Print a man page (plex-auth''s, or a subcommand''s)'
@@ -345,6 +370,8 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
         &'plex-auth;help;migrate-apikey'= {
         }
         &'plex-auth;help;rotate-key'= {
+        }
+        &'plex-auth;help;token'= {
         }
         &'plex-auth;help;log'= {
         }

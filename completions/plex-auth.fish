@@ -52,6 +52,7 @@ complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "select" -d 'Cho
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "logout" -d 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "migrate-apikey" -d 'Turn Bazarr\'s legacy plex.apikey into a managed token (for install scripts)'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "rotate-key" -d 'Replace the key that seals the token with a new one, crash-safely'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "token" -d 'Print the stored token (or the selected server\'s) on stdout, for other tools'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "log" -d 'Show the authentication event log (never holds a token or a key)'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "man" -d 'Print a man page (plex-auth\'s, or a subcommand\'s)'
@@ -236,6 +237,27 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -s q -l 
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -s v -l verbose -d 'Print more detail (repeat for more)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -s V -l version -d 'Print version'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
+keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
+file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l server -d 'Print the selected server\'s access token instead of the account\'s (asks plex.tv)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -s q -l quiet -d 'Print nothing on success'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s n -l lines -d 'Show only the last N events' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l since -d 'Show only events since this long ago (2h, 7days) or since this time (2026-01-31 08:00:00, RFC 3339, UTC)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
@@ -298,15 +320,16 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s q -l quiet -
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s v -l verbose -d 'Print more detail (repeat for more)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s V -l version -d 'Print version'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "login" -d 'Link a Plex account by PIN in the browser, or --with-token from stdin'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "status" -d 'Show what is stored, where, and whether it is in sync (offline)'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "validate" -d 'Ask plex.tv whether the stored token is still good (for cron)'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "servers" -d 'List the account\'s servers, probing every connection at once'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "select" -d 'Choose the server to use (by name, machine id or list number) after testing it'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "logout" -d 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "migrate-apikey" -d 'Turn Bazarr\'s legacy plex.apikey into a managed token (for install scripts)'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "rotate-key" -d 'Replace the key that seals the token with a new one, crash-safely'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "log" -d 'Show the authentication event log (never holds a token or a key)'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "man" -d 'Print a man page (plex-auth\'s, or a subcommand\'s)'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key log completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "login" -d 'Link a Plex account by PIN in the browser, or --with-token from stdin'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "status" -d 'Show what is stored, where, and whether it is in sync (offline)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "validate" -d 'Ask plex.tv whether the stored token is still good (for cron)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "servers" -d 'List the account\'s servers, probing every connection at once'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "select" -d 'Choose the server to use (by name, machine id or list number) after testing it'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "logout" -d 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "migrate-apikey" -d 'Turn Bazarr\'s legacy plex.apikey into a managed token (for install scripts)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "rotate-key" -d 'Replace the key that seals the token with a new one, crash-safely'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "token" -d 'Print the stored token (or the selected server\'s) on stdout, for other tools'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "log" -d 'Show the authentication event log (never holds a token or a key)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "man" -d 'Print a man page (plex-auth\'s, or a subcommand\'s)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

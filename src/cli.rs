@@ -239,6 +239,19 @@ pub enum Command {
         after_help = examples("rotate-key")
     )]
     RotateKey,
+    /// Print the stored token (or the selected server's) on stdout, for other tools
+    ///
+    /// Prints one line, the token, and nothing else on stdout, so that other tools can use
+    /// it: curl -H "X-Plex-Token: $(plex-auth token)". With --server, prints the access
+    /// token plex.tv gives for the selected server (for a server the account owns, that may
+    /// be the account's token). Exit 3 when no account is linked, 6 with --server when no
+    /// server is selected. Anyone who can run this as you can read the token: it is the
+    /// same as reading the key and the sealed token.
+    #[command(
+        override_usage = "plex-auth token [OPTIONS]",
+        after_help = examples("token")
+    )]
+    Token(TokenArgs),
     /// Show the authentication event log (never holds a token or a key)
     ///
     /// One line per event: logins, expired PINs, validations and their verdict, servers
@@ -294,6 +307,13 @@ pub struct LoginArgs {
     /// Plex settings (exit 5 when it cannot be reached or does not come back)
     #[arg(long)]
     pub restart_bazarr: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// Print the selected server's access token instead of the account's (asks plex.tv)
+    #[arg(long)]
+    pub server: bool,
 }
 
 #[derive(Debug, Args)]
@@ -451,6 +471,7 @@ pub const COMMANDS: &[&str] = &[
     "logout",
     "migrate-apikey",
     "rotate-key",
+    "token",
     "log",
     "completions",
     "man",
@@ -468,6 +489,7 @@ impl Command {
             Command::Logout(_) => "logout",
             Command::MigrateApikey(_) => "migrate-apikey",
             Command::RotateKey => "rotate-key",
+            Command::Token(_) => "token",
             Command::Log(_) => "log",
             Command::Completions(_) => "completions",
             Command::Man(_) => "man",
@@ -581,6 +603,16 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
             (
                 "plex-auth rotate-key --key-file /mnt/usb/plex-auth.key",
                 "rotate a key kept on another volume",
+            ),
+        ],
+        "token" => &[
+            (
+                "curl -H \"X-Plex-Token: $(plex-auth token)\" https://plex.tv/api/v2/user",
+                "use the account's token in another tool",
+            ),
+            (
+                "plex-auth token --server",
+                "the selected server's access token",
             ),
         ],
         "log" => &[

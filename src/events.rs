@@ -258,6 +258,7 @@ pub fn closing_event(
         ("rotate-key", None) => "key_rotated",
         ("migrate-apikey", None) => "apikey_migrated",
         ("servers", None) => "servers_listed",
+        ("token", None) => "token_printed",
         (other, None) => return Some(format!("{other}_ok")),
         ("logout", Some(_)) if revoke => "revoke_failed",
         (other, Some(_)) => return Some(format!("{}_failed", other.replace('-', "_"))),

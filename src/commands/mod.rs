@@ -11,6 +11,7 @@ pub mod rotate_key;
 pub mod select;
 pub mod servers;
 pub mod status;
+pub mod token;
 pub mod validate;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +35,7 @@ pub fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::Logout(args) => logout::run(ctx, &args),
         Command::MigrateApikey(args) => migrate_apikey::run(ctx, &args),
         Command::RotateKey => rotate_key::run(ctx),
+        Command::Token(args) => token::run(ctx, &args),
         Command::Log(args) => log::run(ctx, &args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),

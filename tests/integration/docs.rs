@@ -63,6 +63,7 @@ const COMMANDS: &[&str] = &[
     "logout",
     "migrate-apikey",
     "rotate-key",
+    "token",
     "log",
     "completions",
     "man",

@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "logout",
     "migrate-apikey",
     "rotate-key",
+    "token",
     "log",
     "completions",
     "man",
