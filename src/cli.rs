@@ -710,6 +710,10 @@ mod tests {
                 let Some(long) = arg.get_long() else { continue };
                 let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
                 let here = cmd.get_name().to_owned();
+                // `token --server` names what is printed (as `gh auth token` does), not a check.
+                if here == "token" && long == "server" {
+                    continue;
+                }
                 match seen.get(long) {
                     Some((first, text)) => assert_eq!(
                         &help, text,

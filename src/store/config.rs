@@ -280,6 +280,7 @@ mod tests {
             store: Some(Backend::File),
             key_id: Some("0123456789abcdef".into()),
             key_created_at: Some(1_700_000_000),
+            key_file: Some("/mnt/usb/plex-auth.key".into()),
             sealed_token: Some("AQID".into()),
             account: Some(Account {
                 username: "alice".into(),
