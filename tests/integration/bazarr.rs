@@ -326,24 +326,85 @@ fn migrate_a_signed_apikey_to_oauth_once() {
     assert_eq!(env.config_text(), config);
 }
 
+/// The lines of `text` that set `plex.<key>`, exactly as written.
+fn plex_lines<'a>(text: &'a str, keys: &[&str]) -> Vec<&'a str> {
+    text.lines()
+        .skip_while(|l| *l != "plex:")
+        .skip(1)
+        .take_while(|l| l.starts_with(' '))
+        .filter(|l| keys.iter().any(|k| l.starts_with(&format!("  {k}:"))))
+        .collect()
+}
+
+const LEGACY_KEYS: &[&str] = &["apikey", "apikey_encrypted", "ip", "port", "ssl"];
+
+/// Migrates a pre-OAuth copy with the fake's token; returns the path and its text before.
+fn migrate_pre_oauth(env: &Env, token: &str) -> (PathBuf, String) {
+    let path = bazarr_copy(env, "bazarr-1.5.2-legacy-apikey.config.yaml", Some(token));
+    let original = std::fs::read_to_string(&path).unwrap();
+    env.run(&["migrate-apikey", "--bazarr-config", path.to_str().unwrap()])
+        .ok()
+        .stdout_has("kept as it is");
+    (path, original)
+}
+
 #[test]
-fn migrate_leaves_a_pre_oauth_bazarr_file_alone() {
+fn migrate_adds_oauth_beside_a_pre_oauth_apikey() {
     let env = Env::new();
     let token = env.fake.token();
     with_local_server(&env);
-    let path = bazarr_copy(&env, "bazarr-1.5.2-legacy-apikey.config.yaml", Some(&token));
-    let original = std::fs::read(&path).unwrap();
-    let p = path.to_str().unwrap();
-    env.run(&["migrate-apikey", "--bazarr-config", p])
-        .ok()
-        .stdout_has("left as it is");
-    assert_eq!(std::fs::read(&path).unwrap(), original);
+    let (path, original) = migrate_pre_oauth(&env, &token);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        plex_lines(&text, LEGACY_KEYS),
+        plex_lines(&original, LEGACY_KEYS),
+        "Bazarr 1.5.2's keys are byte-for-byte as they were"
+    );
+    let after = yaml(&path);
+    assert_eq!(plex(&after, "apikey").as_str(), Some(token.as_str()));
+    assert_eq!(plex(&after, "auth_method").as_str(), Some("oauth"));
+    let key = plex(&after, "encryption_key").as_str().unwrap();
+    let signed = plex(&after, "token").as_str().unwrap();
+    assert_eq!(signer::verify(key, signed).unwrap().expose(), token);
+    for flag in [
+        "migration_attempted",
+        "migration_successful",
+        "disable_auto_migration",
+    ] {
+        assert_eq!(plex(&after, flag), &yaml_serde::Value::Bool(true), "{flag}");
+    }
+    assert_eq!(plex(&after, "server_machine_id").as_str(), Some("towerid"));
+    assert!(plex(&after, "legacy_token").is_null());
+    let allowed = [
+        "plex.auth_method",
+        "plex.token",
+        "plex.encryption_key",
+        "plex.username",
+        "plex.email",
+        "plex.user_id",
+        "plex.migration_attempted",
+        "plex.migration_successful",
+        "plex.migration_timestamp",
+        "plex.disable_auto_migration",
+        "plex.server_machine_id",
+        "plex.server_name",
+        "plex.server_url",
+        "plex.server_local",
+        "plex.server_connections",
+    ];
+    assert_only_changed(&yaml_serde::from_str(&original).unwrap(), &after, &allowed);
     assert_eq!(
         env.run(&["status", "--json"]).json()["auth_method"],
         "token"
     );
+
+    // The second run changes nothing, anywhere.
+    let bytes = std::fs::read(&path).unwrap();
     let config = env.config_text();
-    env.run(&["migrate-apikey", "--bazarr-config", p]).ok();
+    env.run(&["migrate-apikey", "--bazarr-config", path.to_str().unwrap()])
+        .ok()
+        .stdout_has("nothing to migrate");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
     assert_eq!(env.config_text(), config, "second run changes nothing");
 }
 
@@ -614,6 +675,35 @@ fn status_says_when_bazarr_holds_another_token() {
 }
 
 #[test]
+#[ignore = "needs Python with dynaconf==3.2.6 and itsdangerous==2.2.0: run by .ci/run"]
+fn a_migrated_pre_oauth_file_passes_bazarr_1_5_2_and_1_5_6_validators() {
+    let env = Env::new();
+    let token = env.fake.token();
+    with_local_server(&env);
+    let (path, _) = migrate_pre_oauth(&env, &token);
+    let p = path.to_str().unwrap();
+    let validators = format!("{FIXTURES}/validators.json");
+    for version in ["1.5.2", "1.5.6"] {
+        let checked = bazarr_check(&["validate", version, &validators, p]);
+        assert_eq!(checked["resets"], serde_json::json!([]), "Bazarr {version}");
+        if version == "1.5.2" {
+            // Still runs on its apikey.
+            assert_eq!(checked["plex"]["apikey"], token.as_str());
+            assert_eq!(checked["plex"]["port"], 32400);
+        } else {
+            assert_eq!(checked["plex"]["auth_method"], "oauth");
+            assert_eq!(checked["plex"]["disable_auto_migration"], true);
+        }
+    }
+    let doc = bazarr_check(&["load", p]);
+    assert_eq!(
+        doc["token"],
+        token.as_str(),
+        "the token opens for Bazarr 1.5.6"
+    );
+}
+
+#[test]
 fn a_pre_oauth_bazarr_is_never_switched_to_oauth_by_login_or_logout() {
     let env = Env::new();
     let path = bazarr_copy(&env, "bazarr-1.5.2-legacy-apikey.config.yaml", None);
@@ -663,7 +753,7 @@ fn migrate_needs_an_answering_server_only_when_it_writes_bazarrs_server_keys() {
     env.run(&["migrate-apikey", "--bazarr-config", old.to_str().unwrap()])
         .ok()
         .stderr_has("no server was chosen")
-        .stdout_has("left as it is");
+        .stdout_has("kept as it is");
     assert_eq!(
         env.run(&["status", "--json"]).json()["auth_method"],
         "token"
