@@ -94,10 +94,18 @@ pub struct Linked {
     pub bazarr: Option<Synced>,
 }
 
-/// Seal and store the token, record the account, and write Bazarr's sign-in keys. The store
-/// is committed first: if Bazarr's file then cannot be written, the error says the account
-/// is linked here and only Bazarr's copy is missing (running the command again fixes it).
-pub fn link(ctx: &Context, token: &Secret, user: &User, method: AuthMethod) -> Result<Linked> {
+/// Seal and store the token, record the account, and write Bazarr's sign-in keys (to
+/// `bazarr` when given, else the flag's or the remembered file, which is then remembered).
+/// The store is committed first: if Bazarr's file then cannot be written, the error says the
+/// account is linked here and only Bazarr's copy is missing (running the command again fixes
+/// it).
+pub fn link(
+    ctx: &Context,
+    token: &Secret,
+    user: &User,
+    method: AuthMethod,
+    bazarr: Option<&Path>,
+) -> Result<Linked> {
     let mut txn = Transaction::begin(&ctx.config_dir)?;
     let mut notice = |m: &str| ctx.out.notice(m);
     let backend = ctx.vault().save_token(&mut txn.cfg, token, &mut notice)?;
@@ -106,7 +114,14 @@ pub fn link(ctx: &Context, token: &Secret, user: &User, method: AuthMethod) -> R
         txn.cfg.server = None;
     }
     txn.cfg.account = Some(account_of(user, method));
-    let file = bazarr_file(ctx, &txn.cfg)?;
+    let file = match bazarr {
+        Some(path) => Some(
+            BazarrFile::load(path)
+                .map_err(Error::from)
+                .inspect_err(|e| refused(path, e))?,
+        ),
+        None => bazarr_file(ctx, &txn.cfg)?,
+    };
     txn.commit()?;
     crate::events::set_subject(Some(&user.username), None);
     crate::events::emit("linked", "ok", None, None);

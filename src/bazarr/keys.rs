@@ -168,6 +168,24 @@ pub fn read_apikey(file: &BazarrFile) -> std::result::Result<Option<ApikeyInfo>,
     }
 }
 
+/// Bazarr's own OAuth token: `plex.token`, opened with `plex.encryption_key`. The error says
+/// why it cannot be used, for a person to read.
+pub fn read_token(file: &BazarrFile) -> std::result::Result<Secret, String> {
+    let Some(signed) = file.get_str(PLEX, "token").filter(|t| !t.is_empty()) else {
+        return Err("plex.token is empty: Bazarr is not linked to Plex".into());
+    };
+    let Some(key) = existing_key(file) else {
+        return Err("plex.encryption_key is empty, so plex.token cannot be opened".into());
+    };
+    signer::verify(&key, &signed).map_err(|e| match e {
+        SignError::BadSignature => {
+            "plex.token does not open with plex.encryption_key (the signature does not match)"
+                .to_string()
+        }
+        SignError::BadPayload(why) => format!("plex.token is not a token Bazarr signed ({why})"),
+    })
+}
+
 /// The file comes from Bazarr 1.5.3 or later, which reads the OAuth keys. Older versions would
 /// ignore them, so plex-auth leaves such a file alone.
 pub fn is_oauth_capable(file: &BazarrFile) -> bool {

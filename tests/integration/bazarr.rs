@@ -759,3 +759,88 @@ fn migrate_needs_an_answering_server_only_when_it_writes_bazarrs_server_keys() {
         "token"
     );
 }
+
+#[test]
+fn login_from_bazarr_adopts_the_link_made_in_bazarrs_ui() {
+    let env = Env::new();
+    let token = env.fake.token();
+    let path = bazarr_copy(
+        &env,
+        "bazarr-1.5.6-oauth-after-restart.config.yaml",
+        Some(&token),
+    );
+    let p = path.to_str().unwrap();
+
+    // Nothing stored here: status reports Bazarr's own link, still exit 3.
+    let status = env.run(&["status", "--json", "--bazarr-config", p]);
+    status.code(3);
+    let doc = status.json();
+    assert_eq!(doc["logged_in"], false);
+    assert_eq!(doc["bazarr"]["link"]["token"], "opens");
+    assert_eq!(doc["bazarr"]["link"]["username"], "jdoe");
+    assert_eq!(doc["bazarr"]["link"]["email"], "jdoe@example.com");
+    assert_eq!(
+        doc["bazarr"]["link"]["server_machine_id"],
+        "0123456789abcdef0123456789abcdef01234567"
+    );
+    env.run(&["status", "--bazarr-config", p])
+        .code(3)
+        .stdout_has("linked to Plex on its own as jdoe")
+        .stderr_has("plex-auth login --from-bazarr");
+
+    env.run(&["login", "--from-bazarr", "--bazarr-config", p])
+        .ok()
+        .stdout_has("Logged in as");
+    let status = env.run(&["status", "--json"]).json();
+    assert_eq!(status["auth_method"], "bazarr");
+    assert_eq!(
+        status["bazarr"]["token"], "matches",
+        "the file is remembered"
+    );
+    let signed = plex(&yaml(&path), "token").as_str().unwrap().to_string();
+    assert_eq!(
+        signer::verify(FIXTURE_KEY, &signed).unwrap().expose(),
+        token
+    );
+    // What cron runs.
+    env.run(&["validate"]).ok();
+}
+
+#[test]
+fn login_from_bazarr_refuses_a_token_that_does_not_open_or_is_rejected() {
+    let env = Env::new();
+    let path = bazarr_copy(
+        &env,
+        "bazarr-1.5.6-oauth-after-restart.config.yaml",
+        Some(&env.fake.token()),
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace(FIXTURE_KEY, "AnotherKeyAnotherKeyAnotherKeyAnotherKey123"),
+    )
+    .unwrap();
+    let original = std::fs::read(&path).unwrap();
+    let p = path.to_str().unwrap();
+    env.run(&["login", "--from-bazarr", "--bazarr-config", p])
+        .code(9)
+        .stderr_has("does not open");
+    assert_eq!(
+        env.run(&["status", "--json", "--bazarr-config", p]).json()["bazarr"]["link"]["token"],
+        "does-not-open"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+    assert!(!env.config_text().contains("sealed_token"));
+
+    let path = bazarr_copy(
+        &env,
+        "bazarr-1.5.6-oauth-after-restart.config.yaml",
+        Some("RevokedTokenRevoked1"),
+    );
+    let original = std::fs::read(&path).unwrap();
+    env.run(&["login", "--from-bazarr", "--bazarr-config", p, "--json"])
+        .code(4)
+        .error_code("INVALID_TOKEN");
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+    assert!(!env.config_text().contains("sealed_token"));
+}
