@@ -186,6 +186,36 @@ pub fn validated(
     Ok(synced)
 }
 
+/// `validate --server` found Bazarr's server keys pointing at an address that does not answer
+/// as its server: write the selection's keys, when `path` is the remembered Bazarr file
+/// (plex-auth manages it) and the selection is still `server`. `None` when it was not written.
+pub fn repair_bazarr_server(
+    ctx: &Context,
+    path: &Path,
+    server: &SelectedServer,
+) -> Result<Option<Synced>> {
+    let mut txn = Transaction::begin(&ctx.config_dir)?;
+    if txn.cfg.bazarr_config.as_deref() != Some(path) || !still_selected(&txn.cfg, server) {
+        return Ok(None);
+    }
+    // The stored selection, with any address `validated` just saved.
+    let server = txn.cfg.server.clone().unwrap_or_else(|| server.clone());
+    let file = BazarrFile::load(path)
+        .map_err(Error::from)
+        .inspect_err(|e| refused(path, e))?;
+    let synced = server_to_bazarr(&mut txn.cfg, Some(file), &server)?;
+    if synced.as_ref().and_then(Synced::updated).is_some() {
+        crate::events::emit(
+            "bazarr_server_repaired",
+            "ok",
+            Some(&server.name),
+            Some(&server.url),
+        );
+    }
+    txn.commit()?;
+    Ok(synced)
+}
+
 /// The selection a re-check saw is still the one stored (no select or logout in between).
 fn still_selected(cfg: &Config, server: &SelectedServer) -> bool {
     cfg.server

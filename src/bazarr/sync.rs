@@ -236,9 +236,21 @@ pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
             "differs",
             "has no server yet (run `plex-auth select`)".to_string(),
         ),
-        Some(_) => (
+        Some(s) if s.machine_id == server_id => (
             "differs",
-            format!("server differs from the selection ({server_url}; run `plex-auth select`)"),
+            format!(
+                "reaches the selected server at another address ({server_url}, not {}; `plex-auth validate --server` checks that it answers)",
+                s.url
+            ),
+        ),
+        Some(s) => (
+            "differs",
+            format!(
+                "uses another server ({} {server_id} at {server_url}, not {} {}; run `plex-auth select`)",
+                file.get_str("plex", "server_name").unwrap_or_default(),
+                s.name,
+                s.machine_id
+            ),
         ),
     };
     BazarrStatus {

@@ -844,3 +844,90 @@ fn login_from_bazarr_refuses_a_token_that_does_not_open_or_is_rejected() {
     assert_eq!(std::fs::read(&path).unwrap(), original);
     assert!(!env.config_text().contains("sealed_token"));
 }
+
+/// Bazarr's `plex.server_url` replaced by `url`.
+fn set_server_url(path: &Path, url: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let old = plex(&yaml(path), "server_url")
+        .as_str()
+        .unwrap()
+        .to_string();
+    let text = text.replace(&format!("server_url: {old}"), &format!("server_url: {url}"));
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn validate_server_checks_and_repairs_bazarrs_server_address() {
+    let env = Env::new();
+    let path = bazarr_copy(&env, "bazarr-1.5.6-fresh-install.config.yaml", None);
+    let p = path.to_str().unwrap();
+    env.run_stdin(
+        &["login", "--with-token", "--bazarr-config", p],
+        &env.fake.token(),
+    )
+    .ok();
+    let tower = with_local_server(&env);
+    let other = env.fake.add_server(ServerSpec::owned(
+        "Other",
+        "otherid",
+        vec![ConnSpec::new(ConnKind::Live)],
+    ));
+    env.run(&["select", "Tower"]).ok();
+
+    // Answers as Bazarr's server: nothing to do.
+    let done = env.run(&["validate", "--server", "--json"]).json();
+    assert_eq!(done["bazarr_server"]["answers"], true);
+    assert_eq!(done["bazarr_server"]["repaired"], false);
+
+    // Another machine answers at Bazarr's address: status sees the address differ offline,
+    // and validate --server writes the selection back (the file is plex-auth's).
+    set_server_url(&path, &other.uris[0]);
+    env.run(&["status"])
+        .ok()
+        .stdout_has("reaches the selected server at another address");
+    let done = env.run(&["validate", "--server", "--json"]).json();
+    assert_eq!(done["bazarr_server"]["answers"], false);
+    assert_eq!(done["bazarr_server"]["repaired"], true);
+    assert!(
+        done["bazarr_server"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("another server answered")
+    );
+    assert_eq!(
+        plex(&yaml(&path), "server_url").as_str(),
+        Some(tower.uris[0].as_str())
+    );
+
+    // Nothing answers there.
+    set_server_url(&path, "http://127.0.0.1:1");
+    env.run(&["validate", "--server"])
+        .ok()
+        .stderr_has("did not answer as its server")
+        .stderr_has("wrote the selected server Tower");
+    assert_eq!(
+        plex(&yaml(&path), "server_url").as_str(),
+        Some(tower.uris[0].as_str())
+    );
+    assert_eq!(
+        env.run(&["status", "--json"]).json()["bazarr"]["server"],
+        "matches"
+    );
+
+    // A file plex-auth does not manage (not the remembered one) is only warned about.
+    let dir = env.dir.path().join("elsewhere");
+    std::fs::create_dir_all(&dir).unwrap();
+    let elsewhere = dir.join("config.yaml");
+    std::fs::copy(&path, &elsewhere).unwrap();
+    set_server_url(&elsewhere, "http://127.0.0.1:1");
+    let before = std::fs::read(&elsewhere).unwrap();
+    env.run(&[
+        "validate",
+        "--server",
+        "--bazarr-config",
+        elsewhere.to_str().unwrap(),
+    ])
+    .ok()
+    .stderr_has("does not answer as its server");
+    assert_eq!(std::fs::read(&elsewhere).unwrap(), before);
+}
