@@ -67,6 +67,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand --color 'When to use colour [default: auto; NO_COLOR turns it off]'
             cand --force 'Link again even when a valid token is stored'
             cand --with-token 'Read a token from standard input instead of running the PIN flow'
+            cand --from-bazarr 'Adopt the Plex link made in Bazarr''s web UI: open the signed token in Bazarr''s file (--bazarr-config, the remembered file, or the one found in the usual places), check it at plex.tv and store it here'
             cand --no-browser 'Do not open a browser; print the link only'
             cand --no-select 'Do not offer to choose a server afterwards'
             cand --restart-bazarr 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'

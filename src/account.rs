@@ -94,10 +94,18 @@ pub struct Linked {
     pub bazarr: Option<Synced>,
 }
 
-/// Seal and store the token, record the account, and write Bazarr's sign-in keys. The store
-/// is committed first: if Bazarr's file then cannot be written, the error says the account
-/// is linked here and only Bazarr's copy is missing (running the command again fixes it).
-pub fn link(ctx: &Context, token: &Secret, user: &User, method: AuthMethod) -> Result<Linked> {
+/// Seal and store the token, record the account, and write Bazarr's sign-in keys (to
+/// `bazarr` when given, else the flag's or the remembered file, which is then remembered).
+/// The store is committed first: if Bazarr's file then cannot be written, the error says the
+/// account is linked here and only Bazarr's copy is missing (running the command again fixes
+/// it).
+pub fn link(
+    ctx: &Context,
+    token: &Secret,
+    user: &User,
+    method: AuthMethod,
+    bazarr: Option<&Path>,
+) -> Result<Linked> {
     let mut txn = Transaction::begin(&ctx.config_dir)?;
     let mut notice = |m: &str| ctx.out.notice(m);
     let backend = ctx.vault().save_token(&mut txn.cfg, token, &mut notice)?;
@@ -106,7 +114,14 @@ pub fn link(ctx: &Context, token: &Secret, user: &User, method: AuthMethod) -> R
         txn.cfg.server = None;
     }
     txn.cfg.account = Some(account_of(user, method));
-    let file = bazarr_file(ctx, &txn.cfg)?;
+    let file = match bazarr {
+        Some(path) => Some(
+            BazarrFile::load(path)
+                .map_err(Error::from)
+                .inspect_err(|e| refused(path, e))?,
+        ),
+        None => bazarr_file(ctx, &txn.cfg)?,
+    };
     txn.commit()?;
     crate::events::set_subject(Some(&user.username), None);
     crate::events::emit("linked", "ok", None, None);
@@ -166,6 +181,36 @@ pub fn validated(
         crate::events::emit("server_moved", "ok", Some(&server.name), Some(&server.url));
         let file = bazarr_file(ctx, &txn.cfg)?;
         synced = server_to_bazarr(&mut txn.cfg, file, server)?;
+    }
+    txn.commit()?;
+    Ok(synced)
+}
+
+/// `validate --server` found Bazarr's server keys pointing at an address that does not answer
+/// as its server: write the selection's keys, when `path` is the remembered Bazarr file
+/// (plex-auth manages it) and the selection is still `server`. `None` when it was not written.
+pub fn repair_bazarr_server(
+    ctx: &Context,
+    path: &Path,
+    server: &SelectedServer,
+) -> Result<Option<Synced>> {
+    let mut txn = Transaction::begin(&ctx.config_dir)?;
+    if txn.cfg.bazarr_config.as_deref() != Some(path) || !still_selected(&txn.cfg, server) {
+        return Ok(None);
+    }
+    // The stored selection, with any address `validated` just saved.
+    let server = txn.cfg.server.clone().unwrap_or_else(|| server.clone());
+    let file = BazarrFile::load(path)
+        .map_err(Error::from)
+        .inspect_err(|e| refused(path, e))?;
+    let synced = server_to_bazarr(&mut txn.cfg, Some(file), &server)?;
+    if synced.as_ref().and_then(Synced::updated).is_some() {
+        crate::events::emit(
+            "bazarr_server_repaired",
+            "ok",
+            Some(&server.name),
+            Some(&server.url),
+        );
     }
     txn.commit()?;
     Ok(synced)

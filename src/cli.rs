@@ -290,6 +290,12 @@ pub struct LoginArgs {
     #[arg(long)]
     pub with_token: bool,
 
+    /// Adopt the Plex link made in Bazarr's web UI: open the signed token in Bazarr's file
+    /// (--bazarr-config, the remembered file, or the one found in the usual places), check it
+    /// at plex.tv and store it here
+    #[arg(long, conflicts_with = "with_token")]
+    pub from_bazarr: bool,
+
     /// Do not open a browser; print the link only
     #[arg(long)]
     pub no_browser: bool,

@@ -168,6 +168,24 @@ pub fn read_apikey(file: &BazarrFile) -> std::result::Result<Option<ApikeyInfo>,
     }
 }
 
+/// Bazarr's own OAuth token: `plex.token`, opened with `plex.encryption_key`. The error says
+/// why it cannot be used, for a person to read.
+pub fn read_token(file: &BazarrFile) -> std::result::Result<Secret, String> {
+    let Some(signed) = file.get_str(PLEX, "token").filter(|t| !t.is_empty()) else {
+        return Err("plex.token is empty: Bazarr is not linked to Plex".into());
+    };
+    let Some(key) = existing_key(file) else {
+        return Err("plex.encryption_key is empty, so plex.token cannot be opened".into());
+    };
+    signer::verify(&key, &signed).map_err(|e| match e {
+        SignError::BadSignature => {
+            "plex.token does not open with plex.encryption_key (the signature does not match)"
+                .to_string()
+        }
+        SignError::BadPayload(why) => format!("plex.token is not a token Bazarr signed ({why})"),
+    })
+}
+
 /// The file comes from Bazarr 1.5.3 or later, which reads the OAuth keys. Older versions would
 /// ignore them, so plex-auth leaves such a file alone.
 pub fn is_oauth_capable(file: &BazarrFile) -> bool {
@@ -221,6 +239,49 @@ pub fn migration_changes(
         put(&mut changes, c);
     }
     Ok(changes)
+}
+
+/// The changes that migrate a pre-OAuth file (Bazarr 1.5.2 or older) without breaking it:
+/// the OAuth, server and migration keys are added, while `apikey`, `apikey_encrypted`, `ip`,
+/// `port`, `ssl` and `general.use_plex` stay exactly as they are. Bazarr 1.5.2 keeps keys it
+/// does not know and goes on using its apikey; 1.5.3+ starts on OAuth, and
+/// `disable_auto_migration` stops it from running its own migration over this one.
+pub fn migration_beside_apikey_changes(
+    file: &BazarrFile,
+    apikey: &ApikeyInfo,
+    username: &str,
+    email: &str,
+    user_id: u64,
+    server: Option<(&str, &str, &str, bool, &[String])>,
+    timestamp: &str,
+) -> Result<Vec<Change>> {
+    let (mut changes, _) = login_changes(file, &apikey.token, username, email, user_id)?;
+    changes.retain(|c| c.section == PLEX && !matches!(c.key, "apikey" | "apikey_encrypted"));
+    if let Some((machine_id, name, url, local, connections)) = server {
+        for c in server_changes(machine_id, name, url, local, connections) {
+            put(&mut changes, c);
+        }
+    }
+    for c in [
+        change(PLEX, "migration_attempted", Value::Bool(true)),
+        change(PLEX, "migration_successful", Value::Bool(true)),
+        change(PLEX, "migration_timestamp", text(timestamp)),
+        change(PLEX, "disable_auto_migration", Value::Bool(true)),
+    ] {
+        put(&mut changes, c);
+    }
+    Ok(changes)
+}
+
+/// A file `migration_beside_apikey_changes` already migrated: OAuth on the apikey's own token,
+/// with the plain apikey still there for an old Bazarr. Once Bazarr 1.5.3+ has signed the
+/// apikey (`apikey_encrypted`), the file is no longer in this state and a normal migration
+/// clears it.
+pub fn is_migrated_beside_apikey(file: &BazarrFile, apikey: &ApikeyInfo) -> bool {
+    !apikey.was_signed
+        && file.get_str(PLEX, "auth_method").as_deref() == Some("oauth")
+        && existing_key(file)
+            .is_some_and(|key| reusable_signed(file, "token", &key, &apikey.token).is_some())
 }
 
 /// The server URL Bazarr's legacy mode builds from `plex.ip`, `plex.port` and `plex.ssl`

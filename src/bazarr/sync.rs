@@ -64,7 +64,16 @@ impl Synced {
 pub const NOT_OWNED: &str = "this server is shared with the account, not owned by it: Bazarr only uses servers the account owns (a shared one refuses Bazarr's account token), so plex-auth keeps the selection for itself and leaves Bazarr's server keys as they are in";
 
 pub fn login_changes(file: &BazarrFile, token: &Secret, user: &User) -> Result<Vec<Change>> {
-    keys::login_changes(file, token, &user.username, &user.email, user.id).map(|(c, _)| c)
+    let mut changes =
+        keys::login_changes(file, token, &user.username, &user.email, user.id).map(|(c, _)| c)?;
+    // A file migrated beside its apikey (Bazarr 1.5.2 still reading it) keeps an apikey that
+    // is this very token: clearing it, as Bazarr's own OAuth login does, would cut 1.5.2 off.
+    let plain_apikey = file.get_bool("plex", "apikey_encrypted") != Some(true);
+    if plain_apikey && file.get_str("plex", "apikey").as_deref() == Some(token.expose()) {
+        changes
+            .retain(|c| !(c.section == "plex" && matches!(c.key, "apikey" | "apikey_encrypted")));
+    }
+    Ok(changes)
 }
 
 /// What Bazarr's own logout clears, and plex-auth's signed copy of a migrated apikey
@@ -168,6 +177,10 @@ pub struct BazarrStatus {
     pub live: Option<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub live_differences: Vec<crate::bazarr::api::Difference>,
+    /// Bazarr's own Plex link, when plex-auth holds no token (`status` before
+    /// `login --from-bazarr`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<BazarrLink>,
     /// Sentences for people, in the order `status` shows them.
     #[serde(skip)]
     pub lines: Vec<String>,
@@ -191,6 +204,7 @@ pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
                 running: None,
                 live: None,
                 live_differences: vec![],
+                link: None,
                 warnings: vec![],
             };
         }
@@ -231,9 +245,21 @@ pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
             "differs",
             "has no server yet (run `plex-auth select`)".to_string(),
         ),
-        Some(_) => (
+        Some(s) if s.machine_id == server_id => (
             "differs",
-            format!("server differs from the selection ({server_url}; run `plex-auth select`)"),
+            format!(
+                "reaches the selected server at another address ({server_url}, not {}; `plex-auth validate --server` checks that it answers)",
+                s.url
+            ),
+        ),
+        Some(s) => (
+            "differs",
+            format!(
+                "uses another server ({} {server_id} at {server_url}, not {} {}; run `plex-auth select`)",
+                file.get_str("plex", "server_name").unwrap_or_default(),
+                s.name,
+                s.machine_id
+            ),
         ),
     };
     BazarrStatus {
@@ -247,6 +273,7 @@ pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
         running: None,
         live: None,
         live_differences: vec![],
+        link: None,
         lines: vec![
             path.display().to_string(),
             token_line,
@@ -254,6 +281,63 @@ pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
             "Bazarr's copy is signed, not encrypted: anyone who can read that file can read the token".into(),
         ],
         warnings: mode_warnings(path),
+    }
+}
+
+/// The Plex link Bazarr's file holds on its own (made in Bazarr's web UI, or left by
+/// plex-auth): read offline, the token only opened, never sent anywhere.
+#[derive(Debug, Clone, Serialize)]
+pub struct BazarrLink {
+    pub auth_method: Option<String>,
+    pub username: String,
+    pub email: String,
+    pub server_name: String,
+    pub server_machine_id: String,
+    pub server_url: String,
+    /// `opens`, `does-not-open` or `missing`.
+    pub token: &'static str,
+}
+
+impl BazarrLink {
+    pub fn read(file: &BazarrFile) -> BazarrLink {
+        let get = |key: &str| file.get_str("plex", key).unwrap_or_default();
+        let token = match keys::read_token(file) {
+            Ok(_) => "opens",
+            Err(_) if get("token").is_empty() => "missing",
+            Err(_) => "does-not-open",
+        };
+        BazarrLink {
+            auth_method: file.get_str("plex", "auth_method"),
+            username: get("username"),
+            email: get("email"),
+            server_name: get("server_name"),
+            server_machine_id: get("server_machine_id"),
+            server_url: get("server_url"),
+            token,
+        }
+    }
+
+    /// Sentences for `status`.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        match self.token {
+            "opens" => lines.push(format!(
+                "Bazarr is linked to Plex on its own as {} ({}); its token opens with its encryption_key",
+                self.username, self.email
+            )),
+            "does-not-open" => lines.push(format!(
+                "Bazarr's file names the account {} ({}), but its token does NOT open with its encryption_key",
+                self.username, self.email
+            )),
+            _ => lines.push("Bazarr holds no Plex token either".to_string()),
+        }
+        if !self.server_url.is_empty() {
+            lines.push(format!(
+                "Bazarr's server: {} at {} ({})",
+                self.server_name, self.server_url, self.server_machine_id
+            ));
+        }
+        lines
     }
 }
 

@@ -1,17 +1,20 @@
-//! `plex-auth login`: link an account by PIN (browser), or import a token from stdin. On a
-//! terminal with no server chosen yet, offers the server picker afterwards.
+//! `plex-auth login`: link an account by PIN (browser), import a token from stdin, or adopt
+//! the link made in Bazarr's web UI (`--from-bazarr`). On a terminal with no server chosen
+//! yet, offers the server picker afterwards.
 
 use std::io::{BufRead, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
 use crate::account;
+use crate::bazarr::file::BazarrFile;
+use crate::bazarr::keys;
 use crate::cli::LoginArgs;
 use crate::commands::{
-    BazarrProcess, after_bazarr_write, bazarr_process, bazarr_target, plex, restart_command,
-    snapshot, warn_bazarr,
+    BazarrProcess, after_bazarr_write, bazarr_file_or_locate, bazarr_process, bazarr_target, plex,
+    restart_command, snapshot, warn_bazarr,
 };
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
@@ -47,7 +50,7 @@ enum Event {
 
 pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
     let cfg = snapshot(ctx)?;
-    if !args.with_token {
+    if !args.with_token && !args.from_bazarr {
         // The sign-in link's base is checked before anything is written or asked.
         ctx.app_url()?;
     }
@@ -59,10 +62,18 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
     ctx.vault().precheck(&cfg)?;
     let plex = plex(ctx, &cfg)?;
 
+    let side = BazarrSide {
+        process,
+        file: None,
+    };
+
     if args.with_token {
         let token = read_token_from_stdin(ctx)?;
         let user = ctx.block_on(plex.client.user(&token))?;
-        return finish(ctx, &plex, &token, &user, AuthMethod::Token, args, process);
+        return finish(ctx, &plex, &token, &user, AuthMethod::Token, args, side);
+    }
+    if args.from_bazarr {
+        return from_bazarr(ctx, &plex, &cfg, args);
     }
 
     if !args.force
@@ -91,7 +102,41 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
 
     let token = pin_flow(ctx, &plex, args)?;
     let user = ctx.block_on(plex.client.user(&token))?;
-    finish(ctx, &plex, &token, &user, AuthMethod::Pin, args, process)
+    finish(ctx, &plex, &token, &user, AuthMethod::Pin, args, side)
+}
+
+/// Bazarr's side of a login: its running process, if any, and the file to write when it is
+/// not the flag's or the remembered one (`--from-bazarr` found it in the usual places).
+#[derive(Clone, Copy)]
+struct BazarrSide<'a> {
+    process: Option<&'a BazarrProcess>,
+    file: Option<&'a Path>,
+}
+
+/// `--from-bazarr`: the token Bazarr's web UI signed into its file, opened with its
+/// `encryption_key` and checked at plex.tv, is stored here, and the file is remembered, so
+/// `validate` (from cron) watches a link made in Bazarr too. A token that does not open is
+/// exit 9; one plex.tv rejects is exit 4; either way nothing is written.
+fn from_bazarr(ctx: &Context, plex: &Plex, cfg: &Config, args: &LoginArgs) -> Result<()> {
+    let path = bazarr_file_or_locate(ctx, cfg)?;
+    let file = BazarrFile::load(&path)?;
+    let token = keys::read_token(&file).map_err(|why| {
+        Error::config(format!("{why} in {}", path.display())).with_hint(
+            "link Plex in Bazarr's settings first, or run `plex-auth login` to link here and write Bazarr's keys",
+        )
+    })?;
+    let user = ctx.block_on(plex.client.user(&token)).map_err(|e| {
+        Error::from(e).context(format!(
+            "checking Bazarr's plex.token from {}",
+            path.display()
+        ))
+    })?;
+    let process = bazarr_process(ctx, Some(&path));
+    let side = BazarrSide {
+        process: process.as_ref(),
+        file: Some(&path),
+    };
+    finish(ctx, plex, &token, &user, AuthMethod::Bazarr, args, side)
 }
 
 /// Restart a running Bazarr (or say it still runs on the old settings) once its file holds
@@ -240,9 +285,9 @@ fn finish(
     user: &User,
     method: AuthMethod,
     args: &LoginArgs,
-    process: Option<&BazarrProcess>,
+    bazarr: BazarrSide,
 ) -> Result<()> {
-    let linked = match account::link(ctx, token, user, method) {
+    let linked = match account::link(ctx, token, user, method, bazarr.file) {
         Ok(linked) => linked,
         // A new token that cannot be stored is signed out, not left working unseen.
         Err(e) if method == AuthMethod::Pin && e.kind != ErrorKind::Interrupted => {
@@ -277,14 +322,21 @@ fn finish(
             safe(&place)
         ));
         if let Some(path) = &synced {
-            ctx.out.info(format!("Updated Bazarr's {}", path.display()));
+            if method == AuthMethod::Bazarr {
+                ctx.out.info(format!(
+                    "Took the token from Bazarr's {}; `plex-auth validate` now checks it",
+                    path.display()
+                ));
+            } else {
+                ctx.out.info(format!("Updated Bazarr's {}", path.display()));
+            }
         }
     }
     if method == AuthMethod::Pin && !args.no_select && ctx.can_prompt() {
         offer_picker(ctx, plex, token, user)?;
     }
     // After the picker, so that one restart carries the sign-in and the server.
-    bazarr_restart(ctx, process, linked.bazarr.as_ref(), args)
+    bazarr_restart(ctx, bazarr.process, linked.bazarr.as_ref(), args)
 }
 
 /// One typed line, or `None` at end of input (Ctrl-D) or when the terminal is gone. Ctrl-C ends the process from the

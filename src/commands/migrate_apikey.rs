@@ -1,6 +1,7 @@
 //! `plex-auth migrate-apikey`: turn Bazarr's legacy `plex.apikey` into a token plex-auth
-//! manages, and (for Bazarr 1.5.3+) into Bazarr's OAuth settings. Made for install scripts:
-//! no prompts, idempotent, `--dry-run`, nothing written unless plex.tv accepted the key.
+//! manages, and into Bazarr's OAuth settings (beside the apikey for Bazarr 1.5.2 and older).
+//! Made for install scripts: no prompts, idempotent, `--dry-run`, nothing written unless
+//! plex.tv accepted the key.
 
 use std::path::{Path, PathBuf};
 
@@ -55,6 +56,17 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
             &format!("{why} in {}; nothing to migrate.", path.display()),
         );
     };
+    if keys::is_migrated_beside_apikey(&file, &apikey) {
+        return done(
+            ctx,
+            &path,
+            "nothing-to-migrate",
+            &format!(
+                "{} already holds OAuth settings for its plex.apikey, kept for Bazarr 1.5.2 and older; nothing to migrate.",
+                path.display()
+            ),
+        );
+    }
 
     // A running Bazarr would keep its old settings and write them back at its next save, so
     // without a restart the migration would not last: refuse before anything is written.
@@ -88,7 +100,8 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
     let oauth = keys::is_oauth_capable(&file);
     let server = match find_server(ctx, &plex, &file, resources, args.timeout) {
         Ok(server) => server,
-        // An old Bazarr gets no server keys, so a server that is down need not stop the import.
+        // An old Bazarr runs on its ip and port, so a server that is down need not stop the
+        // migration; it then gets no server keys.
         Err(e) if !oauth && e.kind == ErrorKind::ServerNotFound => {
             ctx.out.warn(format!("{}; no server was chosen", e.message));
             None
@@ -96,28 +109,32 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
         Err(e) => return Err(e),
     };
 
-    if oauth {
-        let selected = server.as_ref().map(|s| {
-            (
-                s.machine_id.as_str(),
-                s.name.as_str(),
-                s.url.as_str(),
-                s.local,
-                s.connections.as_slice(),
-            )
-        });
-        let changes = keys::migration_changes(
-            &file,
-            &apikey,
-            &user.username,
-            &user.email,
-            user.id,
-            selected,
-            &migration_timestamp()?,
-        )?;
-        for note in bazarr::sync::apply(&mut file, changes)? {
-            ctx.out.warn(note);
-        }
+    let selected = server.as_ref().map(|s| {
+        (
+            s.machine_id.as_str(),
+            s.name.as_str(),
+            s.url.as_str(),
+            s.local,
+            s.connections.as_slice(),
+        )
+    });
+    // An old Bazarr keeps its apikey; the OAuth keys wait beside it for the upgrade.
+    let changes = if oauth {
+        keys::migration_changes
+    } else {
+        keys::migration_beside_apikey_changes
+    };
+    let changes = changes(
+        &file,
+        &apikey,
+        &user.username,
+        &user.email,
+        user.id,
+        selected,
+        &migration_timestamp()?,
+    )?;
+    for note in bazarr::sync::apply(&mut file, changes)? {
+        ctx.out.warn(note);
     }
 
     if args.dry_run {
@@ -159,8 +176,14 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
         return Ok(());
     }
 
-    let migrated = oauth.then_some(&file);
-    let written = account::import(ctx, &apikey.token, &user, server.as_ref(), &path, migrated)?;
+    let written = account::import(
+        ctx,
+        &apikey.token,
+        &user,
+        server.as_ref(),
+        &path,
+        Some(&file),
+    )?;
     if written || args.restart_bazarr {
         after_bazarr_write(
             ctx,
@@ -186,14 +209,14 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
             ),
         )
     } else {
-        ("imported", pre_oauth_note(&path))
+        ("migrated-beside-apikey", pre_oauth_note(&path))
     };
     done(ctx, &path, state, &text)
 }
 
 fn pre_oauth_note(path: &Path) -> String {
     format!(
-        "Imported the token into plex-auth. {} has no OAuth settings (Bazarr 1.5.2 or older), so it was left as it is and Bazarr keeps using plex.apikey; after upgrading Bazarr to 1.5.3 or later, run migrate-apikey again.",
+        "Imported the token into plex-auth. {} is from Bazarr 1.5.2 or older: its OAuth settings were added beside plex.apikey, which was kept as it is, so this Bazarr keeps using the apikey and Bazarr 1.5.3 or later starts on OAuth without migrating again.",
         path.display()
     )
 }

@@ -118,6 +118,20 @@ fn bazarr_target(ctx: &Context, cfg: &Config) -> Option<PathBuf> {
     crate::bazarr::sync::target(ctx.bazarr_flag.as_deref(), cfg)
 }
 
+/// Which Bazarr file: the flag, the remembered one, else the one file found in the usual
+/// places (saying which; none or several is exit 9).
+fn bazarr_file_or_locate(ctx: &Context, cfg: &Config) -> Result<PathBuf> {
+    if let Some(path) = bazarr_target(ctx, cfg) {
+        return Ok(path);
+    }
+    let hints: Vec<PathBuf> = std::env::current_dir().into_iter().collect();
+    let locate = crate::bazarr::locate::locate;
+    let path = locate(&crate::bazarr::locate::candidates(&hints))?;
+    ctx.out
+        .info(format!("Using Bazarr's config at {}", path.display()));
+    Ok(path)
+}
+
 /// After Bazarr's file at `path` was written: with `restart`, restart Bazarr through its API,
 /// wait for it, and check it runs on the file's Plex settings (exit 5 when any of that fails,
 /// saying what the file holds and what runs). Without it, warn when a running Bazarr still

@@ -150,17 +150,18 @@ pub fn run(ctx: &Context) -> Result<()> {
 /// `"logged_in": false`, the store, key and Bazarr facts known here, and the error), so a
 /// script reads one shape either way.
 fn not_logged_in(ctx: &Context, cfg: &store::Config) -> Result<()> {
-    let err = Error::not_logged_in();
-    if !ctx.out.json {
-        return Err(err);
-    }
+    let mut err = Error::not_logged_in();
     let bazarr = sync::target(ctx.bazarr_flag.as_deref(), cfg).map(|path| {
-        let (readable, error) = match crate::bazarr::file::BazarrFile::load(&path) {
-            Ok(_) => (true, None),
-            Err(e) => (false, Some(e.to_string())),
+        let (readable, error, link) = match crate::bazarr::file::BazarrFile::load(&path) {
+            Ok(file) => (true, None, Some(sync::BazarrLink::read(&file))),
+            Err(e) => (false, Some(e.to_string()), None),
         };
+        let mut lines = vec![path.display().to_string()];
+        lines.extend(link.iter().flat_map(sync::BazarrLink::lines));
+        lines.extend(error.clone());
         BazarrStatus {
-            lines: vec![path.display().to_string()],
+            lines,
+            link,
             path,
             readable,
             error,
@@ -174,6 +175,29 @@ fn not_logged_in(ctx: &Context, cfg: &store::Config) -> Result<()> {
             warnings: vec![],
         }
     });
+    // A link made in Bazarr's web UI can be adopted.
+    if bazarr
+        .as_ref()
+        .and_then(|b| b.link.as_ref())
+        .is_some_and(|l| l.token == "opens")
+    {
+        err = err.with_hint(
+            "run `plex-auth login --from-bazarr` to adopt Bazarr's link, or `plex-auth login`",
+        );
+    }
+    if !ctx.out.json {
+        if let Some(b) = &bazarr {
+            let lines: Vec<String> = b
+                .lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| format!("  {:<11}{}", if i == 0 { "bazarr:" } else { "" }, safe(l)))
+                .collect();
+            ctx.out
+                .result(format!("Not logged in here\n{}", lines.join("\n")));
+        }
+        return Err(err);
+    }
     let view = StatusView {
         logged_in: false,
         account: None,
@@ -217,10 +241,10 @@ fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
     }
     let row = |label: &str, value: String| format!("  {label:<11}{value}");
     if let Some(a) = account {
-        let how = if a.auth_method == AuthMethod::Pin {
-            "by PIN"
-        } else {
-            "from an existing token"
+        let how = match a.auth_method {
+            AuthMethod::Pin => "by PIN",
+            AuthMethod::Token => "from an existing token",
+            AuthMethod::Bazarr => "from Bazarr's link",
         };
         lines.push(row(
             "linked:",

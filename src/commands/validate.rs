@@ -1,9 +1,14 @@
 //! `plex-auth validate`: ask plex.tv whether the stored token is still good. Made for cron:
 //! exit 0, 4 (rejected) or 5 (unreachable, retry later), silent on success with `--quiet`.
 
+use std::path::Path;
+
 use serde::Serialize;
 
 use crate::account;
+use crate::bazarr::file::BazarrFile;
+use crate::bazarr::keys;
+use crate::bazarr::sync::Synced;
 use crate::cli::ValidateArgs;
 use crate::commands::{
     after_bazarr_write, bazarr_process, bazarr_target, plex, restart_command, snapshot,
@@ -13,8 +18,8 @@ use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::metrics;
 use crate::output::safe;
-use crate::plex::PlexError;
 use crate::plex::servers;
+use crate::plex::{Plex, PlexError};
 use crate::render::AccountView;
 use crate::store::rotate;
 
@@ -23,6 +28,20 @@ struct ValidateView {
     valid: bool,
     account: AccountView,
     server: Option<ServerCheckView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bazarr_server: Option<BazarrServerView>,
+}
+
+/// `validate --server`'s check of the server keys in Bazarr's file.
+#[derive(Serialize)]
+struct BazarrServerView {
+    url: String,
+    machine_id: String,
+    answers: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    /// The selected server's keys were written over them.
+    repaired: bool,
 }
 
 #[derive(Serialize)]
@@ -196,11 +215,16 @@ fn check(
             s.name, s.url
         ));
     }
+    let (bazarr_server, repaired) = match target.as_deref() {
+        Some(path) if args.server => check_bazarr_server(ctx, &plex, path, args.timeout)?,
+        _ => (None, None),
+    };
 
     let view = ValidateView {
         valid: true,
         account: AccountView::from(&user),
         server,
+        bazarr_server,
     };
     if ctx.out.json {
         ctx.out.json_value(&view);
@@ -227,6 +251,7 @@ fn check(
     let written = synced
         .as_ref()
         .and_then(|s| s.updated())
+        .or_else(|| repaired.as_ref().and_then(|s| s.updated()))
         .map(|p| p.to_path_buf());
     let path = match written {
         Some(p) => Some(p),
@@ -240,6 +265,81 @@ fn check(
         args.restart_bazarr,
         &restart_command(ctx, "validate --server"),
     )
+}
+
+/// Bazarr's own server keys: does its `server_url` answer as its `server_machine_id`? When it
+/// does not and plex-auth manages the file (the remembered one, with an owned server
+/// selected), the selection's keys are written there and that is said; otherwise a warning
+/// says what to run. An address that answers is left alone even when it is not plex-auth's
+/// selection (`status` shows that difference). Never changes the exit code, which belongs to
+/// the token and the selected server.
+fn check_bazarr_server(
+    ctx: &Context,
+    plex: &Plex,
+    path: &Path,
+    timeout: f64,
+) -> Result<(Option<BazarrServerView>, Option<Synced>)> {
+    // An unreadable file is reported by the commands that write it, and by `status`.
+    let Ok(file) = BazarrFile::load(path) else {
+        return Ok((None, None));
+    };
+    let url = file.get_str("plex", "server_url").unwrap_or_default();
+    let machine_id = file
+        .get_str("plex", "server_machine_id")
+        .unwrap_or_default();
+    if !keys::is_oauth_capable(&file) || url.is_empty() || machine_id.is_empty() {
+        return Ok((None, None));
+    }
+    let cfg = snapshot(ctx)?;
+    let insecure = cfg
+        .server
+        .as_ref()
+        .is_some_and(|s| s.insecure && s.machine_id == machine_id);
+    let answer = ctx.block_on(servers::check_address(
+        &plex.identity,
+        &url,
+        &machine_id,
+        ctx.probe_timing(timeout),
+        insecure,
+    ))?;
+    let mut view = BazarrServerView {
+        url,
+        machine_id,
+        answers: answer.is_ok(),
+        error: answer.err(),
+        repaired: false,
+    };
+    let Some(why) = view.error.clone() else {
+        return Ok((Some(view), None));
+    };
+    let repaired = match &cfg.server {
+        Some(selected) => account::repair_bazarr_server(ctx, path, selected)?,
+        None => None,
+    };
+    let written = repaired.as_ref().and_then(Synced::updated).is_some();
+    match (&cfg.server, written) {
+        (Some(s), true) => {
+            view.repaired = true;
+            ctx.out.info(format!(
+                "Bazarr's server_url {} did not answer as its server ({why}); wrote the selected server {} at {} to {} instead.",
+                safe(&view.url),
+                safe(&s.name),
+                safe(&snapshot(ctx)?.server.map_or(s.url.clone(), |s| s.url)),
+                path.display()
+            ));
+        }
+        _ => {
+            warn_bazarr(ctx, repaired.as_ref());
+            ctx.out.warn(format!(
+                "Bazarr's server_url {} in {} does not answer as its server {} ({why}), so Bazarr cannot reach Plex there; run `plex-auth select NAME --bazarr-config {}` to write a server that answers",
+                safe(&view.url),
+                path.display(),
+                safe(&view.machine_id),
+                path.display()
+            ));
+        }
+    }
+    Ok((Some(view), repaired))
 }
 
 /// The key is older than `--max-key-age` days: say so, without failing (and, like every

@@ -383,6 +383,21 @@ async fn identity(client: &reqwest::Client, uri: &str) -> Result<String, String>
         .ok_or_else(|| "answered without a machine id".to_string())
 }
 
+/// Whether `uri` answers `GET {uri}/identity` (no token, body capped) as `machine_id`; the
+/// error says what happened instead. For Bazarr's `server_url`, which need not be one of the
+/// account's advertised connections.
+pub async fn answers_as(
+    client: &reqwest::Client,
+    uri: &str,
+    machine_id: &str,
+) -> Result<(), String> {
+    match identity(client, uri.trim_end_matches('/')).await {
+        Ok(id) if id == machine_id => Ok(()),
+        Ok(id) => Err(format!("another server answered (machine id {id})")),
+        Err(e) => Err(e),
+    }
+}
+
 /// The authenticated check before a server is saved: `GET {uri}/` with the server's own
 /// access token.
 pub async fn check_access(

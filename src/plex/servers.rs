@@ -302,6 +302,20 @@ pub async fn recheck(
     })
 }
 
+/// `validate --server`: does Bazarr's `server_url` answer as its `server_machine_id`? One
+/// probe with the probe timeout; redirects only within the same origin, as every probe.
+/// `insecure` skips certificate checks (a server selected with `--insecure`).
+pub async fn check_address(
+    identity: &Identity,
+    url: &str,
+    machine_id: &str,
+    timing: Timing,
+    insecure: bool,
+) -> Result<std::result::Result<(), String>> {
+    let client = http_client(identity, timing.timeout, insecure)?;
+    Ok(probe::answers_as(&client, url, machine_id).await)
+}
+
 /// The server the way Bazarr picks it (bazarr.md §5): the one with a connection matching
 /// Bazarr's `ip`/`port`/`ssl` (`legacy`), else the first with a local connection, else the
 /// first server. None when the account has no server.

@@ -73,6 +73,8 @@ pub enum AuthMethod {
     #[default]
     Pin,
     Token,
+    /// Adopted from the link made in Bazarr's web UI (`login --from-bazarr`).
+    Bazarr,
 }
 
 pub fn path(dir: &Path) -> PathBuf {

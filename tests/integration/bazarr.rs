@@ -326,25 +326,97 @@ fn migrate_a_signed_apikey_to_oauth_once() {
     assert_eq!(env.config_text(), config);
 }
 
+/// The lines of `text` that set `plex.<key>`, exactly as written.
+fn plex_lines<'a>(text: &'a str, keys: &[&str]) -> Vec<&'a str> {
+    text.lines()
+        .skip_while(|l| *l != "plex:")
+        .skip(1)
+        .take_while(|l| l.starts_with(' '))
+        .filter(|l| keys.iter().any(|k| l.starts_with(&format!("  {k}:"))))
+        .collect()
+}
+
+const LEGACY_KEYS: &[&str] = &["apikey", "apikey_encrypted", "ip", "port", "ssl"];
+
+/// Migrates a pre-OAuth copy with the fake's token; returns the path and its text before.
+fn migrate_pre_oauth(env: &Env, token: &str) -> (PathBuf, String) {
+    let path = bazarr_copy(env, "bazarr-1.5.2-legacy-apikey.config.yaml", Some(token));
+    let original = std::fs::read_to_string(&path).unwrap();
+    env.run(&["migrate-apikey", "--bazarr-config", path.to_str().unwrap()])
+        .ok()
+        .stdout_has("kept as it is");
+    (path, original)
+}
+
 #[test]
-fn migrate_leaves_a_pre_oauth_bazarr_file_alone() {
+fn migrate_adds_oauth_beside_a_pre_oauth_apikey() {
     let env = Env::new();
     let token = env.fake.token();
     with_local_server(&env);
-    let path = bazarr_copy(&env, "bazarr-1.5.2-legacy-apikey.config.yaml", Some(&token));
-    let original = std::fs::read(&path).unwrap();
-    let p = path.to_str().unwrap();
-    env.run(&["migrate-apikey", "--bazarr-config", p])
-        .ok()
-        .stdout_has("left as it is");
-    assert_eq!(std::fs::read(&path).unwrap(), original);
+    let (path, original) = migrate_pre_oauth(&env, &token);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        plex_lines(&text, LEGACY_KEYS),
+        plex_lines(&original, LEGACY_KEYS),
+        "Bazarr 1.5.2's keys are byte-for-byte as they were"
+    );
+    let after = yaml(&path);
+    assert_eq!(plex(&after, "apikey").as_str(), Some(token.as_str()));
+    assert_eq!(plex(&after, "auth_method").as_str(), Some("oauth"));
+    let key = plex(&after, "encryption_key").as_str().unwrap();
+    let signed = plex(&after, "token").as_str().unwrap();
+    assert_eq!(signer::verify(key, signed).unwrap().expose(), token);
+    for flag in [
+        "migration_attempted",
+        "migration_successful",
+        "disable_auto_migration",
+    ] {
+        assert_eq!(plex(&after, flag), &yaml_serde::Value::Bool(true), "{flag}");
+    }
+    assert_eq!(plex(&after, "server_machine_id").as_str(), Some("towerid"));
+    assert!(plex(&after, "legacy_token").is_null());
+    let allowed = [
+        "plex.auth_method",
+        "plex.token",
+        "plex.encryption_key",
+        "plex.username",
+        "plex.email",
+        "plex.user_id",
+        "plex.migration_attempted",
+        "plex.migration_successful",
+        "plex.migration_timestamp",
+        "plex.disable_auto_migration",
+        "plex.server_machine_id",
+        "plex.server_name",
+        "plex.server_url",
+        "plex.server_local",
+        "plex.server_connections",
+    ];
+    assert_only_changed(&yaml_serde::from_str(&original).unwrap(), &after, &allowed);
     assert_eq!(
         env.run(&["status", "--json"]).json()["auth_method"],
         "token"
     );
+
+    // The second run changes nothing, anywhere.
+    let bytes = std::fs::read(&path).unwrap();
     let config = env.config_text();
-    env.run(&["migrate-apikey", "--bazarr-config", p]).ok();
+    env.run(&["migrate-apikey", "--bazarr-config", path.to_str().unwrap()])
+        .ok()
+        .stdout_has("nothing to migrate");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
     assert_eq!(env.config_text(), config, "second run changes nothing");
+
+    // An install script that runs login again with the same token keeps Bazarr 1.5.2's
+    // apikey: it is what that version still connects with.
+    env.run_stdin(&["login", "--with-token", "--force"], &token)
+        .ok();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        plex_lines(&text, LEGACY_KEYS),
+        plex_lines(&original, LEGACY_KEYS),
+        "login kept the apikey"
+    );
 }
 
 #[test]
@@ -614,6 +686,35 @@ fn status_says_when_bazarr_holds_another_token() {
 }
 
 #[test]
+#[ignore = "needs Python with dynaconf==3.2.6 and itsdangerous==2.2.0: run by .ci/run"]
+fn a_migrated_pre_oauth_file_passes_bazarr_1_5_2_and_1_5_6_validators() {
+    let env = Env::new();
+    let token = env.fake.token();
+    with_local_server(&env);
+    let (path, _) = migrate_pre_oauth(&env, &token);
+    let p = path.to_str().unwrap();
+    let validators = format!("{FIXTURES}/validators.json");
+    for version in ["1.5.2", "1.5.6"] {
+        let checked = bazarr_check(&["validate", version, &validators, p]);
+        assert_eq!(checked["resets"], serde_json::json!([]), "Bazarr {version}");
+        if version == "1.5.2" {
+            // Still runs on its apikey.
+            assert_eq!(checked["plex"]["apikey"], token.as_str());
+            assert_eq!(checked["plex"]["port"], 32400);
+        } else {
+            assert_eq!(checked["plex"]["auth_method"], "oauth");
+            assert_eq!(checked["plex"]["disable_auto_migration"], true);
+        }
+    }
+    let doc = bazarr_check(&["load", p]);
+    assert_eq!(
+        doc["token"],
+        token.as_str(),
+        "the token opens for Bazarr 1.5.6"
+    );
+}
+
+#[test]
 fn a_pre_oauth_bazarr_is_never_switched_to_oauth_by_login_or_logout() {
     let env = Env::new();
     let path = bazarr_copy(&env, "bazarr-1.5.2-legacy-apikey.config.yaml", None);
@@ -663,9 +764,181 @@ fn migrate_needs_an_answering_server_only_when_it_writes_bazarrs_server_keys() {
     env.run(&["migrate-apikey", "--bazarr-config", old.to_str().unwrap()])
         .ok()
         .stderr_has("no server was chosen")
-        .stdout_has("left as it is");
+        .stdout_has("kept as it is");
     assert_eq!(
         env.run(&["status", "--json"]).json()["auth_method"],
         "token"
     );
+}
+
+#[test]
+fn login_from_bazarr_adopts_the_link_made_in_bazarrs_ui() {
+    let env = Env::new();
+    let token = env.fake.token();
+    let path = bazarr_copy(
+        &env,
+        "bazarr-1.5.6-oauth-after-restart.config.yaml",
+        Some(&token),
+    );
+    let p = path.to_str().unwrap();
+
+    // Nothing stored here: status reports Bazarr's own link, still exit 3.
+    let status = env.run(&["status", "--json", "--bazarr-config", p]);
+    status.code(3);
+    let doc = status.json();
+    assert_eq!(doc["logged_in"], false);
+    assert_eq!(doc["bazarr"]["link"]["token"], "opens");
+    assert_eq!(doc["bazarr"]["link"]["username"], "jdoe");
+    assert_eq!(doc["bazarr"]["link"]["email"], "jdoe@example.com");
+    assert_eq!(
+        doc["bazarr"]["link"]["server_machine_id"],
+        "0123456789abcdef0123456789abcdef01234567"
+    );
+    env.run(&["status", "--bazarr-config", p])
+        .code(3)
+        .stdout_has("linked to Plex on its own as jdoe")
+        .stderr_has("plex-auth login --from-bazarr");
+
+    env.run(&["login", "--from-bazarr", "--bazarr-config", p])
+        .ok()
+        .stdout_has("Logged in as");
+    let status = env.run(&["status", "--json"]).json();
+    assert_eq!(status["auth_method"], "bazarr");
+    assert_eq!(
+        status["bazarr"]["token"], "matches",
+        "the file is remembered"
+    );
+    let signed = plex(&yaml(&path), "token").as_str().unwrap().to_string();
+    assert_eq!(
+        signer::verify(FIXTURE_KEY, &signed).unwrap().expose(),
+        token
+    );
+    // What cron runs.
+    env.run(&["validate"]).ok();
+}
+
+#[test]
+fn login_from_bazarr_refuses_a_token_that_does_not_open_or_is_rejected() {
+    let env = Env::new();
+    let path = bazarr_copy(
+        &env,
+        "bazarr-1.5.6-oauth-after-restart.config.yaml",
+        Some(&env.fake.token()),
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace(FIXTURE_KEY, "AnotherKeyAnotherKeyAnotherKeyAnotherKey123"),
+    )
+    .unwrap();
+    let original = std::fs::read(&path).unwrap();
+    let p = path.to_str().unwrap();
+    env.run(&["login", "--from-bazarr", "--bazarr-config", p])
+        .code(9)
+        .stderr_has("does not open");
+    assert_eq!(
+        env.run(&["status", "--json", "--bazarr-config", p]).json()["bazarr"]["link"]["token"],
+        "does-not-open"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+    assert!(!env.config_text().contains("sealed_token"));
+
+    let path = bazarr_copy(
+        &env,
+        "bazarr-1.5.6-oauth-after-restart.config.yaml",
+        Some("RevokedTokenRevoked1"),
+    );
+    let original = std::fs::read(&path).unwrap();
+    env.run(&["login", "--from-bazarr", "--bazarr-config", p, "--json"])
+        .code(4)
+        .error_code("INVALID_TOKEN");
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+    assert!(!env.config_text().contains("sealed_token"));
+}
+
+/// Bazarr's `plex.server_url` replaced by `url`.
+fn set_server_url(path: &Path, url: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let old = plex(&yaml(path), "server_url")
+        .as_str()
+        .unwrap()
+        .to_string();
+    let text = text.replace(&format!("server_url: {old}"), &format!("server_url: {url}"));
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn validate_server_checks_and_repairs_bazarrs_server_address() {
+    let env = Env::new();
+    let path = bazarr_copy(&env, "bazarr-1.5.6-fresh-install.config.yaml", None);
+    let p = path.to_str().unwrap();
+    env.run_stdin(
+        &["login", "--with-token", "--bazarr-config", p],
+        &env.fake.token(),
+    )
+    .ok();
+    let tower = with_local_server(&env);
+    let other = env.fake.add_server(ServerSpec::owned(
+        "Other",
+        "otherid",
+        vec![ConnSpec::new(ConnKind::Live)],
+    ));
+    env.run(&["select", "Tower"]).ok();
+
+    // Answers as Bazarr's server: nothing to do.
+    let done = env.run(&["validate", "--server", "--json"]).json();
+    assert_eq!(done["bazarr_server"]["answers"], true);
+    assert_eq!(done["bazarr_server"]["repaired"], false);
+
+    // Another machine answers at Bazarr's address: status sees the address differ offline,
+    // and validate --server writes the selection back (the file is plex-auth's).
+    set_server_url(&path, &other.uris[0]);
+    env.run(&["status"])
+        .ok()
+        .stdout_has("reaches the selected server at another address");
+    let done = env.run(&["validate", "--server", "--json"]).json();
+    assert_eq!(done["bazarr_server"]["answers"], false);
+    assert_eq!(done["bazarr_server"]["repaired"], true);
+    assert!(
+        done["bazarr_server"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("another server answered")
+    );
+    assert_eq!(
+        plex(&yaml(&path), "server_url").as_str(),
+        Some(tower.uris[0].as_str())
+    );
+
+    // Nothing answers there.
+    set_server_url(&path, "http://127.0.0.1:1");
+    env.run(&["validate", "--server"])
+        .ok()
+        .stderr_has("did not answer as its server")
+        .stderr_has("wrote the selected server Tower");
+    assert_eq!(
+        plex(&yaml(&path), "server_url").as_str(),
+        Some(tower.uris[0].as_str())
+    );
+    assert_eq!(
+        env.run(&["status", "--json"]).json()["bazarr"]["server"],
+        "matches"
+    );
+
+    // A file plex-auth does not manage (not the remembered one) is only warned about.
+    let dir = env.dir.path().join("elsewhere");
+    std::fs::create_dir_all(&dir).unwrap();
+    let elsewhere = dir.join("config.yaml");
+    std::fs::copy(&path, &elsewhere).unwrap();
+    set_server_url(&elsewhere, "http://127.0.0.1:1");
+    let before = std::fs::read(&elsewhere).unwrap();
+    env.run(&[
+        "validate",
+        "--server",
+        "--bazarr-config",
+        elsewhere.to_str().unwrap(),
+    ])
+    .ok()
+    .stderr_has("does not answer as its server");
+    assert_eq!(std::fs::read(&elsewhere).unwrap(), before);
 }

@@ -6,6 +6,10 @@
     bazarr_check.py sign KEY TOKEN     sign TOKEN as Bazarr's TokenManager does, print it
     bazarr_check.py roundtrip FILE...  for each file, the plex section as Bazarr reads it, then
                                        as it reads it again after saving it (one JSON line each)
+    bazarr_check.py validate VERSION VALIDATORS_JSON CONFIG_YAML
+                                       load the file as Bazarr VERSION does, run that version's
+                                       validators from VALIDATORS_JSON with Bazarr's reset loop,
+                                       print {"resets": [...], "plex": {...}} (JSON)
 
 Exit status 1, with the reason on stderr, when the file does not load or the token does not open.
 """
@@ -114,6 +118,61 @@ def roundtrip(path):
         os.unlink(saved)
 
 
+TYPES = {"str": str, "int": int, "bool": bool, "list": list, "float": float}
+
+
+def validator_default(entry):
+    """The default a validator applies. Computed defaults ("computed: ...") are random
+    strings in Bazarr; any string of that type does here."""
+    default = entry["default"]
+    if isinstance(default, str) and default.startswith("computed:"):
+        return "x" * 32
+    return default
+
+
+def validate(version, validators_json, path):
+    """Bazarr's startup check: register dynaconf Validators (must_exist with a default, so a
+    missing key is filled in, not reset) and, while validate_all fails, reset the first failing
+    key to its default, as bazarr/app/config.py does. Returns the keys reset."""
+    import os
+
+    from dynaconf import Validator
+    from dynaconf.validator import ValidationError
+
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"no such file: {path}")
+    with open(validators_json) as f:
+        table = json.load(f)["versions"][version]
+    settings = bazarr_settings(path)
+    validators = []
+    for entry in table:
+        checks = dict(entry["checks"])
+        kind = checks.pop("is_type_of", None)
+        if isinstance(kind, list):
+            checks["is_type_of"] = tuple(TYPES[k] for k in kind)
+        elif kind is not None:
+            checks["is_type_of"] = TYPES[kind]
+        validators.append(
+            Validator(
+                entry["key"], must_exist=True, default=validator_default(entry), **checks
+            )
+        )
+    settings.validators.register(*validators)
+    resets = []
+    for _ in range(len(validators) + 1):
+        try:
+            settings.validators.validate_all()
+            break
+        except ValidationError as err:
+            failed = err.details[0][0]
+            name = failed.names[0]
+            resets.append({"key": name, "from": plain(settings.get(name)), "to": failed.default})
+            settings[name] = failed.default
+    else:
+        raise RuntimeError("validators kept failing after every key was reset")
+    return {"version": version, "resets": resets, "plex": plain(settings.get("plex"))}
+
+
 def main(argv):
     try:
         if len(argv) == 3 and argv[1] == "load":
@@ -124,6 +183,8 @@ def main(argv):
                     print(json.dumps(roundtrip(path)))
                 except Exception as err:
                     print(json.dumps({"path": path, "error": f"{type(err).__name__}: {err}"}))
+        elif len(argv) == 5 and argv[1] == "validate":
+            print(json.dumps(validate(argv[2], argv[3], argv[4])))
         elif len(argv) == 4 and argv[1] == "sign":
             print(sign(argv[2], argv[3]))
         else:
