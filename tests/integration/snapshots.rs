@@ -19,11 +19,13 @@ const VOLATILE: &[&str] = &[
     "selected_at",
     "expires_at",
     "expires_in",
-    "code",
     "link",
     "latency_ms",
     "id",
     "diff",
+    "key_created_at",
+    "time",
+    "pid",
 ];
 
 fn normalize_text(env: &Env, text: &str) -> String {
@@ -75,8 +77,11 @@ fn mask_times(text: &str) -> String {
 fn redact(value: &mut Value) {
     match value {
         Value::Object(map) => {
+            // A PIN's code is new every time; an error's code is what scripts read.
+            let pin = map.get("event").and_then(Value::as_str) == Some("pin");
             for (k, v) in map.iter_mut() {
-                if VOLATILE.contains(&k.as_str()) && !v.is_null() {
+                let volatile = VOLATILE.contains(&k.as_str()) || (pin && k == "code");
+                if volatile && !v.is_null() {
                     *v = Value::String(format!("[{k}]"));
                 } else {
                     redact(v);
@@ -192,4 +197,18 @@ fn migrate_apikey_json() {
     insta::assert_snapshot!("migrate", json_snapshot(&env, &run));
     let run = env.run(&["migrate-apikey", "--json", "--bazarr-config", file]);
     insta::assert_snapshot!("migrate_again", json_snapshot(&env, &run));
+}
+
+#[test]
+fn token_rotate_key_and_log_json() {
+    let env = Env::new();
+    let run = env.run(&["token", "--json"]);
+    insta::assert_snapshot!("token_not_logged_in", json_snapshot(&env, &run));
+    env.logged_in();
+    let run = env.run(&["token", "--json"]);
+    insta::assert_snapshot!("token", json_snapshot(&env, &run));
+    let run = env.run(&["rotate-key", "--json"]);
+    insta::assert_snapshot!("rotate_key", json_snapshot(&env, &run));
+    let run = env.run(&["log", "--json"]);
+    insta::assert_snapshot!("log", json_snapshot(&env, &run));
 }
