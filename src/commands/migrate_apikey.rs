@@ -3,16 +3,17 @@
 //! Made for install scripts: no prompts, idempotent, `--dry-run`, nothing written unless
 //! plex.tv accepted the key.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 
 use crate::account;
 use crate::bazarr::file::BazarrFile;
-use crate::bazarr::{self, keys, locate};
+use crate::bazarr::{self, keys};
 use crate::cli::MigrateArgs;
 use crate::commands::{
-    after_bazarr_write, bazarr_process, plex, plex_unrecorded, restart_command, snapshot,
+    after_bazarr_write, bazarr_file_or_locate, bazarr_process, plex, plex_unrecorded,
+    restart_command, snapshot,
 };
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
@@ -21,7 +22,7 @@ use crate::plex::servers;
 use crate::plex::types::Resource;
 use crate::plex::{Identity, Plex};
 use crate::render::AccountView;
-use crate::store::{Config, SelectedServer};
+use crate::store::SelectedServer;
 
 #[derive(Serialize)]
 struct DoneView<'a> {
@@ -41,7 +42,7 @@ struct DryRunView<'a> {
 
 pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
     let cfg = snapshot(ctx)?;
-    let path = bazarr_file(ctx, &cfg)?;
+    let path = bazarr_file_or_locate(ctx, &cfg)?;
     let mut file = BazarrFile::load(&path)?;
     let Some(apikey) = keys::read_apikey(&file)? else {
         let why = if file.get_str("plex", "auth_method").as_deref() == Some("oauth") {
@@ -231,19 +232,6 @@ fn done(ctx: &Context, path: &Path, state: &str, text: &str) -> Result<()> {
         ctx.out.result(text);
     }
     Ok(())
-}
-
-/// Which Bazarr file: the flag, the remembered one, else the one file found in the usual
-/// places (saying which).
-fn bazarr_file(ctx: &Context, cfg: &Config) -> Result<PathBuf> {
-    if let Some(path) = bazarr::sync::target(ctx.bazarr_flag.as_deref(), cfg) {
-        return Ok(path);
-    }
-    let hints: Vec<PathBuf> = std::env::current_dir().into_iter().collect();
-    let path = locate::locate(&locate::candidates(&hints))?;
-    ctx.out
-        .info(format!("Using Bazarr's config at {}", path.display()));
-    Ok(path)
 }
 
 /// The server Bazarr would use, and it must answer.
