@@ -5,7 +5,9 @@ use std::fmt;
 
 use crate::bazarr::BazarrError;
 use crate::plex::PlexError;
+use crate::store::StoreError;
 use crate::store::config::ConfigError;
+use crate::store::error::keyring_service_name;
 use crate::store::fsutil::LockError;
 use std::process::ExitCode;
 
@@ -213,6 +215,59 @@ impl From<PlexError> for Error {
     }
 }
 
+/// The stored token: a keyring that cannot be used is STORE_ERROR, a token that does not
+/// open is DECRYPT_FAILED; both exit 8, and the hint says how to get going again.
+impl From<StoreError> for Error {
+    fn from(err: StoreError) -> Self {
+        let relink = "run `plex-auth login --force` to link again";
+        let (kind, hint) = match &err {
+            StoreError::KeyringUnusable { config_path, .. } => (
+                ErrorKind::Store,
+                format!(
+                    "use `--store file` to keep the sealed token in {}, or start and unlock a {} \
+                     for this session",
+                    config_path.display(),
+                    keyring_service_name()
+                ),
+            ),
+            StoreError::KeyringRead { .. } => (
+                ErrorKind::Store,
+                format!(
+                    "start or unlock the {} and run the command again, or link again with \
+                     `plex-auth login --force --store file`",
+                    keyring_service_name()
+                ),
+            ),
+            StoreError::KeyringDelete { .. } => (
+                ErrorKind::Store,
+                format!(
+                    "start or unlock the {} and run the command again",
+                    keyring_service_name()
+                ),
+            ),
+            StoreError::KeyMissing { key_path } => (
+                ErrorKind::DecryptFailed,
+                format!(
+                    "restore {} from a backup (or pass --key-file with its new place), or run \
+                     `plex-auth login --force` to link again with a new key",
+                    key_path.display()
+                ),
+            ),
+            StoreError::KeyChanged { key_path, .. } => (
+                ErrorKind::DecryptFailed,
+                format!(
+                    "restore the previous {} from a backup, or {relink}",
+                    key_path.display()
+                ),
+            ),
+            StoreError::DoesNotOpen { .. } | StoreError::Damaged { .. } => {
+                (ErrorKind::DecryptFailed, relink.to_owned())
+            }
+        };
+        Error::from_typed(kind, err, Some(hint))
+    }
+}
+
 /// config.toml: what went wrong, and where to look.
 impl From<ConfigError> for Error {
     fn from(err: ConfigError) -> Self {
@@ -374,6 +429,12 @@ mod tests {
         });
         assert_eq!(err.kind, ErrorKind::Config);
         assert!(err.message.contains("changed on disk"));
+
+        let err = Error::from(StoreError::KeyMissing {
+            key_path: "/k/key".into(),
+        });
+        assert_eq!(err.kind, ErrorKind::DecryptFailed);
+        assert!(err.hint.as_deref().unwrap().contains("/k/key"));
 
         let err = Error::from(PlexError::Rejected("401".into()));
         assert_eq!(err.kind, ErrorKind::InvalidToken);

@@ -2,6 +2,7 @@
 //! to the OS keyring or into config.toml, never beside the key (design §3).
 
 pub mod config;
+pub mod error;
 pub mod fsutil;
 pub mod key;
 pub mod keyring;
@@ -11,6 +12,7 @@ pub mod seal;
 use std::path::PathBuf;
 
 pub use config::{Account, AuthMethod, Backend, Config, SelectedServer};
+pub use error::StoreError;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::{KeyBytes, Secret};
@@ -186,13 +188,12 @@ impl Vault {
         )
     }
 
-    fn keyring_error(&self, what: &str, why: &Unavailable) -> Error {
-        Error::store(format!("{what} the OS keyring: {why}")).with_hint(format!(
-            "use `--store file` to keep the sealed token in {}, or start and unlock a {} \
-             for this session",
-            config::path(&self.config_dir).display(),
-            keyring_service_name()
-        ))
+    fn keyring_error(&self, what: &'static str, why: &Unavailable) -> Error {
+        Error::from(StoreError::KeyringUnusable {
+            what,
+            why: why.clone(),
+            config_path: config::path(&self.config_dir),
+        })
     }
 
     fn entry_name(&self, client_id: &str) -> String {
@@ -243,16 +244,7 @@ impl Vault {
             Some(Backend::Keyring) => match self.keyring.get(client_id) {
                 Ok(Some(blob)) => (blob, "the OS keyring".to_owned()),
                 Ok(None) => return Ok(None),
-                Err(why) => {
-                    return Err(Error::store(format!(
-                        "cannot read the token from the OS keyring: {why}"
-                    ))
-                    .with_hint(format!(
-                        "start or unlock the {} and run the command again, or link again \
-                         with `plex-auth login --force --store file`",
-                        keyring_service_name()
-                    )));
-                }
+                Err(why) => return Err(StoreError::KeyringRead { why }.into()),
             },
             Some(Backend::File) | None => match &cfg.sealed_token {
                 Some(blob) => (
@@ -263,18 +255,10 @@ impl Vault {
             },
         };
         let Some(key) = key::load(&self.key_path)? else {
-            return Err(Error::new(
-                ErrorKind::DecryptFailed,
-                format!(
-                    "the key file {} is missing, so the stored token cannot be opened",
-                    self.key_path.display()
-                ),
-            )
-            .with_hint(format!(
-                "restore {} from a backup (or pass --key-file with its new place), or run \
-                 `plex-auth login --force` to link again with a new key",
-                self.key_path.display()
-            )));
+            return Err(StoreError::KeyMissing {
+                key_path: self.key_path.clone(),
+            }
+            .into());
         };
         seal::open(&key, client_id, &blob).map(Some).or_else(|e| {
             // A key rotation cut short after the token was resealed (see `rotate`).
@@ -285,30 +269,20 @@ impl Vault {
     }
 
     fn open_failure(&self, cfg: &Config, key: &KeyBytes, place: &str, err: OpenError) -> Error {
-        let key_path = self.key_path.display();
-        let relink = "run `plex-auth login --force` to link again";
+        let key_path = self.key_path.clone();
         let current = seal::key_id(key);
-        let (message, hint) = match (&cfg.key_id, err) {
-            (Some(sealed_with), OpenError::Failed) if *sealed_with != current => (
-                format!(
-                    "the key in {key_path} has changed since the token was sealed \
-                     (key id {sealed_with} then, {current} now)"
-                ),
-                format!("restore the previous {key_path} from a backup, or {relink}"),
-            ),
-            (_, OpenError::Failed) => (
-                format!(
-                    "the sealed token in {place} does not open with the key in {key_path}: \
-                     it is damaged, or it was sealed by another install"
-                ),
-                relink.to_owned(),
-            ),
-            (_, other) => (
-                format!("the sealed token in {place} is damaged: {other}"),
-                relink.to_owned(),
-            ),
-        };
-        Error::new(ErrorKind::DecryptFailed, message).with_hint(hint)
+        let place = place.to_owned();
+        Error::from(match (&cfg.key_id, err) {
+            (Some(sealed_with), OpenError::Failed) if *sealed_with != current => {
+                StoreError::KeyChanged {
+                    key_path,
+                    then: sealed_with.clone(),
+                    now: current,
+                }
+            }
+            (_, OpenError::Failed) => StoreError::DoesNotOpen { place, key_path },
+            (_, why) => StoreError::Damaged { place, why },
+        })
     }
 
     /// Forgets the sealed token (logout). Keeps `cfg.store`, so the next login uses the same
@@ -321,13 +295,7 @@ impl Vault {
             && let Err(why) = self.keyring.delete(client_id)
             && cfg.key_id.is_some()
         {
-            return Err(Error::store(format!(
-                "cannot remove the token from the OS keyring: {why}"
-            ))
-            .with_hint(format!(
-                "start or unlock the {} and run the command again",
-                keyring_service_name()
-            )));
+            return Err(StoreError::KeyringDelete { why }.into());
         }
         cfg.sealed_token = None;
         cfg.key_id = None;
@@ -348,14 +316,6 @@ impl Vault {
             }
             None => "nothing stored yet".to_owned(),
         }
-    }
-}
-
-fn keyring_service_name() -> &'static str {
-    if cfg!(any(target_os = "macos", target_os = "windows")) {
-        "OS keyring"
-    } else {
-        "Secret Service (such as gnome-keyring)"
     }
 }
 
