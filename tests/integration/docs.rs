@@ -54,20 +54,8 @@ fn assert_all(problems: Vec<String>) {
     );
 }
 
-const COMMANDS: &[&str] = &[
-    "login",
-    "status",
-    "validate",
-    "servers",
-    "select",
-    "logout",
-    "migrate-apikey",
-    "rotate-key",
-    "token",
-    "log",
-    "completions",
-    "man",
-];
+/// Every subcommand, as the binary defines them.
+use plex_auth::cli::COMMANDS;
 
 #[test]
 fn help_matches_the_snapshots() {

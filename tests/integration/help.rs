@@ -4,19 +4,8 @@
 
 use crate::util::{BIN, Run};
 
-const COMMANDS: &[&str] = &[
-    "login",
-    "status",
-    "validate",
-    "servers",
-    "select",
-    "logout",
-    "migrate-apikey",
-    "rotate-key",
-    "log",
-    "completions",
-    "man",
-];
+/// Every subcommand, as the binary defines them.
+use plex_auth::cli::COMMANDS;
 
 /// Every variable plex-auth reads through a flag, set to a value that must not leak.
 const ENV: &[(&str, &str)] = &[
@@ -29,6 +18,9 @@ const ENV: &[(&str, &str)] = &[
     ("PLEX_AUTH_REQUEST_TIMEOUT", "42.5"),
     ("PLEX_AUTH_STATE_DIR", "/home/alice/leaked-state"),
     ("PLEX_AUTH_MAX_KEY_AGE", "4242"),
+    ("PLEX_AUTH_BAZARR_URL", "http://127.0.0.1:9/leaked-bazarr"),
+    ("PLEX_AUTH_BAZARR_RESTART_TIMEOUT", "4343"),
+    ("PLEX_AUTH_METRICS_FILE", "/home/alice/leaked-metrics.prom"),
 ];
 
 fn run(args: &[&str], with_env: bool) -> Run {

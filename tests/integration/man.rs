@@ -5,20 +5,8 @@ use std::collections::BTreeMap;
 
 use crate::util::BIN;
 
-const COMMANDS: &[&str] = &[
-    "login",
-    "status",
-    "validate",
-    "servers",
-    "select",
-    "logout",
-    "migrate-apikey",
-    "rotate-key",
-    "token",
-    "log",
-    "completions",
-    "man",
-];
+/// Every subcommand, as the binary defines them.
+use plex_auth::cli::COMMANDS;
 
 /// Every page, by the name of its file without `.1`.
 fn pages() -> BTreeMap<String, String> {
