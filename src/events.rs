@@ -181,21 +181,7 @@ pub fn append(dir: &Path, event: &Event) -> io::Result<()> {
 fn open_append(path: &Path) -> io::Result<fs::File> {
     let mut options = OpenOptions::new();
     options.append(true).create(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
-    }
-    let file = options.open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(io::Error::other(format!(
-            "{} is not a regular file",
-            path.display()
-        )));
-    }
-    Ok(file)
+    fsutil::open_private(path, options)
 }
 
 /// `events.jsonl` becomes `events.jsonl.1`, under a lock, unless another run just did it.

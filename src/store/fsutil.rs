@@ -146,6 +146,13 @@ pub fn lock_exclusive(path: &Path) -> std::result::Result<File, LockError> {
 fn open_sidecar(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
+    open_private(path, options)
+}
+
+/// Opens `path` with `options` as a private (0600 when created) regular file: never through
+/// a symlink, never blocking on a FIFO, and refused when it is anything but a regular file.
+/// For files plex-auth keeps beside its state (locks, the event log).
+pub fn open_private(path: &Path, mut options: OpenOptions) -> io::Result<File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
