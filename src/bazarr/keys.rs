@@ -207,12 +207,8 @@ pub fn migration_changes(
     server: Option<(&str, &str, &str, bool, &[String])>,
     timestamp: &str,
 ) -> Result<Vec<Change>> {
-    let (mut changes, key) = login_changes(file, &apikey.token, username, email, user_id)?;
-    if let Some((machine_id, name, url, local, connections)) = server {
-        for c in server_changes(machine_id, name, url, local, connections) {
-            put(&mut changes, c);
-        }
-    }
+    let (mut changes, key) =
+        migrated_account(file, apikey, username, email, user_id, server, timestamp)?;
     let reused = reusable_signed(file, "legacy_token", &key, &apikey.token).or_else(|| {
         // Already signed with this very key: keep Bazarr's own signed form.
         apikey
@@ -228,10 +224,6 @@ pub fn migration_changes(
         change(PLEX, "legacy_token", Value::Str(legacy)),
         change(PLEX, "apikey", text("")),
         change(PLEX, "apikey_encrypted", Value::Bool(false)),
-        change(PLEX, "migration_attempted", Value::Bool(true)),
-        change(PLEX, "migration_successful", Value::Bool(true)),
-        change(PLEX, "migration_timestamp", text(timestamp)),
-        change(PLEX, "disable_auto_migration", Value::Bool(true)),
         change(PLEX, "ip", text("")),
         change(PLEX, "port", Value::Int(32400)),
         change(PLEX, "ssl", Value::Bool(false)),
@@ -255,8 +247,25 @@ pub fn migration_beside_apikey_changes(
     server: Option<(&str, &str, &str, bool, &[String])>,
     timestamp: &str,
 ) -> Result<Vec<Change>> {
-    let (mut changes, _) = login_changes(file, &apikey.token, username, email, user_id)?;
+    let (mut changes, _) =
+        migrated_account(file, apikey, username, email, user_id, server, timestamp)?;
     changes.retain(|c| c.section == PLEX && !matches!(c.key, "apikey" | "apikey_encrypted"));
+    Ok(changes)
+}
+
+/// What every migration writes: the account's sign-in (as `login_changes`), the server when
+/// one was found, and Bazarr's own migration markers so that Bazarr does not redo it. Returns
+/// the signing key too.
+fn migrated_account(
+    file: &BazarrFile,
+    apikey: &ApikeyInfo,
+    username: &str,
+    email: &str,
+    user_id: u64,
+    server: Option<(&str, &str, &str, bool, &[String])>,
+    timestamp: &str,
+) -> Result<(Vec<Change>, String)> {
+    let (mut changes, key) = login_changes(file, &apikey.token, username, email, user_id)?;
     if let Some((machine_id, name, url, local, connections)) = server {
         for c in server_changes(machine_id, name, url, local, connections) {
             put(&mut changes, c);
@@ -270,7 +279,7 @@ pub fn migration_beside_apikey_changes(
     ] {
         put(&mut changes, c);
     }
-    Ok(changes)
+    Ok((changes, key))
 }
 
 /// A file `migration_beside_apikey_changes` already migrated: OAuth on the apikey's own token,
