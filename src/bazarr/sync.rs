@@ -152,7 +152,7 @@ pub fn apply(file: &mut BazarrFile, mut changes: Vec<Change>) -> Result<Vec<Stri
 
 /// What `status` says about Bazarr's copy: does its token open and equal ours, does its
 /// server match the selection. Read-only, and it never fails the status command.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct BazarrStatus {
     pub path: PathBuf,
     pub readable: bool,
@@ -194,18 +194,9 @@ pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
         Err(e) => {
             return BazarrStatus {
                 path: path.to_path_buf(),
-                readable: false,
                 lines: vec![e.to_string()],
                 error: Some(e.to_string()),
-                token: None,
-                server: None,
-                server_url: None,
-                signed_not_encrypted: None,
-                running: None,
-                live: None,
-                live_differences: vec![],
-                link: None,
-                warnings: vec![],
+                ..BazarrStatus::default()
             };
         }
     };

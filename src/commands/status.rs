@@ -165,14 +165,7 @@ fn not_logged_in(ctx: &Context, cfg: &store::Config) -> Result<()> {
             path,
             readable,
             error,
-            token: None,
-            server: None,
-            server_url: None,
-            signed_not_encrypted: None,
-            running: None,
-            live: None,
-            live_differences: vec![],
-            warnings: vec![],
+            ..BazarrStatus::default()
         }
     });
     // A link made in Bazarr's web UI can be adopted.
