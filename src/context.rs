@@ -100,7 +100,11 @@ impl Environment {
 }
 
 impl Context {
-    pub fn from_args(args: &GlobalArgs, runtime: tokio::runtime::Runtime) -> Result<Context> {
+    pub fn from_args(
+        args: &GlobalArgs,
+        from_env: FromEnv,
+        runtime: tokio::runtime::Runtime,
+    ) -> Result<Context> {
         let config_dir = match &args.config_dir {
             Some(dir) => absolute(dir),
             None => default_config_dir()?,
@@ -108,10 +112,8 @@ impl Context {
         let creds = env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
         let default_key = store::key::default_key_path(&config_dir, creds.as_deref());
         let (key_path, key_source) = match &args.key_file {
-            Some(path) if typed("--key-file") || env::var_os("PLEX_AUTH_KEY_FILE").is_none() => {
-                (absolute(path), KeySource::Flag)
-            }
-            Some(path) => (absolute(path), KeySource::Env),
+            Some(path) if from_env.key_file => (absolute(path), KeySource::Env),
+            Some(path) => (absolute(path), KeySource::Flag),
             // The path recorded when the token was sealed. config.toml is read again by the
             // command (and its errors reported there); here a file that cannot be read only
             // means nothing is recorded.
@@ -137,12 +139,14 @@ impl Context {
         };
         let plex_url = Setting::new(
             args.plex_url.as_deref(),
+            from_env.plex_url,
             DEFAULT_PLEX_URL,
             "--plex-url",
             "PLEX_AUTH_PLEX_URL",
         );
         let app_url = Setting::new(
             args.app_url.as_deref(),
+            from_env.app_url,
             DEFAULT_APP_URL,
             "--app-url",
             "PLEX_AUTH_APP_URL",
@@ -247,11 +251,36 @@ fn probe_grace() -> Result<std::time::Duration> {
         })
 }
 
-/// Whether `flag` was typed on the command line (rather than set by its variable).
-fn typed(flag: &str) -> bool {
-    env::args_os()
-        .filter_map(|a| a.into_string().ok())
-        .any(|a| a == flag || a.starts_with(&format!("{flag}=")))
+/// Which settings came from their environment variable rather than the command line, as
+/// clap saw them: an error about a bad value names where the value came from.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FromEnv {
+    pub key_file: bool,
+    pub plex_url: bool,
+    pub app_url: bool,
+}
+
+impl FromEnv {
+    pub fn of(matches: &clap::ArgMatches) -> FromEnv {
+        // A global option may be typed before or after the subcommand; clap records it at
+        // the level where it was given.
+        let from_env = |id: &str| {
+            let source = matches.value_source(id).or_else(|| {
+                matches.subcommand().and_then(|(_, sub)| {
+                    sub.try_get_raw(id)
+                        .ok()
+                        .flatten()
+                        .and_then(|_| sub.value_source(id))
+                })
+            });
+            source == Some(clap::parser::ValueSource::EnvVariable)
+        };
+        FromEnv {
+            key_file: from_env("key_file"),
+            plex_url: from_env("plex_url"),
+            app_url: from_env("app_url"),
+        }
+    }
 }
 
 /// A URL setting as given, with the name to blame when it is bad: the flag when it was typed,
@@ -262,10 +291,17 @@ struct Setting {
 }
 
 impl Setting {
-    fn new(value: Option<&str>, default: &str, flag: &'static str, var: &'static str) -> Setting {
-        let source = match value {
-            Some(_) if !typed(flag) && env::var_os(var).is_some() => var,
-            _ => flag,
+    fn new(
+        value: Option<&str>,
+        from_env: bool,
+        default: &str,
+        flag: &'static str,
+        var: &'static str,
+    ) -> Setting {
+        let source = if value.is_some() && from_env {
+            var
+        } else {
+            flag
         };
         Setting {
             raw: value.unwrap_or(default).to_owned(),

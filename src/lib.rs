@@ -19,7 +19,7 @@ pub mod time;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
@@ -37,12 +37,17 @@ pub fn run() -> ExitCode {
     }
     // First, so that no moment of a run can be cut short by a signal (see `signals`).
     signals::install(std::env::args_os().any(|a| a == "--json"));
-    let cli = match Cli::try_parse() {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(err) => return usage_error(err),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(err) => return usage_error(err),
     };
+    let from_env = context::FromEnv::of(&matches);
     let json_events = cli.global.json && matches!(cli.command, Command::Login(_));
-    let ctx = match runtime().and_then(|rt| Context::from_args(&cli.global, rt)) {
+    let ctx = match runtime().and_then(|rt| Context::from_args(&cli.global, from_env, rt)) {
         Ok(ctx) => ctx,
         Err(err) => {
             let out = output::Output::new(cli.global.json, cli.global.quiet, 0, false, false);

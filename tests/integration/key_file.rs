@@ -86,3 +86,26 @@ fn a_credential_key_is_not_recorded() {
     let status = crate::util::Run::from(cmd.output().unwrap()).json();
     assert_eq!(status["key_source"], "credential");
 }
+
+/// Where the key path came from is what clap saw: the variable, or the flag typed before or
+/// after the subcommand (which wins over the variable).
+#[test]
+fn the_key_source_tells_the_variable_from_the_flag() {
+    let env = Env::new();
+    let key = env.dir.path().join("k/plex-auth.key");
+    let token = env.fake.token();
+    env.run_stdin(
+        &["--key-file", key.to_str().unwrap(), "login", "--with-token"],
+        &token,
+    )
+    .ok();
+    let source = |args: &[&str]| {
+        let mut cmd = env.cmd();
+        cmd.env("PLEX_AUTH_KEY_FILE", &key).args(args);
+        crate::util::Run::from(cmd.output().unwrap()).json()["key_source"].clone()
+    };
+    assert_eq!(source(&["status", "--json"]), "env");
+    let k = key.to_str().unwrap();
+    assert_eq!(source(&["status", "--json", "--key-file", k]), "flag");
+    assert_eq!(source(&["--key-file", k, "status", "--json"]), "flag");
+}
