@@ -741,6 +741,42 @@ sonarr:
         assert_eq!(fs::read_to_string(&path).unwrap(), text);
     }
 
+    /// Bazarr saves (by renaming its own temp file over config.yaml) after plex-auth's check
+    /// and before its replacement: that save is kept, and the error says so.
+    #[test]
+    fn a_bazarr_save_during_the_write_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let (name, text) = FIXTURES[1];
+        let path = write_copy(dir.path(), name, text);
+        let mut file = BazarrFile::load(&path).unwrap();
+        file.apply(&sample_changes());
+        let theirs = text.replace("use_plex: false", "use_plex: true");
+        let (p, t) = (path.clone(), theirs.clone());
+        crate::store::fsutil::before_next_swap(move || {
+            let tmp = p.with_extension("yaml.tmp");
+            fs::write(&tmp, &t).unwrap();
+            fs::rename(&tmp, &p).unwrap();
+        });
+        let err = crate::error::Error::from(file.write().unwrap_err());
+        assert_eq!(err.kind, crate::error::ErrorKind::Config);
+        assert!(
+            err.message.contains("that save was kept"),
+            "{}",
+            err.message
+        );
+        assert_eq!(fs::read_to_string(&path).unwrap(), theirs);
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [name.to_string(), format!("{name}.bak")],
+            "no temp left"
+        );
+    }
+
     #[test]
     fn a_file_changed_on_disk_is_not_overwritten() {
         let dir = tempfile::tempdir().unwrap();

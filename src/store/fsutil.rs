@@ -65,6 +65,13 @@ pub fn replace_file_if_unchanged(
 /// How long any plex-auth lock is waited for before giving up with a config error.
 pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// For tests: `hook` runs once, just before the next [`replace_file_if_unchanged`] on this
+/// thread swaps its file in (where another writer's save would be lost without the swap).
+#[cfg(all(test, unix))]
+pub(crate) fn before_next_swap(hook: impl FnOnce() + 'static) {
+    imp::BEFORE_SWAP.with(|h| *h.borrow_mut() = Some(Box::new(hook)));
+}
+
 /// Why a lock could not be taken.
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
@@ -312,8 +319,8 @@ mod imp {
 
     #[cfg(test)]
     thread_local! {
-        /// Runs just before the new file is put in place: tests use it to play a writer
-        /// that saves at the worst moment.
+        /// Runs just before a file someone else also writes is swapped in: tests use it to
+        /// play a writer that saves at the worst moment.
         pub(super) static BEFORE_SWAP: std::cell::RefCell<Option<Box<dyn FnOnce()>>> =
             const { std::cell::RefCell::new(None) };
     }
@@ -327,7 +334,9 @@ mod imp {
         expected: Option<&[u8]>,
     ) -> io::Result<bool> {
         #[cfg(test)]
-        if let Some(hook) = BEFORE_SWAP.with(|h| h.borrow_mut().take()) {
+        if expected.is_some()
+            && let Some(hook) = BEFORE_SWAP.with(|h| h.borrow_mut().take())
+        {
             hook();
         }
         let Some(expected) = expected else {
@@ -697,12 +706,10 @@ mod tests {
         let path = tmp.path().join("config.yaml");
         fs::write(&path, "read by us\n").unwrap();
         let (p, dir) = (path.clone(), tmp.path().to_path_buf());
-        imp::BEFORE_SWAP.with(|h| {
-            *h.borrow_mut() = Some(Box::new(move || {
-                let other = dir.join("config.yaml.tmp");
-                fs::write(&other, "saved by Bazarr\n").unwrap();
-                fs::rename(&other, &p).unwrap();
-            }))
+        before_next_swap(move || {
+            let other = dir.join("config.yaml.tmp");
+            fs::write(&other, "saved by Bazarr\n").unwrap();
+            fs::rename(&other, &p).unwrap();
         });
         let meta = fs::metadata(&path).unwrap();
         let replaced =
