@@ -174,6 +174,74 @@ pub fn open_private(path: &Path, mut options: OpenOptions) -> io::Result<File> {
     Ok(file)
 }
 
+/// Why [`read_small_file`] gave no bytes.
+#[derive(Debug)]
+pub enum SmallFileError {
+    Io(io::Error),
+    /// Not a regular file; the text says what it is ("a FIFO", "a character device", …).
+    NotRegular(&'static str),
+    /// Larger than the caller's bound, by `len` bytes (as stat said, or as far as it was read).
+    TooLarge(u64),
+}
+
+/// Reads a small file plex-auth keeps (a key, counters) without ever blocking or reading
+/// without end: opened non-blocking (a FIFO does not wait for a writer), accepted only when
+/// it is a regular file (a symlink to one is fine) no larger than `max` bytes, and read at
+/// most that far, so a file that grows while it is read is refused too. The bytes are wiped
+/// when dropped: some callers read secrets.
+pub fn read_small_file(
+    path: &Path,
+    max: u64,
+) -> std::result::Result<zeroize::Zeroizing<Vec<u8>>, SmallFileError> {
+    use std::io::Read;
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NONBLOCK | libc::O_CLOEXEC,
+    );
+    let file = options.open(path).map_err(SmallFileError::Io)?;
+    let meta = file.metadata().map_err(SmallFileError::Io)?;
+    if !meta.is_file() {
+        return Err(SmallFileError::NotRegular(file_kind(&meta)));
+    }
+    if meta.len() > max {
+        return Err(SmallFileError::TooLarge(meta.len()));
+    }
+    // Room for the whole file up front: a reallocation would leave an unwiped copy behind.
+    let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(meta.len() as usize + 1));
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(SmallFileError::Io)?;
+    if bytes.len() as u64 > max {
+        return Err(SmallFileError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// What a file that is not a regular file is, for messages.
+fn file_kind(meta: &fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() { "a folder" } else { "not a file" }
+}
+
 /// One line per existing path that its group or other users can use, with the command that
 /// fixes it. Missing paths are skipped: they are reported elsewhere, if at all.
 pub fn mode_warnings(paths: &[&Path]) -> Vec<String> {

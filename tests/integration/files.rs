@@ -48,7 +48,7 @@ fn login_with_bazarr(env: &Env, path: &Path) -> Run {
 }
 
 /// Wait for `child` at most `limit`; kill it and fail the test when it takes longer.
-fn finish_within(mut child: Child, limit: Duration, what: &str) -> (Run, Duration) {
+pub(crate) fn finish_within(mut child: Child, limit: Duration, what: &str) -> (Run, Duration) {
     let start = Instant::now();
     loop {
         if let Some(_status) = child.try_wait().unwrap() {
@@ -69,7 +69,7 @@ fn finish_within(mut child: Child, limit: Duration, what: &str) -> (Run, Duratio
     }
 }
 
-fn spawn(mut cmd: Command) -> Child {
+pub(crate) fn spawn(mut cmd: Command) -> Child {
     cmd.stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
