@@ -62,6 +62,7 @@ pub fn record(state_dir: &Path, result: &str, now: u64) -> Result<Stats, String>
     fsutil::ensure_private_dir(state_dir).map_err(|e| e.to_string())?;
     let _lock = fsutil::lock_exclusive(&state_dir.join(STATS_LOCK)).map_err(|e| e.to_string())?;
     let path = state_dir.join(STATS_FILE);
+    fsutil::remove_stale_temps(&path, None);
     let mut stats = read_stats(&path)?;
     stats.record(result, now);
     let text = serde_json::to_vec_pretty(&stats).map_err(|e| e.to_string())?;

@@ -120,6 +120,7 @@ impl BazarrFile {
     /// Bazarr's folder.
     pub fn write(&self) -> Result<WriteOutcome, BazarrError> {
         if !self.is_changed() {
+            self.tidy();
             return Ok(WriteOutcome::Unchanged);
         }
         // Write where the file really is: replacing a symlink with a file would cut Bazarr
@@ -127,6 +128,7 @@ impl BazarrFile {
         let target =
             fs::canonicalize(&self.path).map_err(|e| io_error(e, "cannot resolve", &self.path))?;
         let (locked, meta) = lock_in_place(&target)?;
+        remove_stale_temps(&target, &meta);
 
         let mut on_disk = Vec::new();
         (&locked)
@@ -180,6 +182,26 @@ impl BazarrFile {
         drop(locked);
         Ok(WriteOutcome::Written { backup })
     }
+}
+
+impl BazarrFile {
+    /// With nothing to write, still remove what a plex-auth killed in the middle of a write
+    /// left beside the file (it may hold a signed token), when the file can be locked.
+    fn tidy(&self) {
+        if let Ok(target) = fs::canonicalize(&self.path)
+            && let Ok((_locked, meta)) = lock_in_place(&target)
+        {
+            remove_stale_temps(&target, &meta);
+        }
+    }
+}
+
+/// plex-auth's own temporary files for `target` and its backup, left by a run killed
+/// between naming one and renaming it. Called with `target` locked in place: every plex-auth
+/// writing it holds that lock from before its temporary files exist until they are gone.
+fn remove_stale_temps(target: &Path, meta: &fs::Metadata) {
+    fsutil::remove_stale_temps(target, Some(meta));
+    fsutil::remove_stale_temps(&sibling(target, ".bak"), Some(meta));
 }
 
 /// Opens `target` read-only (never through a symlink, never blocking on a FIFO) and locks it.

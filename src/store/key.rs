@@ -147,6 +147,9 @@ pub fn load_or_create(path: &Path) -> Result<KeyBytes> {
             )))
         })?;
     }
+    // A run killed while writing a key here left it under a temporary name; the caller
+    // holds the config lock, so no other write is under way.
+    fsutil::remove_stale_temps(path, None);
     fsutil::replace_file(path, text.as_bytes(), fsutil::Mode::Private).map_err(|e| {
         as_store(Error::config(format!(
             "cannot write {}: {e}",
