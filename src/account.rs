@@ -47,7 +47,7 @@ fn refused(path: &Path, e: &Error) {
 fn sync_bazarr(
     cfg: &mut Config,
     file: Option<BazarrFile>,
-    changes: impl FnOnce(&BazarrFile) -> Result<Vec<Change>>,
+    changes: impl Fn(&BazarrFile) -> Result<Vec<Change>>,
 ) -> Result<Option<Synced>> {
     let Some(file) = file else {
         return Ok(None);
