@@ -184,7 +184,48 @@ impl BazarrFile {
     }
 }
 
+/// What [`BazarrFile::put_back`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutBack {
+    /// The file holds again what it held when it was loaded.
+    Restored,
+    /// Someone saved the file after plex-auth wrote it; that save was kept.
+    SavedSince,
+}
+
 impl BazarrFile {
+    /// Undo [`BazarrFile::write`] when what had to change with it could not be saved: the
+    /// file gets back the bytes it had when it was loaded, unless another program saved it
+    /// since (that save is kept, as in `write`). The backup stays: it holds those same bytes.
+    pub fn put_back(&self) -> Result<PutBack, BazarrError> {
+        let target =
+            fs::canonicalize(&self.path).map_err(|e| io_error(e, "cannot resolve", &self.path))?;
+        let (locked, meta) = lock_in_place(&target)?;
+        let mut on_disk = Vec::new();
+        (&locked)
+            .read_to_end(&mut on_disk)
+            .map_err(|e| io_error(e, "cannot read", &target))?;
+        let original = self.doc.original().as_bytes();
+        if on_disk == original {
+            return Ok(PutBack::Restored);
+        }
+        if on_disk != self.doc.render().as_bytes() {
+            return Ok(PutBack::SavedSince);
+        }
+        let replaced = fsutil::replace_file_if_unchanged(
+            &target,
+            original,
+            fsutil::Mode::Like(&meta),
+            &on_disk,
+        )
+        .map_err(|e| io_error(e, "cannot put back", &self.path))?;
+        Ok(if replaced {
+            PutBack::Restored
+        } else {
+            PutBack::SavedSince
+        })
+    }
+
     /// With nothing to write, still remove what a plex-auth killed in the middle of a write
     /// left beside the file (it may hold a signed token), when the file can be locked.
     fn tidy(&self) {

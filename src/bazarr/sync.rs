@@ -134,22 +134,32 @@ pub const SAVE_TRIES: u32 = 3;
 /// again and the changes, made anew from what it now holds, are applied on top of that save,
 /// up to [`SAVE_TRIES`] times in all.
 pub fn write(
-    mut file: BazarrFile,
+    file: BazarrFile,
     changes: impl Fn(&BazarrFile) -> Result<Vec<Change>>,
 ) -> Result<Synced> {
+    write_undoable(file, changes).map(|(synced, _)| synced)
+}
+
+/// [`write`], also returning the file as written when it was replaced, so that the caller
+/// can [put it back](BazarrFile::put_back) if what must change with it cannot be saved.
+pub fn write_undoable(
+    mut file: BazarrFile,
+    changes: impl Fn(&BazarrFile) -> Result<Vec<Change>>,
+) -> Result<(Synced, Option<BazarrFile>)> {
     let path = file.path().to_path_buf();
     let mut tried = 0;
     loop {
         tried += 1;
         if !keys::is_oauth_capable(&file) {
-            return Ok(Synced::PreOauth(path));
+            return Ok((Synced::PreOauth(path), None));
         }
         let wanted = changes(&file)?;
         let notes = apply(&mut file, wanted)?;
         match file.write() {
-            Ok(WriteOutcome::Written { .. } | WriteOutcome::Unchanged) => {
-                return Ok(Synced::Updated { path, notes });
+            Ok(WriteOutcome::Written { .. }) => {
+                return Ok((Synced::Updated { path, notes }, Some(file)));
             }
+            Ok(WriteOutcome::Unchanged) => return Ok((Synced::Updated { path, notes }, None)),
             Err(BazarrError::ChangedOnDisk { .. } | BazarrError::SavedMeanwhile { .. })
                 if tried < SAVE_TRIES =>
             {

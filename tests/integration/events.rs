@@ -332,7 +332,7 @@ fn log_filters_by_count_and_time() {
 
 /// `cmd` with a file size limit of `bytes`: a write past it is short, as on a full disk
 /// (SIGXFSZ ignored, so the write returns instead of killing the process).
-fn with_file_size_limit(cmd: &mut std::process::Command, bytes: u64) {
+pub(crate) fn with_file_size_limit(cmd: &mut std::process::Command, bytes: u64) {
     use std::os::unix::process::CommandExt;
     // SAFETY: only async-signal-safe calls between fork and exec.
     unsafe {
