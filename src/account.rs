@@ -91,8 +91,9 @@ fn server_to_bazarr(
 /// say what `not_done` (here) and what happened to Bazarr's file.
 fn put_bazarr_back(e: Error, not_done: &str, written: Option<BazarrFile>) -> Error {
     use crate::bazarr::file::PutBack;
+    // Not written (none is kept in step, or it already held these values): nothing to undo.
     let Some(file) = written else {
-        return e.context(format!("{not_done}; Bazarr's file was not changed"));
+        return e.context(not_done);
     };
     let path = file.path().display().to_string();
     let bazarr = match file.put_back() {
