@@ -120,8 +120,7 @@ impl BazarrFile {
     /// Bazarr's folder.
     pub fn write(&self) -> Result<WriteOutcome, BazarrError> {
         if !self.is_changed() {
-            self.tidy();
-            return Ok(WriteOutcome::Unchanged);
+            return self.check_unchanged();
         }
         // Write where the file really is: replacing a symlink with a file would cut Bazarr
         // (or a container volume) off from the edit.
@@ -226,14 +225,30 @@ impl BazarrFile {
         })
     }
 
-    /// With nothing to write, still remove what a plex-auth killed in the middle of a write
-    /// left beside the file (it may hold a signed token), when the file can be locked.
-    fn tidy(&self) {
-        if let Ok(target) = fs::canonicalize(&self.path)
-            && let Ok((_locked, meta)) = lock_in_place(&target)
-        {
-            remove_stale_temps(&target, &meta);
+    /// Nothing to write, as long as the file still holds what was loaded: a save since
+    /// (Bazarr's) may have dropped the very values this file already had, so it is refused
+    /// like any change on disk and the caller reads the file again. What a plex-auth killed
+    /// in the middle of a write left beside the file (it may hold a signed token) is
+    /// removed on the way. A file that cannot be opened or locked now is left to the next
+    /// write to report.
+    fn check_unchanged(&self) -> Result<WriteOutcome, BazarrError> {
+        let Ok(target) = fs::canonicalize(&self.path) else {
+            return Ok(WriteOutcome::Unchanged);
+        };
+        let Ok((locked, meta)) = lock_in_place(&target) else {
+            return Ok(WriteOutcome::Unchanged);
+        };
+        remove_stale_temps(&target, &meta);
+        let mut on_disk = Vec::new();
+        (&locked)
+            .read_to_end(&mut on_disk)
+            .map_err(|e| io_error(e, "cannot read", &target))?;
+        if on_disk != self.doc.original().as_bytes() {
+            return Err(BazarrError::ChangedOnDisk {
+                path: self.path.clone(),
+            });
         }
+        Ok(WriteOutcome::Unchanged)
     }
 }
 

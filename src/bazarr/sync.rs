@@ -508,6 +508,31 @@ mod tests {
         );
     }
 
+    /// A save that drops values the file already held (so plex-auth had nothing to change)
+    /// is noticed too, and those values are written again on top of it.
+    #[test]
+    fn a_save_that_drops_values_already_there_is_written_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yaml");
+        std::fs::write(&path, FRESH).unwrap();
+        write(load(&path), |_| Ok(server_changes(&tower()))).unwrap();
+        let file = load(&path);
+        bazarr_saves(
+            &path,
+            &FRESH.replace("hostname: mediaserver", "hostname: later"),
+        );
+        write(file, |_| Ok(server_changes(&tower()))).unwrap();
+        let after = load(&path);
+        assert_eq!(
+            after.get_str("general", "hostname").as_deref(),
+            Some("later")
+        );
+        assert_eq!(
+            after.get_str("plex", "server_machine_id").as_deref(),
+            Some("towerid")
+        );
+    }
+
     /// Saves that keep landing: every one is kept, nothing of plex-auth's is written, and the
     /// error says how often it tried.
     #[test]
