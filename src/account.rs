@@ -47,19 +47,30 @@ fn refused(path: &Path, e: &Error) {
 fn sync_bazarr(
     cfg: &mut Config,
     file: Option<BazarrFile>,
-    changes: impl FnOnce(&BazarrFile) -> Result<Vec<Change>>,
+    changes: impl Fn(&BazarrFile) -> Result<Vec<Change>>,
 ) -> Result<Option<Synced>> {
+    sync_bazarr_undoable(cfg, file, changes).map(|(synced, _)| synced)
+}
+
+/// [`sync_bazarr`], also returning the file as written when it was replaced, to
+/// [`put_bazarr_back`] if the store here then cannot be saved.
+fn sync_bazarr_undoable(
+    cfg: &mut Config,
+    file: Option<BazarrFile>,
+    changes: impl Fn(&BazarrFile) -> Result<Vec<Change>>,
+) -> Result<(Option<Synced>, Option<BazarrFile>)> {
     let Some(file) = file else {
-        return Ok(None);
+        return Ok((None, None));
     };
     let path = file.path().to_path_buf();
-    let synced = sync::write(file, changes).inspect_err(|e| refused(&path, e))?;
+    let (synced, written) =
+        sync::write_undoable(file, changes).inspect_err(|e| refused(&path, e))?;
     if let Some(written) = synced.updated() {
         let written = written.display().to_string();
         crate::events::emit("bazarr_written", "ok", None, Some(&written));
     }
     cfg.bazarr_config = Some(synced.path().to_path_buf());
-    Ok(Some(synced))
+    Ok((Some(synced), written))
 }
 
 /// Bazarr's server keys for `server`, unless the account does not own it: Bazarr cannot use
@@ -68,11 +79,39 @@ fn server_to_bazarr(
     cfg: &mut Config,
     file: Option<BazarrFile>,
     server: &SelectedServer,
-) -> Result<Option<Synced>> {
+) -> Result<(Option<Synced>, Option<BazarrFile>)> {
     if !server.owned {
-        return Ok(file.map(|f| Synced::NotOwned(f.path().to_path_buf())));
+        return Ok((file.map(|f| Synced::NotOwned(f.path().to_path_buf())), None));
     }
-    sync_bazarr(cfg, file, |_| Ok(sync::server_changes(server)))
+    sync_bazarr_undoable(cfg, file, |_| Ok(sync::server_changes(server)))
+}
+
+/// Bazarr's file was written in this transaction, and then plex-auth's own store could not
+/// be saved (`e`): put Bazarr's file back, so that the two still agree, and make the error
+/// say what `not_done` (here) and what happened to Bazarr's file.
+fn put_bazarr_back(e: Error, not_done: &str, written: Option<BazarrFile>) -> Error {
+    use crate::bazarr::file::PutBack;
+    // Not written (none is kept in step, or it already held these values): nothing to undo.
+    let Some(file) = written else {
+        return e.context(not_done);
+    };
+    let path = file.path().display().to_string();
+    let bazarr = match file.put_back() {
+        Ok(PutBack::Restored) => {
+            crate::events::emit("bazarr_put_back", "ok", None, Some(&path));
+            format!("Bazarr's file {path} was put back as it was, so nothing changed there either")
+        }
+        Ok(PutBack::SavedSince) => format!(
+            "Bazarr's file {path} keeps plex-auth's change: another program (Bazarr?) saved it since, and that save was kept"
+        ),
+        Err(why) => format!(
+            "Bazarr's file {path} keeps plex-auth's change: it could not be put back ({})",
+            Error::from(why).message
+        ),
+    };
+    let mut e = e.context(not_done);
+    e.message = format!("{}; {bazarr}", e.message);
+    e
 }
 
 fn account_of(user: &User, method: AuthMethod) -> Account {
@@ -180,7 +219,11 @@ pub fn validated(
         txn.cfg.server = Some(server.clone());
         crate::events::emit("server_moved", "ok", Some(&server.name), Some(&server.url));
         let file = bazarr_file(ctx, &txn.cfg)?;
-        synced = server_to_bazarr(&mut txn.cfg, file, server)?;
+        let (done, written) = server_to_bazarr(&mut txn.cfg, file, server)?;
+        txn.commit().map_err(|e| {
+            put_bazarr_back(e.into(), "the server's new address was not saved", written)
+        })?;
+        synced = done;
     }
     txn.commit()?;
     Ok(synced)
@@ -203,7 +246,7 @@ pub fn repair_bazarr_server(
     let file = BazarrFile::load(path)
         .map_err(Error::from)
         .inspect_err(|e| refused(path, e))?;
-    let synced = server_to_bazarr(&mut txn.cfg, Some(file), &server)?;
+    let (synced, _) = server_to_bazarr(&mut txn.cfg, Some(file), &server)?;
     if synced.as_ref().and_then(Synced::updated).is_some() {
         crate::events::emit(
             "bazarr_server_repaired",
@@ -239,10 +282,17 @@ pub fn choose_server(
         .with_hint("run `plex-auth login`, then select again"));
     }
     let file = bazarr_file(ctx, &txn.cfg)?;
-    // Bazarr first: if its file refuses the write, nothing changes here either.
-    let synced = server_to_bazarr(&mut txn.cfg, file, server)?;
+    // Bazarr first: if its file refuses the write, nothing changes here either; if the
+    // selection then cannot be saved here, Bazarr's file is put back.
+    let (synced, written) = server_to_bazarr(&mut txn.cfg, file, server)?;
     txn.cfg.server = Some(server.clone());
-    txn.commit()?;
+    txn.commit().map_err(|e| {
+        put_bazarr_back(
+            e.into(),
+            &format!("{} was not selected", server.name),
+            written,
+        )
+    })?;
     Ok(synced)
 }
 
@@ -260,13 +310,31 @@ pub fn logout(ctx: &Context) -> Result<LoggedOut> {
     let mut txn = Transaction::begin(&ctx.config_dir)?;
     let cfg = &mut txn.cfg;
     let was_logged_in = cfg.account.is_some() || cfg.sealed_token.is_some();
-    let bazarr = bazarr_file(ctx, cfg)
-        .and_then(|file| sync_bazarr(cfg, file, |f| Ok(sync::logout_changes(f))))
+    let (bazarr, written) = bazarr_file(ctx, cfg)
+        .and_then(|file| sync_bazarr_undoable(cfg, file, |f| Ok(sync::logout_changes(f))))
         .map_err(|e| e.context("Bazarr's file could not be updated, so nothing was logged out"))?;
-    ctx.vault().delete_token(cfg)?;
+    if let Err(e) = ctx.vault().delete_token(cfg) {
+        return Err(put_bazarr_back(e, "nothing was logged out", written));
+    }
+    let in_keyring = cfg.store == Some(crate::store::Backend::Keyring);
     cfg.account = None;
     cfg.server = None;
-    txn.commit()?;
+    if let Err(e) = txn.commit() {
+        // The keyring entry is gone already, so there is no token to give back to Bazarr's
+        // file; a second logout, with config.toml writable again, finishes the job.
+        if in_keyring {
+            let bazarr = match &written {
+                Some(file) => format!(" and Bazarr's sign-in in {} cleared", file.path().display()),
+                None => String::new(),
+            };
+            return Err(Error::from(e)
+                .context(format!(
+                    "the token was removed from the OS keyring{bazarr}, but the logout was not recorded here"
+                ))
+                .with_hint("run `plex-auth logout` again once config.toml can be written"));
+        }
+        return Err(put_bazarr_back(e.into(), "nothing was logged out", written));
+    }
     let removed_backup = match bazarr.as_ref().and_then(Synced::updated) {
         Some(path) => sync::remove_token_backup(path).map_err(|e| e.context("logged out, but"))?,
         None => None,

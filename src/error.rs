@@ -346,7 +346,9 @@ impl From<BazarrError> for Error {
             B::KeptReplaced { .. } => {
                 Some("stop whatever is rewriting it, then run the command again".to_string())
             }
-            B::ChangedOnDisk { .. } | B::SavedMeanwhile { .. } => Some(RERUN_STOPPED_HINT.to_string()),
+            B::ChangedOnDisk { .. } | B::SavedMeanwhile { .. } | B::KeptSaving { .. } => {
+                Some(RERUN_STOPPED_HINT.to_string())
+            }
             B::WouldNotReadBack { .. } => Some(
                 "edit the plex section by hand, or report this with a copy of the file (tokens removed)".to_string(),
             ),

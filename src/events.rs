@@ -9,11 +9,12 @@
 //! token, a key, a sealed blob or an error message; every field is one of those above,
 //! built here, and outside text is cut short.
 //!
-//! Each line is written with one `write(2)` on a file opened with `O_APPEND`, so lines from
-//! runs at the same moment never interleave; lines are kept under 1 KiB, well below the
-//! sizes for which that holds. At 1 MiB the file is renamed to `events.jsonl.1` (replacing
-//! the previous one) under a lock, so the log never holds more than about 2 MiB. Writing
-//! the log never fails a command: a failure is a warning under `-v`.
+//! Each line is written with one `write(2)` on a file opened with `O_APPEND`, under a lock,
+//! so lines from runs at the same moment never interleave; lines are kept under 1 KiB. A
+//! short write (a full disk) is cut back to where the line began, so no partial line stays
+//! for the next one to be glued to. At 1 MiB the file is renamed to `events.jsonl.1`
+//! (replacing the previous one), so the log never holds more than about 2 MiB. Writing the
+//! log never fails a command: a failure is a warning under `-v`.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
@@ -156,42 +157,59 @@ fn clip(text: &str) -> String {
     cut
 }
 
-/// Append one event as one line, rotating the file first when it is full.
+/// Append one event as one line, rotating the file first when it is full. Appends take the
+/// log's lock, so that a short write (a full disk) can be cut back to exactly where the line
+/// began: the log never holds a partial line for the next event to be glued to.
 pub fn append(dir: &Path, event: &Event) -> io::Result<()> {
     let mut line = serde_json::to_vec(event).map_err(io::Error::other)?;
     line.push(b'\n');
     fsutil::ensure_private_dir(dir)?;
+    let _lock = fsutil::lock_exclusive(&dir.join(LOCK_NAME)).map_err(io::Error::other)?;
     let path = dir.join(FILE_NAME);
     let mut file = open_append(&path)?;
-    if file.metadata()?.len() + line.len() as u64 > MAX_BYTES {
-        rotate(dir, &path)?;
+    let mut len = file.metadata()?.len();
+    if len + line.len() as u64 > MAX_BYTES {
+        fs::rename(&path, dir.join(ROTATED_NAME))?;
         file = open_append(&path)?;
+        len = file.metadata()?.len();
+    }
+    // A partial line that could not be cut back (or one left by an older plex-auth) ends
+    // here, so this event starts a line of its own.
+    if len > 0 && !ends_with_newline(&file, len)? {
+        line.insert(0, b'\n');
     }
     // One write(2) of the whole line: with O_APPEND, lines from concurrent runs never mix.
     let written = file.write(&line)?;
     if written != line.len() {
+        let cut = file.set_len(len);
         return Err(io::Error::other(format!(
-            "short write ({written} of {} bytes)",
-            line.len()
+            "short write ({written} of {} bytes){}",
+            line.len(),
+            match cut {
+                Ok(()) => String::new(),
+                Err(e) => format!(", and the partial line could not be removed: {e}"),
+            }
         )));
     }
     Ok(())
 }
 
-fn open_append(path: &Path) -> io::Result<fs::File> {
-    let mut options = OpenOptions::new();
-    options.append(true).create(true);
-    fsutil::open_private(path, options)
+fn ends_with_newline(file: &fs::File, len: u64) -> io::Result<bool> {
+    let mut last = [0u8; 1];
+    #[cfg(unix)]
+    std::os::unix::fs::FileExt::read_exact_at(file, &mut last, len - 1)?;
+    #[cfg(not(unix))]
+    {
+        let _ = (file, len);
+        last[0] = b'\n';
+    }
+    Ok(last[0] == b'\n')
 }
 
-/// `events.jsonl` becomes `events.jsonl.1`, under a lock, unless another run just did it.
-/// A run that still holds the old file open finishes its line there: whole, in `.1`.
-fn rotate(dir: &Path, path: &Path) -> io::Result<()> {
-    let _lock = fsutil::lock_exclusive(&dir.join(LOCK_NAME)).map_err(io::Error::other)?;
-    if fs::metadata(path)?.len() < MAX_BYTES / 2 {
-        return Ok(());
-    }
-    fs::rename(path, dir.join(ROTATED_NAME))
+fn open_append(path: &Path) -> io::Result<fs::File> {
+    let mut options = OpenOptions::new();
+    options.read(true).append(true).create(true);
+    fsutil::open_private(path, options)
 }
 
 /// The log's lines, oldest first: the rotated file, then the current one. Missing files

@@ -62,15 +62,33 @@ pub fn record(state_dir: &Path, result: &str, now: u64) -> Result<Stats, String>
     fsutil::ensure_private_dir(state_dir).map_err(|e| e.to_string())?;
     let _lock = fsutil::lock_exclusive(&state_dir.join(STATS_LOCK)).map_err(|e| e.to_string())?;
     let path = state_dir.join(STATS_FILE);
-    let mut stats: Stats = match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_default(),
-        Err(_) => Stats::default(),
-    };
+    fsutil::remove_stale_temps(&path, None);
+    let mut stats = read_stats(&path)?;
     stats.record(result, now);
     let text = serde_json::to_vec_pretty(&stats).map_err(|e| e.to_string())?;
     fsutil::replace_file(&path, &text, fsutil::Mode::Private)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(stats)
+}
+
+/// The largest counters file read: what plex-auth writes is a few hundred bytes.
+const MAX_STATS_FILE: u64 = 64 * 1024;
+
+/// The counters so far, read the way the key file is: never blocking on a FIFO, never reading
+/// a device or a huge file without end (a cron job must finish). Missing, unreadable as JSON
+/// or too large to be plex-auth's: counting starts again. Anything but a regular file is
+/// refused and left as it is: it is not plex-auth's to replace.
+fn read_stats(path: &Path) -> Result<Stats, String> {
+    match fsutil::read_small_file(path, MAX_STATS_FILE) {
+        Ok(bytes) => Ok(serde_json::from_slice(&bytes).unwrap_or_default()),
+        Err(fsutil::SmallFileError::NotRegular(kind)) => Err(format!(
+            "{} is not a regular file (it is {kind}); remove it and the counters start again",
+            path.display()
+        )),
+        Err(fsutil::SmallFileError::TooLarge(_) | fsutil::SmallFileError::Io(_)) => {
+            Ok(Stats::default())
+        }
+    }
 }
 
 /// One validation as the metrics describe it.

@@ -45,6 +45,8 @@ pub enum BazarrError {
     ChangedOnDisk { path: PathBuf },
     #[error("{} was saved by another program (Bazarr?) while plex-auth was writing it; that save was kept and nothing was written", .path.display())]
     SavedMeanwhile { path: PathBuf },
+    #[error("{} was saved by another program (Bazarr?) while plex-auth was writing it, each of the {tries} times plex-auth tried; every save was kept and nothing was written to it", .path.display())]
+    KeptSaving { path: PathBuf, tries: u32 },
     #[error("refusing to write {}: the edited file would not read back as intended ({why}); nothing was written", .path.display())]
     WouldNotReadBack { path: PathBuf, why: String },
     #[error("the backup path {} is a symbolic link; plex-auth does not write through or over links it did not make, so nothing was written", .path.display())]

@@ -120,13 +120,14 @@ impl BazarrFile {
     /// Bazarr's folder.
     pub fn write(&self) -> Result<WriteOutcome, BazarrError> {
         if !self.is_changed() {
-            return Ok(WriteOutcome::Unchanged);
+            return self.check_unchanged();
         }
         // Write where the file really is: replacing a symlink with a file would cut Bazarr
         // (or a container volume) off from the edit.
         let target =
             fs::canonicalize(&self.path).map_err(|e| io_error(e, "cannot resolve", &self.path))?;
         let (locked, meta) = lock_in_place(&target)?;
+        remove_stale_temps(&target, &meta);
 
         let mut on_disk = Vec::new();
         (&locked)
@@ -180,6 +181,83 @@ impl BazarrFile {
         drop(locked);
         Ok(WriteOutcome::Written { backup })
     }
+}
+
+/// What [`BazarrFile::put_back`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutBack {
+    /// The file holds again what it held when it was loaded.
+    Restored,
+    /// Someone saved the file after plex-auth wrote it; that save was kept.
+    SavedSince,
+}
+
+impl BazarrFile {
+    /// Undo [`BazarrFile::write`] when what had to change with it could not be saved: the
+    /// file gets back the bytes it had when it was loaded, unless another program saved it
+    /// since (that save is kept, as in `write`). The backup stays: it holds those same bytes.
+    pub fn put_back(&self) -> Result<PutBack, BazarrError> {
+        let target =
+            fs::canonicalize(&self.path).map_err(|e| io_error(e, "cannot resolve", &self.path))?;
+        let (locked, meta) = lock_in_place(&target)?;
+        let mut on_disk = Vec::new();
+        (&locked)
+            .read_to_end(&mut on_disk)
+            .map_err(|e| io_error(e, "cannot read", &target))?;
+        let original = self.doc.original().as_bytes();
+        if on_disk == original {
+            return Ok(PutBack::Restored);
+        }
+        if on_disk != self.doc.render().as_bytes() {
+            return Ok(PutBack::SavedSince);
+        }
+        let replaced = fsutil::replace_file_if_unchanged(
+            &target,
+            original,
+            fsutil::Mode::Like(&meta),
+            &on_disk,
+        )
+        .map_err(|e| io_error(e, "cannot put back", &self.path))?;
+        Ok(if replaced {
+            PutBack::Restored
+        } else {
+            PutBack::SavedSince
+        })
+    }
+
+    /// Nothing to write, as long as the file still holds what was loaded: a save since
+    /// (Bazarr's) may have dropped the very values this file already had, so it is refused
+    /// like any change on disk and the caller reads the file again. What a plex-auth killed
+    /// in the middle of a write left beside the file (it may hold a signed token) is
+    /// removed on the way. A file that cannot be opened or locked now is left to the next
+    /// write to report.
+    fn check_unchanged(&self) -> Result<WriteOutcome, BazarrError> {
+        let Ok(target) = fs::canonicalize(&self.path) else {
+            return Ok(WriteOutcome::Unchanged);
+        };
+        let Ok((locked, meta)) = lock_in_place(&target) else {
+            return Ok(WriteOutcome::Unchanged);
+        };
+        remove_stale_temps(&target, &meta);
+        let mut on_disk = Vec::new();
+        (&locked)
+            .read_to_end(&mut on_disk)
+            .map_err(|e| io_error(e, "cannot read", &target))?;
+        if on_disk != self.doc.original().as_bytes() {
+            return Err(BazarrError::ChangedOnDisk {
+                path: self.path.clone(),
+            });
+        }
+        Ok(WriteOutcome::Unchanged)
+    }
+}
+
+/// plex-auth's own temporary files for `target` and its backup, left by a run killed
+/// between naming one and renaming it. Called with `target` locked in place: every plex-auth
+/// writing it holds that lock from before its temporary files exist until they are gone.
+fn remove_stale_temps(target: &Path, meta: &fs::Metadata) {
+    fsutil::remove_stale_temps(target, Some(meta));
+    fsutil::remove_stale_temps(&sibling(target, ".bak"), Some(meta));
 }
 
 /// Opens `target` read-only (never through a symlink, never blocking on a FIFO) and locks it.

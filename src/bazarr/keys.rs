@@ -293,6 +293,39 @@ pub fn is_migrated_beside_apikey(file: &BazarrFile, apikey: &ApikeyInfo) -> bool
             .is_some_and(|key| reusable_signed(file, "token", &key, &apikey.token).is_some())
 }
 
+/// The token of a migration plex-auth wrote into this file (its markers are there, OAuth is
+/// on and `plex.token` opens), so that a run stopped after writing Bazarr's file and before
+/// storing the token can be finished by the next one.
+pub fn migrated_token(file: &BazarrFile) -> Option<Secret> {
+    let marked = file.get_bool(PLEX, "migration_successful") == Some(true)
+        && file.get_bool(PLEX, "disable_auto_migration") == Some(true)
+        && file.get_str(PLEX, "auth_method").as_deref() == Some("oauth");
+    marked.then(|| read_token(file).ok()).flatten()
+}
+
+/// The server keys a migration wrote into the file, as plex-auth's selection: Bazarr's file
+/// only ever gets an owned server. `None` when no server is there.
+pub fn migrated_server(file: &BazarrFile, now: u64) -> Option<crate::store::SelectedServer> {
+    let get = |key: &str| file.get_str(PLEX, key).unwrap_or_default();
+    let machine_id = get("server_machine_id");
+    let url = get("server_url");
+    if machine_id.is_empty() || url.is_empty() {
+        return None;
+    }
+    Some(crate::store::SelectedServer {
+        machine_id,
+        name: get("server_name"),
+        url,
+        local: file.get_bool(PLEX, "server_local").unwrap_or(false),
+        owned: true,
+        connections: file
+            .get_list(PLEX, "server_connections")
+            .unwrap_or_default(),
+        selected_at: now,
+        insecure: false,
+    })
+}
+
 /// The server URL Bazarr's legacy mode builds from `plex.ip`, `plex.port` and `plex.ssl`
 /// (defaults 32400 and false, as Bazarr's); `None` when no ip is set.
 pub fn legacy_server_uri(file: &BazarrFile) -> Option<String> {

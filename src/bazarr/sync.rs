@@ -122,22 +122,53 @@ pub fn server_changes(server: &SelectedServer) -> Vec<Change> {
     )
 }
 
+/// How many times plex-auth writes Bazarr's file when Bazarr keeps saving it meanwhile.
+pub const SAVE_TRIES: u32 = 3;
+
 /// Apply plex-auth's keys and write the file. A Bazarr older than 1.5.3 has no OAuth
 /// settings and still runs on `plex.apikey`: writing OAuth keys (or Bazarr's logout, which
 /// empties `apikey`) would break it, so its file is left alone.
+///
+/// Bazarr saves its file whenever it likes, without plex-auth's lock. A save that lands
+/// after the file was read is never overwritten (see [`BazarrFile::write`]): the file is read
+/// again and the changes, made anew from what it now holds, are applied on top of that save,
+/// up to [`SAVE_TRIES`] times in all.
 pub fn write(
-    mut file: BazarrFile,
-    changes: impl FnOnce(&BazarrFile) -> Result<Vec<Change>>,
+    file: BazarrFile,
+    changes: impl Fn(&BazarrFile) -> Result<Vec<Change>>,
 ) -> Result<Synced> {
+    write_undoable(file, changes).map(|(synced, _)| synced)
+}
+
+/// [`write`], also returning the file as written when it was replaced, so that the caller
+/// can [put it back](BazarrFile::put_back) if what must change with it cannot be saved.
+pub fn write_undoable(
+    mut file: BazarrFile,
+    changes: impl Fn(&BazarrFile) -> Result<Vec<Change>>,
+) -> Result<(Synced, Option<BazarrFile>)> {
     let path = file.path().to_path_buf();
-    if !keys::is_oauth_capable(&file) {
-        return Ok(Synced::PreOauth(path));
-    }
-    let changes = changes(&file)?;
-    let notes = apply(&mut file, changes)?;
-    match file.write()? {
-        WriteOutcome::Written { .. } | WriteOutcome::Unchanged => {
-            Ok(Synced::Updated { path, notes })
+    let mut tried = 0;
+    loop {
+        tried += 1;
+        if !keys::is_oauth_capable(&file) {
+            return Ok((Synced::PreOauth(path), None));
+        }
+        let wanted = changes(&file)?;
+        let notes = apply(&mut file, wanted)?;
+        match file.write() {
+            Ok(WriteOutcome::Written { .. }) => {
+                return Ok((Synced::Updated { path, notes }, Some(file)));
+            }
+            Ok(WriteOutcome::Unchanged) => return Ok((Synced::Updated { path, notes }, None)),
+            Err(BazarrError::ChangedOnDisk { .. } | BazarrError::SavedMeanwhile { .. })
+                if tried < SAVE_TRIES =>
+            {
+                file = BazarrFile::load(&path)?;
+            }
+            Err(BazarrError::ChangedOnDisk { .. } | BazarrError::SavedMeanwhile { .. }) => {
+                return Err(BazarrError::KeptSaving { path, tries: tried }.into());
+            }
+            Err(e) => return Err(e.into()),
         }
     }
 }
@@ -395,6 +426,143 @@ pub fn mode_warnings(path: &Path) -> Vec<String> {
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    const FRESH: &str =
+        include_str!("../../tests/fixtures/bazarr/bazarr-1.5.6-fresh-install.config.yaml");
+
+    fn tower() -> SelectedServer {
+        SelectedServer {
+            machine_id: "towerid".into(),
+            name: "Tower".into(),
+            url: "http://10.0.0.2:32400".into(),
+            local: true,
+            owned: true,
+            ..SelectedServer::default()
+        }
+    }
+
+    /// Bazarr saving its file the way it does: a new file renamed over it.
+    fn bazarr_saves(path: &Path, text: &str) {
+        let tmp = path.with_extension("yaml.tmp");
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, path).unwrap();
+    }
+
+    /// Bazarr saves, in the instant before each of plex-auth's next `times` swaps, its
+    /// settings with `chmod_enabled` flipped and `hostname` numbered by the save.
+    fn bazarr_saves_before_each_swap(path: PathBuf, times: u32) {
+        if times == 0 {
+            return;
+        }
+        crate::store::fsutil::before_next_swap(move || {
+            let text = FRESH
+                .replace("chmod_enabled: false", "chmod_enabled: true")
+                .replace("hostname: mediaserver", &format!("hostname: save{times}"));
+            bazarr_saves(&path, &text);
+            bazarr_saves_before_each_swap(path, times - 1);
+        });
+    }
+
+    fn load(path: &Path) -> BazarrFile {
+        BazarrFile::load(path).unwrap()
+    }
+
+    /// A save that lands while plex-auth writes is kept, and plex-auth's keys are written on
+    /// top of it: the command does not fail.
+    #[test]
+    fn a_bazarr_save_during_the_write_is_kept_and_the_keys_written_on_top() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yaml");
+        std::fs::write(&path, FRESH).unwrap();
+        let file = load(&path);
+        bazarr_saves_before_each_swap(path.clone(), SAVE_TRIES - 1);
+        let synced = write(file, |_| Ok(server_changes(&tower()))).unwrap();
+        assert_eq!(synced.updated(), Some(path.as_path()));
+        let after = load(&path);
+        assert_eq!(after.get_bool("general", "chmod_enabled"), Some(true));
+        assert_eq!(
+            after.get_str("general", "hostname").as_deref(),
+            Some("save1")
+        );
+        assert_eq!(
+            after.get_str("plex", "server_machine_id").as_deref(),
+            Some("towerid")
+        );
+
+        // Saved after plex-auth read it and before it locked it: the same.
+        std::fs::write(&path, FRESH).unwrap();
+        let file = load(&path);
+        bazarr_saves(
+            &path,
+            &FRESH.replace("hostname: mediaserver", "hostname: early"),
+        );
+        write(file, |_| Ok(server_changes(&tower()))).unwrap();
+        let after = load(&path);
+        assert_eq!(
+            after.get_str("general", "hostname").as_deref(),
+            Some("early")
+        );
+        assert_eq!(
+            after.get_str("plex", "server_name").as_deref(),
+            Some("Tower")
+        );
+    }
+
+    /// A save that drops values the file already held (so plex-auth had nothing to change)
+    /// is noticed too, and those values are written again on top of it.
+    #[test]
+    fn a_save_that_drops_values_already_there_is_written_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yaml");
+        std::fs::write(&path, FRESH).unwrap();
+        write(load(&path), |_| Ok(server_changes(&tower()))).unwrap();
+        let file = load(&path);
+        bazarr_saves(
+            &path,
+            &FRESH.replace("hostname: mediaserver", "hostname: later"),
+        );
+        write(file, |_| Ok(server_changes(&tower()))).unwrap();
+        let after = load(&path);
+        assert_eq!(
+            after.get_str("general", "hostname").as_deref(),
+            Some("later")
+        );
+        assert_eq!(
+            after.get_str("plex", "server_machine_id").as_deref(),
+            Some("towerid")
+        );
+    }
+
+    /// Saves that keep landing: every one is kept, nothing of plex-auth's is written, and the
+    /// error says how often it tried.
+    #[test]
+    fn saves_that_keep_landing_are_kept_and_the_write_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yaml");
+        std::fs::write(&path, FRESH).unwrap();
+        bazarr_saves_before_each_swap(path.clone(), SAVE_TRIES);
+        let err = write(load(&path), |_| Ok(server_changes(&tower()))).unwrap_err();
+        assert_eq!(err.kind, crate::error::ErrorKind::Config);
+        assert!(
+            err.message.contains("each of the 3 times plex-auth tried"),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message.contains("every save was kept"),
+            "{}",
+            err.message
+        );
+        let after = load(&path);
+        assert_eq!(
+            after.get_str("general", "hostname").as_deref(),
+            Some("save1")
+        );
+        assert_eq!(
+            after.get_str("plex", "server_machine_id").as_deref(),
+            Some("")
+        );
+    }
 
     #[test]
     fn loose_bazarr_file_gets_advice_that_survives_its_saves() {

@@ -22,6 +22,7 @@ use crate::plex::servers;
 use crate::plex::types::Resource;
 use crate::plex::{Identity, Plex};
 use crate::render::AccountView;
+use crate::secret::Secret;
 use crate::store::SelectedServer;
 
 #[derive(Serialize)]
@@ -44,7 +45,15 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
     let cfg = snapshot(ctx)?;
     let path = bazarr_file_or_locate(ctx, &cfg)?;
     let mut file = BazarrFile::load(&path)?;
-    let Some(apikey) = keys::read_apikey(&file)? else {
+    let apikey = keys::read_apikey(&file)?;
+    let done_in_bazarr = match &apikey {
+        None => true,
+        Some(apikey) => keys::is_migrated_beside_apikey(&file, apikey),
+    };
+    if done_in_bazarr && let Some(token) = unfinished(ctx, &cfg, &file) {
+        return finish(ctx, args, &cfg, &path, &file, &token);
+    }
+    let Some(apikey) = apikey else {
         let why = if file.get_str("plex", "auth_method").as_deref() == Some("oauth") {
             "Bazarr already uses OAuth and has no plex.apikey"
         } else {
@@ -213,6 +222,73 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
         ("migrated-beside-apikey", pre_oauth_note(&path))
     };
     done(ctx, &path, state, &text)
+}
+
+/// The token of a migration an earlier run wrote into Bazarr's file and was stopped (killed,
+/// a power cut) before storing here: `None` unless plex-auth holds no token at all, so a
+/// token linked here since is never replaced.
+fn unfinished(ctx: &Context, cfg: &crate::store::Config, file: &BazarrFile) -> Option<Secret> {
+    let token = keys::migrated_token(file)?;
+    matches!(ctx.vault().load_token(cfg), Ok(None)).then_some(token)
+}
+
+/// Finish an interrupted migration: Bazarr's file is already migrated, so only the token it
+/// holds is checked at plex.tv and stored here, with the server the file names. Bazarr's
+/// file is not written again.
+fn finish(
+    ctx: &Context,
+    args: &MigrateArgs,
+    cfg: &crate::store::Config,
+    path: &Path,
+    file: &BazarrFile,
+    token: &Secret,
+) -> Result<()> {
+    let plex = if args.dry_run {
+        plex_unrecorded(ctx, cfg)?
+    } else {
+        plex(ctx, cfg)?
+    };
+    let user = ctx.block_on(plex.client.user(token)).map_err(|e| {
+        Error::from(e).context(format!("checking plex.token from {}", path.display()))
+    })?;
+    let server = keys::migrated_server(file, crate::time::now());
+    let shown = safe(&path.display().to_string()).to_string();
+    if args.dry_run {
+        return done(
+            ctx,
+            path,
+            "migration-unfinished",
+            &format!(
+                "Dry run: {shown} was migrated by an earlier run that stopped before storing the token; a real run would store it in plex-auth (account {}). Nothing was written.",
+                safe(&user.username)
+            ),
+        );
+    }
+    let process = bazarr_process(ctx, Some(path));
+    account::import(ctx, token, &user, server.as_ref(), path, None)?;
+    if args.restart_bazarr {
+        after_bazarr_write(
+            ctx,
+            process.as_ref(),
+            Some(path),
+            true,
+            &restart_command(ctx, "migrate-apikey"),
+        )?;
+    }
+    done(
+        ctx,
+        path,
+        "migration-finished",
+        &format!(
+            "Finished the migration of {shown}, which an earlier run had written without storing the token: the token is now stored by plex-auth for {} ({}){}.",
+            safe(&user.username),
+            safe(&user.email),
+            server
+                .as_ref()
+                .map(|s| format!(", server {} at {}", safe(&s.name), safe(&s.url)))
+                .unwrap_or_default()
+        ),
+    )
 }
 
 fn pre_oauth_note(path: &Path) -> String {

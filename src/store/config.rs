@@ -200,6 +200,12 @@ impl Transaction {
         let lock = HeldLock::acquire(dir.join(LOCK_FILE_NAME))?;
         // Waiting for the lock may be interrupted at will; from here on, nothing is.
         let signals = crate::signals::Critical::enter();
+        // A run killed in the middle of a write left its temporary file; no writer of these
+        // files is running now (they all hold this lock). The key is named here when it is
+        // in its default place.
+        for name in [FILE_NAME, "key", "key.next"] {
+            fsutil::remove_stale_temps(&dir.join(name), None);
+        }
         let before = load(dir)?;
         Ok(Transaction {
             dir: dir.to_path_buf(),

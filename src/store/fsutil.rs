@@ -62,6 +62,30 @@ pub fn replace_file_if_unchanged(
     imp::replace_in(parent_dir(path), name, bytes, mode, Some(expected))
 }
 
+/// Removes the temporary files a plex-auth killed in the middle of replacing `path` left
+/// beside it (`.<name>.<12 hex>.tmp`: regular files with one link, owned by this user or,
+/// with `like`, by the owner of the file they were written to look like; nothing else, and
+/// never through a symlink). A kill between naming the new file and renaming it over `path`
+/// cannot be prevented (an unnamed file cannot be linked over an existing name), so the
+/// next run tidies up. Call it only under the lock that every writer of `path` holds, so
+/// that no running write loses its file. Returns how many were removed; a folder that
+/// cannot be read is left as it is.
+pub fn remove_stale_temps(path: &Path, like: Option<&fs::Metadata>) -> usize {
+    let Some(name) = path.file_name() else {
+        return 0;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        imp::remove_temps_in(parent_dir(path), name, like.map(|m| m.uid()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (name, like);
+        0
+    }
+}
+
 /// How long any plex-auth lock is waited for before giving up with a config error.
 pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -172,6 +196,74 @@ pub fn open_private(path: &Path, mut options: OpenOptions) -> io::Result<File> {
         return Err(io::Error::other("it is not a regular file"));
     }
     Ok(file)
+}
+
+/// Why [`read_small_file`] gave no bytes.
+#[derive(Debug)]
+pub enum SmallFileError {
+    Io(io::Error),
+    /// Not a regular file; the text says what it is ("a FIFO", "a character device", …).
+    NotRegular(&'static str),
+    /// Larger than the caller's bound, by `len` bytes (as stat said, or as far as it was read).
+    TooLarge(u64),
+}
+
+/// Reads a small file plex-auth keeps (a key, counters) without ever blocking or reading
+/// without end: opened non-blocking (a FIFO does not wait for a writer), accepted only when
+/// it is a regular file (a symlink to one is fine) no larger than `max` bytes, and read at
+/// most that far, so a file that grows while it is read is refused too. The bytes are wiped
+/// when dropped: some callers read secrets.
+pub fn read_small_file(
+    path: &Path,
+    max: u64,
+) -> std::result::Result<zeroize::Zeroizing<Vec<u8>>, SmallFileError> {
+    use std::io::Read;
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NONBLOCK | libc::O_CLOEXEC,
+    );
+    let file = options.open(path).map_err(SmallFileError::Io)?;
+    let meta = file.metadata().map_err(SmallFileError::Io)?;
+    if !meta.is_file() {
+        return Err(SmallFileError::NotRegular(file_kind(&meta)));
+    }
+    if meta.len() > max {
+        return Err(SmallFileError::TooLarge(meta.len()));
+    }
+    // Room for the whole file up front: a reallocation would leave an unwiped copy behind.
+    let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(meta.len() as usize + 1));
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(SmallFileError::Io)?;
+    if bytes.len() as u64 > max {
+        return Err(SmallFileError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// What a file that is not a regular file is, for messages.
+fn file_kind(meta: &fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() { "a folder" } else { "not a file" }
 }
 
 /// One line per existing path that its group or other users can use, with the command that
@@ -295,8 +387,8 @@ mod imp {
             let tmp = temp_name(name)?;
             match link_anonymous(&file, &dir, &tmp) {
                 Ok(()) => {
-                    drop(file);
-                    let replaced = put_in_place(&dir, &tmp, &target, expected)?;
+                    tests::stop_after_link()?;
+                    let replaced = swap_in(&dir, &file, &tmp, &target, expected)?;
                     dir.sync_all()?;
                     return Ok(replaced);
                 }
@@ -306,15 +398,103 @@ mod imp {
             }
         }
         let (file, tmp) = create_named(&dir, name)?;
-        let written = prepare(&file, bytes, mode);
-        drop(file);
-        if let Err(e) = written {
+        if let Err(e) = prepare(&file, bytes, mode) {
             unlink(&dir, &tmp);
             return Err(e);
         }
-        let replaced = put_in_place(&dir, &tmp, &target, expected)?;
+        tests::stop_after_link()?;
+        let replaced = swap_in(&dir, &file, &tmp, &target, expected)?;
         dir.sync_all()?;
         Ok(replaced)
+    }
+
+    /// [`put_in_place`] with the new file `file` locked while it is swapped in. A file
+    /// someone else also writes is locked in place by each plex-auth (the lock is on the
+    /// file, not on a lock file): once swapped in, the new file must already be locked, or
+    /// another plex-auth could lock it and clear this one's temporary name (see
+    /// [`super::remove_stale_temps`]) before this one is done with it.
+    fn swap_in(
+        dir: &File,
+        file: &File,
+        tmp: &CString,
+        target: &CString,
+        expected: Option<&[u8]>,
+    ) -> io::Result<bool> {
+        // Nobody else knows this file yet, so the lock is free; if the platform has no
+        // locks, the other plex-auth has none either.
+        let locked = expected.is_some() && file.try_lock().is_ok();
+        let replaced = put_in_place(dir, tmp, target, expected);
+        if locked {
+            let _ = file.unlock();
+        }
+        replaced
+    }
+
+    /// Whether `name` is one of plex-auth's temporary names for `target`
+    /// (`.<target>.<12 lowercase hex>.tmp`, see [`temp_name`]).
+    pub(super) fn is_temp_name_for(name: &[u8], target: &[u8]) -> bool {
+        let Some(rest) = name
+            .strip_prefix(b".")
+            .and_then(|r| r.strip_prefix(target))
+            .and_then(|r| r.strip_prefix(b"."))
+            .and_then(|r| r.strip_suffix(b".tmp"))
+        else {
+            return false;
+        };
+        rest.len() == 12 && rest.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    }
+
+    /// Removes the temporary files of `target` in `dir_path` that a killed plex-auth left:
+    /// only names [`is_temp_name_for`] accepts, only regular files (a symlink is looked at,
+    /// never followed) with one link, owned by this user or by `owner` (a file written for
+    /// someone else is given to them before it is named). Returns how many were removed.
+    pub(super) fn remove_temps_in(dir_path: &Path, target: &OsStr, owner: Option<u32>) -> usize {
+        let (Ok(dir), Ok(entries)) = (open_dir(dir_path), fs::read_dir(dir_path)) else {
+            return 0;
+        };
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if !is_temp_name_for(name.as_bytes(), target.as_bytes()) {
+                continue;
+            }
+            let Ok(c) = cstr(name.as_bytes()) else {
+                continue;
+            };
+            let Ok(meta) = stat_here(&dir, &c) else {
+                continue;
+            };
+            let ours = meta.st_uid == me || Some(meta.st_uid) == owner;
+            if (meta.st_mode & libc::S_IFMT) == libc::S_IFREG && meta.st_nlink == 1 && ours {
+                // SAFETY: a valid C string relative to a directory fd we own.
+                if unsafe { libc::unlinkat(dir.as_raw_fd(), c.as_ptr(), 0) } == 0 {
+                    removed += 1;
+                }
+            }
+        }
+        if removed > 0 {
+            let _ = dir.sync_all();
+        }
+        removed
+    }
+
+    /// `name` in `dir` as it is: a symlink is described, not followed.
+    fn stat_here(dir: &File, name: &CString) -> io::Result<libc::stat> {
+        let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+        // SAFETY: a valid C string relative to a directory fd we own; `st` is written by
+        // the call before it is read.
+        check(unsafe {
+            libc::fstatat(
+                dir.as_raw_fd(),
+                name.as_ptr(),
+                st.as_mut_ptr(),
+                libc::AT_SYMLINK_NOFOLLOW,
+            )
+        })?;
+        // SAFETY: fstatat succeeded, so it filled `st`.
+        Ok(unsafe { st.assume_init() })
     }
 
     #[cfg(test)]
@@ -570,17 +750,32 @@ mod imp {
 
     #[cfg(test)]
     pub(super) mod tests {
+        use std::cell::Cell;
         use std::sync::atomic::{AtomicBool, Ordering};
         /// Set by a test to exercise the named-temp-file fallback.
         pub(crate) static NAMED_ONLY: AtomicBool = AtomicBool::new(false);
         pub(crate) fn named_only() -> bool {
             NAMED_ONLY.load(Ordering::SeqCst)
         }
+        thread_local! {
+            /// Set by a test to stop the next write on this thread right after its file got
+            /// its temporary name, leaving everything as a kill at that moment would.
+            pub(crate) static STOP_AFTER_LINK: Cell<bool> = const { Cell::new(false) };
+        }
+        pub(crate) fn stop_after_link() -> std::io::Result<()> {
+            if STOP_AFTER_LINK.with(|s| s.replace(false)) {
+                return Err(std::io::Error::other("stopped after the link (test)"));
+            }
+            Ok(())
+        }
     }
     #[cfg(not(test))]
     mod tests {
         pub(super) fn named_only() -> bool {
             false
+        }
+        pub(super) fn stop_after_link() -> std::io::Result<()> {
+            Ok(())
         }
     }
 }
@@ -726,6 +921,73 @@ mod tests {
         assert!(replaced);
         assert_eq!(fs::read_to_string(&path).unwrap(), "ours\n");
         assert_eq!(names(tmp.path()), ["config.yaml"]);
+    }
+
+    /// A write stopped right after its file got its temporary name (as a kill there would)
+    /// leaves that file; the next run, under the lock, removes it and nothing else that
+    /// merely looks like it.
+    #[test]
+    fn a_temp_file_left_by_a_stopped_write_is_removed_and_nothing_else() {
+        use std::os::unix::fs::symlink;
+        use std::sync::atomic::Ordering;
+        for named_only in [false, true] {
+            let tmp = tempfile::tempdir().unwrap();
+            let p = tmp.path().join("config.toml");
+            fs::write(&p, "old").unwrap();
+            imp::tests::NAMED_ONLY.store(named_only, Ordering::SeqCst);
+            imp::tests::STOP_AFTER_LINK.with(|s| s.set(true));
+            let result = replace_file(&p, b"new", Mode::Private);
+            imp::tests::NAMED_ONLY.store(false, Ordering::SeqCst);
+            result.unwrap_err();
+            let left: Vec<String> = names(tmp.path())
+                .into_iter()
+                .filter(|n| n != "config.toml")
+                .collect();
+            assert_eq!(left.len(), 1, "{left:?}");
+            assert!(imp::is_temp_name_for(left[0].as_bytes(), b"config.toml"));
+            assert_eq!(fs::read(tmp.path().join(&left[0])).unwrap(), b"new");
+
+            // Look-alikes that are not plex-auth's leftovers.
+            let victim = tmp.path().join("victim");
+            fs::write(&victim, "keep").unwrap();
+            let decoys = [
+                ".config.toml.ABCDEF012345.tmp",
+                ".config.toml.0123456789ab.tmp.x",
+                ".config.toml.0123456789a.tmp",
+                ".config.toml.tmp",
+                "config.toml.0123456789ab.tmp",
+                ".other.toml.0123456789ab.tmp",
+            ];
+            for name in decoys {
+                fs::write(tmp.path().join(name), "x").unwrap();
+            }
+            symlink(&victim, tmp.path().join(".config.toml.aaaaaaaaaaaa.tmp")).unwrap();
+            fs::create_dir(tmp.path().join(".config.toml.bbbbbbbbbbbb.tmp")).unwrap();
+            fs::hard_link(&victim, tmp.path().join(".config.toml.cccccccccccc.tmp")).unwrap();
+            let foreign = tmp.path().join(".config.toml.dddddddddddd.tmp");
+            fs::write(&foreign, "x").unwrap();
+            if is_root() {
+                std::os::unix::fs::chown(&foreign, Some(65534), Some(65534)).unwrap();
+            }
+            let before = names(tmp.path());
+
+            assert_eq!(remove_stale_temps(&p, None), 1 + usize::from(!is_root()));
+            let mut expected = before.clone();
+            expected.retain(|n| n != &left[0]);
+            if !is_root() {
+                expected.retain(|n| !n.contains("dddddddddddd"));
+            }
+            assert_eq!(names(tmp.path()), expected);
+            assert_eq!(fs::read_to_string(&victim).unwrap(), "keep");
+            assert_eq!(fs::read_to_string(&p).unwrap(), "old");
+
+            // A file given to the owner of the file it replaces counts as plex-auth's.
+            if is_root() {
+                let like = fs::metadata(&foreign).unwrap();
+                assert_eq!(remove_stale_temps(&p, Some(&like)), 1);
+                assert!(!foreign.exists());
+            }
+        }
     }
 
     fn names(dir: &Path) -> Vec<String> {

@@ -8,7 +8,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use super::fsutil;
+use super::fsutil::{self, SmallFileError};
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::KeyBytes;
 
@@ -30,10 +30,10 @@ pub fn default_key_path(config_dir: &Path, credentials_directory: Option<&Path>)
 /// Reads the key; `Ok(None)` when the file does not exist. Takes base64 text (what
 /// [`load_or_create`] writes) or exactly 32 raw bytes (what a systemd credential often is).
 pub fn load(path: &Path) -> Result<Option<KeyBytes>> {
-    let bytes = match read_key_file(path) {
+    let bytes = match fsutil::read_small_file(path, MAX_KEY_FILE) {
         Ok(b) => b,
         // A missing folder on the way (or a file where one should be) also means no key.
-        Err(KeyReadError::Io(e))
+        Err(SmallFileError::Io(e))
             if matches!(
                 e.kind(),
                 io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
@@ -41,7 +41,7 @@ pub fn load(path: &Path) -> Result<Option<KeyBytes>> {
         {
             return Ok(None);
         }
-        Err(KeyReadError::Io(e)) => {
+        Err(SmallFileError::Io(e)) => {
             return Err(
                 Error::store(format!("cannot read the key file {}: {e}", path.display()))
                     .with_hint(format!(
@@ -50,15 +50,19 @@ pub fn load(path: &Path) -> Result<Option<KeyBytes>> {
                     )),
             );
         }
-        Err(KeyReadError::Refused(why)) => {
-            return Err(
-                Error::store(format!("the key file {} {why}", path.display())).with_hint(
-                    format!(
-                        "point --key-file (or PLEX_AUTH_KEY_FILE) at the regular file that holds the key, or restore {} from a backup",
-                        path.display()
-                    ),
+        Err(SmallFileError::NotRegular(kind)) => {
+            return Err(refused(
+                path,
+                &format!("is not a regular file (it is {kind})"),
+            ));
+        }
+        Err(SmallFileError::TooLarge(len)) => {
+            return Err(refused(
+                path,
+                &format!(
+                    "is too large to be a key ({len} bytes; a key file is 32 raw bytes or 44 base64 characters)"
                 ),
-            );
+            ));
         }
     };
     parse(&bytes).map(Some).map_err(|why| {
@@ -76,74 +80,17 @@ pub fn load(path: &Path) -> Result<Option<KeyBytes>> {
     })
 }
 
+/// A key file that cannot hold a key; `why` completes "the key file PATH …".
+fn refused(path: &Path, why: &str) -> Error {
+    Error::store(format!("the key file {} {why}", path.display())).with_hint(format!(
+        "point --key-file (or PLEX_AUTH_KEY_FILE) at the regular file that holds the key, or restore {} from a backup",
+        path.display()
+    ))
+}
+
 /// The largest key file read: 44 base64 characters with some whitespace around them, or 32
 /// raw bytes, fit easily.
 const MAX_KEY_FILE: u64 = 4096;
-
-enum KeyReadError {
-    Io(io::Error),
-    /// Not something a key can be read from; the text completes "the key file PATH …".
-    Refused(String),
-}
-
-/// Reads a key file without ever blocking or reading without end: opened non-blocking (a FIFO
-/// does not wait for a writer), accepted only when it is a regular file (a symlink to one is
-/// fine) no larger than [`MAX_KEY_FILE`], and read at most that far.
-fn read_key_file(path: &Path) -> std::result::Result<Zeroizing<Vec<u8>>, KeyReadError> {
-    use std::io::Read;
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(
-        &mut options,
-        libc::O_NONBLOCK | libc::O_CLOEXEC,
-    );
-    let file = options.open(path).map_err(KeyReadError::Io)?;
-    let meta = file.metadata().map_err(KeyReadError::Io)?;
-    if !meta.is_file() {
-        return Err(KeyReadError::Refused(format!(
-            "is not a regular file (it is {})",
-            file_kind(&meta)
-        )));
-    }
-    if meta.len() > MAX_KEY_FILE {
-        return Err(KeyReadError::Refused(format!(
-            "is too large to be a key ({} bytes; a key file is 32 raw bytes or 44 base64 characters)",
-            meta.len()
-        )));
-    }
-    let mut bytes = Zeroizing::new(Vec::with_capacity(64));
-    file.take(MAX_KEY_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(KeyReadError::Io)?;
-    if bytes.len() as u64 > MAX_KEY_FILE {
-        return Err(KeyReadError::Refused(
-            "grew while it was read and is too large to be a key".to_owned(),
-        ));
-    }
-    Ok(bytes)
-}
-
-fn file_kind(meta: &std::fs::Metadata) -> &'static str {
-    let t = meta.file_type();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return "a FIFO";
-        }
-        if t.is_char_device() {
-            return "a character device";
-        }
-        if t.is_block_device() {
-            return "a block device";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-    }
-    if t.is_dir() { "a folder" } else { "not a file" }
-}
 
 fn parse(bytes: &[u8]) -> std::result::Result<KeyBytes, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -200,6 +147,9 @@ pub fn load_or_create(path: &Path) -> Result<KeyBytes> {
             )))
         })?;
     }
+    // A run killed while writing a key here left it under a temporary name; the caller
+    // holds the config lock, so no other write is under way.
+    fsutil::remove_stale_temps(path, None);
     fsutil::replace_file(path, text.as_bytes(), fsutil::Mode::Private).map_err(|e| {
         as_store(Error::config(format!(
             "cannot write {}: {e}",

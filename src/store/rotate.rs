@@ -162,6 +162,9 @@ impl Vault {
         // 1. The new key beside the old one.
         let new_key = KeyBytes(crate::secret::random_bytes()?);
         let text = Zeroizing::new(format!("{}\n", STANDARD.encode(new_key.0)));
+        // What a rotation killed right here left (a key under a temporary name): this
+        // transaction holds the lock every key write takes.
+        fsutil::remove_stale_temps(&next_path, None);
         fsutil::replace_file(&next_path, text.as_bytes(), fsutil::Mode::Private)
             .map_err(|e| unwritable(&key_path, &next_path, &e))?;
 

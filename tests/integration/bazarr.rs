@@ -942,3 +942,70 @@ fn validate_server_checks_and_repairs_bazarrs_server_address() {
     .stderr_has("does not answer as its server");
     assert_eq!(std::fs::read(&elsewhere).unwrap(), before);
 }
+
+/// What a migrate-apikey killed after writing Bazarr's file and before config.toml leaves:
+/// the config as it was before the import (only the client identifier recorded).
+fn forget_the_import(env: &Env) {
+    let kept: String = env
+        .config_text()
+        .lines()
+        .filter(|l| l.starts_with('#') || l.starts_with("client_identifier"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(env.config_path(), kept).unwrap();
+    env.run(&["status"]).code(3);
+}
+
+/// A re-run after a migration interrupted between Bazarr's file and config.toml converges:
+/// it stores the token Bazarr's migrated file holds (checked at plex.tv), with the server
+/// the file names, and leaves Bazarr's file as it is. A further run changes nothing.
+#[test]
+fn an_interrupted_migration_is_finished_by_the_next_run() {
+    let env = Env::new();
+    let token = env.fake.token();
+    with_local_server(&env);
+    let path = bazarr_copy(
+        &env,
+        "bazarr-1.5.6-legacy-apikey-auto-encrypted.config.yaml",
+        Some(&token),
+    );
+    let p = path.to_str().unwrap();
+    env.run(&["migrate-apikey", "--bazarr-config", p]).ok();
+    let migrated = std::fs::read(&path).unwrap();
+    forget_the_import(&env);
+
+    env.run(&["migrate-apikey", "--dry-run", "--bazarr-config", p])
+        .ok()
+        .stdout_has("stopped before storing the token");
+    env.run(&["status"]).code(3);
+
+    env.run(&["migrate-apikey", "--bazarr-config", p])
+        .ok()
+        .stdout_has("Finished the migration");
+    assert_eq!(std::fs::read(&path).unwrap(), migrated);
+    let status = env.run(&["status", "--json"]);
+    status.ok();
+    let status = status.json();
+    assert_eq!(status["auth_method"], "token");
+    assert_eq!(status["server"]["machine_id"], "towerid");
+    assert_eq!(status["bazarr"]["token"], "matches");
+    assert_eq!(status["bazarr"]["server"], "matches");
+
+    let config = env.config_text();
+    env.run(&["migrate-apikey", "--bazarr-config", p])
+        .ok()
+        .stdout_has("nothing to migrate");
+    assert_eq!(env.config_text(), config);
+    assert_eq!(std::fs::read(&path).unwrap(), migrated);
+
+    // The same for a file migrated beside its apikey (Bazarr 1.5.2).
+    let env = Env::new();
+    let (path, _) = migrate_pre_oauth(&env, &env.fake.token());
+    let migrated = std::fs::read(&path).unwrap();
+    forget_the_import(&env);
+    env.run(&["migrate-apikey", "--bazarr-config", path.to_str().unwrap()])
+        .ok()
+        .stdout_has("Finished the migration");
+    assert_eq!(std::fs::read(&path).unwrap(), migrated);
+    env.run(&["status"]).ok();
+}

@@ -329,3 +329,67 @@ fn log_filters_by_count_and_time() {
         .stderr_has("No events in that time");
     env.run(&["log", "--since", "someday"]).code(2);
 }
+
+/// `cmd` with a file size limit of `bytes`: a write past it is short, as on a full disk
+/// (SIGXFSZ ignored, so the write returns instead of killing the process).
+pub(crate) fn with_file_size_limit(cmd: &mut std::process::Command, bytes: u64) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+#[test]
+fn a_short_write_on_a_full_disk_leaves_no_partial_line() {
+    let env = Env::new();
+    env.logged_in();
+    let log = env.state_dir().join("events.jsonl");
+    // Whole lines well past the size of config.toml, which validate writes too and which
+    // must fit under the limit.
+    let first = std::fs::read_to_string(&log).unwrap();
+    std::fs::write(&log, first.repeat(8192 / first.len() + 1)).unwrap();
+    let before = std::fs::read(&log).unwrap();
+    // Room for 40 more bytes: validate's line is cut short there.
+    let mut cmd = env.cmd();
+    cmd.arg("validate");
+    with_file_size_limit(&mut cmd, before.len() as u64 + 40);
+    Run::from(cmd.output().unwrap()).ok();
+    let after = std::fs::read(&log).unwrap();
+    assert!(
+        after == before,
+        "a partial line was left: {:?}",
+        String::from_utf8_lossy(&after[before.len().min(after.len())..])
+    );
+
+    // With room again, the next event is a line of its own and the log reads whole.
+    env.run(&["validate"]).ok();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.ends_with('\n'));
+    for line in text.lines() {
+        serde_json::from_str::<Value>(line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+    }
+    let shown = env.run(&["log"]);
+    shown.ok();
+    assert!(!shown.stdout.contains("unreadable"), "{}", shown.stdout);
+
+    // A partial line an older plex-auth left is closed off before the next event.
+    std::fs::write(&log, [text.as_bytes(), b"{\"time\":\"2026-"].concat()).unwrap();
+    env.run(&["validate"]).ok();
+    let lines = std::fs::read_to_string(&log).unwrap();
+    let last = lines.lines().last().unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(last).unwrap()["event"],
+        "validated_ok"
+    );
+}

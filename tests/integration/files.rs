@@ -48,7 +48,7 @@ fn login_with_bazarr(env: &Env, path: &Path) -> Run {
 }
 
 /// Wait for `child` at most `limit`; kill it and fail the test when it takes longer.
-fn finish_within(mut child: Child, limit: Duration, what: &str) -> (Run, Duration) {
+pub(crate) fn finish_within(mut child: Child, limit: Duration, what: &str) -> (Run, Duration) {
     let start = Instant::now();
     loop {
         if let Some(_status) = child.try_wait().unwrap() {
@@ -69,7 +69,7 @@ fn finish_within(mut child: Child, limit: Duration, what: &str) -> (Run, Duratio
     }
 }
 
-fn spawn(mut cmd: Command) -> Child {
+pub(crate) fn spawn(mut cmd: Command) -> Child {
     cmd.stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -141,6 +141,18 @@ fn a_backup_that_holds_a_token_is_private() {
     assert_eq!(crate::util::mode(&path), 0o644);
 }
 
+/// plex-auth's temporary files and the dot files others may leave, in `dir`.
+fn temps_in(dir: &Path) -> Vec<String> {
+    names_in(dir)
+        .into_iter()
+        .filter(|n| n.starts_with('.') || n.ends_with(".tmp"))
+        .collect()
+}
+
+/// A kill between naming the new file and renaming it over the old one may leave the new
+/// file under its temporary name (nothing can link an unnamed file over an existing name);
+/// the next run removes it before it writes. After every kill, the same command run to the
+/// end leaves no temporary file in either folder.
 #[test]
 fn kill_9_in_the_middle_of_writes_leaves_no_temp_files() {
     let env = Env::new();
@@ -166,18 +178,60 @@ fn kill_9_in_the_middle_of_writes_leaves_no_temp_files() {
         std::thread::sleep(Duration::from_micros((seed >> 33) % 40_000));
         let _ = child.kill();
         let _ = child.wait();
+        env.run_stdin(&["login", "--with-token", "--force"], &env.fake.token())
+            .ok();
         for dir in [path.parent().unwrap(), env.config_dir.as_path()] {
-            let stray: Vec<String> = names_in(dir)
-                .into_iter()
-                .filter(|n| n.starts_with('.') || n.ends_with(".tmp"))
-                .collect();
+            let stray = temps_in(dir);
             assert!(
                 stray.is_empty(),
-                "round {round}: left in {}: {stray:?}",
+                "round {round}: left in {} after a run to the end: {stray:?}",
                 dir.display()
             );
         }
     }
+}
+
+/// Exactly what a run killed between the link and the rename leaves, in both folders: the
+/// next run removes those files, whatever it has to write, and nothing that only looks
+/// like them.
+#[test]
+fn temp_files_left_by_a_killed_run_are_removed_by_the_next_run() {
+    let env = Env::new();
+    let path = open_bazarr_folder(&env);
+    login_with_bazarr(&env, &path).ok();
+    let bazarr = path.parent().unwrap().to_path_buf();
+    let config = env.config_dir.clone();
+    let signed = std::fs::read_to_string(&path).unwrap();
+    let left = [
+        (&bazarr, ".config.yaml.0123456789ab.tmp", 0o640),
+        (&bazarr, ".config.yaml.bak.a1b2c3d4e5f6.tmp", 0o600),
+        (&config, ".config.toml.00ff00ff00ff.tmp", 0o600),
+        (&config, ".key.abcdefabcdef.tmp", 0o600),
+    ];
+    for (dir, name, mode) in left {
+        let p = dir.join(name);
+        std::fs::write(&p, &signed).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    // Not plex-auth's: Bazarr's own temporary file, another pattern, a symlink.
+    let victim = env.dir.path().join("victim");
+    std::fs::write(&victim, "keep").unwrap();
+    std::fs::write(bazarr.join("config.yaml.tmp"), "Bazarr's").unwrap();
+    std::fs::write(bazarr.join(".config.yaml.0123456789AB.tmp"), "x").unwrap();
+    std::os::unix::fs::symlink(&victim, bazarr.join(".config.yaml.ffffffffffff.tmp")).unwrap();
+
+    // A run with nothing to change in either file still tidies both folders.
+    login_with_bazarr(&env, &path).ok();
+    assert_eq!(
+        temps_in(&bazarr),
+        [
+            ".config.yaml.0123456789AB.tmp",
+            ".config.yaml.ffffffffffff.tmp",
+            "config.yaml.tmp"
+        ]
+    );
+    assert_eq!(temps_in(&config), Vec::<String>::new());
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
 }
 
 #[test]

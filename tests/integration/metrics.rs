@@ -291,3 +291,51 @@ fn the_parser_rejects_what_node_exporter_would() {
         );
     }
 }
+
+/// A FIFO or a link to /dev/zero where the counters live must not hang a cron job or read
+/// without end: validate finishes, says why the counters were not updated, leaves that file
+/// alone, and still writes the metrics.
+#[test]
+fn counters_that_are_not_a_regular_file_are_refused_without_blocking() {
+    use std::os::unix::fs::FileTypeExt;
+    use std::time::Duration;
+    let env = Env::new();
+    env.logged_in();
+    let prom = env.dir.path().join("plex-auth.prom");
+    let stats = env.state_dir().join("validate-stats.json");
+    std::fs::create_dir_all(env.state_dir()).unwrap();
+    let fifo = std::ffi::CString::new(stats.to_str().unwrap()).unwrap();
+    // SAFETY: a valid C string.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    for what in ["a FIFO", "a character device"] {
+        let mut cmd = env.cmd();
+        cmd.args(["validate", "-v", "--metrics-file"]).arg(&prom);
+        let spawned = crate::files::spawn(cmd);
+        // Only a bound for a hang (the fault this test is about), not a timing assertion.
+        let (run, _) = crate::files::finish_within(spawned, Duration::from_secs(60), "validate");
+        run.ok()
+            .stderr_has("validate's counters were not updated")
+            .stderr_has("validate-stats.json is not a regular file")
+            .stderr_has(what);
+        let m = read(&prom);
+        assert_eq!(
+            value(&m, "plex_auth_validate_last_result", Some(("result", "ok"))),
+            Some(1.0)
+        );
+        assert_eq!(value(&m, "plex_auth_validations_total", None), None);
+        let kind = std::fs::symlink_metadata(&stats).unwrap().file_type();
+        assert!(kind.is_fifo() || kind.is_symlink(), "left as it was");
+        std::fs::remove_file(&stats).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", &stats).unwrap();
+    }
+    // Counters too large to be plex-auth's start again.
+    std::fs::remove_file(&stats).unwrap();
+    std::fs::write(&stats, vec![b' '; 1 << 20]).unwrap();
+    env.run(&["validate", "--metrics-file", prom.to_str().unwrap()])
+        .ok();
+    let m = read(&prom);
+    assert_eq!(
+        value(&m, "plex_auth_validations_total", Some(("result", "ok"))),
+        Some(1.0)
+    );
+}

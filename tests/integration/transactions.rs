@@ -106,3 +106,94 @@ fn login_and_logout_at_the_same_moment_leave_both_stores_agreeing() {
     }
     let _ = Secret::new("unused");
 }
+
+/// A small Bazarr file deep under long folder names: config.toml, which remembers that
+/// path, is then always larger than Bazarr's file, so a file size limit between the two
+/// makes only plex-auth's own write fail, as a full disk under config.toml would.
+fn deep_bazarr_file(env: &Env) -> PathBuf {
+    let mut dir = env.dir.path().to_path_buf();
+    for c in ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] {
+        dir.push(c.to_string().repeat(200));
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.yaml");
+    std::fs::copy(bazarr_file(env), &path).unwrap();
+    path
+}
+
+/// Larger than any Bazarr file here, smaller than config.toml with the deep path in it.
+const LIMIT: u64 = 1400;
+
+fn limited(env: &Env, args: &[&str]) -> Run {
+    let mut cmd = env.cmd();
+    cmd.args(args);
+    crate::events::with_file_size_limit(&mut cmd, LIMIT);
+    Run::from(cmd.output().unwrap())
+}
+
+fn owned(env: &Env, name: &str, id: &str) {
+    env.fake.add_server(fake_plex::ServerSpec::owned(
+        name,
+        id,
+        vec![fake_plex::ConnSpec {
+            local: true,
+            ..fake_plex::ConnSpec::new(fake_plex::ConnKind::Live)
+        }],
+    ));
+}
+
+#[test]
+fn a_select_that_cannot_be_saved_here_puts_bazarrs_file_back() {
+    let env = Env::new();
+    let path = deep_bazarr_file(&env);
+    owned(&env, "Alpha", "alphaid");
+    owned(&env, "Bravo", "bravoid");
+    let mut cmd = env.cmd();
+    cmd.args(["login", "--with-token", "--bazarr-config"])
+        .arg(&path);
+    crate::util::run_with_input(cmd, &env.fake.token()).ok();
+    env.run(&["select", "alphaid"]).ok();
+    let bazarr = std::fs::read_to_string(&path).unwrap();
+    let config = env.config_text();
+    assert!(bazarr.len() < LIMIT as usize && config.len() > LIMIT as usize);
+
+    let run = limited(&env, &["select", "bravoid"]);
+    run.code(9);
+    assert!(
+        std::fs::read_to_string(&path).unwrap() == bazarr,
+        "Bazarr's file was left changed"
+    );
+    assert_eq!(env.config_text(), config);
+    assert!(bazarr.contains("server_machine_id: alphaid"));
+    run.stderr_has("Bravo was not selected: cannot write")
+        .stderr_has("config.toml")
+        .stderr_has("was put back as it was, so nothing changed there either");
+}
+
+#[test]
+fn a_logout_that_cannot_be_saved_here_puts_bazarrs_file_back() {
+    let env = Env::new();
+    let path = deep_bazarr_file(&env);
+    let token = env.fake.token();
+    let mut cmd = env.cmd();
+    cmd.args(["login", "--with-token", "--bazarr-config"])
+        .arg(&path);
+    crate::util::run_with_input(cmd, &token).ok();
+    let bazarr = std::fs::read_to_string(&path).unwrap();
+
+    let run = limited(&env, &["logout"]);
+    run.code(9);
+    assert_eq!(
+        bazarr_token(&path).as_deref(),
+        Some(token.as_str()),
+        "Bazarr's token was cleared"
+    );
+    assert!(std::fs::read_to_string(&path).unwrap() == bazarr);
+    run.stderr_has("nothing was logged out: cannot write")
+        .stderr_has("was put back as it was, so nothing changed there either");
+    env.run(&["status"]).ok();
+
+    // With room again, the same logout clears both.
+    env.run(&["logout"]).ok();
+    assert_eq!(bazarr_token(&path), None);
+}
