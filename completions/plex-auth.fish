@@ -41,7 +41,7 @@ always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -s q -l quiet -d 'Print nothing on success'
-complete -c plex-auth -n "__fish_plex_auth_needs_command" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -s v -l verbose -d 'Print more detail'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -f -a "login" -d 'Link a Plex account by PIN in the browser, or --with-token from stdin'
@@ -81,7 +81,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l no-select 
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -s q -l quiet -d 'Print nothing on success'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -s v -l verbose -d 'Print more detail'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
@@ -101,7 +101,7 @@ always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s q -l quiet -d 'Print nothing on success'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s v -l verbose -d 'Print more detail'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l probe-timeout -d 'Seconds to wait for each server connection probe (all are probed at once)' -r
@@ -126,7 +126,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l server 
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s q -l quiet -d 'Print nothing on success'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s v -l verbose -d 'Print more detail'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l probe-timeout -d 'Seconds to wait for each server connection probe (all are probed at once)' -r
@@ -147,7 +147,7 @@ always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -s q -l quiet -d 'Print nothing on success'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -s v -l verbose -d 'Print more detail'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l probe-timeout -d 'Seconds to wait for each server connection probe (all are probed at once)' -r
@@ -170,7 +170,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l insecure 
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -s q -l quiet -d 'Print nothing on success'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -s v -l verbose -d 'Print more detail'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
@@ -192,7 +192,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l revoke -d
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s q -l quiet -d 'Print nothing on success'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s v -l verbose -d 'Print more detail'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l probe-timeout -d 'Seconds to wait for each server connection probe (all are probed at once)' -r
@@ -215,7 +215,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l d
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s q -l quiet -d 'Print nothing on success'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s v -l verbose -d 'Print more detail'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
@@ -235,7 +235,7 @@ always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -s q -l quiet -d 'Print nothing on success'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -s v -l verbose -d 'Print more detail'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
@@ -256,11 +256,11 @@ never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l server -d 'Print the selected server\'s access token instead of the account\'s (asks plex.tv)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -s q -l quiet -d 'Print nothing on success'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -s v -l verbose -d 'Print more detail'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s n -l lines -d 'Show only the last N events' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l since -d 'Show only events since this long ago (2h, 7days) or since this time (2026-01-31 08:00:00, RFC 3339, UTC)' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l since -d 'Show only events since this long ago (2h, 7days), today, yesterday, a date (2026-01-31) or a UTC time (2026-01-31 08:00, 08:00 today), as the log shows times' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
@@ -278,7 +278,7 @@ always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s q -l quiet -d 'Print nothing on success'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s v -l verbose -d 'Print more detail'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
@@ -298,7 +298,7 @@ always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -s q -l quiet -d 'Print nothing on success'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -s v -l verbose -d 'Print more detail'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
@@ -318,7 +318,7 @@ always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s q -l quiet -d 'Print nothing on success'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s v -l verbose -d 'Print more detail (repeat for more)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s v -l verbose -d 'Print more detail'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s V -l version -d 'Print version'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "login" -d 'Link a Plex account by PIN in the browser, or --with-token from stdin'

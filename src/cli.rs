@@ -155,9 +155,9 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Print more detail (repeat for more)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
+    /// Print more detail
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 
     /// When to use colour [default: auto; NO_COLOR turns it off]
     #[arg(long, global = true, value_enum, value_name = "WHEN")]
@@ -447,9 +447,9 @@ pub struct LogArgs {
     #[arg(short = 'n', long = "lines", value_name = "N")]
     pub lines: Option<usize>,
 
-    /// Show only events since this long ago (2h, 7days) or since this time (2026-01-31
-    /// 08:00:00, RFC 3339, UTC)
-    #[arg(long, value_name = "DURATION|TIMESTAMP")]
+    /// Show only events since this long ago (2h, 7days), today, yesterday, a date
+    /// (2026-01-31) or a UTC time (2026-01-31 08:00, 08:00 today), as the log shows times
+    #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
 }
 

@@ -15,7 +15,7 @@ use crate::error::Error;
 pub struct Output {
     pub json: bool,
     pub quiet: bool,
-    pub verbose: u8,
+    pub verbose: bool,
     pub color: bool,
     pub stderr_tty: bool,
     /// The command printed its one JSON document, error included: nothing more goes to
@@ -24,7 +24,7 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn new(json: bool, quiet: bool, verbose: u8, color: bool, stderr_tty: bool) -> Self {
+    pub fn new(json: bool, quiet: bool, verbose: bool, color: bool, stderr_tty: bool) -> Self {
         Output {
             json,
             quiet,
@@ -74,7 +74,7 @@ impl Output {
 
     /// Extra detail under `-v`.
     pub fn detail(&self, text: impl AsRef<str>) {
-        if self.verbose > 0 && !self.quiet {
+        if self.verbose && !self.quiet {
             write_line(&mut std::io::stderr().lock(), &safe_lines(text.as_ref()));
         }
     }

@@ -206,7 +206,7 @@ pub fn server_table(out: &Output, servers: &[ServerView]) -> String {
             .collect();
         let line = cells.join("  ").trim_end().to_string();
         lines.push(if ri == 0 { out.bold(&line) } else { line });
-        if ri > 0 && out.verbose > 0 {
+        if ri > 0 && out.verbose {
             let s = &servers[ri - 1];
             for (c, place) in s.connections.iter().zip(&s.places) {
                 let state = match (c.state, c.latency_ms, &c.error) {

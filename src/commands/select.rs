@@ -38,6 +38,8 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
     let plex = plex(ctx, &cfg)?;
     let list = servers::server_list(ctx.block_on(plex.client.resources(&token))?);
     let chosen = servers::resolve(&list, &args.server)?.clone();
+    // From here on the log's events are about the server being chosen, failed or not.
+    crate::events::set_subject(None, Some(&chosen.name));
     let insecure = args.insecure.then_some(chosen.client_identifier.as_str());
     let report = ctx.block_on(servers::probe_one(
         &plex.identity,
