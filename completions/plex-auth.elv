@@ -190,7 +190,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand --app-url 'Base URL of the browser sign-in page'
             cand --request-timeout 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this'
             cand --color 'When to use colour [default: auto; NO_COLOR turns it off]'
-            cand --revoke 'Also sign the token out at plex.tv, so it stops working everywhere'
+            cand --revoke 'Also sign the token out at plex.tv, so it stops working everywhere. First: when plex.tv cannot be reached, nothing is forgotten (exit 5), so the revoke can be retried'
             cand --restart-bazarr 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
             cand --json 'Print one JSON document on stdout (NDJSON events for login)'
             cand -q 'Print nothing on success'

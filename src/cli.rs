@@ -408,7 +408,8 @@ pub struct SelectArgs {
 
 #[derive(Debug, Args)]
 pub struct LogoutArgs {
-    /// Also sign the token out at plex.tv, so it stops working everywhere
+    /// Also sign the token out at plex.tv, so it stops working everywhere. First: when
+    /// plex.tv cannot be reached, nothing is forgotten (exit 5), so the revoke can be retried
     #[arg(long)]
     pub revoke: bool,
 

@@ -11,7 +11,7 @@ use crate::commands::{
     after_bazarr_write, bazarr_process, bazarr_target, plex, restart_command, snapshot, warn_bazarr,
 };
 use crate::context::Context;
-use crate::error::{ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::plex::PlexError;
 
 #[derive(Serialize)]
@@ -42,12 +42,9 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
                 Ok(()) => true,
                 // Already signed out somewhere else: the goal is reached.
                 Err(PlexError::Rejected(_) | PlexError::Expired) => true,
-                Err(e) => {
-                    ctx.out.warn(format!(
-                        "could not sign the token out at plex.tv ({e}); it still works there until you remove plex-auth at https://app.plex.tv/desktop#!/settings/devices/all"
-                    ));
-                    false
-                }
+                // An explicit --revoke that did not happen keeps the token, so that it can be
+                // retried: forgetting it here would leave it working at plex.tv for good.
+                Err(e) => return Err(revoke_failed(e)),
             });
         } else {
             ctx.out
@@ -98,5 +95,22 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         done.bazarr.as_ref().and_then(|s| s.updated()),
         args.restart_bazarr,
         &restart_command(ctx, "logout"),
+    )
+}
+
+fn revoke_failed(e: PlexError) -> Error {
+    let kind = Error::from(e);
+    Error::new(
+        kind.kind,
+        format!(
+            "could not sign the token out at plex.tv ({}); nothing was changed: the token is \
+             still stored here and still works at plex.tv",
+            kind.message
+        ),
+    )
+    .with_hint(
+        "run `plex-auth logout --revoke` again once plex.tv answers; or `plex-auth logout` to \
+         forget it here only, then remove plex-auth at \
+         https://app.plex.tv/desktop#!/settings/devices/all",
     )
 }
