@@ -333,7 +333,9 @@ fn finish(
         }
     }
     if method == AuthMethod::Pin && !args.no_select && ctx.can_prompt() {
+        crate::signals::on_interrupt(PICKER_INTERRUPTED, Some(PICKER_HINT));
         offer_picker(ctx, plex, token, user)?;
+        crate::signals::on_interrupt(crate::signals::NOTHING_HALF_WRITTEN, None);
     }
     // After the picker, so that one restart carries the sign-in and the server.
     bazarr_restart(ctx, bazarr.process, linked.bazarr.as_ref(), args)
@@ -347,10 +349,9 @@ fn read_answer() -> Result<Option<String>> {
     match std::io::stdin().lock().read_line(&mut line) {
         Ok(0) => Ok(None),
         Ok(_) => Ok(Some(line)),
-        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Err(Error::new(
-            ErrorKind::Interrupted,
-            "interrupted; nothing was half-written",
-        )),
+        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+            Err(Error::new(ErrorKind::Interrupted, PICKER_INTERRUPTED).with_hint(PICKER_HINT))
+        }
         // A terminal that went away (an SSH session dropped) is the same as Ctrl-D.
         Err(_) => Ok(None),
     }
@@ -371,6 +372,12 @@ fn sign_out_unstored(ctx: &Context, plex: &Plex, token: &Secret, err: Error) -> 
     };
     err.context(format!("not linked ({outcome})"))
 }
+
+/// Ctrl-C at the picker comes after the account was linked: only the server is left.
+const PICKER_INTERRUPTED: &str =
+    "interrupted at the server picker: the account is linked, and no server was chosen";
+const PICKER_HINT: &str =
+    "choose one with `plex-auth select NAME` (`plex-auth servers` lists them)";
 
 /// The picker's probe timeout, per connection.
 const PICKER_TIMEOUT: f64 = 3.0;

@@ -80,7 +80,15 @@ const PICKER: &str = "Choose the server to use";
 fn ctrl_c_at_the_picker_exits_130_at_once() {
     let env = env_with_a_server();
     let run = type_at_prompt(&env, "login --no-browser", PICKER, &[b"\x03", b"1\r"]);
-    run.code(130).stdout_has("interrupted");
+    // It says what is true: the link is made, only the server is left, and how to choose.
+    run.code(130)
+        .stdout_has("interrupted at the server picker: the account is linked")
+        .stdout_has("plex-auth select NAME");
+    assert!(
+        !run.stdout.contains("nothing was half-written"),
+        "{}",
+        run.stdout
+    );
     assert!(!run.stdout.contains("Selected Tower"), "{}", run.stdout);
     // The account stays linked; no server was chosen.
     let doc = env.run(&["status", "--json"]).json();
