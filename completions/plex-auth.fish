@@ -28,7 +28,7 @@ complete -c plex-auth -n "__fish_plex_auth_needs_command" -l config-dir -d 'Fold
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
-complete -c plex-auth -n "__fish_plex_auth_needs_command" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
@@ -62,7 +62,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l config-dir
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
@@ -88,7 +88,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l config-di
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
@@ -111,7 +111,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l config-
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
@@ -134,7 +134,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l config-d
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
@@ -155,7 +155,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l config-di
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
@@ -177,7 +177,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l config-di
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
@@ -200,7 +200,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l c
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
@@ -222,7 +222,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l confi
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
@@ -242,7 +242,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l config-dir
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
@@ -265,7 +265,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l config-dir -
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
@@ -285,7 +285,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l conf
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
@@ -305,7 +305,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l config-dir -
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
 file\t'plex-auth\'s config.toml (the token is sealed; the key lives elsewhere)'"
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key when present, else <config-dir>/key]' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l key-file -d 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l state-dir -d 'Folder for the event log (events.jsonl) and validate\'s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r

@@ -56,8 +56,8 @@ pub struct GlobalArgs {
     pub store: Option<StoreArg>,
 
     /// The 32-byte key that seals the token; remembered in config.toml when a token is
-    /// sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key
-    /// when present, else <config-dir>/key]
+    /// sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd
+    /// credential), else the remembered path, else <config-dir>/key]
     #[arg(
         long,
         global = true,

@@ -114,6 +114,11 @@ impl Context {
         let (key_path, key_source) = match &args.key_file {
             Some(path) if from_env.key_file => (absolute(path), KeySource::Env),
             Some(path) => (absolute(path), KeySource::Flag),
+            // A systemd credential (LoadCredential=) is the key under its unit, even when a
+            // path was recorded at login: the unit says where the key comes from.
+            None if creds.as_ref().is_some_and(|c| default_key.starts_with(c)) => {
+                (default_key.clone(), KeySource::Credential)
+            }
             // The path recorded when the token was sealed. config.toml is read again by the
             // command (and its errors reported there); here a file that cannot be read only
             // means nothing is recorded.
@@ -122,9 +127,6 @@ impl Context {
                 .and_then(|cfg| cfg.key_file)
             {
                 Some(path) => (path, KeySource::Recorded),
-                None if creds.as_ref().is_some_and(|c| default_key.starts_with(c)) => {
-                    (default_key.clone(), KeySource::Credential)
-                }
                 None => (default_key.clone(), KeySource::Default),
             },
         };
