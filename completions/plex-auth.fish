@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_plex_auth_global_optspecs
-    string join \n config-dir= store= key-file= state-dir= bazarr-config= bazarr-url= bazarr-restart-timeout= plex-url= app-url= request-timeout= json q/quiet v/verbose color= h/help V/version
+    string join \n config-dir= system store= key-file= state-dir= bazarr-config= bazarr-url= bazarr-restart-timeout= plex-url= app-url= request-timeout= json q/quiet v/verbose color= h/help V/version
 end
 
 function __fish_plex_auth_needs_command
@@ -39,6 +39,7 @@ complete -c plex-auth -n "__fish_plex_auth_needs_command" -l request-timeout -d 
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l system -d 'Use the link for the whole machine, which root\'s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit\'s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -s v -l verbose -d 'Print more detail'
@@ -79,6 +80,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l from-bazar
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l no-browser -d 'Do not open a browser; print the link only'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l no-select -d 'Do not offer to choose a server afterwards'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l system -d 'Use the link for the whole machine, which root\'s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit\'s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -s v -l verbose -d 'Print more detail'
@@ -99,6 +101,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l request-t
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l system -d 'Use the link for the whole machine, which root\'s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit\'s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -s v -l verbose -d 'Print more detail'
@@ -124,6 +127,7 @@ always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l server -d 'Also check that the selected server answers'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l system -d 'Use the link for the whole machine, which root\'s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit\'s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -s v -l verbose -d 'Print more detail'
@@ -145,6 +149,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l request-
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l system -d 'Use the link for the whole machine, which root\'s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit\'s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -s v -l verbose -d 'Print more detail'
@@ -168,6 +173,7 @@ always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l insecure -d 'Accept this server\'s certificate even when it does not verify (self-signed)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l system -d 'Use the link for the whole machine, which root\'s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit\'s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -s v -l verbose -d 'Print more detail'
@@ -190,6 +196,7 @@ always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l revoke -d 'Also sign the token out at plex.tv, so it stops working everywhere. First: when plex.tv cannot be reached, nothing is forgotten (exit 5), so the revoke can be retried'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l system -d 'Use the link for the whole machine, which root\'s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit\'s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -s v -l verbose -d 'Print more detail'
@@ -213,6 +220,7 @@ always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l dry-run -d 'Show the change as a diff and write nothing'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l system -d 'Use the link for the whole machine, which root\'s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit\'s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s v -l verbose -d 'Print more detail'
@@ -233,6 +241,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l reque
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l system -d 'Use the link for the whole machine, which root\'s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit\'s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -s v -l verbose -d 'Print more detail'
@@ -254,6 +263,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l color -d '
 always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l server -d 'Print the selected server\'s access token instead of the account\'s (asks plex.tv)'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l system -d 'Use the link for the whole machine, which root\'s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit\'s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -s v -l verbose -d 'Print more detail'
@@ -276,6 +286,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l request-time
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l system -d 'Use the link for the whole machine, which root\'s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit\'s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s v -l verbose -d 'Print more detail'
@@ -296,6 +307,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l requ
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l system -d 'Use the link for the whole machine, which root\'s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit\'s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -s v -l verbose -d 'Print more detail'
@@ -316,6 +328,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l request-time
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l system -d 'Use the link for the whole machine, which root\'s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit\'s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s q -l quiet -d 'Print nothing on success'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -s v -l verbose -d 'Print more detail'

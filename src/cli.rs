@@ -44,6 +44,13 @@ pub struct GlobalArgs {
     )]
     pub config_dir: Option<PathBuf>,
 
+    /// Use the link for the whole machine, which root's commands and the system timer share:
+    /// config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or
+    /// the unit's credential), the token sealed in config.toml. Each of --config-dir,
+    /// --state-dir, --key-file and --store still overrides its part
+    #[arg(long, global = true)]
+    pub system: bool,
+
     /// Where the sealed token is kept
     #[arg(
         long,

@@ -107,10 +107,16 @@ impl Context {
     ) -> Result<Context> {
         let config_dir = match &args.config_dir {
             Some(dir) => absolute(dir),
+            None if args.system => PathBuf::from(SYSTEM_STATE_DIR),
             None => default_config_dir()?,
         };
         let creds = env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
-        let default_key = store::key::default_key_path(&config_dir, creds.as_deref());
+        let key_home = if args.system {
+            Path::new(SYSTEM_KEY_DIR)
+        } else {
+            config_dir.as_path()
+        };
+        let default_key = store::key::default_key_path(key_home, creds.as_deref());
         let (key_path, key_source) = match &args.key_file {
             Some(path) if from_env.key_file => (absolute(path), KeySource::Env),
             Some(path) => (absolute(path), KeySource::Flag),
@@ -135,6 +141,8 @@ impl Context {
         // credential (its folder changes with every service start).
         let key_record = (key_path != default_key && !key_is_credential).then(|| key_path.clone());
         let store_pref = match args.store {
+            // A system service has no keyring session to reach.
+            None if args.system => StorePref::File,
             None | Some(StoreArg::Auto) => StorePref::Auto,
             Some(StoreArg::Keyring) => StorePref::Keyring,
             Some(StoreArg::File) => StorePref::File,
@@ -178,6 +186,7 @@ impl Context {
             key_is_credential,
             state_dir: match &args.state_dir {
                 Some(dir) => Some(absolute(dir)),
+                None if args.system => Some(PathBuf::from(SYSTEM_STATE_DIR)),
                 None => default_state_dir(),
             },
             bazarr_flag: args.bazarr_config.as_ref().map(|p| absolute(p)),
@@ -315,6 +324,13 @@ impl Setting {
         base_url(&self.raw, self.source)
     }
 }
+
+/// `--system`: config.toml, the event log and validate's counters (the system unit's
+/// `StateDirectory=`).
+pub const SYSTEM_STATE_DIR: &str = "/var/lib/plex-auth";
+/// `--system`: the key's folder, apart from the token (the unit hands the key over with
+/// `LoadCredential=plex-auth.key:/etc/plex-auth/key`).
+pub const SYSTEM_KEY_DIR: &str = "/etc/plex-auth";
 
 fn default_config_dir() -> Result<PathBuf> {
     directories::ProjectDirs::from("", "", "plex-auth")

@@ -50,11 +50,18 @@ pub fn run(ctx: &Context) -> Result<()> {
 /// systemd hands the key over in `$CREDENTIALS_DIRECTORY`, a read-only copy: the key has to
 /// be rotated where it comes from, by the admin, outside the unit.
 fn credential_is_read_only(ctx: &Context) -> Error {
-    Error::store(format!(
+    let error = Error::store(format!(
         "the key {} is a systemd credential, which is read-only here; nothing was changed",
         ctx.key_path.display()
-    ))
-    .with_hint(format!(
+    ));
+    if ctx.config_dir == std::path::Path::new(crate::context::SYSTEM_STATE_DIR) {
+        return error.with_hint(
+            "rotate it at its source, outside the service: `sudo plex-auth --system rotate-key` \
+             (it rotates /etc/plex-auth/key); the next run of the service reads the new key \
+             (run `systemctl start plex-auth-validate.service` to check now)",
+        );
+    }
+    error.with_hint(format!(
         "rotate it at its source, outside the service: 1) find the file after \
          LoadCredential=plex-auth.key: in the unit (such as /etc/plex-auth/key); 2) run, as \
          the same user and with the same config folder, `plex-auth --config-dir {} \
