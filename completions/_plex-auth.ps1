@@ -247,6 +247,7 @@ Register-ArgumentCompleter -Native -CommandName 'plex-auth' -ScriptBlock {
             break
         }
         'plex-auth;rotate-key' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Move the key to this new file (on another disk than the token, say) and rotate it there: later runs find it there, and the old key file is removed')
             [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Folder for plex-auth''s own state (config.toml, key)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the sealed token is kept')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]')

@@ -236,6 +236,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand --version 'Print version'
         }
         &'plex-auth;rotate-key'= {
+            cand --to 'Move the key to this new file (on another disk than the token, say) and rotate it there: later runs find it there, and the old key file is removed'
             cand --config-dir 'Folder for plex-auth''s own state (config.toml, key)'
             cand --store 'Where the sealed token is kept'
             cand --key-file 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]'

@@ -226,6 +226,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s q
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s v -l verbose -d 'Print more detail'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -s V -l version -d 'Print version'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l to -d 'Move the key to this new file (on another disk than the token, say) and rotate it there: later runs find it there, and the old key file is removed' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'

@@ -245,7 +245,7 @@ pub enum Command {
         override_usage = "plex-auth rotate-key [OPTIONS]",
         after_help = examples("rotate-key")
     )]
-    RotateKey,
+    RotateKey(RotateKeyArgs),
     /// Print the stored token (or the selected server's) on stdout, for other tools
     ///
     /// Prints one line, the token, and nothing else on stdout, so that other tools can use
@@ -414,6 +414,14 @@ pub struct SelectArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RotateKeyArgs {
+    /// Move the key to this new file (on another disk than the token, say) and rotate it
+    /// there: later runs find it there, and the old key file is removed
+    #[arg(long, value_name = "PATH")]
+    pub to: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct LogoutArgs {
     /// Also sign the token out at plex.tv, so it stops working everywhere. First: when
     /// plex.tv cannot be reached, nothing is forgotten (exit 5), so the revoke can be retried
@@ -502,7 +510,7 @@ impl Command {
             Command::Select(_) => "select",
             Command::Logout(_) => "logout",
             Command::MigrateApikey(_) => "migrate-apikey",
-            Command::RotateKey => "rotate-key",
+            Command::RotateKey(_) => "rotate-key",
             Command::Token(_) => "token",
             Command::Log(_) => "log",
             Command::Completions(_) => "completions",
@@ -613,6 +621,10 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
             (
                 "plex-auth rotate-key",
                 "a new key; the token resealed; the old key gone",
+            ),
+            (
+                "plex-auth rotate-key --to /mnt/usb/plex-auth.key",
+                "move the key off the token's disk, rotating it on the way",
             ),
             (
                 "plex-auth rotate-key --key-file /mnt/usb/plex-auth.key",

@@ -224,3 +224,20 @@ pub fn server_table(out: &Output, servers: &[ServerView]) -> String {
     }
     lines.join("\n")
 }
+
+/// When the key sits on the same disk as the sealed token in config.toml: what that means
+/// and the one command that moves the key (for the file store; a keyring keeps the token
+/// elsewhere).
+pub fn key_beside_token(ctx: &crate::context::Context) -> Option<String> {
+    let config = crate::store::config::path(&ctx.config_dir);
+    if ctx.key_is_credential || !crate::store::fsutil::same_filesystem(&ctx.key_path, &config) {
+        return None;
+    }
+    Some(format!(
+        "the key ({}) is on the same disk as the sealed token ({}), so a copy of that disk \
+         opens the token; to keep them apart, move the key to another disk with \
+         `plex-auth rotate-key --to /PATH/ON/OTHER/DISK/plex-auth.key`",
+        ctx.key_path.display(),
+        config.display()
+    ))
+}

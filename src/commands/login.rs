@@ -296,6 +296,11 @@ fn finish(
         Err(e) => return Err(e),
     };
     warn_bazarr(ctx, linked.bazarr.as_ref());
+    if linked.backend == Backend::File
+        && let Some(note) = crate::render::key_beside_token(ctx)
+    {
+        ctx.out.info(format!("note: {note}"));
+    }
     let synced = linked
         .bazarr
         .as_ref()

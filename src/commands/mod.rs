@@ -34,7 +34,7 @@ pub fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::Select(args) => select::run(ctx, &args),
         Command::Logout(args) => logout::run(ctx, &args),
         Command::MigrateApikey(args) => migrate_apikey::run(ctx, &args),
-        Command::RotateKey => rotate_key::run(ctx),
+        Command::RotateKey(args) => rotate_key::run(ctx, &args),
         Command::Token(args) => token::run(ctx, &args),
         Command::Log(args) => log::run(ctx, &args),
         Command::Completions(args) => completions::run(&args),
