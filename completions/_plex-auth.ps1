@@ -324,6 +324,7 @@ Register-ArgumentCompleter -Native -CommandName 'plex-auth' -ScriptBlock {
             break
         }
         'plex-auth;completions' {
+            [CompletionResult]::new('--server-names', '--server-names', [CompletionResultType]::ParameterName, 'Print the names of the servers plex-auth last saw that start with PREFIX, one per line, offline (what the scripts call for `plex-auth select <TAB>`)')
             [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Folder for plex-auth''s own state (config.toml, key)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the sealed token is kept')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]')

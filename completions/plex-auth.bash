@@ -159,12 +159,16 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__completions)
-            opts="-q -v -h -V --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --server-names --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --server-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1097,8 +1101,29 @@ _plex__auth() {
     esac
 }
 
+# Server names for `plex-auth select <TAB>`, from the last list plex-auth saw (no network).
+_plex_auth_with_servers() {
+    # clap's function fails when nothing matches (compgen's status); that is no error here.
+    _plex__auth "$@" || :
+    local cur="${COMP_WORDS[COMP_CWORD]}" i j name quoted
+    [[ $cur == -* ]] && return 0
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        [[ ${COMP_WORDS[i]} == select ]] || continue
+        for ((j = i + 1; j < COMP_CWORD; j++)); do
+            [[ ${COMP_WORDS[j]} == -* ]] || return 0
+        done
+        [[ ${COMP_WORDS[COMP_CWORD - 1]} == -* && ${COMP_WORDS[COMP_CWORD - 1]} != --insecure ]] && return 0
+        COMPREPLY=()
+        while IFS= read -r name; do
+            printf -v quoted '%q' "$name"
+            COMPREPLY+=("$quoted")
+        done < <("${COMP_WORDS[0]}" completions --server-names "$cur" 2>/dev/null)
+        return 0
+    done
+}
+
 if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
-    complete -F _plex__auth -o nosort -o bashdefault -o default plex-auth
+    complete -F _plex_auth_with_servers -o nosort -o bashdefault -o default plex-auth
 else
-    complete -F _plex__auth -o bashdefault -o default plex-auth
+    complete -F _plex_auth_with_servers -o bashdefault -o default plex-auth
 fi

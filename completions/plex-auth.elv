@@ -310,6 +310,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand --version 'Print version'
         }
         &'plex-auth;completions'= {
+            cand --server-names 'Print the names of the servers plex-auth last saw that start with PREFIX, one per line, offline (what the scripts call for `plex-auth select <TAB>`)'
             cand --config-dir 'Folder for plex-auth''s own state (config.toml, key)'
             cand --store 'Where the sealed token is kept'
             cand --key-file 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]'

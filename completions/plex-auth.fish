@@ -293,6 +293,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s q -l quiet -
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s v -l verbose -d 'Print more detail'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -s V -l version -d 'Print version'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l server-names -d 'Print the names of the servers plex-auth last saw that start with PREFIX, one per line, offline (what the scripts call for `plex-auth select <TAB>`)' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'
@@ -348,3 +349,5 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "completions" -d 'Print a shell completion script'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "man" -d 'Print a man page (plex-auth\'s, or a subcommand\'s)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand help; and not __fish_seen_subcommand_from login status validate servers select logout migrate-apikey rotate-key token log completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+# Server names for `plex-auth select <TAB>`, from the last list plex-auth saw (no network).
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -f -a "(plex-auth completions --server-names (commandline -ct) 2>/dev/null)"

@@ -472,8 +472,13 @@ pub struct LogArgs {
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to print completions for
-    #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    #[arg(value_enum, required_unless_present = "server_names")]
+    pub shell: Option<clap_complete::Shell>,
+
+    /// Print the names of the servers plex-auth last saw that start with PREFIX, one per
+    /// line, offline (what the scripts call for `plex-auth select <TAB>`)
+    #[arg(long, value_name = "PREFIX", hide = true, allow_hyphen_values = true)]
+    pub server_names: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -404,7 +404,10 @@ fn offer_picker(ctx: &Context, plex: &Plex, token: &Secret, user: &User) -> Resu
         bar.finish_and_clear();
     }
     let reports = match found {
-        Ok(r) => r,
+        Ok(r) => {
+            crate::commands::remember_servers(ctx, r.iter().map(|r| &r.resource));
+            r
+        }
         Err(e) => {
             ctx.out.warn(format!(
                 "could not list servers ({}); choose one later with `plex-auth servers`",

@@ -6,8 +6,8 @@ use crate::account;
 use crate::bazarr::sync::Synced;
 use crate::cli::SelectArgs;
 use crate::commands::{
-    after_bazarr_write, bazarr_process, bazarr_target, plex, restart_command, snapshot,
-    stored_token, warn_bazarr,
+    after_bazarr_write, bazarr_process, bazarr_target, plex, remember_servers, restart_command,
+    snapshot, stored_token, warn_bazarr,
 };
 use crate::context::Context;
 use crate::error::Result;
@@ -37,6 +37,7 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
     let process = bazarr_process(ctx, bazarr_target(ctx, &cfg).as_deref());
     let plex = plex(ctx, &cfg)?;
     let list = servers::server_list(ctx.block_on(plex.client.resources(&token))?);
+    remember_servers(ctx, &list);
     let chosen = servers::resolve(&list, &args.server)?.clone();
     // From here on the log's events are about the server being chosen, failed or not.
     crate::events::set_subject(None, Some(&chosen.name));
