@@ -388,9 +388,10 @@ pub struct ServersArgs {
 
 #[derive(Debug, Args)]
 pub struct SelectArgs {
-    /// Server name, machine id, or the number `plex-auth servers` shows
+    /// Server name, machine id, or the number `plex-auth servers` shows; none, on a
+    /// terminal: choose from the probed list
     #[arg(value_name = "NAME|MACHINE_ID|N")]
-    pub server: String,
+    pub server: Option<String>,
 
     /// Accept this server's certificate even when it does not verify (self-signed)
     #[arg(long)]

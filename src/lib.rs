@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod metrics;
 pub mod output;
+pub mod picker;
 pub mod plex;
 pub mod render;
 pub mod secret;

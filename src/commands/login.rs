@@ -2,7 +2,7 @@
 //! the link made in Bazarr's web UI (`--from-bazarr`). On a terminal with no server chosen
 //! yet, offers the server picker afterwards.
 
-use std::io::{BufRead, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -19,9 +19,10 @@ use crate::commands::{
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::safe;
+use crate::picker;
 use crate::plex::types::User;
 use crate::plex::{Plex, PlexError, pin, servers};
-use crate::render::{AccountView, SelectedView, server_table, server_views};
+use crate::render::{AccountView, SelectedView};
 use crate::secret::Secret;
 use crate::store::{self, AuthMethod, Backend, Config};
 use crate::time::{mmss, timestamp};
@@ -346,22 +347,6 @@ fn finish(
     bazarr_restart(ctx, bazarr.process, linked.bazarr.as_ref(), args)
 }
 
-/// One typed line, or `None` at end of input (Ctrl-D) or when the terminal is gone. Ctrl-C ends the process from the
-/// signal handler (exit 130); a read that comes back interrupted all the same is reported
-/// as the interruption it is, never taken as an empty answer.
-fn read_answer() -> Result<Option<String>> {
-    let mut line = String::new();
-    match std::io::stdin().lock().read_line(&mut line) {
-        Ok(0) => Ok(None),
-        Ok(_) => Ok(Some(line)),
-        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
-            Err(Error::new(ErrorKind::Interrupted, PICKER_INTERRUPTED).with_hint(PICKER_HINT))
-        }
-        // A terminal that went away (an SSH session dropped) is the same as Ctrl-D.
-        Err(_) => Ok(None),
-    }
-}
-
 /// The approved token could not be stored: sign it out at plex.tv so no working token is
 /// left that nobody holds, and say which way that went.
 fn sign_out_unstored(ctx: &Context, plex: &Plex, token: &Secret, err: Error) -> Error {
@@ -419,34 +404,20 @@ fn offer_picker(ctx: &Context, plex: &Plex, token: &Secret, user: &User) -> Resu
     if reports.is_empty() {
         return Ok(());
     }
-    ctx.out.prompt_text(&format!(
-        "\n{}",
-        server_table(&ctx.out, &server_views(&reports, None))
-    ));
+    picker::show(ctx, &reports, None);
     loop {
-        ctx.out.prompt(&format!(
-            "Choose the server to use [1-{}], or press Enter to skip: ",
-            reports.len()
-        ));
-        let line = read_answer()?;
-        let answer = line.as_deref().map(str::trim).unwrap_or_default();
-        if answer.is_empty() {
-            if line.is_none() {
-                // Ctrl-D: the cursor is still after the question.
-                ctx.out.prompt_text("");
+        let answer = picker::ask(ctx, reports.len(), "skip").map_err(|e| match e.kind {
+            ErrorKind::Interrupted => {
+                Error::new(ErrorKind::Interrupted, PICKER_INTERRUPTED).with_hint(PICKER_HINT)
             }
+            _ => e,
+        })?;
+        let Some(index) = answer else {
             ctx.out
                 .info("Skipped; choose later with `plex-auth select`.");
             return Ok(());
-        }
-        let report = match answer.parse::<usize>() {
-            Ok(n) if (1..=reports.len()).contains(&n) => &reports[n - 1],
-            _ => {
-                ctx.out
-                    .warn(format!("enter a number from 1 to {}", reports.len()));
-                continue;
-            }
         };
+        let report = &reports[index];
         let chosen = ctx
             .block_on(servers::verify_access(
                 &plex.identity,

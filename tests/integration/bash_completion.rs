@@ -245,7 +245,7 @@ fn zsh_completes_select_with_the_server_names() {
         &["-fc"],
         r#"compdef() {}; compadd() { local arr=${@[-1]}; print -rl -- "${(@P)arr}" }
            source $SCRIPT
-           grep -q "^':server -- .*:_plex_auth_servers' \\\\$" $SCRIPT || exit 3
+           grep -q "^'::*server -- .*:_plex_auth_servers' \\\\$" $SCRIPT || exit 3
            PREFIX=Liv; _plex_auth_servers; print -r -- '=='; PREFIX=''; _plex_auth_servers"#,
     );
     assert!(!ran, "a server name was run as a command");

@@ -127,3 +127,33 @@ fn ctrl_c_while_waiting_leaves_no_spinner_frame() {
         run.stdout
     );
 }
+
+#[test]
+fn select_alone_on_a_terminal_offers_the_picker() {
+    let env = env_with_a_server();
+    env.logged_in();
+    let run = type_at_prompt(&env, "select", PICKER, &[b"1\r"]);
+    run.ok().stdout_has("Selected Tower");
+    let doc = env.run(&["status", "--json"]).json();
+    assert_eq!(doc["server"]["name"], "Tower", "{doc}");
+}
+
+#[test]
+fn select_alone_without_a_terminal_is_a_usage_error() {
+    let env = env_with_a_server();
+    env.logged_in();
+    env.run(&["select"])
+        .code(2)
+        .stderr_has("select needs the server to choose")
+        .stderr_has("plex-auth servers");
+    assert!(env.run(&["status", "--json"]).json()["server"].is_null());
+}
+
+#[test]
+fn enter_at_the_select_picker_changes_nothing() {
+    let env = env_with_a_server();
+    env.logged_in();
+    let run = type_at_prompt(&env, "select", PICKER, &[b"\r"]);
+    run.ok().stdout_has("Nothing chosen");
+    assert!(env.run(&["status", "--json"]).json()["server"].is_null());
+}
