@@ -71,7 +71,7 @@ Register-ArgumentCompleter -Native -CommandName 'plex-auth' -ScriptBlock {
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Link again even when a valid token is stored')
-            [CompletionResult]::new('--with-token', '--with-token', [CompletionResultType]::ParameterName, 'Read a token from standard input instead of running the PIN flow')
+            [CompletionResult]::new('--with-token', '--with-token', [CompletionResultType]::ParameterName, 'Read a token from standard input instead of running the PIN flow (on a terminal: asked for, and not shown as it is pasted)')
             [CompletionResult]::new('--from-bazarr', '--from-bazarr', [CompletionResultType]::ParameterName, 'Adopt the Plex link made in Bazarr''s web UI: open the signed token in Bazarr''s file (--bazarr-config, the remembered file, or the one found in the usual places), check it at plex.tv and store it here')
             [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Do not open a browser; print the link only')
             [CompletionResult]::new('--no-select', '--no-select', [CompletionResultType]::ParameterName, 'Do not offer to choose a server afterwards')

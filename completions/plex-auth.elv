@@ -67,7 +67,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand --request-timeout 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this'
             cand --color 'When to use colour [default: auto; NO_COLOR turns it off]'
             cand --force 'Link again even when a valid token is stored'
-            cand --with-token 'Read a token from standard input instead of running the PIN flow'
+            cand --with-token 'Read a token from standard input instead of running the PIN flow (on a terminal: asked for, and not shown as it is pasted)'
             cand --from-bazarr 'Adopt the Plex link made in Bazarr''s web UI: open the signed token in Bazarr''s file (--bazarr-config, the remembered file, or the one found in the usual places), check it at plex.tv and store it here'
             cand --no-browser 'Do not open a browser; print the link only'
             cand --no-select 'Do not offer to choose a server afterwards'

@@ -75,7 +75,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l color -d '
 always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l force -d 'Link again even when a valid token is stored'
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l with-token -d 'Read a token from standard input instead of running the PIN flow'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l with-token -d 'Read a token from standard input instead of running the PIN flow (on a terminal: asked for, and not shown as it is pasted)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l from-bazarr -d 'Adopt the Plex link made in Bazarr\'s web UI: open the signed token in Bazarr\'s file (--bazarr-config, the remembered file, or the one found in the usual places), check it at plex.tv and store it here'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l no-browser -d 'Do not open a browser; print the link only'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l no-select -d 'Do not offer to choose a server afterwards'

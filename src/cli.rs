@@ -293,7 +293,8 @@ pub struct LoginArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// Read a token from standard input instead of running the PIN flow
+    /// Read a token from standard input instead of running the PIN flow (on a terminal: asked
+    /// for, and not shown as it is pasted)
     #[arg(long)]
     pub with_token: bool,
 

@@ -16,6 +16,7 @@ pub mod render;
 pub mod secret;
 pub mod signals;
 pub mod store;
+pub mod terminal;
 pub mod time;
 
 use std::process::ExitCode;

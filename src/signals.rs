@@ -18,6 +18,8 @@ static HANDLED_ELSEWHERE: AtomicBool = AtomicBool::new(false);
 /// changes (the account is linked, only the server is left to choose); every message is
 /// leaked, so the handler never reads freed memory.
 static MESSAGE: AtomicPtr<Vec<u8>> = AtomicPtr::new(std::ptr::null_mut());
+/// The terminal settings to put back on the way out, while a prompt has echo off.
+static TERMINAL: AtomicPtr<rustix::termios::Termios> = AtomicPtr::new(std::ptr::null_mut());
 /// Whether the message is a JSON error document (stdout) or a line for people (stderr).
 static JSON: AtomicBool = AtomicBool::new(false);
 
@@ -60,6 +62,18 @@ pub fn on_interrupt(message: &str, hint: Option<&str>) {
     MESSAGE.store(Box::into_raw(Box::new(text.into_bytes())), Ordering::SeqCst);
 }
 
+/// While echo is off for a prompt: an interruption puts `saved` back on stdin before the
+/// process ends, so the shell is not left without echo.
+pub fn restore_terminal_on_exit(saved: rustix::termios::Termios) {
+    TERMINAL.store(Box::into_raw(Box::new(saved)), Ordering::SeqCst);
+}
+
+/// The prompt is over: nothing to put back any more (the settings stay allocated, as a
+/// handler may still be reading them).
+pub fn forget_terminal() {
+    TERMINAL.store(std::ptr::null_mut(), Ordering::SeqCst);
+}
+
 #[cfg(unix)]
 extern "C" fn on_signal(_signal: libc::c_int) {
     if HANDLED_ELSEWHERE.load(Ordering::SeqCst) {
@@ -75,6 +89,17 @@ extern "C" fn on_signal(_signal: libc::c_int) {
 /// Print the message and end the process with 130, skipping destructors (nothing is open
 /// that needs them: no temp file exists outside a critical section).
 fn leave() -> ! {
+    let terminal = TERMINAL.load(Ordering::SeqCst);
+    if !terminal.is_null() {
+        // SAFETY: the pointer came from a leaked Box and is never freed. tcsetattr is one
+        // ioctl, which is async-signal-safe.
+        let saved = unsafe { &*terminal };
+        let _ = rustix::termios::tcsetattr(
+            rustix::stdio::stdin(),
+            rustix::termios::OptionalActions::Now,
+            saved,
+        );
+    }
     let message = MESSAGE.load(Ordering::SeqCst);
     if !message.is_null() {
         // SAFETY: the pointer came from a leaked Box and is never freed; write(2) on stdout

@@ -183,18 +183,25 @@ fn already_linked(ctx: &Context, plex: &Plex, cfg: &Config) -> Result<Option<(Us
 
 /// The token comes from stdin only: argv is visible to every user on the machine.
 fn read_token_from_stdin(ctx: &Context) -> Result<Secret> {
-    if ctx.env.stdin_tty {
+    // Wiped when dropped, like the Secret made from it.
+    let raw = if ctx.can_prompt() {
+        // A person at a terminal: ask, and do not show what is pasted.
+        crate::terminal::read_hidden_line("Paste the Plex token (it is not shown): ")
+            .map_err(|e| Error::new(ErrorKind::Usage, format!("cannot read the token: {e}")))?
+            .unwrap_or_default()
+    } else if ctx.env.stdin_tty {
         return Err(Error::new(
             ErrorKind::Usage,
             "--with-token reads the token from standard input, which is a terminal here",
         )
         .with_hint("pipe it in, e.g. `plex-auth login --with-token < token.txt`"));
-    }
-    // Wiped when dropped, like the Secret made from it.
-    let mut raw = zeroize::Zeroizing::new(String::new());
-    std::io::stdin()
-        .read_to_string(&mut raw)
-        .map_err(|e| Error::new(ErrorKind::Usage, format!("cannot read standard input: {e}")))?;
+    } else {
+        let mut raw = zeroize::Zeroizing::new(String::new());
+        std::io::stdin().read_to_string(&mut raw).map_err(|e| {
+            Error::new(ErrorKind::Usage, format!("cannot read standard input: {e}"))
+        })?;
+        raw
+    };
     let token = Secret::new(raw.trim());
     let t = token.expose();
     if t.is_empty() || t.len() > 4096 || t.chars().any(|c| c.is_whitespace() || c.is_control()) {

@@ -157,3 +157,46 @@ fn enter_at_the_select_picker_changes_nothing() {
     run.ok().stdout_has("Nothing chosen");
     assert!(env.run(&["status", "--json"]).json()["server"].is_null());
 }
+
+/// `login --with-token` typed at a terminal asks for the token and does not show it.
+#[test]
+fn with_token_on_a_terminal_prompts_without_echo() {
+    let env = Env::new();
+    let token = env.fake.token();
+    let typed = format!("{token}\r");
+    let run = type_at_prompt(
+        &env,
+        "login --with-token",
+        "Paste the Plex token",
+        &[typed.as_bytes()],
+    );
+    run.ok().stdout_has("Logged in as alice");
+    assert!(
+        !run.stdout.contains(&token),
+        "the token was echoed: {}",
+        run.stdout
+    );
+    assert!(!run.stderr.contains(&token));
+    assert_eq!(env.run(&["status", "--json"]).json()["logged_in"], true);
+}
+
+/// Ctrl-C at the hidden prompt leaves at once (exit 130), stores nothing, and leaves the
+/// terminal echoing again (`stty -a` runs on the same terminal right after).
+#[test]
+fn ctrl_c_at_the_token_prompt_exits_130_with_echo_back_on() {
+    let env = Env::new();
+    let run = type_at_prompt(
+        &env,
+        "login --with-token; echo \"exit=$?\"; stty -a",
+        "Paste the Plex token",
+        &[b"\x03"],
+    );
+    run.ok().stdout_has("exit=130");
+    assert!(run.stdout.contains(" echo "), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("-echo "),
+        "echo is still off: {}",
+        run.stdout
+    );
+    env.run(&["status"]).code(3);
+}
