@@ -487,7 +487,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__login)
-            opts="-q -v -h -V --force --with-token --from-bazarr --no-browser --timeout --no-select --restart-bazarr --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --force --with-token --from-bazarr --no-browser --short-code --link --qr --timeout --no-select --restart-bazarr --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

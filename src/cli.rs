@@ -308,6 +308,19 @@ pub struct LoginArgs {
     #[arg(long)]
     pub no_browser: bool,
 
+    /// Use a 4-character code to enter at plex.tv/link instead of a long link [default
+    /// where no browser can be opened (SSH, no display), except with --json]
+    #[arg(long, conflicts_with_all = ["link", "qr"])]
+    pub short_code: bool,
+
+    /// Use the long sign-in link even where no browser can be opened
+    #[arg(long)]
+    pub link: bool,
+
+    /// Also show the sign-in link as a QR code, to scan with a phone (uses the long link)
+    #[arg(long)]
+    pub qr: bool,
+
     /// Stop waiting for the PIN to be approved after this many seconds in all (exit 7)
     /// [default: when the PIN expires]
     #[arg(long, value_name = "SECS", value_parser = whole_seconds, allow_negative_numbers = true)]

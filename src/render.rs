@@ -241,3 +241,19 @@ pub fn key_beside_token(ctx: &crate::context::Context) -> Option<String> {
         config.display()
     ))
 }
+
+/// `text` as a QR code drawn with half blocks, two rows a line, with the quiet zone around
+/// it, so a phone can scan it off a terminal. Drawn for the usual dark terminal: the light
+/// modules are the blocks, the dark ones the background.
+pub fn qr_code(text: &str) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => code
+            .render::<qrcode::render::unicode::Dense1x2>()
+            .dark_color(qrcode::render::unicode::Dense1x2::Light)
+            .light_color(qrcode::render::unicode::Dense1x2::Dark)
+            .quiet_zone(true)
+            .build(),
+        // Only a text too long for any QR version fails; the link is printed above anyway.
+        Err(_) => String::new(),
+    }
+}

@@ -219,8 +219,15 @@ fn read_token_from_stdin(ctx: &Context) -> Result<Secret> {
 /// Create a PIN, show the link (and open the browser), then wait for approval.
 fn pin_flow(ctx: &Context, plex: &Plex, args: &LoginArgs) -> Result<Secret> {
     let app_url = ctx.app_url()?;
-    let pin = ctx.block_on(plex.client.create_pin())?;
-    let link = pin::auth_link(&app_url, &plex.identity.client_id, &pin.code);
+    // A long link is hard to copy over SSH (it wraps); a short code is typed at plex.tv/link
+    // on any device. Scripts reading --json get the link, as they always have.
+    let short = args.short_code || (!args.link && !args.qr && !ctx.out.json && ctx.env.headless());
+    let pin = ctx.block_on(plex.client.create_pin(!short))?;
+    let link = if short {
+        pin::link_page(&ctx.plex_url()?)
+    } else {
+        pin::auth_link(&app_url, &plex.identity.client_id, &pin.code)
+    };
     let expires = pin::expiry_of(&pin);
     let timeout_at = args
         .timeout
@@ -251,14 +258,24 @@ fn pin_flow(ctx: &Context, plex: &Plex, args: &LoginArgs) -> Result<Secret> {
     } else {
         format!("expires in {}", mmss(left))
     };
-    // The link is the point of the command: shown even with --quiet. A strong PIN's code
-    // cannot be typed anywhere; it is shown only so the link can be checked.
-    ctx.out.essential(format!(
-        "To link this machine, open this link, sign in to Plex and approve {}:\n\n  {link}\n\nCode: {} (part of the link, to check the link is yours); {wait}",
-        crate::PRODUCT,
-        pin.code,
-    ));
-    open_browser(ctx, args, &link);
+    // The link or code is the point of the command: shown even with --quiet. A strong PIN's
+    // code cannot be typed anywhere; it is shown only so the link can be checked.
+    if short {
+        ctx.out.essential(format!(
+            "To link this machine, go to {link} on any device, sign in to Plex and enter this code:\n\n  {}\n\n({wait}; `--link` prints a sign-in link to open instead)",
+            pin.code,
+        ));
+    } else {
+        ctx.out.essential(format!(
+            "To link this machine, open this link, sign in to Plex and approve {}:\n\n  {link}\n\nCode: {} (part of the link, to check the link is yours); {wait}",
+            crate::PRODUCT,
+            pin.code,
+        ));
+        if args.qr && !ctx.out.json {
+            ctx.out.essential(crate::render::qr_code(&link));
+        }
+    }
+    open_browser(ctx, args, &link, short);
 
     ctx.block_on(pin::wait_for_token(
         &ctx.out,
@@ -269,13 +286,16 @@ fn pin_flow(ctx: &Context, plex: &Plex, args: &LoginArgs) -> Result<Secret> {
     ))
 }
 
-fn open_browser(ctx: &Context, args: &LoginArgs, link: &str) {
+fn open_browser(ctx: &Context, args: &LoginArgs, link: &str, short: bool) {
     if args.no_browser {
         return;
     }
     if ctx.env.headless() {
-        ctx.out
-            .info("No browser here (SSH or no display): open the link on any device.");
+        ctx.out.info(if short {
+            "No browser here (SSH or no display): enter the code on any device."
+        } else {
+            "No browser here (SSH or no display): open the link on any device."
+        });
         return;
     }
     if let Err(e) = webbrowser::open(link) {
