@@ -92,9 +92,12 @@ impl Output {
         );
     }
 
-    /// A notice that must be seen before something happens (the store fallback), even with
-    /// `--quiet`: it explains where a secret is about to be written.
+    /// A notice before something happens (the store fallback: where a secret is about to
+    /// be written). `--quiet` asked for silence on success, so it silences this too.
     pub fn notice(&self, text: impl AsRef<str>) {
+        if self.quiet {
+            return;
+        }
         let label = self.paint("note:", "36");
         write_line(
             &mut std::io::stderr().lock(),
@@ -165,6 +168,7 @@ impl Output {
         if !self.stderr_tty || self.quiet {
             return None;
         }
+        crate::signals::spinner_started();
         let bar = ProgressBar::new_spinner();
         bar.set_style(
             ProgressStyle::with_template("{spinner} {msg}")

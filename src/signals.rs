@@ -20,6 +20,8 @@ static HANDLED_ELSEWHERE: AtomicBool = AtomicBool::new(false);
 static MESSAGE: AtomicPtr<Vec<u8>> = AtomicPtr::new(std::ptr::null_mut());
 /// The terminal settings to put back on the way out, while a prompt has echo off.
 static TERMINAL: AtomicPtr<rustix::termios::Termios> = AtomicPtr::new(std::ptr::null_mut());
+/// A spinner has drawn on stderr (a terminal): its line is cleared before the message.
+static SPINNER_DRAWN: AtomicBool = AtomicBool::new(false);
 /// Whether the message is a JSON error document (stdout) or a line for people (stderr).
 static JSON: AtomicBool = AtomicBool::new(false);
 
@@ -62,6 +64,11 @@ pub fn on_interrupt(message: &str, hint: Option<&str>) {
     MESSAGE.store(Box::into_raw(Box::new(text.into_bytes())), Ordering::SeqCst);
 }
 
+/// A spinner is about to draw on stderr: an interruption clears its line first.
+pub fn spinner_started() {
+    SPINNER_DRAWN.store(true, Ordering::SeqCst);
+}
+
 /// While echo is off for a prompt: an interruption puts `saved` back on stdin before the
 /// process ends, so the shell is not left without echo.
 pub fn restore_terminal_on_exit(saved: rustix::termios::Termios) {
@@ -99,6 +106,15 @@ fn leave() -> ! {
             rustix::termios::OptionalActions::Now,
             saved,
         );
+    }
+    if SPINNER_DRAWN.load(Ordering::SeqCst) {
+        // Back to the start of the line and erase it: no spinner frame before the message.
+        const CLEAR: &[u8] = b"\r\x1b[2K";
+        // SAFETY: write(2) on stderr from a static buffer is async-signal-safe.
+        #[cfg(unix)]
+        unsafe {
+            libc::write(2, CLEAR.as_ptr().cast(), CLEAR.len());
+        }
     }
     let message = MESSAGE.load(Ordering::SeqCst);
     if !message.is_null() {

@@ -200,3 +200,22 @@ fn ctrl_c_at_the_token_prompt_exits_130_with_echo_back_on() {
     );
     env.run(&["status"]).code(3);
 }
+
+/// Ctrl-C while `servers` probes (its spinner turning) clears the spinner's line before the
+/// message, as the PIN wait does.
+#[test]
+fn ctrl_c_while_probing_leaves_no_spinner_frame() {
+    let env = Env::new();
+    env.logged_in();
+    env.fake.add_server(ServerSpec::owned(
+        "Tower",
+        "towerid",
+        vec![ConnSpec::new(ConnKind::Hang)],
+    ));
+    let run = type_at_prompt(&env, "servers --probe-timeout 60", "probing", &[b"\x03"]);
+    run.code(130);
+    let last = run.stdout.trim_end().rsplit('\n').next().unwrap();
+    let shown = last.rsplit('\r').next().unwrap();
+    assert!(shown.contains("interrupted"), "{last:?}");
+    assert!(!shown.contains("probing"), "{last:?}");
+}
