@@ -33,8 +33,8 @@ complete -c plex-auth -n "__fish_plex_auth_needs_command" -l state-dir -d 'Folde
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
-complete -c plex-auth -n "__fish_plex_auth_needs_command" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
-complete -c plex-auth -n "__fish_plex_auth_needs_command" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]' -r
+complete -c plex-auth -n "__fish_plex_auth_needs_command" -l app-url -d 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]' -r
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_needs_command" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
@@ -68,8 +68,8 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l state-dir 
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l app-url -d 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand login" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
@@ -98,8 +98,8 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l state-dir
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l app-url -d 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand status" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
@@ -122,8 +122,8 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l state-d
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l app-url -d 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand validate" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
@@ -146,8 +146,8 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l state-di
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l app-url -d 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand servers" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
@@ -168,8 +168,8 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l state-dir
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l app-url -d 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand select" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
@@ -191,8 +191,8 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l state-dir
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l app-url -d 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
@@ -215,8 +215,8 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l s
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l app-url -d 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand migrate-apikey" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
@@ -239,8 +239,8 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l state
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l app-url -d 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand rotate-key" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
@@ -260,8 +260,8 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l state-dir 
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l app-url -d 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand token" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
@@ -284,8 +284,8 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l state-dir -d
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l app-url -d 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand log" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
@@ -306,8 +306,8 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l stat
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l app-url -d 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand completions" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
@@ -327,8 +327,8 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l state-dir -d
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l bazarr-config -d 'Bazarr\'s config.yaml to keep in sync (remembered once used)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l bazarr-url -d 'Bazarr\'s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy) [default: general.ip, general.port and general.base_url from its config.yaml]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l bazarr-restart-timeout -d 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address)' -r
-complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l app-url -d 'Base URL of the browser sign-in page' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l plex-url -d 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l app-url -d 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l request-timeout -d 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this' -r
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand man" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''

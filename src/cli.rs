@@ -120,7 +120,8 @@ pub struct GlobalArgs {
     )]
     pub bazarr_restart_timeout: f64,
 
-    /// Base URL of the plex.tv API (https, or http on a loopback address)
+    /// Base URL of the plex.tv API (https, or http on a loopback address) [default:
+    /// https://plex.tv]
     #[arg(
         long,
         global = true,
@@ -130,7 +131,7 @@ pub struct GlobalArgs {
     )]
     pub plex_url: Option<String>,
 
-    /// Base URL of the browser sign-in page
+    /// Base URL of the browser sign-in page [default: https://app.plex.tv/auth]
     #[arg(
         long,
         global = true,
@@ -503,6 +504,46 @@ pub struct ManArgs {
     pub command: Option<String>,
 }
 
+/// What a subcommand's help shows: its own options, then one line for the global ones
+/// (35 lines of them under every command buried the few that matter there).
+const SUBCOMMAND_HELP: &str = "\
+{before-help}{about-with-newline}
+{usage-heading} {usage}
+
+{all-args}
+
+Global options (--config-dir, --system, --store, --key-file, --bazarr-config, --json, -q, -v and
+more) work here too: `plex-auth --help` lists them.{after-help}";
+
+/// The command line as users meet it: every subcommand takes the global options, and its
+/// help lists only its own, with one line pointing at `plex-auth --help` for the rest.
+/// Completions are generated from [`Cli`] itself, so that they still offer the globals.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut root = Cli::command();
+    // clap copies each global option into every subcommand when it builds them, and skips a
+    // subcommand that has one already: give each a hidden copy first. (A copy cannot be
+    // hidden after the build: clap's lookup table would point at the wrong options.)
+    let globals: Vec<clap::Arg> = root
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    let names: Vec<String> = root
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    for name in names {
+        root = root.mut_subcommand(name, |sub| {
+            globals
+                .iter()
+                .fold(sub, |sub, arg| sub.arg(arg.clone().hide(true)))
+                .help_template(SUBCOMMAND_HELP)
+        });
+    }
+    root
+}
+
 /// The subcommands' names, for `man COMMAND` (checked against [`Command`] by a test).
 pub const COMMANDS: &[&str] = &[
     "login",
@@ -770,6 +811,21 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// The defaults the help names are the ones used.
+    #[test]
+    fn the_url_defaults_in_help_are_the_real_ones() {
+        use clap::CommandFactory;
+        let root = Cli::command();
+        for (id, default) in [
+            ("plex_url", crate::context::DEFAULT_PLEX_URL),
+            ("app_url", crate::context::DEFAULT_APP_URL),
+        ] {
+            let arg = root.get_arguments().find(|a| a.get_id() == id).unwrap();
+            let help = arg.get_help().unwrap().to_string();
+            assert!(help.contains(&format!("[default: {default}]")), "{help}");
         }
     }
 

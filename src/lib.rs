@@ -21,7 +21,7 @@ pub mod time;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
@@ -39,7 +39,7 @@ pub fn run() -> ExitCode {
     }
     // First, so that no moment of a run can be cut short by a signal (see `signals`).
     signals::install(std::env::args_os().any(|a| a == "--json"));
-    let matches = match Cli::command().try_get_matches() {
+    let matches = match cli::command().try_get_matches() {
         Ok(matches) => matches,
         Err(err) => return usage_error(err),
     };
