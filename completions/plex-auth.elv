@@ -200,6 +200,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand --request-timeout 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this'
             cand --color 'When to use colour [default: auto; NO_COLOR turns it off]'
             cand --revoke 'Also sign the token out at plex.tv, so it stops working everywhere. First: when plex.tv cannot be reached, nothing is forgotten (exit 5), so the revoke can be retried'
+            cand --clear-apikey 'Also clear plex.apikey in Bazarr''s file when a Bazarr 1.5.2 or older still signs in with it (kept otherwise, so that Bazarr keeps working; cleared anyway with --revoke)'
             cand --restart-bazarr 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
             cand --system 'Use the link for the whole machine, which root''s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit''s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
             cand --json 'Print one JSON document on stdout (NDJSON events for login)'

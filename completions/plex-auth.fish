@@ -198,6 +198,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l color -d 
 always\t''
 never\t''"
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l revoke -d 'Also sign the token out at plex.tv, so it stops working everywhere. First: when plex.tv cannot be reached, nothing is forgotten (exit 5), so the revoke can be retried'
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l clear-apikey -d 'Also clear plex.apikey in Bazarr\'s file when a Bazarr 1.5.2 or older still signs in with it (kept otherwise, so that Bazarr keeps working; cleared anyway with --revoke)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l restart-bazarr -d 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l system -d 'Use the link for the whole machine, which root\'s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit\'s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand logout" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'

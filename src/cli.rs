@@ -444,6 +444,11 @@ pub struct LogoutArgs {
     #[arg(long)]
     pub revoke: bool,
 
+    /// Also clear plex.apikey in Bazarr's file when a Bazarr 1.5.2 or older still signs in
+    /// with it (kept otherwise, so that Bazarr keeps working; cleared anyway with --revoke)
+    #[arg(long)]
+    pub clear_apikey: bool,
+
     /// Restart a running Bazarr through its API afterwards and check that it runs on the new
     /// Plex settings (exit 5 when it cannot be reached or does not come back)
     #[arg(long)]
