@@ -101,7 +101,7 @@ _plex__auth() {
 
     case "${cmd}" in
         plex__auth)
-            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey rotate-key token log completions man help"
+            opts="-q -v -h -V --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey rotate-key token log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -159,12 +159,16 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__completions)
-            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --server-names --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --server-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -413,7 +417,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__log)
-            opts="-n -q -v -h -V --lines --since --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-n -q -v -h -V --lines --since --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -483,7 +487,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__login)
-            opts="-q -v -h -V --force --with-token --from-bazarr --no-browser --timeout --no-select --restart-bazarr --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --force --with-token --from-bazarr --no-browser --short-code --link --qr --timeout --no-select --restart-bazarr --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -545,7 +549,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__logout)
-            opts="-q -v -h -V --revoke --restart-bazarr --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --revoke --clear-apikey --restart-bazarr --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -603,7 +607,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__man)
-            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey rotate-key token log completions man"
+            opts="-q -v -h -V --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey rotate-key token log completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -661,7 +665,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__migrate__subcmd__apikey)
-            opts="-q -v -h -V --dry-run --restart-bazarr --probe-timeout --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --dry-run --restart-bazarr --probe-timeout --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -723,12 +727,16 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__rotate__subcmd__key)
-            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --to --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -781,7 +789,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__select)
-            opts="-q -v -h -V --insecure --restart-bazarr --probe-timeout --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --insecure --restart-bazarr --probe-timeout --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -843,7 +851,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__servers)
-            opts="-q -v -h -V --probe-timeout --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --probe-timeout --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -905,7 +913,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__status)
-            opts="-q -v -h -V --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -963,7 +971,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__token)
-            opts="-q -v -h -V --server --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --server --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1021,7 +1029,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__validate)
-            opts="-q -v -h -V --server --restart-bazarr --probe-timeout --max-key-age --metrics-file --config-dir --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --server --restart-bazarr --probe-timeout --max-key-age --metrics-file --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1093,8 +1101,29 @@ _plex__auth() {
     esac
 }
 
+# Server names for `plex-auth select <TAB>`, from the last list plex-auth saw (no network).
+_plex_auth_with_servers() {
+    # clap's function fails when nothing matches (compgen's status); that is no error here.
+    _plex__auth "$@" || :
+    local cur="${COMP_WORDS[COMP_CWORD]}" i j name quoted
+    [[ $cur == -* ]] && return 0
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        [[ ${COMP_WORDS[i]} == select ]] || continue
+        for ((j = i + 1; j < COMP_CWORD; j++)); do
+            [[ ${COMP_WORDS[j]} == -* ]] || return 0
+        done
+        [[ ${COMP_WORDS[COMP_CWORD - 1]} == -* && ${COMP_WORDS[COMP_CWORD - 1]} != --insecure ]] && return 0
+        COMPREPLY=()
+        while IFS= read -r name; do
+            printf -v quoted '%q' "$name"
+            COMPREPLY+=("$quoted")
+        done < <("${COMP_WORDS[0]}" completions --server-names "$cur" 2>/dev/null)
+        return 0
+    done
+}
+
 if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
-    complete -F _plex__auth -o nosort -o bashdefault -o default plex-auth
+    complete -F _plex_auth_with_servers -o nosort -o bashdefault -o default plex-auth
 else
-    complete -F _plex__auth -o bashdefault -o default plex-auth
+    complete -F _plex_auth_with_servers -o bashdefault -o default plex-auth
 fi

@@ -299,6 +299,10 @@ pub fn choose_server(
 pub struct LoggedOut {
     pub was_logged_in: bool,
     pub bazarr: Option<Synced>,
+    /// The keys changed in Bazarr's file (`plex.token`, `general.use_plex`…), never values.
+    pub bazarr_changed: Vec<String>,
+    /// `plex.apikey` was left in place: a pre-OAuth Bazarr still runs on it.
+    pub apikey_kept: bool,
     /// The backup beside Bazarr's file, removed because it held the token.
     pub removed_backup: Option<PathBuf>,
 }
@@ -306,12 +310,24 @@ pub struct LoggedOut {
 /// Forget the token, the account and the server here, and clear Bazarr's sign-in the way
 /// Bazarr's own logout does. Bazarr's file is written first: if it refuses, nothing here is
 /// changed and the error says so.
-pub fn logout(ctx: &Context) -> Result<LoggedOut> {
+pub fn logout(ctx: &Context, clear_apikey: bool) -> Result<LoggedOut> {
     let mut txn = Transaction::begin(&ctx.config_dir)?;
     let cfg = &mut txn.cfg;
     let was_logged_in = cfg.account.is_some() || cfg.sealed_token.is_some();
+    // The keys this logout changes and whether it kept a live apikey, from the file as it
+    // was read for the write that went through (a save meanwhile means another read).
+    let seen = std::cell::RefCell::new((Vec::new(), false));
     let (bazarr, written) = bazarr_file(ctx, cfg)
-        .and_then(|file| sync_bazarr_undoable(cfg, file, |f| Ok(sync::logout_changes(f))))
+        .and_then(|file| {
+            sync_bazarr_undoable(cfg, file, |f| {
+                let changes = sync::logout_changes(f, clear_apikey);
+                *seen.borrow_mut() = (
+                    sync::changed_keys(f, &changes),
+                    !clear_apikey && sync::apikey_in_use(f),
+                );
+                Ok(changes)
+            })
+        })
         .map_err(|e| e.context("Bazarr's file could not be updated, so nothing was logged out"))?;
     if let Err(e) = ctx.vault().delete_token(cfg) {
         return Err(put_bazarr_back(e, "nothing was logged out", written));
@@ -339,9 +355,13 @@ pub fn logout(ctx: &Context) -> Result<LoggedOut> {
         Some(path) => sync::remove_token_backup(path).map_err(|e| e.context("logged out, but"))?,
         None => None,
     };
+    let (bazarr_changed, apikey_kept) = seen.into_inner();
+    let updated = bazarr.as_ref().is_some_and(|s| s.updated().is_some());
     Ok(LoggedOut {
         was_logged_in,
         bazarr,
+        bazarr_changed: if updated { bazarr_changed } else { Vec::new() },
+        apikey_kept: updated && apikey_kept,
         removed_backup,
     })
 }

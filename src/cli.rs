@@ -44,6 +44,13 @@ pub struct GlobalArgs {
     )]
     pub config_dir: Option<PathBuf>,
 
+    /// Use the link for the whole machine, which root's commands and the system timer share:
+    /// config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or
+    /// the unit's credential), the token sealed in config.toml. Each of --config-dir,
+    /// --state-dir, --key-file and --store still overrides its part
+    #[arg(long, global = true)]
+    pub system: bool,
+
     /// Where the sealed token is kept
     #[arg(
         long,
@@ -56,8 +63,8 @@ pub struct GlobalArgs {
     pub store: Option<StoreArg>,
 
     /// The 32-byte key that seals the token; remembered in config.toml when a token is
-    /// sealed with it [default: the remembered path, else $CREDENTIALS_DIRECTORY/plex-auth.key
-    /// when present, else <config-dir>/key]
+    /// sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd
+    /// credential), else the remembered path, else <config-dir>/key]
     #[arg(
         long,
         global = true,
@@ -113,7 +120,8 @@ pub struct GlobalArgs {
     )]
     pub bazarr_restart_timeout: f64,
 
-    /// Base URL of the plex.tv API (https, or http on a loopback address)
+    /// Base URL of the plex.tv API (https, or http on a loopback address) [default:
+    /// https://plex.tv]
     #[arg(
         long,
         global = true,
@@ -123,7 +131,7 @@ pub struct GlobalArgs {
     )]
     pub plex_url: Option<String>,
 
-    /// Base URL of the browser sign-in page
+    /// Base URL of the browser sign-in page [default: https://app.plex.tv/auth]
     #[arg(
         long,
         global = true,
@@ -155,9 +163,9 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Print more detail (repeat for more)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
+    /// Print more detail
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 
     /// When to use colour [default: auto; NO_COLOR turns it off]
     #[arg(long, global = true, value_enum, value_name = "WHEN")]
@@ -238,7 +246,7 @@ pub enum Command {
         override_usage = "plex-auth rotate-key [OPTIONS]",
         after_help = examples("rotate-key")
     )]
-    RotateKey,
+    RotateKey(RotateKeyArgs),
     /// Print the stored token (or the selected server's) on stdout, for other tools
     ///
     /// Prints one line, the token, and nothing else on stdout, so that other tools can use
@@ -286,7 +294,8 @@ pub struct LoginArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// Read a token from standard input instead of running the PIN flow
+    /// Read a token from standard input instead of running the PIN flow (on a terminal: asked
+    /// for, and not shown as it is pasted)
     #[arg(long)]
     pub with_token: bool,
 
@@ -299,6 +308,19 @@ pub struct LoginArgs {
     /// Do not open a browser; print the link only
     #[arg(long)]
     pub no_browser: bool,
+
+    /// Use a 4-character code to enter at plex.tv/link instead of a long link [default
+    /// where no browser can be opened (SSH, no display), except with --json]
+    #[arg(long, conflicts_with_all = ["link", "qr"])]
+    pub short_code: bool,
+
+    /// Use the long sign-in link even where no browser can be opened
+    #[arg(long)]
+    pub link: bool,
+
+    /// Also show the sign-in link as a QR code, to scan with a phone (uses the long link)
+    #[arg(long)]
+    pub qr: bool,
 
     /// Stop waiting for the PIN to be approved after this many seconds in all (exit 7)
     /// [default: when the PIN expires]
@@ -381,9 +403,10 @@ pub struct ServersArgs {
 
 #[derive(Debug, Args)]
 pub struct SelectArgs {
-    /// Server name, machine id, or the number `plex-auth servers` shows
+    /// Server name, machine id, or the number `plex-auth servers` shows; none, on a
+    /// terminal: choose from the probed list
     #[arg(value_name = "NAME|MACHINE_ID|N")]
-    pub server: String,
+    pub server: Option<String>,
 
     /// Accept this server's certificate even when it does not verify (self-signed)
     #[arg(long)]
@@ -407,10 +430,24 @@ pub struct SelectArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RotateKeyArgs {
+    /// Move the key to this new file (on another disk than the token, say) and rotate it
+    /// there: later runs find it there, and the old key file is removed
+    #[arg(long, value_name = "PATH")]
+    pub to: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct LogoutArgs {
-    /// Also sign the token out at plex.tv, so it stops working everywhere
+    /// Also sign the token out at plex.tv, so it stops working everywhere. First: when
+    /// plex.tv cannot be reached, nothing is forgotten (exit 5), so the revoke can be retried
     #[arg(long)]
     pub revoke: bool,
+
+    /// Also clear plex.apikey in Bazarr's file when a Bazarr 1.5.2 or older still signs in
+    /// with it (kept otherwise, so that Bazarr keeps working; cleared anyway with --revoke)
+    #[arg(long)]
+    pub clear_apikey: bool,
 
     /// Restart a running Bazarr through its API afterwards and check that it runs on the new
     /// Plex settings (exit 5 when it cannot be reached or does not come back)
@@ -447,17 +484,22 @@ pub struct LogArgs {
     #[arg(short = 'n', long = "lines", value_name = "N")]
     pub lines: Option<usize>,
 
-    /// Show only events since this long ago (2h, 7days) or since this time (2026-01-31
-    /// 08:00:00, RFC 3339, UTC)
-    #[arg(long, value_name = "DURATION|TIMESTAMP")]
+    /// Show only events since this long ago (2h, 7days), today, yesterday, a date
+    /// (2026-01-31) or a UTC time (2026-01-31 08:00, 08:00 today), as the log shows times
+    #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to print completions for
-    #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    #[arg(value_enum, required_unless_present = "server_names")]
+    pub shell: Option<clap_complete::Shell>,
+
+    /// Print the names of the servers plex-auth last saw that start with PREFIX, one per
+    /// line, offline (what the scripts call for `plex-auth select <TAB>`)
+    #[arg(long, value_name = "PREFIX", hide = true, allow_hyphen_values = true)]
+    pub server_names: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -465,6 +507,46 @@ pub struct ManArgs {
     /// Print this subcommand's page instead of plex-auth's
     #[arg(value_name = "COMMAND", value_parser = clap::builder::PossibleValuesParser::new(COMMANDS))]
     pub command: Option<String>,
+}
+
+/// What a subcommand's help shows: its own options, then one line for the global ones
+/// (35 lines of them under every command buried the few that matter there).
+const SUBCOMMAND_HELP: &str = "\
+{before-help}{about-with-newline}
+{usage-heading} {usage}
+
+{all-args}
+
+Global options (--config-dir, --system, --store, --key-file, --bazarr-config, --json, -q, -v and
+more) work here too: `plex-auth --help` lists them.{after-help}";
+
+/// The command line as users meet it: every subcommand takes the global options, and its
+/// help lists only its own, with one line pointing at `plex-auth --help` for the rest.
+/// Completions are generated from [`Cli`] itself, so that they still offer the globals.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut root = Cli::command();
+    // clap copies each global option into every subcommand when it builds them, and skips a
+    // subcommand that has one already: give each a hidden copy first. (A copy cannot be
+    // hidden after the build: clap's lookup table would point at the wrong options.)
+    let globals: Vec<clap::Arg> = root
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    let names: Vec<String> = root
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    for name in names {
+        root = root.mut_subcommand(name, |sub| {
+            globals
+                .iter()
+                .fold(sub, |sub, arg| sub.arg(arg.clone().hide(true)))
+                .help_template(SUBCOMMAND_HELP)
+        });
+    }
+    root
 }
 
 /// The subcommands' names, for `man COMMAND` (checked against [`Command`] by a test).
@@ -494,7 +576,7 @@ impl Command {
             Command::Select(_) => "select",
             Command::Logout(_) => "logout",
             Command::MigrateApikey(_) => "migrate-apikey",
-            Command::RotateKey => "rotate-key",
+            Command::RotateKey(_) => "rotate-key",
             Command::Token(_) => "token",
             Command::Log(_) => "log",
             Command::Completions(_) => "completions",
@@ -605,6 +687,10 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
             (
                 "plex-auth rotate-key",
                 "a new key; the token resealed; the old key gone",
+            ),
+            (
+                "plex-auth rotate-key --to /mnt/usb/plex-auth.key",
+                "move the key off the token's disk, rotating it on the way",
             ),
             (
                 "plex-auth rotate-key --key-file /mnt/usb/plex-auth.key",
@@ -730,6 +816,21 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// The defaults the help names are the ones used.
+    #[test]
+    fn the_url_defaults_in_help_are_the_real_ones() {
+        use clap::CommandFactory;
+        let root = Cli::command();
+        for (id, default) in [
+            ("plex_url", crate::context::DEFAULT_PLEX_URL),
+            ("app_url", crate::context::DEFAULT_APP_URL),
+        ] {
+            let arg = root.get_arguments().find(|a| a.get_id() == id).unwrap();
+            let help = arg.get_help().unwrap().to_string();
+            assert!(help.contains(&format!("[default: {default}]")), "{help}");
         }
     }
 

@@ -107,13 +107,24 @@ impl Context {
     ) -> Result<Context> {
         let config_dir = match &args.config_dir {
             Some(dir) => absolute(dir),
+            None if args.system => PathBuf::from(SYSTEM_STATE_DIR),
             None => default_config_dir()?,
         };
         let creds = env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
-        let default_key = store::key::default_key_path(&config_dir, creds.as_deref());
+        let key_home = if args.system {
+            Path::new(SYSTEM_KEY_DIR)
+        } else {
+            config_dir.as_path()
+        };
+        let default_key = store::key::default_key_path(key_home, creds.as_deref());
         let (key_path, key_source) = match &args.key_file {
             Some(path) if from_env.key_file => (absolute(path), KeySource::Env),
             Some(path) => (absolute(path), KeySource::Flag),
+            // A systemd credential (LoadCredential=) is the key under its unit, even when a
+            // path was recorded at login: the unit says where the key comes from.
+            None if creds.as_ref().is_some_and(|c| default_key.starts_with(c)) => {
+                (default_key.clone(), KeySource::Credential)
+            }
             // The path recorded when the token was sealed. config.toml is read again by the
             // command (and its errors reported there); here a file that cannot be read only
             // means nothing is recorded.
@@ -122,9 +133,6 @@ impl Context {
                 .and_then(|cfg| cfg.key_file)
             {
                 Some(path) => (path, KeySource::Recorded),
-                None if creds.as_ref().is_some_and(|c| default_key.starts_with(c)) => {
-                    (default_key.clone(), KeySource::Credential)
-                }
                 None => (default_key.clone(), KeySource::Default),
             },
         };
@@ -133,6 +141,8 @@ impl Context {
         // credential (its folder changes with every service start).
         let key_record = (key_path != default_key && !key_is_credential).then(|| key_path.clone());
         let store_pref = match args.store {
+            // A system service has no keyring session to reach.
+            None if args.system => StorePref::File,
             None | Some(StoreArg::Auto) => StorePref::Auto,
             Some(StoreArg::Keyring) => StorePref::Keyring,
             Some(StoreArg::File) => StorePref::File,
@@ -176,6 +186,7 @@ impl Context {
             key_is_credential,
             state_dir: match &args.state_dir {
                 Some(dir) => Some(absolute(dir)),
+                None if args.system => Some(PathBuf::from(SYSTEM_STATE_DIR)),
                 None => default_state_dir(),
             },
             bazarr_flag: args.bazarr_config.as_ref().map(|p| absolute(p)),
@@ -313,6 +324,13 @@ impl Setting {
         base_url(&self.raw, self.source)
     }
 }
+
+/// `--system`: config.toml, the event log and validate's counters (the system unit's
+/// `StateDirectory=`).
+pub const SYSTEM_STATE_DIR: &str = "/var/lib/plex-auth";
+/// `--system`: the key's folder, apart from the token (the unit hands the key over with
+/// `LoadCredential=plex-auth.key:/etc/plex-auth/key`).
+pub const SYSTEM_KEY_DIR: &str = "/etc/plex-auth";
 
 fn default_config_dir() -> Result<PathBuf> {
     directories::ProjectDirs::from("", "", "plex-auth")

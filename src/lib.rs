@@ -10,16 +10,18 @@ pub mod error;
 pub mod events;
 pub mod metrics;
 pub mod output;
+pub mod picker;
 pub mod plex;
 pub mod render;
 pub mod secret;
 pub mod signals;
 pub mod store;
+pub mod terminal;
 pub mod time;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
@@ -37,7 +39,7 @@ pub fn run() -> ExitCode {
     }
     // First, so that no moment of a run can be cut short by a signal (see `signals`).
     signals::install(std::env::args_os().any(|a| a == "--json"));
-    let matches = match Cli::command().try_get_matches() {
+    let matches = match cli::command().try_get_matches() {
         Ok(matches) => matches,
         Err(err) => return usage_error(err),
     };
@@ -50,7 +52,7 @@ pub fn run() -> ExitCode {
     let ctx = match runtime().and_then(|rt| Context::from_args(&cli.global, from_env, rt)) {
         Ok(ctx) => ctx,
         Err(err) => {
-            let out = output::Output::new(cli.global.json, cli.global.quiet, 0, false, false);
+            let out = output::Output::new(cli.global.json, cli.global.quiet, false, false, false);
             out.error(&err, json_events);
             return err.exit_code();
         }
@@ -70,7 +72,11 @@ pub fn run() -> ExitCode {
     // The command's outcome in the event log: one place, for every command.
     let kind = result.as_ref().err().map(|e| e.kind);
     if let Some(event) = events::closing_event(name, revoke, kind) {
-        log_subject(&ctx);
+        // What the command changed (a new account or server) is in config.toml now; a
+        // failure keeps what the command said it was about (the server that failed).
+        if kind.is_none() {
+            log_subject(&ctx);
+        }
         let code = kind.map_or(0, |k| k.exit_code());
         events::finish(&event, events::outcome(kind), code, kind.map(|k| k.code()));
     }
@@ -116,7 +122,7 @@ fn usage_error(err: clap::Error) -> ExitCode {
             ErrorKind::Usage,
             err.render().to_string().trim().to_string(),
         );
-        output::Output::new(true, false, 0, false, false).error(&e, false);
+        output::Output::new(true, false, false, false, false).error(&e, false);
     } else {
         let _ = err.print();
     }

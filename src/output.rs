@@ -15,7 +15,7 @@ use crate::error::Error;
 pub struct Output {
     pub json: bool,
     pub quiet: bool,
-    pub verbose: u8,
+    pub verbose: bool,
     pub color: bool,
     pub stderr_tty: bool,
     /// The command printed its one JSON document, error included: nothing more goes to
@@ -24,7 +24,7 @@ pub struct Output {
 }
 
 impl Output {
-    pub fn new(json: bool, quiet: bool, verbose: u8, color: bool, stderr_tty: bool) -> Self {
+    pub fn new(json: bool, quiet: bool, verbose: bool, color: bool, stderr_tty: bool) -> Self {
         Output {
             json,
             quiet,
@@ -74,7 +74,7 @@ impl Output {
 
     /// Extra detail under `-v`.
     pub fn detail(&self, text: impl AsRef<str>) {
-        if self.verbose > 0 && !self.quiet {
+        if self.verbose && !self.quiet {
             write_line(&mut std::io::stderr().lock(), &safe_lines(text.as_ref()));
         }
     }
@@ -92,9 +92,12 @@ impl Output {
         );
     }
 
-    /// A notice that must be seen before something happens (the store fallback), even with
-    /// `--quiet`: it explains where a secret is about to be written.
+    /// A notice before something happens (the store fallback: where a secret is about to
+    /// be written). `--quiet` asked for silence on success, so it silences this too.
     pub fn notice(&self, text: impl AsRef<str>) {
+        if self.quiet {
+            return;
+        }
         let label = self.paint("note:", "36");
         write_line(
             &mut std::io::stderr().lock(),
@@ -165,6 +168,7 @@ impl Output {
         if !self.stderr_tty || self.quiet {
             return None;
         }
+        crate::signals::spinner_started();
         let bar = ProgressBar::new_spinner();
         bar.set_style(
             ProgressStyle::with_template("{spinner} {msg}")

@@ -206,7 +206,7 @@ pub fn server_table(out: &Output, servers: &[ServerView]) -> String {
             .collect();
         let line = cells.join("  ").trim_end().to_string();
         lines.push(if ri == 0 { out.bold(&line) } else { line });
-        if ri > 0 && out.verbose > 0 {
+        if ri > 0 && out.verbose {
             let s = &servers[ri - 1];
             for (c, place) in s.connections.iter().zip(&s.places) {
                 let state = match (c.state, c.latency_ms, &c.error) {
@@ -223,4 +223,37 @@ pub fn server_table(out: &Output, servers: &[ServerView]) -> String {
         lines.push("(* = selected)".into());
     }
     lines.join("\n")
+}
+
+/// When the key sits on the same disk as the sealed token in config.toml: what that means
+/// and the one command that moves the key (for the file store; a keyring keeps the token
+/// elsewhere).
+pub fn key_beside_token(ctx: &crate::context::Context) -> Option<String> {
+    let config = crate::store::config::path(&ctx.config_dir);
+    if ctx.key_is_credential || !crate::store::fsutil::same_filesystem(&ctx.key_path, &config) {
+        return None;
+    }
+    Some(format!(
+        "the key ({}) is on the same disk as the sealed token ({}), so a copy of that disk \
+         opens the token; to keep them apart, move the key to another disk with \
+         `plex-auth rotate-key --to /PATH/ON/OTHER/DISK/plex-auth.key`",
+        ctx.key_path.display(),
+        config.display()
+    ))
+}
+
+/// `text` as a QR code drawn with half blocks, two rows a line, with the quiet zone around
+/// it, so a phone can scan it off a terminal. Drawn for the usual dark terminal: the light
+/// modules are the blocks, the dark ones the background.
+pub fn qr_code(text: &str) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => code
+            .render::<qrcode::render::unicode::Dense1x2>()
+            .dark_color(qrcode::render::unicode::Dense1x2::Light)
+            .light_color(qrcode::render::unicode::Dense1x2::Dark)
+            .quiet_zone(true)
+            .build(),
+        // Only a text too long for any QR version fails; the link is printed above anyway.
+        Err(_) => String::new(),
+    }
 }

@@ -10,7 +10,8 @@ const USAGE: &str = "\
 Usage: fake-plex [OPTIONS]
 
 Runs a fake plex.tv (and fake Plex Media Servers) on 127.0.0.1, prints one line of JSON
-{\"url\":...,\"token\":...} and serves until SIGINT, SIGTERM or the end of stdin.
+{\"url\":...,\"token\":...} and serves until SIGINT or SIGTERM, or until stdin closes when
+stdin is a pipe (so a test harness that dies takes the fake with it).
 
 Options:
   --port N             port for plex.tv (default: any free one)
@@ -19,7 +20,7 @@ Options:
   --dead-fraction F    share of each server's connections that accept and never answer (default 0)
   --pin-lifetime S     PIN lifetime in seconds (default 1800 strong, 900 short)
   --approve-after D    approve every PIN this long after its creation (seconds, or e.g. 500ms)
-  --ignore-stdin       keep running when stdin closes (for `fake-plex &` in scripts)
+  --ignore-stdin       keep running when a piped stdin closes
   -h, --help           print this help
 ";
 
@@ -165,12 +166,26 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     drop(stdout);
-    if let Err(err) = wait_for_stop(options.ignore_stdin) {
+    if let Err(err) = wait_for_stop(options.ignore_stdin || !stdin_is_a_pipe()) {
         eprintln!("fake-plex: cannot wait for signals: {err}");
         return ExitCode::FAILURE;
     }
     drop(plex);
     ExitCode::SUCCESS
+}
+
+/// Whether stdin is a pipe or socket that a parent holds open. Only then does its end mean
+/// "stop": `fake-plex &` in a script gets /dev/null (at its end from the start), and in an
+/// interactive shell a background read of the terminal would stop the job with SIGTTIN.
+fn stdin_is_a_pipe() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::FileTypeExt;
+    io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+        .is_ok_and(|m| m.file_type().is_fifo() || m.file_type().is_socket())
 }
 
 fn wait_for_stop(ignore_stdin: bool) -> io::Result<()> {

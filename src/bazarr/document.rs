@@ -164,6 +164,17 @@ impl Document {
         self.get(section, key).is_some()
     }
 
+    /// Whether the file already holds what `change` sets (so applying it changes nothing).
+    pub fn holds(&self, change: &Change) -> bool {
+        let (section, key) = (change.section, change.key);
+        match &change.value {
+            Value::Str(s) => matches!(self.get(section, key), Some(Yaml::String(v)) if v == s),
+            Value::Bool(b) => self.get_bool(section, key) == Some(*b),
+            Value::Int(i) => self.get_i64(section, key) == Some(*i),
+            Value::List(items) => self.get_list(section, key).as_ref() == Some(items),
+        }
+    }
+
     /// Set these keys and no others. A missing (or null) section is created; a value that is
     /// already equal is left as written, so applying the same changes twice is a no-op.
     pub fn apply(&mut self, changes: &[Change]) {

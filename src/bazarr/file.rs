@@ -86,6 +86,11 @@ impl BazarrFile {
         self.doc.get_list(section, key)
     }
 
+    /// Whether the file already holds what `change` sets.
+    pub fn holds(&self, change: &Change) -> bool {
+        self.doc.holds(change)
+    }
+
     /// Whether `section.key` is present, even with a null value.
     pub fn has_key(&self, section: &str, key: &str) -> bool {
         self.doc.has_key(section, key)

@@ -78,8 +78,15 @@ pub fn login_changes(file: &BazarrFile, token: &Secret, user: &User) -> Result<V
 
 /// What Bazarr's own logout clears, and plex-auth's signed copy of a migrated apikey
 /// (`legacy_token`) when the file has one: after logout no key in the file opens to a token.
-pub fn logout_changes(file: &BazarrFile) -> Vec<Change> {
+pub fn logout_changes(file: &BazarrFile, clear_apikey: bool) -> Vec<Change> {
     let mut changes = keys::logout_changes();
+    // An apikey beside plex-auth's OAuth keys is what a pre-OAuth Bazarr (1.5.2) still runs
+    // on: clearing it stops that Bazarr, so it is only cleared when asked (see
+    // `apikey_in_use`).
+    if !clear_apikey && apikey_in_use(file) {
+        changes
+            .retain(|c| !(c.section == "plex" && matches!(c.key, "apikey" | "apikey_encrypted")));
+    }
     if file.has_key("plex", "legacy_token") {
         changes.push(Change {
             section: "plex",
@@ -88,6 +95,22 @@ pub fn logout_changes(file: &BazarrFile) -> Vec<Change> {
         });
     }
     changes
+}
+
+/// Whether the file holds a plain `plex.apikey` that a pre-OAuth Bazarr reads: OAuth keys
+/// added beside it by `migrate-apikey` (a Bazarr 1.5.3 or later would have signed it at its
+/// first start).
+pub fn apikey_in_use(file: &BazarrFile) -> bool {
+    matches!(keys::read_apikey(file), Ok(Some(apikey)) if keys::is_migrated_beside_apikey(file, &apikey))
+}
+
+/// The keys `changes` would change in `file`, as `section.key` (never their values).
+pub fn changed_keys(file: &BazarrFile, changes: &[Change]) -> Vec<String> {
+    changes
+        .iter()
+        .filter(|c| !file.holds(c))
+        .map(|c| format!("{}.{}", c.section, c.key))
+        .collect()
 }
 
 /// After logout, the backup beside Bazarr's file (made by plex-auth) still holds the token

@@ -54,16 +54,20 @@ pub fn run(ctx: &Context, args: &LogArgs) -> Result<()> {
         ));
         return Ok(());
     }
-    let text: Vec<String> = kept
-        .iter()
-        .map(|(line, value)| match value {
+    let text: Vec<String> = std::iter::once(HEADER.to_owned())
+        .chain(kept.iter().map(|(line, value)| match value {
             Some(v) => human(v),
             None => format!("(unreadable line) {}", safe(line)),
-        })
+        }))
         .collect();
     ctx.out.result(text.join("\n"));
     Ok(())
 }
+
+/// The column names above [`human`]'s rows; the last column holds whichever of the
+/// account, server, error code and detail an event has.
+const HEADER: &str =
+    "TIME                  EVENT                   RESULT    ACCOUNT, SERVER, ERROR, DETAIL";
 
 /// `2026-01-31T08:00:00Z  validated_ok  exit 0  alice  Tower  detail`
 fn human(v: &Value) -> String {
@@ -86,23 +90,59 @@ fn event_time(v: &Value) -> Option<SystemTime> {
     humantime::parse_rfc3339(v.get("time")?.as_str()?).ok()
 }
 
-/// `2h`, `7days`, `30m`: that long ago. `2026-01-31T08:00:00Z` or `2026-01-31 08:00:00`
-/// (UTC): that moment.
+/// When `--since` starts, read as a person writes it. Times are UTC, as the log shows them:
+/// - a duration (`2h`, `7days`, `30m`, `2h ago`): that long ago;
+/// - `now`, `today` (since 00:00 today), `yesterday` (since 00:00 yesterday);
+/// - a date (`2026-12-01`: since its first second), a date and time (`2026-12-01 08:00`,
+///   `2026-12-01T08:00:00Z`), or a time of today (`08:00`, `08:00:30`).
 fn parse_since(text: &str) -> Result<SystemTime> {
+    since_at(text, SystemTime::now()).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Usage,
+            format!("--since {:?} is neither a duration nor a time", text.trim()),
+        )
+        .with_hint(
+            "use a duration (2h, 7days), today or yesterday, a date (2026-01-31), \
+             or a UTC time (2026-01-31 08:00, 08:00)",
+        )
+    })
+}
+
+const DAY: Duration = Duration::from_secs(86_400);
+
+fn since_at(text: &str, now: SystemTime) -> Option<SystemTime> {
     let text = text.trim();
-    if let Ok(ago) = humantime::parse_duration(text) {
-        return Ok(SystemTime::now()
-            .checked_sub(ago)
-            .unwrap_or(UNIX_EPOCH + Duration::ZERO));
+    let ago = |d: Duration| Some(now.checked_sub(d).unwrap_or(UNIX_EPOCH));
+    let midnight = || {
+        let secs = now.duration_since(UNIX_EPOCH).ok()?.as_secs();
+        Some(UNIX_EPOCH + Duration::from_secs(secs - secs % DAY.as_secs()))
+    };
+    match text.to_ascii_lowercase().as_str() {
+        "now" => return Some(now),
+        "today" => return midnight(),
+        "yesterday" => return midnight()?.checked_sub(DAY),
+        _ => {}
     }
-    if let Ok(at) = humantime::parse_rfc3339_weak(text) {
-        return Ok(at);
+    let duration = text.strip_suffix("ago").map_or(text, str::trim_end);
+    if let Ok(d) = humantime::parse_duration(duration) {
+        return ago(d);
     }
-    Err(Error::new(
-        ErrorKind::Usage,
-        format!("--since {text:?} is neither a duration nor a time"),
-    )
-    .with_hint("use a duration such as 2h or 7days, or a UTC time such as 2026-01-31T08:00:00Z"))
+    let today = || humantime::format_rfc3339_seconds(now).to_string()[..10].to_owned();
+    let full = match text.len() {
+        // 2026-12-01
+        10 if text.as_bytes()[4] == b'-' => format!("{text}T00:00:00Z"),
+        // 08:00 and 08:00:30, today
+        5 | 8 if text.as_bytes()[2] == b':' => format!("{}T{text}{}", today(), seconds(text)),
+        // 2026-12-01 08:00 and 2026-12-01T08:00
+        16 => format!("{text}:00Z"),
+        _ => text.to_owned(),
+    };
+    humantime::parse_rfc3339_weak(&full).ok()
+}
+
+/// The `:00` that `HH:MM` lacks.
+fn seconds(time: &str) -> &'static str {
+    if time.len() == 5 { ":00" } else { "" }
 }
 
 #[cfg(test)]
@@ -119,6 +159,28 @@ mod tests {
             humantime::parse_rfc3339("2026-01-31T08:00:00Z").unwrap()
         );
         assert!(parse_since("2026-01-31 08:00:00").is_ok());
-        assert_eq!(parse_since("yesterday").unwrap_err().kind, ErrorKind::Usage);
+        assert_eq!(parse_since("last week").unwrap_err().kind, ErrorKind::Usage);
+        assert_eq!(
+            parse_since("2026-13-01").unwrap_err().kind,
+            ErrorKind::Usage
+        );
+    }
+
+    #[test]
+    fn since_takes_dates_words_and_times_of_today() {
+        let at = |t: &str| humantime::parse_rfc3339(t).unwrap();
+        let now = at("2026-12-02T15:30:00Z");
+        let since = |text: &str| since_at(text, now);
+        assert_eq!(since("2026-12-01"), Some(at("2026-12-01T00:00:00Z")));
+        assert_eq!(since("2026-12-01 08:00"), Some(at("2026-12-01T08:00:00Z")));
+        assert_eq!(since("2026-12-01T08:00"), Some(at("2026-12-01T08:00:00Z")));
+        assert_eq!(since("today"), Some(at("2026-12-02T00:00:00Z")));
+        assert_eq!(since("Yesterday"), Some(at("2026-12-01T00:00:00Z")));
+        assert_eq!(since("now"), Some(now));
+        assert_eq!(since("2h"), Some(at("2026-12-02T13:30:00Z")));
+        assert_eq!(since("2h ago"), Some(at("2026-12-02T13:30:00Z")));
+        assert_eq!(since("3 days ago"), Some(at("2026-11-29T15:30:00Z")));
+        assert_eq!(since("25:00"), None);
+        assert_eq!(since(""), None);
     }
 }

@@ -2,7 +2,7 @@
 //! the link made in Bazarr's web UI (`--from-bazarr`). On a terminal with no server chosen
 //! yet, offers the server picker afterwards.
 
-use std::io::{BufRead, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -19,9 +19,10 @@ use crate::commands::{
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::safe;
+use crate::picker;
 use crate::plex::types::User;
 use crate::plex::{Plex, PlexError, pin, servers};
-use crate::render::{AccountView, SelectedView, server_table, server_views};
+use crate::render::{AccountView, SelectedView};
 use crate::secret::Secret;
 use crate::store::{self, AuthMethod, Backend, Config};
 use crate::time::{mmss, timestamp};
@@ -182,18 +183,25 @@ fn already_linked(ctx: &Context, plex: &Plex, cfg: &Config) -> Result<Option<(Us
 
 /// The token comes from stdin only: argv is visible to every user on the machine.
 fn read_token_from_stdin(ctx: &Context) -> Result<Secret> {
-    if ctx.env.stdin_tty {
+    // Wiped when dropped, like the Secret made from it.
+    let raw = if ctx.can_prompt() {
+        // A person at a terminal: ask, and do not show what is pasted.
+        crate::terminal::read_hidden_line("Paste the Plex token (it is not shown): ")
+            .map_err(|e| Error::new(ErrorKind::Usage, format!("cannot read the token: {e}")))?
+            .unwrap_or_default()
+    } else if ctx.env.stdin_tty {
         return Err(Error::new(
             ErrorKind::Usage,
             "--with-token reads the token from standard input, which is a terminal here",
         )
         .with_hint("pipe it in, e.g. `plex-auth login --with-token < token.txt`"));
-    }
-    // Wiped when dropped, like the Secret made from it.
-    let mut raw = zeroize::Zeroizing::new(String::new());
-    std::io::stdin()
-        .read_to_string(&mut raw)
-        .map_err(|e| Error::new(ErrorKind::Usage, format!("cannot read standard input: {e}")))?;
+    } else {
+        let mut raw = zeroize::Zeroizing::new(String::new());
+        std::io::stdin().read_to_string(&mut raw).map_err(|e| {
+            Error::new(ErrorKind::Usage, format!("cannot read standard input: {e}"))
+        })?;
+        raw
+    };
     let token = Secret::new(raw.trim());
     let t = token.expose();
     if t.is_empty() || t.len() > 4096 || t.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -211,8 +219,15 @@ fn read_token_from_stdin(ctx: &Context) -> Result<Secret> {
 /// Create a PIN, show the link (and open the browser), then wait for approval.
 fn pin_flow(ctx: &Context, plex: &Plex, args: &LoginArgs) -> Result<Secret> {
     let app_url = ctx.app_url()?;
-    let pin = ctx.block_on(plex.client.create_pin())?;
-    let link = pin::auth_link(&app_url, &plex.identity.client_id, &pin.code);
+    // A long link is hard to copy over SSH (it wraps); a short code is typed at plex.tv/link
+    // on any device. Scripts reading --json get the link, as they always have.
+    let short = args.short_code || (!args.link && !args.qr && !ctx.out.json && ctx.env.headless());
+    let pin = ctx.block_on(plex.client.create_pin(!short))?;
+    let link = if short {
+        pin::link_page(&ctx.plex_url()?)
+    } else {
+        pin::auth_link(&app_url, &plex.identity.client_id, &pin.code)
+    };
     let expires = pin::expiry_of(&pin);
     let timeout_at = args
         .timeout
@@ -243,14 +258,24 @@ fn pin_flow(ctx: &Context, plex: &Plex, args: &LoginArgs) -> Result<Secret> {
     } else {
         format!("expires in {}", mmss(left))
     };
-    // The link is the point of the command: shown even with --quiet. A strong PIN's code
-    // cannot be typed anywhere; it is shown only so the link can be checked.
-    ctx.out.essential(format!(
-        "To link this machine, open this link, sign in to Plex and approve {}:\n\n  {link}\n\nCode: {} (part of the link, to check the link is yours); {wait}",
-        crate::PRODUCT,
-        pin.code,
-    ));
-    open_browser(ctx, args, &link);
+    // The link or code is the point of the command: shown even with --quiet. A strong PIN's
+    // code cannot be typed anywhere; it is shown only so the link can be checked.
+    if short {
+        ctx.out.essential(format!(
+            "To link this machine, go to {link} on any device, sign in to Plex and enter this code:\n\n  {}\n\n({wait}; `--link` prints a sign-in link to open instead)",
+            pin.code,
+        ));
+    } else {
+        ctx.out.essential(format!(
+            "To link this machine, open this link, sign in to Plex and approve {}:\n\n  {link}\n\nCode: {} (part of the link, to check the link is yours); {wait}",
+            crate::PRODUCT,
+            pin.code,
+        ));
+        if args.qr && !ctx.out.json {
+            ctx.out.essential(crate::render::qr_code(&link));
+        }
+    }
+    open_browser(ctx, args, &link, short);
 
     ctx.block_on(pin::wait_for_token(
         &ctx.out,
@@ -261,13 +286,16 @@ fn pin_flow(ctx: &Context, plex: &Plex, args: &LoginArgs) -> Result<Secret> {
     ))
 }
 
-fn open_browser(ctx: &Context, args: &LoginArgs, link: &str) {
+fn open_browser(ctx: &Context, args: &LoginArgs, link: &str, short: bool) {
     if args.no_browser {
         return;
     }
     if ctx.env.headless() {
-        ctx.out
-            .info("No browser here (SSH or no display): open the link on any device.");
+        ctx.out.info(if short {
+            "No browser here (SSH or no display): enter the code on any device."
+        } else {
+            "No browser here (SSH or no display): open the link on any device."
+        });
         return;
     }
     if let Err(e) = webbrowser::open(link) {
@@ -296,6 +324,11 @@ fn finish(
         Err(e) => return Err(e),
     };
     warn_bazarr(ctx, linked.bazarr.as_ref());
+    if linked.backend == Backend::File
+        && let Some(note) = crate::render::key_beside_token(ctx)
+    {
+        ctx.out.info(format!("note: {note}"));
+    }
     let synced = linked
         .bazarr
         .as_ref()
@@ -333,27 +366,12 @@ fn finish(
         }
     }
     if method == AuthMethod::Pin && !args.no_select && ctx.can_prompt() {
+        crate::signals::on_interrupt(PICKER_INTERRUPTED, Some(PICKER_HINT));
         offer_picker(ctx, plex, token, user)?;
+        crate::signals::on_interrupt(crate::signals::NOTHING_HALF_WRITTEN, None);
     }
     // After the picker, so that one restart carries the sign-in and the server.
     bazarr_restart(ctx, bazarr.process, linked.bazarr.as_ref(), args)
-}
-
-/// One typed line, or `None` at end of input (Ctrl-D) or when the terminal is gone. Ctrl-C ends the process from the
-/// signal handler (exit 130); a read that comes back interrupted all the same is reported
-/// as the interruption it is, never taken as an empty answer.
-fn read_answer() -> Result<Option<String>> {
-    let mut line = String::new();
-    match std::io::stdin().lock().read_line(&mut line) {
-        Ok(0) => Ok(None),
-        Ok(_) => Ok(Some(line)),
-        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Err(Error::new(
-            ErrorKind::Interrupted,
-            "interrupted; nothing was half-written",
-        )),
-        // A terminal that went away (an SSH session dropped) is the same as Ctrl-D.
-        Err(_) => Ok(None),
-    }
 }
 
 /// The approved token could not be stored: sign it out at plex.tv so no working token is
@@ -371,6 +389,12 @@ fn sign_out_unstored(ctx: &Context, plex: &Plex, token: &Secret, err: Error) -> 
     };
     err.context(format!("not linked ({outcome})"))
 }
+
+/// Ctrl-C at the picker comes after the account was linked: only the server is left.
+const PICKER_INTERRUPTED: &str =
+    "interrupted at the server picker: the account is linked, and no server was chosen";
+const PICKER_HINT: &str =
+    "choose one with `plex-auth select NAME` (`plex-auth servers` lists them)";
 
 /// The picker's probe timeout, per connection.
 const PICKER_TIMEOUT: f64 = 3.0;
@@ -392,7 +416,10 @@ fn offer_picker(ctx: &Context, plex: &Plex, token: &Secret, user: &User) -> Resu
         bar.finish_and_clear();
     }
     let reports = match found {
-        Ok(r) => r,
+        Ok(r) => {
+            crate::commands::remember_servers(ctx, r.iter().map(|r| &r.resource));
+            r
+        }
         Err(e) => {
             ctx.out.warn(format!(
                 "could not list servers ({}); choose one later with `plex-auth servers`",
@@ -404,34 +431,20 @@ fn offer_picker(ctx: &Context, plex: &Plex, token: &Secret, user: &User) -> Resu
     if reports.is_empty() {
         return Ok(());
     }
-    ctx.out.prompt_text(&format!(
-        "\n{}",
-        server_table(&ctx.out, &server_views(&reports, None))
-    ));
+    picker::show(ctx, &reports, None);
     loop {
-        ctx.out.prompt(&format!(
-            "Choose the server to use [1-{}], or press Enter to skip: ",
-            reports.len()
-        ));
-        let line = read_answer()?;
-        let answer = line.as_deref().map(str::trim).unwrap_or_default();
-        if answer.is_empty() {
-            if line.is_none() {
-                // Ctrl-D: the cursor is still after the question.
-                ctx.out.prompt_text("");
+        let answer = picker::ask(ctx, reports.len(), "skip").map_err(|e| match e.kind {
+            ErrorKind::Interrupted => {
+                Error::new(ErrorKind::Interrupted, PICKER_INTERRUPTED).with_hint(PICKER_HINT)
             }
+            _ => e,
+        })?;
+        let Some(index) = answer else {
             ctx.out
                 .info("Skipped; choose later with `plex-auth select`.");
             return Ok(());
-        }
-        let report = match answer.parse::<usize>() {
-            Ok(n) if (1..=reports.len()).contains(&n) => &reports[n - 1],
-            _ => {
-                ctx.out
-                    .warn(format!("enter a number from 1 to {}", reports.len()));
-                continue;
-            }
         };
+        let report = &reports[index];
         let chosen = ctx
             .block_on(servers::verify_access(
                 &plex.identity,

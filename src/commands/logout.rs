@@ -11,7 +11,7 @@ use crate::commands::{
     after_bazarr_write, bazarr_process, bazarr_target, plex, restart_command, snapshot, warn_bazarr,
 };
 use crate::context::Context;
-use crate::error::{ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::plex::PlexError;
 
 #[derive(Serialize)]
@@ -19,6 +19,12 @@ struct LogoutView {
     logged_out: bool,
     revoked: Option<bool>,
     bazarr_config: Option<PathBuf>,
+    /// The keys changed in Bazarr's file, never their values.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    bazarr_changed: Vec<String>,
+    /// `plex.apikey` was kept for a pre-OAuth Bazarr (`--clear-apikey` clears it).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    bazarr_apikey_kept: bool,
 }
 
 pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
@@ -42,12 +48,9 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
                 Ok(()) => true,
                 // Already signed out somewhere else: the goal is reached.
                 Err(PlexError::Rejected(_) | PlexError::Expired) => true,
-                Err(e) => {
-                    ctx.out.warn(format!(
-                        "could not sign the token out at plex.tv ({e}); it still works there until you remove plex-auth at https://app.plex.tv/desktop#!/settings/devices/all"
-                    ));
-                    false
-                }
+                // An explicit --revoke that did not happen keeps the token, so that it can be
+                // retried: forgetting it here would leave it working at plex.tv for good.
+                Err(e) => return Err(revoke_failed(e)),
             });
         } else {
             ctx.out
@@ -55,7 +58,8 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         }
     }
 
-    let done = account::logout(ctx)?;
+    // A revoked token is dead for the old Bazarr too: nothing is kept working by keeping it.
+    let done = account::logout(ctx, args.clear_apikey || revoked == Some(true))?;
     let was_logged_in = token.is_some() || done.was_logged_in;
     warn_bazarr(ctx, done.bazarr.as_ref());
     let view = LogoutView {
@@ -66,6 +70,8 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
             .as_ref()
             .and_then(|s| s.updated())
             .map(PathBuf::from),
+        bazarr_changed: done.bazarr_changed.clone(),
+        bazarr_apikey_kept: done.apikey_kept,
     };
     if ctx.out.json {
         ctx.out.json_value(&view);
@@ -77,12 +83,7 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         ctx.out.result(format!(
             "Logged out: the token was removed from this machine{tail}."
         ));
-        if let Some(path) = &view.bazarr_config {
-            ctx.out.info(format!(
-                "Cleared the Plex sign-in in Bazarr's {}",
-                path.display()
-            ));
-        }
+        bazarr_lines(ctx, &view);
         if let Some(backup) = &done.removed_backup {
             ctx.out.info(format!(
                 "Removed {}, which held the token.",
@@ -91,6 +92,7 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         }
     } else {
         ctx.out.result("Not logged in; nothing to do.");
+        bazarr_lines(ctx, &view);
     }
     after_bazarr_write(
         ctx,
@@ -98,5 +100,43 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         done.bazarr.as_ref().and_then(|s| s.updated()),
         args.restart_bazarr,
         &restart_command(ctx, "logout"),
+    )
+}
+
+/// What logout changed in Bazarr's file (keys, not values), and the apikey it kept.
+fn bazarr_lines(ctx: &Context, view: &LogoutView) {
+    let Some(path) = &view.bazarr_config else {
+        return;
+    };
+    if !view.bazarr_changed.is_empty() {
+        ctx.out.info(format!(
+            "Cleared the Plex sign-in in Bazarr's {}: changed {}.",
+            path.display(),
+            view.bazarr_changed.join(", ")
+        ));
+    }
+    if view.bazarr_apikey_kept {
+        ctx.out.warn(format!(
+            "kept plex.apikey in {}: a Bazarr 1.5.2 or older still signs in to Plex with it; \
+             `plex-auth logout --clear-apikey` clears it too (that Bazarr then stops using Plex)",
+            path.display()
+        ));
+    }
+}
+
+fn revoke_failed(e: PlexError) -> Error {
+    let kind = Error::from(e);
+    Error::new(
+        kind.kind,
+        format!(
+            "could not sign the token out at plex.tv ({}); nothing was changed: the token is \
+             still stored here and still works at plex.tv",
+            kind.message
+        ),
+    )
+    .with_hint(
+        "run `plex-auth logout --revoke` again once plex.tv answers; or `plex-auth logout` to \
+         forget it here only, then remove plex-auth at \
+         https://app.plex.tv/desktop#!/settings/devices/all",
     )
 }

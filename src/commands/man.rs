@@ -215,6 +215,15 @@ fn files(roff: &mut String) {
              LoadCredential=plex-auth.key:/etc/plex-auth/key.",
         ),
         (
+            "/var/lib/plex-auth/",
+            "With --system: the machine's config.toml (with the sealed token), event log and \
+             validate's counters, shared by root's commands and the system timer.",
+        ),
+        (
+            "/etc/plex-auth/key",
+            "With --system: the key, which the system unit hands over as a credential.",
+        ),
+        (
             "<key>.next",
             "The new key, beside the key file, while rotate-key runs; one left behind by an \
              interrupted rotation is finished (or replaced) by the next rotate-key or validate.",
@@ -238,8 +247,9 @@ fn files(roff: &mut String) {
         ),
         (
             "/usr/lib/systemd/system/plex-auth-validate.timer",
-            "With the service of the same name, runs plex-auth validate --quiet regularly \
-             (also in /usr/lib/systemd/user/ for a user's own units).",
+            "With the service of the same name, runs plex-auth --system validate --quiet \
+             regularly (and plex-auth validate --quiet in /usr/lib/systemd/user/ for a \
+             user's own units).",
         ),
     ] {
         item(roff, path, meaning);

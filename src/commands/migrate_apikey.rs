@@ -172,16 +172,12 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
                     format!("change {shown} to OAuth as shown below")
                 } else {
                     format!(
-                        "leave {shown} as it is (it has no OAuth settings: Bazarr 1.5.2 or older keeps using plex.apikey)"
+                        "add OAuth settings to {shown} beside plex.apikey, as shown below (it is from Bazarr 1.5.2 or older, which keeps using plex.apikey as it is; Bazarr 1.5.3 or later starts on OAuth)"
                     )
                 }
             );
-            if oauth {
-                ctx.out.info(text);
-                crate::output::write_stdout(view.diff.as_bytes());
-            } else {
-                ctx.out.result(text);
-            }
+            ctx.out.info(text);
+            crate::output::write_stdout(view.diff.as_bytes());
         }
         return Ok(());
     }

@@ -34,10 +34,10 @@ pub fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::Select(args) => select::run(ctx, &args),
         Command::Logout(args) => logout::run(ctx, &args),
         Command::MigrateApikey(args) => migrate_apikey::run(ctx, &args),
-        Command::RotateKey => rotate_key::run(ctx),
+        Command::RotateKey(args) => rotate_key::run(ctx, &args),
         Command::Token(args) => token::run(ctx, &args),
         Command::Log(args) => log::run(ctx, &args),
-        Command::Completions(args) => completions::run(&args),
+        Command::Completions(args) => completions::run(ctx, &args),
         Command::Man(args) => man::run(&args),
     }
 }
@@ -65,6 +65,26 @@ fn plex_unrecorded(ctx: &Context, cfg: &Config) -> Result<Plex> {
         None => store::config::new_client_identifier()?,
     };
     Plex::new(client_id, base, ctx.request_timeout)
+}
+
+/// Keep the names of the servers just listed for shell completion (`select <TAB>`). A
+/// cache that cannot be written changes nothing else: `-v` says why.
+fn remember_servers<'a>(
+    ctx: &Context,
+    servers: impl IntoIterator<Item = &'a crate::plex::types::Resource>,
+) {
+    let Some(dir) = &ctx.state_dir else {
+        return;
+    };
+    let names = servers
+        .into_iter()
+        .map(|r| (r.name.as_str(), r.client_identifier.as_str()));
+    if let Err(e) = store::server_names::remember(dir, names) {
+        ctx.out.detail(format!(
+            "could not keep the server names for completion in {}: {e}",
+            dir.display()
+        ));
+    }
 }
 
 /// The stored token, or exit 3 when there is none.

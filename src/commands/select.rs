@@ -6,13 +6,17 @@ use crate::account;
 use crate::bazarr::sync::Synced;
 use crate::cli::SelectArgs;
 use crate::commands::{
-    after_bazarr_write, bazarr_process, bazarr_target, plex, restart_command, snapshot,
-    stored_token, warn_bazarr,
+    after_bazarr_write, bazarr_process, bazarr_target, plex, remember_servers, restart_command,
+    snapshot, stored_token, warn_bazarr,
 };
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
+use crate::plex::Plex;
+use crate::plex::probe::ServerReport;
 use crate::plex::servers;
+use crate::plex::types::Resource;
 use crate::render::SelectedView;
+use crate::store::Config;
 
 #[derive(Serialize)]
 struct SelectView {
@@ -31,20 +35,47 @@ struct BazarrServerView {
 }
 
 pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
+    if args.server.is_none() && args.insecure {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            "--insecure needs the server it is for: name it (plex-auth select NAME --insecure)",
+        ));
+    }
+    if args.server.is_none() && !ctx.can_prompt() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            "select needs the server to choose: its name, machine id or list number",
+        )
+        .with_hint("`plex-auth servers` lists them; on a terminal, `plex-auth select` alone offers a picker"));
+    }
     let cfg = snapshot(ctx)?;
     let token = stored_token(ctx, &cfg)?;
     let account_id = cfg.account.as_ref().map(|a| a.id);
     let process = bazarr_process(ctx, bazarr_target(ctx, &cfg).as_deref());
     let plex = plex(ctx, &cfg)?;
     let list = servers::server_list(ctx.block_on(plex.client.resources(&token))?);
-    let chosen = servers::resolve(&list, &args.server)?.clone();
-    let insecure = args.insecure.then_some(chosen.client_identifier.as_str());
-    let report = ctx.block_on(servers::probe_one(
-        &plex.identity,
-        chosen.clone(),
-        ctx.probe_timing(args.timeout),
-        insecure,
-    ))?;
+    remember_servers(ctx, &list);
+    let report = match &args.server {
+        Some(arg) => {
+            let chosen = servers::resolve(&list, arg)?.clone();
+            // From here on the log's events are about the server being chosen.
+            crate::events::set_subject(None, Some(&chosen.name));
+            let insecure = args.insecure.then_some(chosen.client_identifier.as_str());
+            ctx.block_on(servers::probe_one(
+                &plex.identity,
+                chosen.clone(),
+                ctx.probe_timing(args.timeout),
+                insecure,
+            ))?
+        }
+        None => match pick(ctx, &plex, list, &cfg, args)? {
+            Some(report) => report,
+            None => {
+                ctx.out.info("Nothing chosen; the server stays as it was.");
+                return Ok(());
+            }
+        },
+    };
     let server = ctx.block_on(servers::verify_access(
         &plex.identity,
         &token,
@@ -82,4 +113,46 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
         args.restart_bazarr,
         &restart_command(ctx, &rerun),
     )
+}
+
+/// `select` with no argument, on a terminal: every server probed, the table, a number.
+fn pick(
+    ctx: &Context,
+    plex: &Plex,
+    list: Vec<Resource>,
+    cfg: &Config,
+    args: &SelectArgs,
+) -> Result<Option<ServerReport>> {
+    let spinner = ctx.out.spinner("Probing your Plex servers…");
+    // As `servers` lists them: the server chosen with --insecure before stays insecure.
+    let insecure = cfg
+        .server
+        .as_ref()
+        .filter(|s| s.insecure)
+        .map(|s| s.machine_id.as_str());
+    let found = ctx.block_on(servers::probe_servers(
+        &plex.identity,
+        list,
+        ctx.probe_timing(args.timeout),
+        insecure,
+        None,
+    ));
+    if let Some(bar) = spinner {
+        bar.finish_and_clear();
+    }
+    let mut reports = found?;
+    if reports.is_empty() {
+        return Err(Error::new(
+            ErrorKind::ServerNotFound,
+            "there are no Plex Media Servers on this account",
+        ));
+    }
+    let selected = cfg.server.as_ref().map(|s| s.machine_id.as_str());
+    crate::picker::show(ctx, &reports, selected);
+    let Some(index) = crate::picker::ask(ctx, reports.len(), "cancel")? else {
+        return Ok(None);
+    };
+    let report = reports.swap_remove(index);
+    crate::events::set_subject(None, Some(&report.resource.name));
+    Ok(Some(report))
 }

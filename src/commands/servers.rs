@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::cli::ServersArgs;
-use crate::commands::{plex, snapshot, stored_token};
+use crate::commands::{plex, remember_servers, snapshot, stored_token};
 use crate::context::Context;
 use crate::error::Result;
 use crate::plex::servers::fetch_and_probe;
@@ -35,9 +35,11 @@ pub fn run(ctx: &Context, args: &ServersArgs) -> Result<()> {
     if let Some(bar) = spinner {
         bar.finish_and_clear();
     }
+    let reports = reports?;
+    remember_servers(ctx, reports.iter().map(|r| &r.resource));
     let selected = cfg.server.as_ref().map(|s| s.machine_id.as_str());
     let view = ServersView {
-        servers: server_views(&reports?, selected),
+        servers: server_views(&reports, selected),
     };
     if ctx.out.json {
         ctx.out.json_value(&view);

@@ -73,12 +73,13 @@ pub fn run(ctx: &Context) -> Result<()> {
     let config_path = store::config::path(&ctx.config_dir);
 
     let mut warnings = fsutil::mode_warnings(&[&ctx.config_dir, &config_path, &ctx.key_path]);
-    if cfg.store == Some(Backend::File) && fsutil::same_filesystem(&ctx.key_path, &config_path) {
-        warnings.push(format!(
-            "the key ({}) is on the same disk as the sealed token ({}): a copy of that disk opens the token; move the key elsewhere and run `plex-auth --key-file NEW-PATH rotate-key` once (later runs find it there), or use a systemd credential",
-            ctx.key_path.display(),
-            config_path.display()
-        ));
+    // Said at login; here only when asked (-v) or read by a script (--json): on a one-disk
+    // machine there is nothing to do about it, and it would fill every status.
+    if cfg.store == Some(Backend::File)
+        && (ctx.out.verbose || ctx.out.json)
+        && let Some(note) = crate::render::key_beside_token(ctx)
+    {
+        warnings.push(note);
     }
     if rotate::pending(&ctx.key_path) {
         warnings.push(format!(

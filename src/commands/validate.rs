@@ -105,8 +105,10 @@ fn write_metrics(
         server,
     };
     if let Err(e) = metrics::write(path, &metrics::render(&run)) {
-        ctx.out.notice(format!(
-            "could not write the metrics file {}: {e}",
+        // Not silenced by --quiet: the metrics are part of the job cron asked for, and a
+        // file that cannot be written fails that part every run until it is fixed.
+        ctx.out.essential(format!(
+            "warning: could not write the metrics file {}: {e}",
             path.display()
         ));
     }

@@ -327,15 +327,12 @@ impl PlexClient {
     }
 
     /// `POST /api/v2/pins?strong=true` (§1). Strong PINs go with the browser link.
-    pub async fn create_pin(&self) -> Result<Pin, PlexError> {
-        self.call_json(
-            Method::POST,
-            "/api/v2/pins",
-            &[("strong", "true")],
-            None,
-            MAX_429_RETRIES,
-        )
-        .await
+    /// `strong` gives the long code the sign-in link carries; without it plex.tv makes a
+    /// 4-character code for https://plex.tv/link.
+    pub async fn create_pin(&self, strong: bool) -> Result<Pin, PlexError> {
+        let query: &[(&str, &str)] = if strong { &[("strong", "true")] } else { &[] };
+        self.call_json(Method::POST, "/api/v2/pins", query, None, MAX_429_RETRIES)
+            .await
     }
 
     /// `GET /api/v2/pins/{id}` (§3). No 429 retries here: the poll loop owns the pacing.

@@ -47,6 +47,16 @@ pub fn auth_link(app_url: &reqwest::Url, client_id: &str, code: &str) -> String 
     format!("{}#?{}", base.as_str(), query.join("&"))
 }
 
+/// Where a 4-character code is entered: `https://plex.tv/link` (the page of the plex.tv the
+/// client talks to).
+pub fn link_page(plex_url: &reqwest::Url) -> String {
+    let mut page = plex_url.clone();
+    page.set_query(None);
+    page.set_fragment(None);
+    page.set_path("/link");
+    page.to_string()
+}
+
 /// When the PIN stops working. The countdown is preferred: it is immune to clock skew
 /// between here and plex.tv.
 pub fn expiry_of(pin: &Pin) -> SystemTime {

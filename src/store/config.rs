@@ -29,6 +29,9 @@ pub struct Config {
     /// Where the key file is, when the token was sealed with one outside the default place
     /// (`--key-file`); later runs without the flag use it.
     pub key_file: Option<PathBuf>,
+    /// Where the key was before `rotate-key --to` moved it, until the old file is removed
+    /// (a move cut short is finished by the next rotation).
+    pub key_moved_from: Option<PathBuf>,
     pub sealed_token: Option<String>,
     pub account: Option<Account>,
     pub server: Option<SelectedServer>,
@@ -289,6 +292,7 @@ mod tests {
             key_id: Some("0123456789abcdef".into()),
             key_created_at: Some(1_700_000_000),
             key_file: Some("/mnt/usb/plex-auth.key".into()),
+            key_moved_from: None,
             sealed_token: Some("AQID".into()),
             account: Some(Account {
                 username: "alice".into(),

@@ -15,16 +15,17 @@ use crate::secret::KeyBytes;
 /// The file name systemd's `LoadCredential=plex-auth.key:…` gives the key.
 pub const CREDENTIAL_NAME: &str = "plex-auth.key";
 
-/// The systemd credential when one is provided, else `<config_dir>/key`. The caller passes
+/// The systemd credential when one is provided, else `<key_home>/key` (the config folder, or
+/// /etc/plex-auth for the whole machine). The caller passes
 /// `$CREDENTIALS_DIRECTORY` in: this module reads no environment.
-pub fn default_key_path(config_dir: &Path, credentials_directory: Option<&Path>) -> PathBuf {
+pub fn default_key_path(key_home: &Path, credentials_directory: Option<&Path>) -> PathBuf {
     if let Some(dir) = credentials_directory {
         let cred = dir.join(CREDENTIAL_NAME);
         if cred.is_file() {
             return cred;
         }
     }
-    config_dir.join("key")
+    key_home.join("key")
 }
 
 /// Reads the key; `Ok(None)` when the file does not exist. Takes base64 text (what

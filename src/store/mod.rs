@@ -8,6 +8,7 @@ pub mod key;
 pub mod keyring;
 pub mod rotate;
 pub mod seal;
+pub mod server_names;
 
 use std::path::PathBuf;
 

@@ -76,6 +76,11 @@ pub struct Rotated {
     pub created_at: u64,
     /// A rotation cut short earlier was finished first.
     pub finished_interrupted: bool,
+    /// The key file a move (`rotate-key --to`) took the key from, now removed.
+    pub moved_from: Option<PathBuf>,
+    /// The old key file of a move that could not be removed, and why (it no longer opens
+    /// the token; the next rotation tries again).
+    pub old_key_left: Option<(PathBuf, String)>,
 }
 
 impl Vault {
@@ -196,11 +201,22 @@ impl Vault {
             .with_hint("the token still opens (plex-auth reads the new key from there); run `plex-auth rotate-key` again to finish")
         })?;
 
-        // 4. Record it.
+        // 4. Record it, and remove the file a move took the key from: the token no longer
+        // opens with it.
         let created_at = crate::time::now();
         txn.cfg.key_id = Some(new_id);
         txn.cfg.key_created_at = Some(created_at);
         txn.cfg.key_file = self.key_record.clone();
+        let (moved_from, old_key_left) = match txn.cfg.key_moved_from.take() {
+            Some(old) if old != key_path => match remove_durably(&old) {
+                Ok(()) => (Some(old), None),
+                Err(e) => {
+                    txn.cfg.key_moved_from = Some(old.clone());
+                    (None, Some((old, e.to_string())))
+                }
+            },
+            _ => (None, None),
+        };
         txn.commit().map_err(|e| {
             Error::from(e).context("the key was rotated, but config.toml could not record it")
         })?;
@@ -209,8 +225,82 @@ impl Vault {
             key_path,
             created_at,
             finished_interrupted,
+            moved_from,
+            old_key_left,
         })
     }
+
+    /// Move the key to `dest` and rotate it there (`rotate-key --to`), in steps that each
+    /// leave a token that opens:
+    ///
+    /// 1. the key in use is copied to `dest`, and config.toml records `dest` as the key
+    ///    file and the old file as `key_moved_from`, in one write;
+    /// 2. the rotation above runs at `dest`: a new key there, the token sealed under it;
+    /// 3. with the rotation recorded, the old key file is removed.
+    ///
+    /// Cut short after step 1, the token opens with `dest` (the same key there), and any
+    /// later rotation does steps 2 and 3. A file already at `dest` is never overwritten.
+    pub fn move_key(&self, dest: &Path) -> Result<Rotated> {
+        let old = key_target(&self.key_path);
+        if !same_file(&old, dest) {
+            if std::fs::symlink_metadata(dest).is_ok() {
+                return Err(Error::store(format!(
+                    "{} already exists; nothing was changed",
+                    dest.display()
+                ))
+                .with_hint("give --to a path where no file is yet: plex-auth never overwrites a file it did not make"));
+            }
+            let mut txn = Transaction::begin(&self.config_dir)?;
+            // The token must open with the key in use before it is moved (every usual error
+            // applies), and the key is copied as it is.
+            self.load_token_once(&txn.cfg)?
+                .ok_or_else(Error::not_logged_in)?;
+            let key = key::load(&old)?.ok_or_else(Error::not_logged_in)?;
+            let text = Zeroizing::new(format!("{}\n", STANDARD.encode(key.0)));
+            if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+                fsutil::ensure_private_dir(dir).map_err(|e| cannot_move(dest, &e))?;
+            }
+            fsutil::replace_file(dest, text.as_bytes(), fsutil::Mode::Private)
+                .map_err(|e| cannot_move(dest, &e))?;
+            txn.cfg.key_file = Some(dest.to_path_buf());
+            txn.cfg.key_moved_from = Some(old);
+            txn.commit()?;
+        }
+        Vault::new(self.config_dir.clone(), dest.to_path_buf(), self.pref)
+            .recording_key(Some(dest.to_path_buf()))
+            .rotate_key()
+    }
+}
+
+fn cannot_move(dest: &Path, e: &io::Error) -> Error {
+    Error::store(format!(
+        "cannot write the key to {} ({e}); nothing was changed",
+        dest.display()
+    ))
+    .with_hint("give --to a path in a folder plex-auth can create files in")
+}
+
+/// Whether two paths name the same file (both exist, same device and inode).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Remove a file and fsync its folder, so the removal survives a power cut. A file that
+/// is already gone is fine.
+fn remove_durably(path: &Path) -> io::Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
 }
 
 fn unwritable(key_path: &Path, next_path: &Path, e: &io::Error) -> Error {
@@ -413,5 +503,33 @@ mod tests {
         );
         assert_eq!(vault.rotate_key().unwrap_err().kind, ErrorKind::NotLoggedIn);
         assert!(!vault.key_path.exists());
+    }
+
+    /// A move cut short after its first step (the key copied to the new place and recorded
+    /// there, the old file still present): the token opens from the new place, and the next
+    /// rotation there removes the old file.
+    #[test]
+    fn a_move_cut_short_after_the_copy_opens_and_is_finished_by_the_next_rotation() {
+        let (tmp, vault) = setup();
+        let dest = tmp.path().join("usb").join("plex-auth.key");
+        std::fs::create_dir(dest.parent().unwrap()).unwrap();
+        std::fs::copy(&vault.key_path, &dest).unwrap();
+        config::update(&vault.config_dir, |cfg| {
+            cfg.key_file = Some(dest.clone());
+            cfg.key_moved_from = Some(vault.key_path.clone());
+            Ok(())
+        })
+        .unwrap();
+        let moved = Vault::new(vault.config_dir.clone(), dest.clone(), StorePref::File)
+            .recording_key(Some(dest.clone()));
+        assert_eq!(load(&moved).as_deref(), Some("tok-123"));
+
+        let done = moved.rotate_key().unwrap();
+        assert_eq!(done.moved_from.as_deref(), Some(vault.key_path.as_path()));
+        assert!(!vault.key_path.exists(), "the old key file is removed");
+        assert_eq!(load(&moved).as_deref(), Some("tok-123"));
+        let cfg = config::load(&vault.config_dir).unwrap();
+        assert_eq!(cfg.key_moved_from, None);
+        assert_eq!(cfg.key_file.as_deref(), Some(dest.as_path()));
     }
 }

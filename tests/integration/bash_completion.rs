@@ -100,3 +100,155 @@ fn man_completes_the_command_names() {
     );
     assert_eq!(complete("plex-auth man va"), ["validate"]);
 }
+
+/// `plex-auth select <TAB>` offers the servers the last list showed, from the state folder,
+/// without asking plex.tv; a stranger's server name is offered quoted and never run.
+#[test]
+fn select_completes_the_server_names_last_seen_without_the_network() {
+    use fake_plex::{ConnKind, ConnSpec, ServerSpec};
+    let env = crate::util::Env::new();
+    env.logged_in();
+    let live = || vec![ConnSpec::new(ConnKind::Live)];
+    env.fake
+        .add_server(ServerSpec::owned("Tower", "towerid", live()));
+    env.fake
+        .add_server(ServerSpec::owned("Living Room", "livingid", live()));
+    let planted = env.dir.path().join("PWNED");
+    let hostile = format!("$(touch {})", planted.display());
+    env.fake
+        .add_server(ServerSpec::shared(&hostile, "evilid", live()));
+    env.run(&["servers"]).ok();
+
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("plex-auth.bash");
+    std::fs::write(
+        &script,
+        env.run(&["completions", "bash"]).ok().stdout.as_bytes(),
+    )
+    .unwrap();
+    let bin_dir = std::path::Path::new(BIN).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let before = env.fake.requests().len();
+    let offers = |line: &str| -> Vec<String> {
+        let out = env
+            .command("bash")
+            .arg(root().join("scripts/bash-complete"))
+            .arg(&script)
+            .arg(line)
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(offers("plex-auth select T"), ["Tower"]);
+    assert_eq!(offers("plex-auth select liv"), ["Living\\ Room"]);
+    let all = offers("plex-auth select ");
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert!(all.iter().any(|o| o.starts_with("\\$\\(touch")), "{all:?}");
+    assert_eq!(offers("plex-auth select liv"), ["Living\\ Room"]);
+    // One server only: after it, no names (clap's flags, as before).
+    let after = offers("plex-auth select Tower ");
+    assert!(!after.iter().any(|o| o == "Tower"), "{after:?}");
+    // Flags still complete, and other commands are untouched.
+    assert!(offers("plex-auth select --ins").contains(&"--insecure".to_owned()));
+    assert!(!planted.exists(), "a server name was run as a command");
+    assert_eq!(
+        env.fake.requests().len(),
+        before,
+        "completion asked plex.tv"
+    );
+}
+
+/// A state folder whose last server list holds a plain name, one with a space and a
+/// stranger's name made of shell code that would leave `planted` if it ever ran.
+fn state_with_servers(planted: &std::path::Path) -> tempfile::TempDir {
+    let state = tempfile::tempdir().unwrap();
+    let doc = serde_json::json!({"servers": [
+        {"name": "Tower", "machine_id": "towerid"},
+        {"name": "Living Room", "machine_id": "livingid"},
+        {"name": format!("$(touch {})", planted.display()), "machine_id": "evilid"},
+    ]});
+    let path = state.path().join("servers.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    state
+}
+
+/// Run `shell -c script` with the generated script for `shell` in `$SCRIPT`, the state
+/// folder above, and the binary on PATH.
+fn run_shell(shell: &str, args: &[&str], script: &str) -> (Vec<String>, bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let planted = dir.path().join("PWNED");
+    let state = state_with_servers(&planted);
+    let generated = dir.path().join("completion");
+    let out = std::process::Command::new(BIN)
+        .args(["completions", shell])
+        .output()
+        .unwrap();
+    std::fs::write(&generated, out.stdout).unwrap();
+    let bin_dir = std::path::Path::new(BIN).parent().unwrap();
+    let out = std::process::Command::new(shell)
+        .args(args)
+        .arg(script)
+        .env("SCRIPT", &generated)
+        .env("PLEX_AUTH_STATE_DIR", state.path())
+        .env(
+            "PATH",
+            format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),
+        )
+        .output()
+        .unwrap_or_else(|e| panic!("{shell}: {e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    (lines, planted.exists())
+}
+
+#[test]
+#[ignore = "needs fish; .ci/run installs it and runs this"]
+fn fish_completes_select_with_the_server_names() {
+    let (got, ran) = run_shell(
+        "fish",
+        &["--no-config", "-c"],
+        "source $SCRIPT; complete -C 'plex-auth select Liv'; echo ==; complete -C 'plex-auth select '",
+    );
+    assert!(!ran, "a server name was run as a command");
+    assert_eq!(got[0], "Living Room", "{got:?}");
+    assert_eq!(got[1], "==");
+    assert_eq!(got.len(), 5, "{got:?}");
+}
+
+#[test]
+#[ignore = "needs zsh; .ci/run installs it and runs this"]
+fn zsh_completes_select_with_the_server_names() {
+    // The select argument uses the function; the function adds the names as they are
+    // (compadd, stubbed here to print what it was given, quotes them for the line).
+    let (got, ran) = run_shell(
+        "zsh",
+        &["-fc"],
+        r#"compdef() {}; compadd() { local arr=${@[-1]}; print -rl -- "${(@P)arr}" }
+           source $SCRIPT
+           grep -q "^'::*server -- .*:_plex_auth_servers' \\\\$" $SCRIPT || exit 3
+           PREFIX=Liv; _plex_auth_servers; print -r -- '=='; PREFIX=''; _plex_auth_servers"#,
+    );
+    assert!(!ran, "a server name was run as a command");
+    assert_eq!(got, ["Living Room", "==", "Tower", "Living Room", &got[4]]);
+    assert!(got[4].starts_with("$(touch "), "{got:?}");
+}

@@ -1009,3 +1009,39 @@ fn an_interrupted_migration_is_finished_by_the_next_run() {
     assert_eq!(std::fs::read(&path).unwrap(), migrated);
     env.run(&["status"]).ok();
 }
+
+/// logout says which keys it changed in Bazarr's file (never their values), and keeps the
+/// apikey a Bazarr 1.5.2 still signs in with unless asked to clear it.
+#[test]
+fn logout_names_what_it_changed_and_keeps_a_pre_oauth_apikey_unless_asked() {
+    let env = Env::new();
+    let token = env.fake.token();
+    with_local_server(&env);
+    let (path, _) = migrate_pre_oauth(&env, &token);
+    let run = env.run(&["logout"]);
+    run.ok()
+        .stderr_has("changed plex.token, ")
+        .stderr_has("general.use_plex")
+        .stderr_has("kept plex.apikey")
+        .stderr_has("--clear-apikey");
+    assert!(!run.stderr.contains(&token));
+    assert!(!run.stderr.contains("plex.apikey,"), "{}", run.stderr);
+    let after = yaml(&path);
+    assert_eq!(
+        plex(&after, "apikey").as_str(),
+        Some(token.as_str()),
+        "kept"
+    );
+    assert_eq!(plex(&after, "token").as_str(), Some(""));
+
+    // Asked: cleared, and said.
+    let run = env.run(&["logout", "--clear-apikey", "--json"]);
+    run.ok();
+    let doc = run.json();
+    assert_eq!(
+        doc["bazarr_changed"],
+        serde_json::json!(["plex.apikey", "plex.apikey_encrypted"]),
+        "{doc}"
+    );
+    assert_eq!(plex(&yaml(&path), "apikey").as_str(), Some(""));
+}

@@ -207,6 +207,8 @@ fn the_readme_says_how_to_install_upgrade_and_uninstall() {
         "**Uninstall**".into(),
         "plex-auth logout --revoke".into(),
         "rm -rf ~/.config/plex-auth".into(),
+        "rm -rf ~/.local/state/plex-auth".into(),
+        "MANPATH".into(),
         "keyring".into(),
         "man/man1".into(),
         "XDG_CONFIG_HOME".into(),
@@ -222,7 +224,7 @@ fn the_readme_says_how_to_install_upgrade_and_uninstall() {
 fn the_readmes_completion_install_works_on_a_fresh_account() {
     let lines: Vec<String> = readme_commands("Install")
         .into_iter()
-        .filter(|l| l.starts_with("mkdir -p") || l.starts_with("plex-auth completions bash"))
+        .filter(|l| l.starts_with("mkdir -p") || l.starts_with("plex-auth completions"))
         .map(|l| l.split(" #").next().unwrap().trim().to_owned())
         .collect();
     assert!(
@@ -243,8 +245,29 @@ fn the_readmes_completion_install_works_on_a_fresh_account() {
         "{lines:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let installed = home
-        .path()
-        .join(".local/share/bash-completion/completions/plex-auth");
-    assert!(std::fs::metadata(installed).unwrap().len() > 0);
+    for installed in [
+        ".local/share/bash-completion/completions/plex-auth",
+        ".zfunc/_plex-auth",
+        ".config/fish/completions/plex-auth.fish",
+    ] {
+        let len = std::fs::metadata(home.path().join(installed)).map_or(0, |m| m.len());
+        assert!(len > 0, "the README's lines did not install {installed}");
+    }
+}
+
+#[test]
+fn the_readmes_crontab_line_names_plex_auth_by_its_absolute_path() {
+    // cron's PATH is /usr/bin:/bin: a bare `plex-auth` from ~/.cargo/bin is not found there.
+    let entries: Vec<String> = readme_commands("Cron")
+        .into_iter()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit() || c == '*'))
+        .collect();
+    assert!(
+        !entries.is_empty(),
+        "no crontab line in the README's Cron section"
+    );
+    for entry in entries {
+        let command = entry.split_whitespace().nth(5).unwrap_or("");
+        assert!(command.starts_with('/'), "{entry}");
+    }
 }

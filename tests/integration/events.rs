@@ -306,7 +306,8 @@ fn log_filters_by_count_and_time() {
     env.run(&["validate"]).ok();
     let all = env.run(&["log"]);
     all.ok().stdout_has("validated_ok").stdout_has("alice");
-    assert_eq!(all.stdout.lines().count(), env.events().len());
+    // A header row, then one row per event.
+    assert_eq!(all.stdout.lines().count(), env.events().len() + 1);
 
     let last = env.run(&["log", "-n", "1", "--json"]);
     last.ok();
@@ -392,4 +393,63 @@ fn a_short_write_on_a_full_disk_leaves_no_partial_line() {
         serde_json::from_str::<Value>(last).unwrap()["event"],
         "validated_ok"
     );
+}
+
+#[test]
+fn log_has_a_header_and_takes_dates_and_words() {
+    let env = Env::new();
+    env.logged_in();
+    env.run(&["validate"]).ok();
+    let run = env.run(&["log"]);
+    run.ok();
+    let mut lines = run.stdout.lines();
+    let (header, row) = (lines.next().unwrap(), lines.last().unwrap());
+    assert!(header.starts_with("TIME "), "{header}");
+    // The column names stand above the columns.
+    assert_eq!(
+        header.find("EVENT"),
+        row.find("validated_ok"),
+        "{header}\n{row}"
+    );
+    assert_eq!(header.find("RESULT"), row.find("exit 0"), "{header}\n{row}");
+
+    let count = |since: &str| {
+        let run = env.run(&["log", "--since", since, "--json"]);
+        run.ok();
+        run.events().len()
+    };
+    let all = env.events().len();
+    let today = &env.events()[0]["time"].as_str().unwrap()[..10].to_owned();
+    for since in [
+        "today",
+        "yesterday",
+        "2h",
+        "2h ago",
+        today.as_str(),
+        "2000-01-01 08:00",
+    ] {
+        assert_eq!(count(since), all, "--since {since}");
+    }
+    assert_eq!(count("2999-01-01"), 0);
+    env.run(&["log", "--since", "last week"])
+        .code(2)
+        .stderr_has("today or yesterday");
+}
+
+#[test]
+fn a_failed_select_is_logged_with_the_server_that_failed() {
+    let env = Env::new();
+    env.logged_in();
+    owned_tower(&env);
+    env.fake.add_server(ServerSpec::owned(
+        "Beta",
+        "betamachineid",
+        vec![ConnSpec::new(ConnKind::Closed)],
+    ));
+    env.run(&["select", "Tower"]).ok();
+    env.run(&["select", "Beta"]).code(6);
+    let events = env.events();
+    let failed = events.last().unwrap();
+    assert_eq!(failed["event"], "select_failed");
+    assert_eq!(failed["server"], "Beta", "{failed}");
 }

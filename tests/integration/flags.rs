@@ -78,3 +78,15 @@ fn good_timeouts_are_accepted() {
     env.run(&["servers", "--probe-timeout", "2.5"]).ok();
     env.run(&["servers", "--timeout", "2.5"]).ok();
 }
+
+#[test]
+fn one_verbose_is_all_the_detail_there_is() {
+    let env = Env::new();
+    env.logged_in();
+    env.run(&["status", "-v"]).ok();
+    // A second -v would promise more than there is: refused, not ignored.
+    env.run(&["status", "-vv"])
+        .code(2)
+        .stderr_has("cannot be used multiple times")
+        .stdout_empty();
+}

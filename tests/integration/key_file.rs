@@ -109,3 +109,41 @@ fn the_key_source_tells_the_variable_from_the_flag() {
     assert_eq!(source(&["status", "--json", "--key-file", k]), "flag");
     assert_eq!(source(&["--key-file", k, "status", "--json"]), "flag");
 }
+
+/// The README's system setup: the key is made at a chosen path at login (and recorded), and
+/// the unit hands the same file over with LoadCredential=. Under the unit the credential is
+/// the key, so the recorded path is not read and rotate-key refuses.
+#[test]
+fn under_a_credential_directory_the_credential_wins_over_a_recorded_path() {
+    let env = Env::new();
+    let chosen = env.dir.path().join("etc/plex-auth/key");
+    env.run_stdin(
+        &[
+            "--key-file",
+            chosen.to_str().unwrap(),
+            "login",
+            "--with-token",
+        ],
+        &env.fake.token(),
+    )
+    .ok();
+    assert!(env.config_text().contains("key_file"));
+    let creds = env.dir.path().join("creds");
+    std::fs::create_dir_all(&creds).unwrap();
+    std::fs::copy(&chosen, creds.join("plex-auth.key")).unwrap();
+    // The chosen file is out of reach under the unit (ProtectSystem=, another mount):
+    // only the credential opens the token.
+    std::fs::rename(&chosen, env.dir.path().join("elsewhere")).unwrap();
+    let run_in_unit = |args: &[&str]| {
+        let mut cmd = env.cmd();
+        cmd.env("CREDENTIALS_DIRECTORY", &creds).args(args);
+        crate::util::Run::from(cmd.output().unwrap())
+    };
+    let status = run_in_unit(&["status", "--json"]);
+    status.ok();
+    assert_eq!(status.json()["key_source"], "credential");
+    run_in_unit(&["validate"]).ok();
+    run_in_unit(&["rotate-key"])
+        .code(8)
+        .stderr_has("systemd credential");
+}

@@ -64,7 +64,7 @@ fn header(r: &fake_plex::Recorded, name: &str) -> Option<String> {
 fn every_request_has_one_identity_and_no_token_in_the_url() {
     let env = Env::new();
     env.fake.approve_after(Duration::from_millis(300));
-    env.run(&["login", "--no-browser"]).ok();
+    env.run(&["login", "--no-browser", "--link"]).ok();
     env.run(&["validate"]).ok();
     env.run(&["logout", "--revoke"]).ok();
     let reqs = env.fake.requests();
@@ -91,7 +91,7 @@ fn every_request_has_one_identity_and_no_token_in_the_url() {
 }
 
 #[test]
-fn headless_login_prints_the_link_and_waits() {
+fn headless_login_prints_a_short_code_and_waits() {
     let env = Env::new();
     env.fake.approve_after(Duration::from_millis(500));
     let mut cmd = env.cmd();
@@ -99,9 +99,59 @@ fn headless_login_prints_the_link_and_waits() {
         .arg("login");
     let run = crate::util::Run::from(cmd.output().unwrap());
     run.ok()
-        .stderr_has("#?clientID=")
+        .stderr_has(&format!("go to {}/link on any device", env.fake.url()))
         .stderr_has("No browser here")
         .stdout_has("Logged in as alice");
+    assert!(!run.stderr.contains("#?clientID="), "{}", run.stderr);
+    // A short PIN: no strong=true, and its 4-character code is what was shown.
+    let pin = env
+        .fake
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .unwrap();
+    assert!(!pin.query.contains("strong"), "{}", pin.query);
+    let code = run
+        .stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| {
+            l.len() == 4
+                && l.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
+        .unwrap_or_else(|| panic!("no 4-character code in {}", run.stderr));
+    assert_eq!(code.len(), 4);
+}
+
+#[test]
+fn headless_login_with_link_or_qr_or_json_uses_the_long_link() {
+    let env = Env::new();
+    env.fake.approve_after(Duration::from_millis(300));
+    env.run(&["login", "--no-browser", "--link"])
+        .ok()
+        .stderr_has("#?clientID=");
+    let run = env.run(&["login", "--force", "--no-browser", "--qr"]);
+    run.ok().stderr_has("#?clientID=");
+    // The QR code: rows of half and full blocks.
+    assert!(
+        run.stderr
+            .lines()
+            .filter(|l| l.contains('█') || l.contains('▀'))
+            .count()
+            > 10,
+        "{}",
+        run.stderr
+    );
+    let run = env.run(&["login", "--force", "--no-browser", "--json"]);
+    run.ok();
+    assert!(
+        run.events()[0]["link"]
+            .as_str()
+            .unwrap()
+            .contains("#?clientID=")
+    );
+    env.run(&["login", "--short-code", "--qr"]).code(2);
 }
 
 #[test]
@@ -369,7 +419,7 @@ fn on_a_terminal_login_offers_the_server_picker() {
 fn quiet_login_still_prints_the_link_and_what_the_code_is_for() {
     let env = Env::new();
     env.fake.approve_after(Duration::from_millis(500));
-    let run = env.run(&["login", "--quiet", "--no-browser"]);
+    let run = env.run(&["login", "--quiet", "--no-browser", "--link"]);
     run.ok()
         .stdout_empty()
         .stderr_has("#?clientID=")

@@ -33,6 +33,7 @@ mod servers;
 mod signals;
 mod snapshots;
 mod store;
+mod system;
 mod token;
 mod transactions;
 mod util;

@@ -35,11 +35,12 @@ fn the_validate_units_fail_on_trouble_but_not_on_an_unreachable_plex_tv() {
         let timer = std::fs::read_to_string(dir.join("plex-auth-validate.timer"))
             .unwrap_or_else(|e| panic!("{scope} timer: {e}"));
         let s = settings(&service);
-        assert_eq!(
-            get(&s, "ExecStart"),
-            ["/usr/bin/plex-auth validate --quiet"],
-            "{scope}"
-        );
+        // The system unit uses the machine's link (--system), the user unit the user's.
+        let exec = match scope {
+            "system" => "/usr/bin/plex-auth --system validate --quiet",
+            _ => "/usr/bin/plex-auth validate --quiet",
+        };
+        assert_eq!(get(&s, "ExecStart"), [exec], "{scope}");
         assert_eq!(get(&s, "Type"), ["oneshot"], "{scope}");
         // 5 (plex.tv unreachable, retry later) is fine; 3, 4, 8 and 9 must fail the unit.
         let success: Vec<&str> = get(&s, "SuccessExitStatus")
@@ -65,13 +66,13 @@ fn the_validate_units_fail_on_trouble_but_not_on_an_unreachable_plex_tv() {
         get(&system, "LoadCredential"),
         ["plex-auth.key:/etc/plex-auth/key"]
     );
-    // plex-auth must be told where its state is, and may write there.
+    // --system says where the state is, as for every manual command: no variable that a
+    // manual `sudo plex-auth --system ...` would have to repeat. The unit may write there.
     let env = get(&system, "Environment").join(" ");
-    assert!(
-        env.contains("PLEX_AUTH_CONFIG_DIR=/var/lib/plex-auth"),
-        "{env}"
-    );
+    assert!(!env.contains("PLEX_AUTH_CONFIG_DIR"), "{env}");
+    assert!(!env.contains("PLEX_AUTH_STATE_DIR"), "{env}");
     assert_eq!(get(&system, "ReadWritePaths"), ["/var/lib/plex-auth"]);
+    assert_eq!(get(&system, "StateDirectory"), ["plex-auth"]);
 }
 
 /// Where `cargo deb` puts each file: `[package.metadata.deb] assets` in Cargo.toml.

@@ -80,7 +80,15 @@ const PICKER: &str = "Choose the server to use";
 fn ctrl_c_at_the_picker_exits_130_at_once() {
     let env = env_with_a_server();
     let run = type_at_prompt(&env, "login --no-browser", PICKER, &[b"\x03", b"1\r"]);
-    run.code(130).stdout_has("interrupted");
+    // It says what is true: the link is made, only the server is left, and how to choose.
+    run.code(130)
+        .stdout_has("interrupted at the server picker: the account is linked")
+        .stdout_has("plex-auth select NAME");
+    assert!(
+        !run.stdout.contains("nothing was half-written"),
+        "{}",
+        run.stdout
+    );
     assert!(!run.stdout.contains("Selected Tower"), "{}", run.stdout);
     // The account stays linked; no server was chosen.
     let doc = env.run(&["status", "--json"]).json();
@@ -118,4 +126,96 @@ fn ctrl_c_while_waiting_leaves_no_spinner_frame() {
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn select_alone_on_a_terminal_offers_the_picker() {
+    let env = env_with_a_server();
+    env.logged_in();
+    let run = type_at_prompt(&env, "select", PICKER, &[b"1\r"]);
+    run.ok().stdout_has("Selected Tower");
+    let doc = env.run(&["status", "--json"]).json();
+    assert_eq!(doc["server"]["name"], "Tower", "{doc}");
+}
+
+#[test]
+fn select_alone_without_a_terminal_is_a_usage_error() {
+    let env = env_with_a_server();
+    env.logged_in();
+    env.run(&["select"])
+        .code(2)
+        .stderr_has("select needs the server to choose")
+        .stderr_has("plex-auth servers");
+    assert!(env.run(&["status", "--json"]).json()["server"].is_null());
+}
+
+#[test]
+fn enter_at_the_select_picker_changes_nothing() {
+    let env = env_with_a_server();
+    env.logged_in();
+    let run = type_at_prompt(&env, "select", PICKER, &[b"\r"]);
+    run.ok().stdout_has("Nothing chosen");
+    assert!(env.run(&["status", "--json"]).json()["server"].is_null());
+}
+
+/// `login --with-token` typed at a terminal asks for the token and does not show it.
+#[test]
+fn with_token_on_a_terminal_prompts_without_echo() {
+    let env = Env::new();
+    let token = env.fake.token();
+    let typed = format!("{token}\r");
+    let run = type_at_prompt(
+        &env,
+        "login --with-token",
+        "Paste the Plex token",
+        &[typed.as_bytes()],
+    );
+    run.ok().stdout_has("Logged in as alice");
+    assert!(
+        !run.stdout.contains(&token),
+        "the token was echoed: {}",
+        run.stdout
+    );
+    assert!(!run.stderr.contains(&token));
+    assert_eq!(env.run(&["status", "--json"]).json()["logged_in"], true);
+}
+
+/// Ctrl-C at the hidden prompt leaves at once (exit 130), stores nothing, and leaves the
+/// terminal echoing again (`stty -a` runs on the same terminal right after).
+#[test]
+fn ctrl_c_at_the_token_prompt_exits_130_with_echo_back_on() {
+    let env = Env::new();
+    let run = type_at_prompt(
+        &env,
+        "login --with-token; echo \"exit=$?\"; stty -a",
+        "Paste the Plex token",
+        &[b"\x03"],
+    );
+    run.ok().stdout_has("exit=130");
+    assert!(run.stdout.contains(" echo "), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("-echo "),
+        "echo is still off: {}",
+        run.stdout
+    );
+    env.run(&["status"]).code(3);
+}
+
+/// Ctrl-C while `servers` probes (its spinner turning) clears the spinner's line before the
+/// message, as the PIN wait does.
+#[test]
+fn ctrl_c_while_probing_leaves_no_spinner_frame() {
+    let env = Env::new();
+    env.logged_in();
+    env.fake.add_server(ServerSpec::owned(
+        "Tower",
+        "towerid",
+        vec![ConnSpec::new(ConnKind::Hang)],
+    ));
+    let run = type_at_prompt(&env, "servers --probe-timeout 60", "probing", &[b"\x03"]);
+    run.code(130);
+    let last = run.stdout.trim_end().rsplit('\n').next().unwrap();
+    let shown = last.rsplit('\r').next().unwrap();
+    assert!(shown.contains("interrupted"), "{last:?}");
+    assert!(!shown.contains("probing"), "{last:?}");
 }

@@ -261,3 +261,55 @@ fn readers_running_during_rotations_always_open_the_token() {
     });
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// The default install keeps the key beside the token: login says so once, with the one
+/// command that moves it; `rotate-key --to` moves it (rotating it on the way), later runs
+/// find it there, and the old file is gone.
+#[test]
+fn rotate_key_to_moves_the_key_off_the_tokens_disk() {
+    let env = Env::new();
+    env.run_stdin(&["login", "--with-token"], &env.fake.token())
+        .ok()
+        .stderr_has("same disk")
+        .stderr_has("plex-auth rotate-key --to");
+    // Not on every status: only when asked.
+    let plain = env.run(&["status"]);
+    plain.ok();
+    assert!(!plain.stderr.contains("same disk"), "{}", plain.stderr);
+    env.run(&["status", "-v"]).ok().stderr_has("same disk");
+
+    // Another file system: /dev/shm is a tmpfs.
+    let other = tempfile::tempdir_in("/dev/shm").unwrap();
+    let dest = other.path().join("keys/plex-auth.key");
+    let old_key = std::fs::read(env.key_path()).unwrap();
+    env.run(&["rotate-key", "--to", dest.to_str().unwrap()])
+        .ok()
+        .stdout_has("Moved the key to");
+    assert!(!env.key_path().exists(), "the old key file is gone");
+    let new_key = std::fs::read(&dest).unwrap();
+    assert_ne!(new_key, old_key, "the moved key is a new key");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&dest).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert!(!env.config_text().contains("key_moved_from"));
+    env.run(&["validate"]).ok();
+    let status = env.run(&["status", "-v"]);
+    status.ok();
+    assert!(!status.stderr.contains("same disk"), "{}", status.stderr);
+}
+
+#[test]
+fn rotate_key_to_an_existing_file_changes_nothing() {
+    let env = Env::new();
+    env.logged_in();
+    let dest = env.dir.path().join("someone-elses-file");
+    std::fs::write(&dest, "keep me").unwrap();
+    let config = env.config_text();
+    let key = std::fs::read(env.key_path()).unwrap();
+    env.run(&["rotate-key", "--to", dest.to_str().unwrap()])
+        .code(8)
+        .stderr_has("already exists; nothing was changed");
+    assert_eq!(std::fs::read_to_string(&dest).unwrap(), "keep me");
+    assert_eq!(env.config_text(), config);
+    assert_eq!(std::fs::read(env.key_path()).unwrap(), key);
+}

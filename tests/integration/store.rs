@@ -125,6 +125,15 @@ fn auto_falls_back_to_the_file_with_a_notice_and_remembers() {
         .stdout_has(&env.config_path().display().to_string());
 }
 
+#[test]
+fn quiet_silences_the_fallback_notice() {
+    let env = Env::new();
+    let mut cmd = env.cmd();
+    cmd.env("PLEX_AUTH_STORE", "auto").arg("--quiet");
+    login_with(&env, cmd).ok().stderr_empty();
+    assert!(env.config_text().contains("store = \"file\""));
+}
+
 fn login_with(env: &Env, mut cmd: std::process::Command) -> Run {
     cmd.args(["login", "--with-token"]);
     run_with_input(cmd, &env.fake.token())
