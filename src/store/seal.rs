@@ -21,7 +21,11 @@ const KEY_ID_DOMAIN: &[u8] = b"plex-auth key id\0";
 pub enum OpenError {
     #[error("the sealed token is not valid base64")]
     NotBase64,
-    #[error("the sealed token has format version {0}, and this plex-auth reads version 1")]
+    /// Version 1 is the only format plex-auth has written: any other first byte is damage,
+    /// not a newer format to upgrade for.
+    #[error(
+        "the sealed token starts with byte {0} where plex-auth writes format 1, so it was changed or cut"
+    )]
     BadVersion(u8),
     #[error("the sealed token is too short to hold anything")]
     TooShort,

@@ -34,6 +34,32 @@ fn a_tampered_blob_exits_8_and_says_what_fixes_it() {
     env.run(&["status"]).ok();
 }
 
+/// A blob whose first byte (the format) was changed reads as damage with the fix, never as
+/// a newer format to upgrade for.
+#[test]
+fn a_blob_with_a_changed_format_byte_is_damaged_not_newer() {
+    use base64::Engine as _;
+    let env = Env::new();
+    env.logged_in();
+    let text = env.config_text();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("sealed_token"))
+        .unwrap();
+    let blob = line.split('"').nth(1).unwrap();
+    let engine = base64::engine::general_purpose::STANDARD;
+    let mut bytes = engine.decode(blob).unwrap();
+    bytes[0] = 5;
+    let changed = text.replace(blob, &engine.encode(&bytes));
+    std::fs::write(env.config_path(), changed).unwrap();
+    let run = env.run(&["validate"]);
+    run.code(8)
+        .stderr_has("damaged")
+        .stderr_has("starts with byte 5")
+        .stderr_has("plex-auth login --force");
+    assert!(!run.stderr.contains("reads version"), "{}", run.stderr);
+}
+
 #[test]
 fn a_changed_key_and_a_missing_key_are_told_apart() {
     let env = Env::new();
