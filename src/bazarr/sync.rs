@@ -55,13 +55,19 @@ impl Synced {
                 "{} has no OAuth settings (Bazarr 1.5.2 or older), so it was left as it is; upgrade Bazarr to use plex-auth's token there",
                 p.display()
             )],
-            Synced::NotOwned(p) => vec![format!("{}; {}", NOT_OWNED, p.display())],
+            Synced::NotOwned(p) => vec![not_owned(p)],
         }
     }
 }
 
 /// Why a shared server is not written to Bazarr's file.
-pub const NOT_OWNED: &str = "this server is shared with the account, not owned by it: Bazarr only uses servers the account owns (a shared one refuses Bazarr's account token), so plex-auth keeps the selection for itself and leaves Bazarr's server keys as they are in";
+/// Why a shared server is selected for plex-auth only, with the file left as it is.
+pub fn not_owned(path: &Path) -> String {
+    format!(
+        "this server is shared with the account, not owned by it: Bazarr only uses servers the account owns (a shared one refuses Bazarr's account token), so plex-auth keeps the selection for itself and leaves the server keys in {} as they are",
+        path.display()
+    )
+}
 
 pub fn login_changes(file: &BazarrFile, token: &Secret, user: &User) -> Result<Vec<Change>> {
     let mut changes =
@@ -286,6 +292,21 @@ pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
             "matches",
             format!("server matches the selection ({server_url})"),
         ),
+        // A shared selection is plex-auth's alone: Bazarr keeps a server it can use.
+        Some(s) if !s.owned && s.machine_id != server_id => (
+            "differs",
+            format!(
+                "{}: the selected {} is shared with the account, and Bazarr can use only servers the account owns; to change Bazarr's, select an owned one (`plex-auth select NAME`)",
+                match server_id.is_empty() {
+                    true => "has no server of its own".to_string(),
+                    false => format!(
+                        "keeps its own server ({} {server_id})",
+                        file.get_str("plex", "server_name").unwrap_or_default()
+                    ),
+                },
+                s.name,
+            ),
+        ),
         Some(_) if server_id.is_empty() => (
             "differs",
             "has no server yet (run `plex-auth select`)".to_string(),
@@ -300,9 +321,10 @@ pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
         Some(s) => (
             "differs",
             format!(
-                "uses another server ({} {server_id} at {server_url}, not {} {}; run `plex-auth select`)",
+                "uses another server ({} {server_id} at {server_url}, not {} {}; run `plex-auth select {}` to write the selected one)",
                 file.get_str("plex", "server_name").unwrap_or_default(),
                 s.name,
+                s.machine_id,
                 s.machine_id
             ),
         ),

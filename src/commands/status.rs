@@ -291,7 +291,7 @@ fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
         }
         None => lines.push(row(
             "server:",
-            "none chosen (run `plex-auth servers`)".into(),
+            "none chosen (choose one with `plex-auth select`)".into(),
         )),
     }
     if let Some(b) = &view.bazarr {

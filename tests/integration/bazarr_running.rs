@@ -310,4 +310,19 @@ fn select_of_a_shared_server_leaves_bazarrs_server_keys_alone() {
         env.run(&["status", "--json"]).json()["server"]["machine_id"],
         "friendid"
     );
+    // The message reads as a sentence naming the file, and status gives the step that can
+    // change Bazarr's server (an owned one), not a select that cannot.
+    let text = env.run(&["select", "Friend"]);
+    text.ok()
+        .stderr_has(&format!("leaves the server keys in {p} as they are"));
+    assert!(!text.stderr.contains("as they are in;"), "{}", text.stderr);
+    let status = env.run(&["status"]);
+    status
+        .ok()
+        .stdout_has("the selected Friend is shared with the account");
+    assert!(
+        !status.stdout.contains("run `plex-auth select`)"),
+        "{}",
+        status.stdout
+    );
 }

@@ -151,7 +151,7 @@ fn status_shows_the_account_masked_token_and_places() {
         .stdout_has("from an existing token")
         .stdout_has(&env.config_path().display().to_string())
         .stdout_has(&env.key_path().display().to_string())
-        .stdout_has("none chosen");
+        .stdout_has("none chosen (choose one with `plex-auth select`)");
     // The key sits beside the token by default: said at login and under -v, not every time.
     assert!(!run.stderr.contains("same disk"), "{}", run.stderr);
     env.run(&["status", "-v"]).ok().stderr_has("same disk");
