@@ -46,6 +46,8 @@ pub enum ApiError {
     BadUrl(String),
     #[error("Bazarr does not answer at {url} ({why})")]
     Unreachable { url: String, why: String },
+    #[error("Bazarr at {url} closed the connection without an answer")]
+    Dropped { url: String },
     #[error("Bazarr at {url} refused auth.apikey from its config file (HTTP {status})")]
     Refused { url: String, status: u16 },
     #[error("Bazarr at {url} answered HTTP {status}")]
@@ -139,10 +141,7 @@ impl BazarrApi {
             .timeout(timeout)
             .send()
             .await
-            .map_err(|e| ApiError::Unreachable {
-                url: shown.clone(),
-                why: reason(&e),
-            })?;
+            .map_err(|e| transport_error(&e, &shown))?;
         match resp.status() {
             s if s.is_success() => Ok(resp),
             s @ (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) => Err(ApiError::Refused {
@@ -190,16 +189,23 @@ impl BazarrApi {
         }
     }
 
-    /// `POST /api/system?action=restart`.
-    pub async fn restart(&self) -> Result<(), ApiError> {
-        self.send(
-            reqwest::Method::POST,
-            "api/system",
-            &[("action", "restart")],
-            Duration::from_secs(10),
-        )
-        .await
-        .map(drop)
+    /// `POST /api/system?action=restart`. Bazarr 1.5.3 and later end their process inside
+    /// this request (the web server is closed, then `os._exit`), so the connection closes
+    /// with no answer: that is the restart under way, not a failure. Older ones answer 204.
+    pub async fn restart(&self) -> Result<Asked, ApiError> {
+        let sent = self
+            .send(
+                reqwest::Method::POST,
+                "api/system",
+                &[("action", "restart")],
+                Duration::from_secs(10),
+            )
+            .await;
+        match sent {
+            Ok(_) => Ok(Asked::Answered),
+            Err(ApiError::Dropped { .. }) => Ok(Asked::Dropped),
+            Err(e) => Err(e),
+        }
     }
 
     /// Restart Bazarr and wait (at most `limit`) until a new process answers: first until
@@ -207,9 +213,10 @@ impl BazarrApi {
     /// [`POLL_EVERY`]. Returns how long it took.
     pub async fn restart_and_wait(&self, limit: Duration) -> Result<Duration, RestartError> {
         let started = Instant::now();
-        self.restart().await.map_err(RestartError::NotRestarted)?;
+        let asked = self.restart().await.map_err(RestartError::NotRestarted)?;
         let deadline = started + limit;
-        let mut went_down = false;
+        // A dropped request is the old process ending: it closed its web server first.
+        let mut went_down = asked == Asked::Dropped;
         loop {
             tokio::time::sleep(POLL_EVERY).await;
             let left = deadline.saturating_duration_since(Instant::now());
@@ -230,6 +237,16 @@ impl BazarrApi {
     }
 }
 
+/// How Bazarr took the restart request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked {
+    /// It answered (204 from Bazarr 1.5.2 and older) and stops afterwards.
+    Answered,
+    /// The request was sent and the connection closed with no answer: the process ended
+    /// inside the request (1.5.3 and later).
+    Dropped,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RestartError {
     #[error("asking Bazarr to restart failed: {0}")]
@@ -238,6 +255,18 @@ pub enum RestartError {
     NeverStopped(Duration),
     #[error("Bazarr stopped but did not answer again within {} s", .0.as_secs())]
     NotBack(Duration),
+}
+
+/// A request that got no HTTP answer. One that reached Bazarr and then lost its connection
+/// (neither a failure to connect nor a timeout) is `Dropped`: the request was sent.
+fn transport_error(e: &reqwest::Error, url: &str) -> ApiError {
+    if e.is_request() && !e.is_connect() && !e.is_timeout() {
+        return ApiError::Dropped { url: url.into() };
+    }
+    ApiError::Unreachable {
+        url: url.into(),
+        why: reason(e),
+    }
 }
 
 fn reason(e: &reqwest::Error) -> String {

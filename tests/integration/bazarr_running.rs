@@ -118,6 +118,56 @@ fn restart_bazarr_restarts_it_through_its_api_and_checks_the_new_values_are_live
 }
 
 #[test]
+fn restart_bazarr_waits_for_a_bazarr_that_ends_inside_the_restart_request() {
+    // The fake ends the old process inside the request, as Bazarr 1.5.3+ and Bazarr+ do:
+    // the connection closes with no answer, which means "restarting", not a failure.
+    let env = Env::new();
+    let (path, bazarr) = running(&env, FRESH);
+    let p = path.to_str().unwrap();
+    let args = [
+        "login",
+        "--with-token",
+        "--restart-bazarr",
+        "--bazarr-config",
+        p,
+    ];
+    let out = run(&env, &bazarr.url(), &args, &env.fake.token());
+    out.ok()
+        .stderr_has("Restarted Bazarr")
+        .stderr_has("runs on the new Plex settings");
+    assert!(!out.stderr.contains("failed"), "{}", out.stderr);
+    assert_eq!(bazarr.restarts(), 1);
+    assert_eq!(
+        bazarr.live("plex", "token").unwrap().as_str().unwrap(),
+        token_in(&path)
+    );
+}
+
+#[test]
+fn restart_bazarr_still_works_with_a_bazarr_that_answers_the_restart() {
+    // Bazarr 1.5.2 and older return 204 from the restart handler.
+    let env = Env::new();
+    let (path, bazarr) = running(&env, FRESH);
+    bazarr.answers_restart();
+    let p = path.to_str().unwrap();
+    let args = [
+        "login",
+        "--with-token",
+        "--restart-bazarr",
+        "--bazarr-config",
+        p,
+    ];
+    run(&env, &bazarr.url(), &args, &env.fake.token())
+        .ok()
+        .stderr_has("Restarted Bazarr");
+    assert_eq!(bazarr.restarts(), 1);
+    assert_eq!(
+        bazarr.live("plex", "token").unwrap().as_str().unwrap(),
+        token_in(&path)
+    );
+}
+
+#[test]
 fn status_shows_a_running_bazarr_on_other_settings_without_showing_secrets() {
     let env = Env::new();
     let (path, bazarr) = running(&env, FRESH);
