@@ -76,6 +76,26 @@ pub fn login_changes(file: &BazarrFile, token: &Secret, user: &User) -> Result<V
     Ok(changes)
 }
 
+/// `login --from-bazarr`: the link is Bazarr's own and its file already holds it, so only
+/// the account details plex.tv returns are written, and only those that differ.
+pub fn adopt_changes(file: &BazarrFile, user: &User) -> Vec<Change> {
+    let id = user.id.to_string();
+    let details = [
+        ("username", user.username.as_str()),
+        ("email", user.email.as_str()),
+        ("user_id", id.as_str()),
+    ];
+    details
+        .into_iter()
+        .filter(|(key, value)| file.get_str("plex", key).as_deref() != Some(*value))
+        .map(|(key, value)| Change {
+            section: "plex",
+            key,
+            value: crate::bazarr::file::Value::Str(value.to_string()),
+        })
+        .collect()
+}
+
 /// What Bazarr's own logout clears, and plex-auth's signed copy of a migrated apikey
 /// (`legacy_token`) when the file has one: after logout no key in the file opens to a token.
 pub fn logout_changes(file: &BazarrFile) -> Vec<Change> {

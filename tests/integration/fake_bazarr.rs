@@ -215,7 +215,8 @@ fn handle(mut conn: TcpStream, state: &Arc<Mutex<State>>, file: &Path) {
     let key = header(&head, "x-api-key");
 
     let mut s = state.lock().unwrap();
-    s.requests.push((format!("{method} {target}"), key.is_some()));
+    s.requests
+        .push((format!("{method} {target}"), key.is_some()));
     let live = settings(&s.text);
     let apikey = live["auth"]["apikey"]
         .as_str()
