@@ -280,7 +280,7 @@ impl BazarrApi {
     /// `POST /api/system?action=restart`. Bazarr 1.5.3 and later end their process inside
     /// this request (the web server is closed, then `os._exit`), so the connection closes
     /// with no answer: that is the restart under way, not a failure. Older ones answer 204.
-    pub async fn restart(&self) -> Result<Asked, ApiError> {
+    pub async fn restart(&self) -> Result<(), ApiError> {
         let sent = self
             .send(
                 reqwest::Method::POST,
@@ -290,8 +290,7 @@ impl BazarrApi {
             )
             .await;
         match sent {
-            Ok(_) => Ok(Asked::Answered),
-            Err(ApiError::Dropped { .. }) => Ok(Asked::Dropped),
+            Ok(_) | Err(ApiError::Dropped { .. }) => Ok(()),
             Err(e) => Err(e),
         }
     }
@@ -301,10 +300,10 @@ impl BazarrApi {
     /// [`POLL_EVERY`]. Returns how long it took.
     pub async fn restart_and_wait(&self, limit: Duration) -> Result<Duration, RestartError> {
         let started = Instant::now();
-        let asked = self.restart().await.map_err(RestartError::NotRestarted)?;
+        self.restart().await.map_err(RestartError::NotRestarted)?;
         let deadline = started + limit;
-        // A dropped request is the old process ending: it closed its web server first.
-        let mut went_down = asked == Asked::Dropped;
+        // Seen, not assumed from a dropped request: something else may have cut it.
+        let mut went_down = false;
         loop {
             tokio::time::sleep(POLL_EVERY).await;
             let left = deadline.saturating_duration_since(Instant::now());
@@ -324,16 +323,6 @@ impl BazarrApi {
             }
         }
     }
-}
-
-/// How Bazarr took the restart request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Asked {
-    /// It answered (204 from Bazarr 1.5.2 and older) and stops afterwards.
-    Answered,
-    /// The request was sent and the connection closed with no answer: the process ended
-    /// inside the request (1.5.3 and later).
-    Dropped,
 }
 
 #[derive(Debug, thiserror::Error)]
