@@ -550,3 +550,36 @@ fn bazarrs_api_key_goes_only_to_a_listener_that_is_bazarrs() {
         "{heard:?}"
     );
 }
+
+#[test]
+fn migrate_apikey_with_bazarr_stopped_sends_its_key_to_no_one_on_its_port() {
+    if !is_root() {
+        eprintln!("skipped: needs root, to run a listener as uid {STRANGER_UID}");
+        return;
+    }
+    // The README's install sequence: Bazarr stopped, then migrate-apikey. Another user has
+    // taken Bazarr's port meanwhile.
+    let env = Env::new();
+    env.fake.add_server(ServerSpec::owned(
+        "Tower",
+        "towerid",
+        vec![ConnSpec::new(ConnKind::Live)],
+    ));
+    let path = bazarr_copy(&env, LEGACY, Some(&env.fake.token()));
+    let stranger = Stranger::start();
+    bazarr_on(&path, stranger.port, BAZARR_UID);
+    let p = path.to_str().unwrap();
+    let migrated = run_from_file(&env, &["migrate-apikey", "--bazarr-config", p], "");
+    let heard = stranger.stop();
+    assert!(
+        heard.is_empty(),
+        "the other user's listener was sent {heard:?}"
+    );
+    migrated
+        .ok()
+        .stderr_has("Bazarr's API key was not sent")
+        .stderr_has("the check whether Bazarr is running was skipped");
+    let doc: yaml_serde::Value =
+        yaml_serde::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(doc["plex"]["auth_method"], "oauth");
+}
