@@ -164,8 +164,12 @@ pub fn link(
     txn.commit()?;
     crate::events::set_subject(Some(&user.username), None);
     crate::events::emit("linked", "ok", None, None);
-    let bazarr = sync_bazarr(&mut txn.cfg, file, |f| sync::login_changes(f, token, user))
-        .map_err(|e| linked_but(e, user))?;
+    // Adopting Bazarr's own link leaves its sign-in keys as Bazarr wrote them.
+    let bazarr = sync_bazarr(&mut txn.cfg, file, |f| match method {
+        AuthMethod::Bazarr => Ok(sync::adopt_changes(f, user)),
+        _ => sync::login_changes(f, token, user),
+    })
+    .map_err(|e| linked_but(e, user))?;
     // Remembers a Bazarr file used for the first time, now that it has been written.
     txn.commit()?;
     Ok(Linked { backend, bazarr })

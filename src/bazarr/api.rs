@@ -6,12 +6,15 @@
 //! (`POST /api/system?action=restart`) is the one that works: touching `bazarr.restart` makes
 //! the 1.5.6 launcher stall, so plex-auth never does that.
 
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use reqwest::{StatusCode, Url};
 use serde::Serialize;
 
 use crate::bazarr::file::BazarrFile;
+use crate::bazarr::listener::{self, Listener};
 use crate::plex::client::read_capped;
 use crate::secret::Secret;
 
@@ -46,12 +49,16 @@ pub enum ApiError {
     BadUrl(String),
     #[error("Bazarr does not answer at {url} ({why})")]
     Unreachable { url: String, why: String },
+    #[error("Bazarr at {url} closed the connection without an answer")]
+    Dropped { url: String },
     #[error("Bazarr at {url} refused auth.apikey from its config file (HTTP {status})")]
     Refused { url: String, status: u16 },
     #[error("Bazarr at {url} answered HTTP {status}")]
     Status { url: String, status: u16 },
     #[error("Bazarr at {url} sent an answer that is not its settings")]
     BadBody { url: String },
+    #[error("Bazarr's API key was not sent to {url}: {why}")]
+    Withheld { url: String, why: String },
 }
 
 /// One Plex key whose value in the file is not the one Bazarr runs on.
@@ -80,6 +87,16 @@ pub struct BazarrApi {
     base: Url,
     apikey: Secret,
     client: reqwest::Client,
+    /// Set when the address came from the file: the key then goes only to a listener that
+    /// is Bazarr's, checked before every request that carries it.
+    guard: Option<Guard>,
+}
+
+/// Who may receive the key at an address taken from Bazarr's file.
+struct Guard {
+    file: PathBuf,
+    /// The owner of Bazarr's data; `None` when it cannot be read.
+    owner: Option<u32>,
 }
 
 impl BazarrApi {
@@ -90,9 +107,16 @@ impl BazarrApi {
             .get_str("auth", "apikey")
             .filter(|k| !k.trim().is_empty())
             .ok_or(ApiError::NoApiKey)?;
-        let base = match url {
-            Some(url) => url.clone(),
-            None => base_url_of(file)?,
+        // An address the user named is trusted as it is.
+        let (base, guard) = match url {
+            Some(url) => (url.clone(), None),
+            None => {
+                let guard = Guard {
+                    file: file.path().to_path_buf(),
+                    owner: listener::data_owner(file.path()),
+                };
+                (base_url_of(file)?, Some(guard))
+            }
         };
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
@@ -107,7 +131,58 @@ impl BazarrApi {
             base,
             apikey: Secret::new(apikey.trim()),
             client,
+            guard,
         })
+    }
+
+    /// Whether the key may go to what listens at the address: always for an address the
+    /// user named; for one from the file, only to a loopback listener whose socket and
+    /// processes belong to the owner of Bazarr's data or to root. `Unreachable` when
+    /// nothing listens there, `Withheld` when the key must not go.
+    pub fn check_listener(&self) -> Result<(), ApiError> {
+        let Some(guard) = &self.guard else {
+            return Ok(());
+        };
+        let withheld = |why: String| ApiError::Withheld {
+            url: self.base.to_string(),
+            why,
+        };
+        let ip = match self.base.host() {
+            Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip),
+            Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip),
+            _ => {
+                return Err(withheld(
+                    "its host is a name, not a loopback address, so who listens there cannot be checked".into(),
+                ));
+            }
+        };
+        if !ip.is_loopback() {
+            return Err(withheld(format!(
+                "{ip} is not a loopback address, so who listens there cannot be checked"
+            )));
+        }
+        let file = guard.file.display();
+        let Some(owner) = guard.owner else {
+            return Err(withheld(format!("the owner of {file} cannot be read")));
+        };
+        let port = self.base.port_or_known_default().unwrap_or(80);
+        match listener::who_listens(SocketAddr::new(ip, port), owner) {
+            Listener::Trusted => Ok(()),
+            Listener::Nothing => Err(ApiError::Unreachable {
+                url: self.base.to_string(),
+                why: "nothing listens there".into(),
+            }),
+            Listener::Other(uids) => {
+                let uids: Vec<String> = uids.iter().map(u32::to_string).collect();
+                Err(withheld(format!(
+                    "what listens there belongs to uid {}, not to uid {owner} (the owner of {file}) or to root",
+                    uids.join(", ")
+                )))
+            }
+            Listener::Unknown(why) => Err(withheld(format!(
+                "who listens there cannot be checked ({why})"
+            ))),
+        }
     }
 
     /// Where Bazarr is asked, for messages (no secret in it).
@@ -129,6 +204,7 @@ impl BazarrApi {
         query: &[(&str, &str)],
         timeout: Duration,
     ) -> Result<reqwest::Response, ApiError> {
+        self.check_listener()?;
         let url = self.url(path);
         let shown = url.to_string();
         let resp = self
@@ -139,10 +215,7 @@ impl BazarrApi {
             .timeout(timeout)
             .send()
             .await
-            .map_err(|e| ApiError::Unreachable {
-                url: shown.clone(),
-                why: reason(&e),
-            })?;
+            .map_err(|e| transport_error(&e, &shown))?;
         match resp.status() {
             s if s.is_success() => Ok(resp),
             s @ (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) => Err(ApiError::Refused {
@@ -161,6 +234,20 @@ impl BazarrApi {
         self.send(reqwest::Method::GET, "api/system/status", &[], timeout)
             .await
             .map(drop)
+    }
+
+    /// `GET /api/system/ping`, which Bazarr answers without a key: something answers HTTP
+    /// at its address. Sends no key and no secret, so it needs no listener check.
+    pub async fn ping(&self, timeout: Duration) -> Result<(), ApiError> {
+        let url = self.url("api/system/ping");
+        let shown = url.to_string();
+        self.client
+            .get(url)
+            .timeout(timeout)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| transport_error(&e, &shown))
     }
 
     /// `GET /api/system/settings`: the settings Bazarr holds in memory.
@@ -190,16 +277,22 @@ impl BazarrApi {
         }
     }
 
-    /// `POST /api/system?action=restart`.
+    /// `POST /api/system?action=restart`. Bazarr 1.5.3 and later end their process inside
+    /// this request (the web server is closed, then `os._exit`), so the connection closes
+    /// with no answer: that is the restart under way, not a failure. Older ones answer 204.
     pub async fn restart(&self) -> Result<(), ApiError> {
-        self.send(
-            reqwest::Method::POST,
-            "api/system",
-            &[("action", "restart")],
-            Duration::from_secs(10),
-        )
-        .await
-        .map(drop)
+        let sent = self
+            .send(
+                reqwest::Method::POST,
+                "api/system",
+                &[("action", "restart")],
+                Duration::from_secs(10),
+            )
+            .await;
+        match sent {
+            Ok(_) | Err(ApiError::Dropped { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     /// Restart Bazarr and wait (at most `limit`) until a new process answers: first until
@@ -209,6 +302,7 @@ impl BazarrApi {
         let started = Instant::now();
         self.restart().await.map_err(RestartError::NotRestarted)?;
         let deadline = started + limit;
+        // Seen, not assumed from a dropped request: something else may have cut it.
         let mut went_down = false;
         loop {
             tokio::time::sleep(POLL_EVERY).await;
@@ -220,11 +314,12 @@ impl BazarrApi {
                     RestartError::NeverStopped(limit)
                 });
             }
-            let answered = self.status(RUNNING_TIMEOUT.min(left)).await.is_ok();
-            if !answered {
-                went_down = true;
-            } else if went_down {
-                return Ok(started.elapsed());
+            match self.status(RUNNING_TIMEOUT.min(left)).await {
+                Ok(()) if went_down => return Ok(started.elapsed()),
+                Ok(()) => {}
+                // Something else took the port while Bazarr was down.
+                Err(e @ ApiError::Withheld { .. }) => return Err(RestartError::Withheld(e)),
+                Err(_) => went_down = true,
             }
         }
     }
@@ -238,6 +333,20 @@ pub enum RestartError {
     NeverStopped(Duration),
     #[error("Bazarr stopped but did not answer again within {} s", .0.as_secs())]
     NotBack(Duration),
+    #[error("while Bazarr restarted, {0}")]
+    Withheld(ApiError),
+}
+
+/// A request that got no HTTP answer. One that reached Bazarr and then lost its connection
+/// (neither a failure to connect nor a timeout) is `Dropped`: the request was sent.
+fn transport_error(e: &reqwest::Error, url: &str) -> ApiError {
+    if e.is_request() && !e.is_connect() && !e.is_timeout() {
+        return ApiError::Dropped { url: url.into() };
+    }
+    ApiError::Unreachable {
+        url: url.into(),
+        why: reason(e),
+    }
 }
 
 fn reason(e: &reqwest::Error) -> String {

@@ -5,6 +5,7 @@ pub mod document;
 pub mod error;
 pub mod file;
 pub mod keys;
+pub mod listener;
 pub mod locate;
 pub mod signer;
 

@@ -82,6 +82,26 @@ pub fn login_changes(file: &BazarrFile, token: &Secret, user: &User) -> Result<V
     Ok(changes)
 }
 
+/// `login --from-bazarr`: the link is Bazarr's own and its file already holds it, so only
+/// the account details plex.tv returns are written, and only those that differ.
+pub fn adopt_changes(file: &BazarrFile, user: &User) -> Vec<Change> {
+    let id = user.id.to_string();
+    let details = [
+        ("username", user.username.as_str()),
+        ("email", user.email.as_str()),
+        ("user_id", id.as_str()),
+    ];
+    details
+        .into_iter()
+        .filter(|(key, value)| file.get_str("plex", key).as_deref() != Some(*value))
+        .map(|(key, value)| Change {
+            section: "plex",
+            key,
+            value: crate::bazarr::file::Value::Str(value.to_string()),
+        })
+        .collect()
+}
+
 /// What Bazarr's own logout clears, and plex-auth's signed copy of a migrated apikey
 /// (`legacy_token`) when the file has one: after logout no key in the file opens to a token.
 pub fn logout_changes(file: &BazarrFile, clear_apikey: bool) -> Vec<Change> {
@@ -228,15 +248,10 @@ pub struct BazarrStatus {
     pub server_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_not_encrypted: Option<bool>,
-    /// Whether Bazarr's API answered (`None`: not asked, e.g. the file has no API key).
+    /// Whether Bazarr answers at its address, asked without its API key (`None`: not
+    /// asked, e.g. the file has no API key or what listens there is not Bazarr's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub running: Option<bool>,
-    /// `matches` or `differs`: the Plex settings the running Bazarr holds in memory against
-    /// the file; `unknown` when it runs but did not say.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub live: Option<&'static str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub live_differences: Vec<crate::bazarr::api::Difference>,
     /// Bazarr's own Plex link, when plex-auth holds no token (`status` before
     /// `login --from-bazarr`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -338,8 +353,6 @@ pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
         server_url: Some(server_url),
         signed_not_encrypted: Some(true),
         running: None,
-        live: None,
-        live_differences: vec![],
         link: None,
         lines: vec![
             path.display().to_string(),
@@ -408,49 +421,17 @@ impl BazarrLink {
     }
 }
 
-/// Add what a running Bazarr holds in memory to `status`'s report on its file.
-pub fn add_live(
-    status: &mut BazarrStatus,
-    running: bool,
-    live: Option<std::result::Result<serde_json::Value, crate::bazarr::api::ApiError>>,
-    address: &str,
-) {
+/// Add whether Bazarr answers at `address` to `status`'s report on its file. Which Plex
+/// settings it runs on is not asked: that takes its API key, which `status` never sends.
+pub fn add_running(status: &mut BazarrStatus, running: bool, address: &str) {
     status.running = Some(running);
-    if !running {
-        status.lines.push(format!(
-            "Bazarr does not answer at {address} (not running?)"
-        ));
-        return;
-    }
-    let Ok(file) = BazarrFile::load(&status.path) else {
-        return;
-    };
-    match live {
-        Some(Ok(live)) => {
-            let diffs = crate::bazarr::api::differences(&file, &live);
-            if diffs.is_empty() {
-                status.live = Some("matches");
-                status.lines.push(format!(
-                    "Bazarr is running at {address} on the Plex settings in this file"
-                ));
-            } else {
-                status.live = Some("differs");
-                let list: Vec<String> = diffs.iter().map(|d| d.describe()).collect();
-                status.lines.push(format!(
-                    "Bazarr is running at {address} on OTHER Plex settings than this file holds ({}); it ignores the file until it restarts (run `plex-auth login --restart-bazarr`)",
-                    list.join("; ")
-                ));
-                status.live_differences = diffs;
-            }
-        }
-        Some(Err(e)) => {
-            status.live = Some("unknown");
-            status
-                .lines
-                .push(format!("Bazarr is running at {address}, but {e}"));
-        }
-        None => {}
-    }
+    status.lines.push(if running {
+        format!(
+            "Bazarr answers at {address}; status sends it no API key, so it does not compare the Plex settings Bazarr runs on with this file (`plex-auth login --restart-bazarr` does, and restarts it when they differ)"
+        )
+    } else {
+        format!("Bazarr does not answer at {address} (not running?)")
+    });
 }
 
 /// A loose mode on Bazarr's file, with advice that lasts: Bazarr recreates config.yaml with

@@ -125,13 +125,23 @@ fn bazarr_process(ctx: &Context, path: Option<&Path>) -> Option<BazarrProcess> {
     let file = BazarrFile::load(path?).ok()?;
     let api = BazarrApi::for_file(&file, ctx.bazarr_url.as_ref());
     let running = match &api {
-        Ok(api) => ctx
-            .block_on(api.status(bazarr_api::RUNNING_TIMEOUT))
-            .is_ok(),
+        Ok(api) => match ctx.block_on(api.status(bazarr_api::RUNNING_TIMEOUT)) {
+            Ok(()) => true,
+            Err(e @ ApiError::Withheld { .. }) => {
+                ctx.out.warn(format!(
+                    "{e}; the check whether Bazarr is running was skipped; {WITHHELD_FIX}"
+                ));
+                false
+            }
+            Err(_) => false,
+        },
         Err(_) => false,
     };
     Some(BazarrProcess { api, running })
 }
+
+/// The one step that lets a command use Bazarr's API when its key was withheld.
+const WITHHELD_FIX: &str = "if Bazarr listens there, give its address with --bazarr-url (an address named that way is trusted as it is)";
 
 /// The Bazarr file a command that keeps Bazarr in step writes, for [`bazarr_process`].
 fn bazarr_target(ctx: &Context, cfg: &Config) -> Option<PathBuf> {
@@ -213,10 +223,15 @@ fn after_bazarr_write(
             return Err(fail(e, "and Bazarr reads them when it next starts"));
         }
     };
-    let before = ctx.block_on(api.settings()).map_err(|e| {
-        fail(e.to_string(), "and Bazarr reads them when it next starts").with_hint(
-            "start Bazarr (it reads the file then), or give its address with --bazarr-url",
+    let before = ctx.block_on(api.settings()).map_err(|e| match e {
+        ApiError::Withheld { .. } => fail(
+            format!("the restart was skipped: {e}"),
+            "and Bazarr reads them when it next starts",
         )
+        .with_hint(format!("{WITHHELD_FIX}, or restart Bazarr yourself")),
+        e => fail(e.to_string(), "and Bazarr reads them when it next starts").with_hint(
+            "start Bazarr (it reads the file then), or give its address with --bazarr-url",
+        ),
     })?;
     if bazarr_api::differences(&file, &before).is_empty() {
         ctx.out.info(format!(
@@ -284,17 +299,26 @@ fn restart_command(ctx: &Context, args: &str) -> String {
     format!("`plex-auth {url}{args} --restart-bazarr`")
 }
 
-/// `status`: ask a Bazarr running on the file whether it runs on the file's Plex settings.
+/// `status`: whether Bazarr answers at its address, asked without its API key (`GET
+/// /api/system/ping`); the key never leaves plex-auth here. A listener at the file's
+/// address that is not Bazarr's is not asked at all, and said so.
 fn bazarr_live(ctx: &Context, status: &mut crate::bazarr::sync::BazarrStatus) {
     if !status.readable {
         return;
     }
-    let Some(process) = bazarr_process(ctx, Some(&status.path)) else {
+    let Ok(file) = BazarrFile::load(&status.path) else {
         return;
     };
-    let Ok(api) = &process.api else {
+    let Ok(api) = BazarrApi::for_file(&file, ctx.bazarr_url.as_ref()) else {
         return;
     };
-    let live = process.running.then(|| ctx.block_on(api.settings()));
-    crate::bazarr::sync::add_live(status, process.running, live, api.base().as_str());
+    let address = api.base().as_str();
+    if let Err(e @ ApiError::Withheld { .. }) = api.check_listener() {
+        status.warnings.push(format!(
+            "{e}; commands that use Bazarr's API skip the running check and --restart-bazarr there; {WITHHELD_FIX}"
+        ));
+        return;
+    }
+    let answers = ctx.block_on(api.ping(bazarr_api::RUNNING_TIMEOUT)).is_ok();
+    crate::bazarr::sync::add_running(status, answers, address);
 }

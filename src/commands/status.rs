@@ -1,5 +1,6 @@
 //! `plex-auth status`: what is stored, where, and whether it is in sync. Fast: no plex.tv, no
-//! key created, nothing written; only a running Bazarr's own API is asked (briefly).
+//! key created, nothing written; only Bazarr is asked (briefly, without its API key) whether
+//! it answers.
 
 use std::path::PathBuf;
 

@@ -818,6 +818,59 @@ fn login_from_bazarr_adopts_the_link_made_in_bazarrs_ui() {
 }
 
 #[test]
+fn login_from_bazarr_leaves_bazarrs_file_alone_unless_the_account_changed() {
+    let env = Env::new();
+    let token = env.fake.token();
+    let path = bazarr_copy(
+        &env,
+        "bazarr-1.5.6-oauth-after-restart.config.yaml",
+        Some(&token),
+    );
+    // Bazarr's link is to the fake plex.tv's account.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text
+        .replace("  username: jdoe\n", "  username: alice\n")
+        .replace(
+            "  email: jdoe@example.com\n",
+            "  email: alice@example.com\n",
+        );
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_str().unwrap();
+    let backup = path.with_file_name("config.yaml.bak");
+    let original = std::fs::read(&path).unwrap();
+    env.run(&["login", "--from-bazarr", "--bazarr-config", p])
+        .ok()
+        .stdout_has("Logged in as");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        String::from_utf8(original).unwrap(),
+        "adopting the link changes nothing in Bazarr's file"
+    );
+    assert!(!backup.exists(), "no backup holding the token is left");
+
+    // plex.tv now names the account differently: only that detail is written.
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("  username: alice\n", "  username: old\n"),
+    )
+    .unwrap();
+    let before = yaml(&path);
+    env.run(&["login", "--from-bazarr", "--bazarr-config", p])
+        .ok();
+    let after = yaml(&path);
+    assert_eq!(plex(&after, "username").as_str(), Some("alice"));
+    assert_only_changed(&before, &after, &["plex.username"]);
+    assert_eq!(plex(&after, "token"), plex(&before, "token"));
+    assert!(
+        !after["plex"]
+            .as_mapping()
+            .unwrap()
+            .contains_key("apikey_encrypted")
+    );
+}
+
+#[test]
 fn login_from_bazarr_refuses_a_token_that_does_not_open_or_is_rejected() {
     let env = Env::new();
     let path = bazarr_copy(
