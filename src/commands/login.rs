@@ -70,7 +70,16 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
 
     if args.with_token {
         let token = read_token_from_stdin(ctx)?;
-        let user = ctx.block_on(plex.client.user(&token))?;
+        let user = ctx.block_on(plex.client.user(&token)).map_err(|e| {
+            let err = Error::from(e);
+            match err.kind {
+                // The token given is the one that does not work: linking again is not the fix.
+                ErrorKind::InvalidToken | ErrorKind::TokenExpired => err
+                    .context("the token given was not stored")
+                    .with_hint("pass a token plex.tv accepts (a fresh one from a working Plex client or app), or run `plex-auth login` without --with-token to link by PIN"),
+                _ => err,
+            }
+        })?;
         return finish(ctx, &plex, &token, &user, AuthMethod::Token, args, side);
     }
     if args.from_bazarr {

@@ -104,7 +104,18 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
         plex(ctx, &cfg)?
     };
     let user = ctx.block_on(plex.client.user(&apikey.token)).map_err(|e| {
-        Error::from(e).context(format!("checking plex.apikey from {}", path.display()))
+        let err =
+            Error::from(e).context(format!("checking plex.apikey from {}", path.display()));
+        match err.kind {
+            // The apikey is dead: nothing to migrate; a new link is, and Bazarr gets it too.
+            ErrorKind::InvalidToken | ErrorKind::TokenExpired => err
+                .context("nothing was migrated")
+                .with_hint(format!(
+                    "Bazarr's apikey no longer works; link the account by PIN and write Bazarr's keys with `plex-auth login --bazarr-config {}`",
+                    crate::store::fsutil::shell_quote(&path)
+                )),
+            _ => err,
+        }
     })?;
     let resources = ctx.block_on(plex.client.resources(&apikey.token))?;
     let oauth = keys::is_oauth_capable(&file);

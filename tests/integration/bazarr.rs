@@ -430,9 +430,21 @@ fn migrate_writes_nothing_when_plex_tv_says_no_or_is_away() {
     );
     let original = std::fs::read(&path).unwrap();
     let p = path.to_str().unwrap();
-    env.run(&["migrate-apikey", "--bazarr-config", p, "--json"])
-        .code(4)
-        .error_code("INVALID_TOKEN");
+    let run = env.run(&["migrate-apikey", "--bazarr-config", p, "--json"]);
+    run.code(4).error_code("INVALID_TOKEN");
+    let error = &run.json()["error"];
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was migrated"),
+        "{error}"
+    );
+    let hint = error["hint"].as_str().unwrap();
+    assert!(
+        hint.contains(&format!("plex-auth login --bazarr-config {p}")),
+        "{hint}"
+    );
     assert_eq!(std::fs::read(&path).unwrap(), original);
     assert!(!env.config_text().contains("sealed_token"));
 

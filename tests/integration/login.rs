@@ -207,9 +207,16 @@ fn with_token_reads_stdin_checks_and_stores() {
 fn with_token_rejected_stores_nothing_and_exits_4() {
     let env = Env::new();
     let run = env.run_stdin(&["login", "--with-token"], "NotAValidToken123456");
+    // The hint is not "link again" (that is not what failed) but what fixes it.
     run.code(4)
+        .stderr_has("the token given was not stored")
         .stderr_has("rejected")
-        .stderr_has("hint: run `plex-auth login`");
+        .stderr_has("pass a token plex.tv accepts");
+    assert!(
+        !run.stderr.contains("hint: run `plex-auth login`"),
+        "{}",
+        run.stderr
+    );
     assert!(!env.config_text().contains("sealed_token"));
     assert!(!env.config_text().contains("[account]"));
     env.run(&["status"]).code(3);
