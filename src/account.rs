@@ -45,16 +45,18 @@ fn refused(path: &Path, e: &Error) {
 
 /// Write Bazarr's keys and remember the file in `cfg`.
 fn sync_bazarr(
+    ctx: &Context,
     cfg: &mut Config,
     file: Option<BazarrFile>,
     changes: impl Fn(&BazarrFile) -> Result<Vec<Change>>,
 ) -> Result<Option<Synced>> {
-    sync_bazarr_undoable(cfg, file, changes).map(|(synced, _)| synced)
+    sync_bazarr_undoable(ctx, cfg, file, changes).map(|(synced, _)| synced)
 }
 
 /// [`sync_bazarr`], also returning the file as written when it was replaced, to
 /// [`put_bazarr_back`] if the store here then cannot be saved.
 fn sync_bazarr_undoable(
+    ctx: &Context,
     cfg: &mut Config,
     file: Option<BazarrFile>,
     changes: impl Fn(&BazarrFile) -> Result<Vec<Change>>,
@@ -69,13 +71,26 @@ fn sync_bazarr_undoable(
         let written = written.display().to_string();
         crate::events::emit("bazarr_written", "ok", None, Some(&written));
     }
-    cfg.bazarr_config = Some(synced.path().to_path_buf());
+    remember_bazarr(ctx, cfg, synced.path());
     Ok((Some(synced), written))
+}
+
+/// Remember the Bazarr file used, and the `--bazarr-url` typed with it: a URL remembered with
+/// another file is not this one's, so it is forgotten when the file changes.
+fn remember_bazarr(ctx: &Context, cfg: &mut Config, path: &Path) {
+    if cfg.bazarr_config.as_deref() != Some(path) {
+        cfg.bazarr_url = None;
+    }
+    if let Some(url) = ctx.bazarr_url.as_ref().filter(|_| ctx.bazarr_url_typed) {
+        cfg.bazarr_url = Some(url.to_string());
+    }
+    cfg.bazarr_config = Some(path.to_path_buf());
 }
 
 /// Bazarr's server keys for `server`, unless the account does not own it: Bazarr cannot use
 /// a shared server, so its keys are left alone then.
 fn server_to_bazarr(
+    ctx: &Context,
     cfg: &mut Config,
     file: Option<BazarrFile>,
     server: &SelectedServer,
@@ -83,7 +98,7 @@ fn server_to_bazarr(
     if !server.owned {
         return Ok((file.map(|f| Synced::NotOwned(f.path().to_path_buf())), None));
     }
-    sync_bazarr_undoable(cfg, file, |_| Ok(sync::server_changes(server)))
+    sync_bazarr_undoable(ctx, cfg, file, |_| Ok(sync::server_changes(server)))
 }
 
 /// Bazarr's file was written in this transaction, and then plex-auth's own store could not
@@ -165,7 +180,7 @@ pub fn link(
     crate::events::set_subject(Some(&user.username), None);
     crate::events::emit("linked", "ok", None, None);
     // Adopting Bazarr's own link leaves its sign-in keys as Bazarr wrote them.
-    let bazarr = sync_bazarr(&mut txn.cfg, file, |f| match method {
+    let bazarr = sync_bazarr(ctx, &mut txn.cfg, file, |f| match method {
         AuthMethod::Bazarr => Ok(sync::adopt_changes(f, user)),
         _ => sync::login_changes(f, token, user),
     })
@@ -188,7 +203,9 @@ pub fn confirm(ctx: &Context, token: &Secret, user: &User) -> Result<Option<Sync
     let mut txn = Transaction::begin(&ctx.config_dir)?;
     record(&mut txn.cfg, "ok", Some(user));
     let file = bazarr_file(ctx, &txn.cfg)?;
-    let synced = sync_bazarr(&mut txn.cfg, file, |f| sync::login_changes(f, token, user))?;
+    let synced = sync_bazarr(ctx, &mut txn.cfg, file, |f| {
+        sync::login_changes(f, token, user)
+    })?;
     txn.commit()?;
     Ok(synced)
 }
@@ -223,7 +240,7 @@ pub fn validated(
         txn.cfg.server = Some(server.clone());
         crate::events::emit("server_moved", "ok", Some(&server.name), Some(&server.url));
         let file = bazarr_file(ctx, &txn.cfg)?;
-        let (done, written) = server_to_bazarr(&mut txn.cfg, file, server)?;
+        let (done, written) = server_to_bazarr(ctx, &mut txn.cfg, file, server)?;
         txn.commit().map_err(|e| {
             put_bazarr_back(e.into(), "the server's new address was not saved", written)
         })?;
@@ -250,7 +267,7 @@ pub fn repair_bazarr_server(
     let file = BazarrFile::load(path)
         .map_err(Error::from)
         .inspect_err(|e| refused(path, e))?;
-    let (synced, _) = server_to_bazarr(&mut txn.cfg, Some(file), &server)?;
+    let (synced, _) = server_to_bazarr(ctx, &mut txn.cfg, Some(file), &server)?;
     if synced.as_ref().and_then(Synced::updated).is_some() {
         crate::events::emit(
             "bazarr_server_repaired",
@@ -288,7 +305,7 @@ pub fn choose_server(
     let file = bazarr_file(ctx, &txn.cfg)?;
     // Bazarr first: if its file refuses the write, nothing changes here either; if the
     // selection then cannot be saved here, Bazarr's file is put back.
-    let (synced, written) = server_to_bazarr(&mut txn.cfg, file, server)?;
+    let (synced, written) = server_to_bazarr(ctx, &mut txn.cfg, file, server)?;
     txn.cfg.server = Some(server.clone());
     txn.commit().map_err(|e| {
         put_bazarr_back(
@@ -323,7 +340,7 @@ pub fn logout(ctx: &Context, clear_apikey: bool) -> Result<LoggedOut> {
     let seen = std::cell::RefCell::new((Vec::new(), false));
     let (bazarr, written) = bazarr_file(ctx, cfg)
         .and_then(|file| {
-            sync_bazarr_undoable(cfg, file, |f| {
+            sync_bazarr_undoable(ctx, cfg, file, |f| {
                 let changes = sync::logout_changes(f, clear_apikey);
                 *seen.borrow_mut() = (
                     sync::changed_keys(f, &changes),
@@ -408,7 +425,7 @@ pub fn import(
             txn.cfg.server = Some(server.clone());
         }
     }
-    txn.cfg.bazarr_config = Some(PathBuf::from(bazarr));
+    remember_bazarr(ctx, &mut txn.cfg, bazarr);
     txn.commit()?;
     Ok(written)
 }

@@ -96,8 +96,9 @@ pub struct GlobalArgs {
     pub bazarr_config: Option<PathBuf>,
 
     /// Bazarr's own address, for --restart-bazarr and the running check (a Docker port
-    /// mapping or a reverse proxy) [default: general.ip, general.port and general.base_url
-    /// from its config.yaml]
+    /// mapping or a reverse proxy); trusted with Bazarr's API key as given, and remembered
+    /// with the Bazarr file [default: the remembered one, else general.ip, general.port and
+    /// general.base_url from its config.yaml]
     #[arg(
         long,
         global = true,

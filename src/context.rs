@@ -31,6 +31,11 @@ pub struct Context {
     /// `--bazarr-url` / `PLEX_AUTH_BAZARR_URL`: where Bazarr's API answers, when not where its
     /// config.yaml says.
     pub bazarr_url: Option<Url>,
+    /// The Bazarr file and the `--bazarr-url` remembered with it in config.toml.
+    remembered_bazarr: Option<(PathBuf, Url)>,
+    /// `--bazarr-url` typed on the command line (not from `PLEX_AUTH_BAZARR_URL`, which
+    /// stays set where it is set): what a command remembers with the Bazarr file.
+    pub bazarr_url_typed: bool,
     /// How long `--restart-bazarr` waits for Bazarr to answer again.
     pub bazarr_restart_timeout: std::time::Duration,
     /// `--plex-url` / `PLEX_AUTH_PLEX_URL`, checked where it is used ([`Context::plex_url`]),
@@ -163,6 +168,12 @@ impl Context {
         );
 
         let bazarr_url = args.bazarr_url.as_deref().map(bazarr_url).transpose()?;
+        // Read like the key path above: a config.toml that cannot be read is reported by
+        // the command; here it only means nothing is remembered.
+        let remembered_bazarr = store::config::load(&config_dir).ok().and_then(|cfg| {
+            let url = self::bazarr_url(cfg.bazarr_url.as_deref()?).ok()?;
+            Some((cfg.bazarr_config?, url))
+        });
 
         let stderr_tty = std::io::stderr().is_terminal();
         let color = match args.color {
@@ -191,6 +202,8 @@ impl Context {
             },
             bazarr_flag: args.bazarr_config.as_ref().map(|p| absolute(p)),
             bazarr_url,
+            remembered_bazarr,
+            bazarr_url_typed: args.bazarr_url.is_some() && !from_env.bazarr_url,
             bazarr_restart_timeout: std::time::Duration::from_secs_f64(
                 args.bazarr_restart_timeout.clamp(1.0, 3600.0),
             ),
@@ -220,6 +233,17 @@ impl Context {
 
     /// The plex.tv API base, checked now: a bad value stops the command that needs it
     /// (exit 9), naming where it came from.
+    /// Where Bazarr's API answers for the Bazarr file at `path`: `--bazarr-url` when given,
+    /// else the one remembered with that same file, else `None` (its config.yaml says).
+    pub fn bazarr_url_for(&self, path: &Path) -> Option<&Url> {
+        self.bazarr_url.as_ref().or_else(|| {
+            self.remembered_bazarr
+                .as_ref()
+                .filter(|(file, _)| file == path)
+                .map(|(_, url)| url)
+        })
+    }
+
     pub fn plex_url(&self) -> Result<Url> {
         self.plex_url.url()
     }
@@ -269,6 +293,7 @@ pub struct FromEnv {
     pub key_file: bool,
     pub plex_url: bool,
     pub app_url: bool,
+    pub bazarr_url: bool,
 }
 
 impl FromEnv {
@@ -290,6 +315,7 @@ impl FromEnv {
             key_file: from_env("key_file"),
             plex_url: from_env("plex_url"),
             app_url: from_env("app_url"),
+            bazarr_url: from_env("bazarr_url"),
         }
     }
 }

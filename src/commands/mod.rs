@@ -123,7 +123,7 @@ impl BazarrProcess {
 /// when there is no Bazarr file or it cannot be read (the write reports that).
 fn bazarr_process(ctx: &Context, path: Option<&Path>) -> Option<BazarrProcess> {
     let file = BazarrFile::load(path?).ok()?;
-    let api = BazarrApi::for_file(&file, ctx.bazarr_url.as_ref());
+    let api = BazarrApi::for_file(&file, ctx.bazarr_url_for(file.path()));
     let running = match &api {
         Ok(api) => match ctx.block_on(api.status(bazarr_api::RUNNING_TIMEOUT)) {
             Ok(()) => true,
@@ -216,7 +216,7 @@ fn after_bazarr_write(
             );
         }
         None => {
-            let e = BazarrApi::for_file(&file, ctx.bazarr_url.as_ref())
+            let e = BazarrApi::for_file(&file, ctx.bazarr_url_for(file.path()))
                 .err()
                 .map(|e| e.to_string())
                 .unwrap_or_else(|| "Bazarr's API could not be asked".into());
@@ -309,7 +309,7 @@ fn bazarr_live(ctx: &Context, status: &mut crate::bazarr::sync::BazarrStatus) {
     let Ok(file) = BazarrFile::load(&status.path) else {
         return;
     };
-    let Ok(api) = BazarrApi::for_file(&file, ctx.bazarr_url.as_ref()) else {
+    let Ok(api) = BazarrApi::for_file(&file, ctx.bazarr_url_for(file.path())) else {
         return;
     };
     let address = api.base().as_str();

@@ -36,6 +36,9 @@ pub struct Config {
     pub account: Option<Account>,
     pub server: Option<SelectedServer>,
     pub bazarr_config: Option<PathBuf>,
+    /// `--bazarr-url` as last given with that Bazarr file (a port mapping, a proxy): later
+    /// commands on the same file use it without the flag.
+    pub bazarr_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -315,6 +318,7 @@ mod tests {
                 insecure: false,
             }),
             bazarr_config: Some(PathBuf::from("/opt/bazarr/data/config/config.yaml")),
+            bazarr_url: Some("http://127.0.0.1:16767/".into()),
         }
     }
 

@@ -598,3 +598,46 @@ fn migrate_apikey_with_bazarr_stopped_sends_its_key_to_no_one_on_its_port() {
         yaml_serde::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(doc["plex"]["auth_method"], "oauth");
 }
+
+/// `--bazarr-url` typed once is remembered with the Bazarr file, as the file is: later
+/// commands on it ask Bazarr there (Bazarr behind a port mapping, not at its file's port).
+#[test]
+fn bazarr_url_is_remembered_with_the_bazarr_file() {
+    let env = Env::new();
+    env.fake.add_server(ServerSpec::owned(
+        "Tower",
+        "towerid",
+        vec![ConnSpec::new(ConnKind::Live)],
+    ));
+    let (path, bazarr) = running(&env, FRESH);
+    let p = path.to_str().unwrap();
+    let without_variable = |args: &[&str], stdin: &str| {
+        let mut cmd = env.cmd();
+        cmd.env_remove("PLEX_AUTH_BAZARR_URL").args(args);
+        run_with_input(cmd, stdin)
+    };
+    let url = bazarr.url();
+    without_variable(
+        &[
+            "login",
+            "--with-token",
+            "--bazarr-config",
+            p,
+            "--bazarr-url",
+            &url,
+            "--restart-bazarr",
+        ],
+        &env.fake.token(),
+    )
+    .ok();
+    assert_eq!(bazarr.restarts(), 1);
+    // No flag now: status looks where the flag said, and select sees the running Bazarr.
+    without_variable(&["status"], "")
+        .ok()
+        .stdout_has(&format!("Bazarr answers at {url}"));
+    without_variable(&["select", "Tower"], "")
+        .ok()
+        .stderr_has("ignores the change");
+    without_variable(&["select", "Tower", "--restart-bazarr"], "").ok();
+    assert_eq!(bazarr.restarts(), 2);
+}
