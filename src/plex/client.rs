@@ -204,6 +204,11 @@ impl PlexClient {
             Some(port) => format!("{host}:{port}"),
             None => host,
         };
+        // Every message says plex.tv; an address it is reached at (--plex-url) comes after.
+        let host = match host.as_str() {
+            "plex.tv" => host,
+            _ => format!("plex.tv at {host}"),
+        };
         Ok(PlexClient {
             http: http_client(identity, timeout, false)?,
             base,
@@ -417,7 +422,11 @@ fn error_message(body: &str, status: StatusCode) -> String {
             })
             .collect::<Vec<_>>()
             .join("; "),
-        _ => format!("HTTP {}", status.as_u16()),
+        // "plex.tv answered 503: Service Unavailable", not "503: HTTP 503".
+        _ => status
+            .canonical_reason()
+            .unwrap_or("no reason given")
+            .to_owned(),
     }
 }
 

@@ -82,6 +82,11 @@ fn outages_exit_5_and_keep_the_token() {
         );
     }
     assert_eq!(sealed(&env.config_text()), before);
+    // A 503 says what it was once, in words.
+    env.fake.fault(Fault::Unavailable, 1);
+    let run = env.run(&["validate"]);
+    run.code(5).stderr_has("answered 503: Service Unavailable");
+    assert!(!run.stderr.contains("HTTP 503"), "{}", run.stderr);
     let status = env.run(&["status", "--json"]).json();
     assert_eq!(status["validation"]["result"], "unreachable");
     env.run(&["validate"]).ok();
@@ -111,7 +116,12 @@ fn a_hanging_or_missing_plex_tv_exits_5_without_hanging() {
     let mut cmd = env.cmd();
     cmd.env("PLEX_AUTH_REQUEST_TIMEOUT", "1").args(["validate"]);
     let run = crate::util::Run::from(cmd.output().unwrap());
-    run.code(5).stderr_has("timed out");
+    run.code(5)
+        .stderr_has(&format!(
+            "could not reach plex.tv at {}",
+            &env.fake.url()[7..]
+        ))
+        .stderr_has("timed out");
     assert!(start.elapsed() < Duration::from_secs(20));
 
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -122,7 +132,7 @@ fn a_hanging_or_missing_plex_tv_exits_5_without_hanging() {
         .args(["validate"]);
     crate::util::Run::from(cmd.output().unwrap())
         .code(5)
-        .stderr_has("could not reach 127.0.0.1");
+        .stderr_has(&format!("could not reach plex.tv at 127.0.0.1:{port}"));
 }
 
 #[test]
