@@ -67,6 +67,9 @@ pub fn run() -> ExitCode {
         events::emit("login_started", "started", None, None);
     }
     let result = commands::dispatch(&ctx, cli.command);
+    // A result that never reached stdout is no success (a script would go on with nothing);
+    // a command that failed anyway keeps its own error.
+    let result = result.and_then(|()| output::stdout_failure().map_or(Ok(()), Err));
     // The command's outcome in the event log: one place, for every command.
     let kind = result.as_ref().err().map(|e| e.kind);
     if let Some(event) = events::closing_event(name, revoke, kind) {

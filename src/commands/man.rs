@@ -132,6 +132,12 @@ const EXIT_CODES: &[(&str, &str)] = &[
          proxy, a wrong clock); retrying will not help.",
     ),
     (
+        "10",
+        "OUTPUT_ERROR: standard output could not be written (a full disk, a closed \
+         descriptor), so the output is missing or incomplete. A reader that stops early (a \
+         closed pipe) is not an error.",
+    ),
+    (
         "130",
         "INTERRUPTED: Ctrl-C or SIGTERM; nothing is left half-written.",
     ),
