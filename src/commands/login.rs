@@ -180,6 +180,10 @@ fn already_linked(ctx: &Context, plex: &Plex, cfg: &Config) -> Result<Option<(Us
     }
 }
 
+/// The most of stdin `--with-token` reads: a token of at most 4 KiB with room for the
+/// whitespace around it.
+const MAX_STDIN: u64 = 8 * 1024;
+
 /// The token comes from stdin only: argv is visible to every user on the machine.
 fn read_token_from_stdin(ctx: &Context) -> Result<Secret> {
     if ctx.env.stdin_tty {
@@ -189,12 +193,18 @@ fn read_token_from_stdin(ctx: &Context) -> Result<Secret> {
         )
         .with_hint("pipe it in, e.g. `plex-auth login --with-token < token.txt`"));
     }
-    // Wiped when dropped, like the Secret made from it.
-    let mut raw = zeroize::Zeroizing::new(String::new());
+    // Wiped when dropped, like the Secret made from it. Read no further than the bound, so
+    // an endless stream (`yes |`) is refused at once instead of filling memory.
+    let mut raw = zeroize::Zeroizing::new(Vec::new());
     std::io::stdin()
-        .read_to_string(&mut raw)
+        .take(MAX_STDIN + 1)
+        .read_to_end(&mut raw)
         .map_err(|e| Error::new(ErrorKind::Usage, format!("cannot read standard input: {e}")))?;
-    let token = Secret::new(raw.trim());
+    let text = match std::str::from_utf8(&raw) {
+        Ok(text) if raw.len() as u64 <= MAX_STDIN => text,
+        _ => "",
+    };
+    let token = Secret::new(text.trim());
     let t = token.expose();
     if t.is_empty() || t.len() > 4096 || t.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(Error::new(
