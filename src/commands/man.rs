@@ -104,7 +104,8 @@ const EXIT_CODES: &[(&str, &str)] = &[
     ("3", "NOT_LOGGED_IN: no token is stored."),
     (
         "4",
-        "INVALID_TOKEN, TOKEN_EXPIRED: plex.tv rejected the token; run plex-auth login.",
+        "INVALID_TOKEN, TOKEN_EXPIRED: plex.tv rejected the token (a 401 or 403 to a request \
+         that carried it, whatever the answer's body); run plex-auth login.",
     ),
     (
         "5",

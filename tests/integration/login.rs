@@ -205,7 +205,10 @@ fn with_token_stops_reading_an_endless_stdin_at_its_bound() {
     let taken = writer.join().unwrap();
     run.code(2).stderr_has("does not hold a Plex token");
     // What was read plus what a pipe buffers (64 KiB on Linux, up to 1 MiB when raised).
-    assert!(taken < 2 * 1024 * 1024, "plex-auth read {taken} bytes of stdin");
+    assert!(
+        taken < 2 * 1024 * 1024,
+        "plex-auth read {taken} bytes of stdin"
+    );
     env.run(&["token"]).code(3);
 }
 
