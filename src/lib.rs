@@ -114,7 +114,8 @@ fn usage_error(err: clap::Error) -> ExitCode {
         let _ = err.print();
         return ExitCode::SUCCESS;
     }
-    if std::env::args().any(|a| a == "--json") {
+    // `args_os`: an argument that is not UTF-8 (the error being reported) must not panic here.
+    if std::env::args_os().any(|a| a == "--json") {
         let e = Error::new(
             ErrorKind::Usage,
             err.render().to_string().trim().to_string(),
