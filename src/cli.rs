@@ -39,6 +39,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "PLEX_AUTH_CONFIG_DIR",
+        value_parser = Utf8Path,
         hide_env_values = true,
         value_name = "DIR"
     )]
@@ -69,6 +70,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "PLEX_AUTH_KEY_FILE",
+        value_parser = Utf8Path,
         hide_env_values = true,
         value_name = "PATH"
     )]
@@ -80,6 +82,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "PLEX_AUTH_STATE_DIR",
+        value_parser = Utf8Path,
         hide_env_values = true,
         value_name = "DIR"
     )]
@@ -90,6 +93,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "PLEX_AUTH_BAZARR_CONFIG",
+        value_parser = Utf8Path,
         hide_env_values = true,
         value_name = "PATH"
     )]
@@ -382,6 +386,7 @@ pub struct ValidateArgs {
     #[arg(
         long,
         env = "PLEX_AUTH_METRICS_FILE",
+        value_parser = Utf8Path,
         hide_env_values = true,
         value_name = "PATH"
     )]
@@ -843,5 +848,44 @@ mod tests {
             .map(|c| c.get_name().to_owned())
             .collect();
         assert_eq!(names, COMMANDS);
+    }
+}
+
+/// A path flag's parser: the path must be UTF-8. plex-auth records paths in config.toml and
+/// in Bazarr's file, which hold text only, so a path that is not text would fail half-way
+/// (after Bazarr's file was written, or leaving a key nothing records): refused here, before
+/// anything happens, naming the flag (and its variable, which goes through here too).
+#[derive(Clone, Copy, Debug)]
+pub struct Utf8Path;
+
+impl clap::builder::TypedValueParser for Utf8Path {
+    type Value = PathBuf;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<PathBuf, clap::Error> {
+        if let Some(text) = value.to_str() {
+            return Ok(PathBuf::from(text));
+        }
+        let flag = arg
+            .and_then(clap::Arg::get_long)
+            .map_or_else(|| "a path".to_owned(), |long| format!("--{long}"));
+        let env = arg
+            .and_then(clap::Arg::get_env)
+            .map(|e| format!(" (or {})", e.to_string_lossy()))
+            .unwrap_or_default();
+        let shown = crate::output::safe(&value.to_string_lossy()).into_owned();
+        Err(clap::Error::raw(
+            clap::error::ErrorKind::InvalidValue,
+            format!(
+                "the path given to {flag}{env} is not valid UTF-8 ({shown}); plex-auth records \
+                 paths in config.toml and Bazarr's file, which hold text only: rename it, or \
+                 reach it through a symlink whose path is text\n"
+            ),
+        )
+        .with_cmd(cmd))
     }
 }

@@ -30,6 +30,9 @@ pub enum ErrorKind {
     /// A TLS failure talking to plex.tv (an intercepting proxy, a wrong clock): not an
     /// outage, so not exit 5; it needs fixing here, like a config error.
     Tls,
+    /// Standard output could not be written (a full disk, a closed descriptor): what a script
+    /// reads is missing or cut short, so the run is not a success.
+    Output,
     Interrupted,
 }
 
@@ -45,6 +48,7 @@ impl ErrorKind {
             ErrorKind::PinExpired | ErrorKind::AuthTimeout => 7,
             ErrorKind::Store | ErrorKind::DecryptFailed => 8,
             ErrorKind::Config | ErrorKind::Tls => 9,
+            ErrorKind::Output => 10,
             ErrorKind::Interrupted => 130,
         }
     }
@@ -64,6 +68,7 @@ impl ErrorKind {
             ErrorKind::DecryptFailed => "DECRYPT_FAILED",
             ErrorKind::Config => "CONFIG_ERROR",
             ErrorKind::Tls => "TLS_ERROR",
+            ErrorKind::Output => "OUTPUT_ERROR",
             ErrorKind::Interrupted => "INTERRUPTED",
         }
     }
@@ -405,6 +410,8 @@ mod tests {
             (ErrorKind::Store, 8, "STORE_ERROR"),
             (ErrorKind::DecryptFailed, 8, "DECRYPT_FAILED"),
             (ErrorKind::Config, 9, "CONFIG_ERROR"),
+            (ErrorKind::Tls, 9, "TLS_ERROR"),
+            (ErrorKind::Output, 10, "OUTPUT_ERROR"),
             (ErrorKind::Interrupted, 130, "INTERRUPTED"),
         ];
         for (kind, exit, code) in table {

@@ -69,6 +69,9 @@ pub fn run() -> ExitCode {
         events::emit("login_started", "started", None, None);
     }
     let result = commands::dispatch(&ctx, cli.command);
+    // A result that never reached stdout is no success (a script would go on with nothing);
+    // a command that failed anyway keeps its own error.
+    let result = result.and_then(|()| output::stdout_failure().map_or(Ok(()), Err));
     // The command's outcome in the event log: one place, for every command.
     let kind = result.as_ref().err().map(|e| e.kind);
     if let Some(event) = events::closing_event(name, revoke, kind) {
@@ -117,7 +120,8 @@ fn usage_error(err: clap::Error) -> ExitCode {
         let _ = err.print();
         return ExitCode::SUCCESS;
     }
-    if std::env::args().any(|a| a == "--json") {
+    // `args_os`: an argument that is not UTF-8 (the error being reported) must not panic here.
+    if std::env::args_os().any(|a| a == "--json") {
         let e = Error::new(
             ErrorKind::Usage,
             err.render().to_string().trim().to_string(),

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 #[derive(Debug, Clone)]
 pub struct Output {
@@ -40,7 +40,7 @@ impl Output {
         if self.quiet || self.json {
             return;
         }
-        write_line(&mut std::io::stdout().lock(), text.as_ref());
+        stdout_line(text.as_ref());
     }
 
     /// One JSON document (or one NDJSON event) on stdout.
@@ -48,7 +48,7 @@ impl Output {
         let text = serde_json::to_string(value).unwrap_or_else(|e| {
             json!({"error": {"code": "INTERNAL", "message": e.to_string()}}).to_string()
         });
-        write_line(&mut std::io::stdout().lock(), &text);
+        stdout_line(&text);
     }
 
     /// The command's one JSON document when it also carries the command's error (`status`
@@ -109,7 +109,7 @@ impl Output {
     /// reads; otherwise one line (and a hint) goes to stderr. `--quiet` keeps this one line,
     /// so cron mails exactly when something is wrong.
     pub fn error(&self, err: &Error, as_event: bool) {
-        if self.json {
+        if self.json && !stdout_is_broken() {
             if self.done.load(std::sync::atomic::Ordering::SeqCst) {
                 return;
             }
@@ -217,12 +217,54 @@ fn safe_lines(text: &str) -> String {
         .join("\n")
 }
 
-/// Raw bytes on stdout (man pages, completions, diffs). A reader that goes away early
-/// (`| head -1`) is not an error.
+/// Raw bytes on stdout (man pages, completions, diffs, the token). A reader that goes away
+/// early (`| head -1`) is not an error; any other failure is remembered for
+/// [`stdout_failure`].
 pub fn write_stdout(bytes: &[u8]) {
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(bytes);
-    let _ = stdout.flush();
+    let written = stdout.write_all(bytes).and_then(|()| stdout.flush());
+    remember(written);
+}
+
+fn stdout_line(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let written = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
+    remember(written);
+}
+
+/// The first failed write to stdout other than a closed pipe (a full disk, a closed or bad
+/// descriptor). A script reading the output must not carry on with a short file, so the run
+/// ends with [`ErrorKind::Output`] instead of success.
+static STDOUT_FAILED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+fn remember(written: std::io::Result<()>) {
+    let Err(e) = written else { return };
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return;
+    }
+    let mut failed = STDOUT_FAILED.lock().unwrap_or_else(|p| p.into_inner());
+    failed.get_or_insert_with(|| e.to_string());
+}
+
+/// Flushes stdout and says whether everything written to it arrived, as an error when not.
+pub fn stdout_failure() -> Option<Error> {
+    remember(std::io::stdout().lock().flush());
+    let failed = STDOUT_FAILED.lock().unwrap_or_else(|p| p.into_inner());
+    failed.as_ref().map(|why| {
+        Error::new(
+            ErrorKind::Output,
+            format!("cannot write to standard output: {why}; the output is incomplete"),
+        )
+        .with_hint("check where standard output goes (a full disk, a closed descriptor)")
+    })
+}
+
+/// The failure of stdout itself: it cannot carry the error document, so stderr does.
+fn stdout_is_broken() -> bool {
+    STDOUT_FAILED
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .is_some()
 }
 
 /// Write a line, ignoring a closed pipe: `plex-auth man | head -1` must exit quietly.

@@ -163,6 +163,36 @@ pub(crate) fn empty_response(status: StatusCode) -> Response {
     plex_response(status, Body::empty())
 }
 
+/// `status` with a body of `len` bytes, sent in 64 KiB pieces without a Content-Length, as a
+/// proxy or a broken edge might: a client learns its size only by reading it.
+pub(crate) fn huge_response(status: StatusCode, len: u64) -> Response {
+    plex_response(status, Body::new(Filler { left: len }))
+}
+
+/// `len` bytes of spaces, made as they are read, so a huge body costs the fake no memory.
+struct Filler {
+    left: u64,
+}
+
+impl http_body::Body for Filler {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        const PIECE: &[u8] = &[b' '; 64 * 1024];
+        if self.left == 0 {
+            return std::task::Poll::Ready(None);
+        }
+        let n = self.left.min(PIECE.len() as u64);
+        self.left -= n;
+        let piece = Bytes::from_static(&PIECE[..n as usize]);
+        std::task::Poll::Ready(Some(Ok(http_body::Frame::data(piece))))
+    }
+}
+
 /// A body that claims to be JSON and is not.
 pub(crate) fn malformed_response() -> Response {
     plex_response(StatusCode::OK, Body::from("{not json"))

@@ -90,6 +90,10 @@ fn fault_response(fault: &Fault) -> Response {
                 ),
             }
         }
+        Fault::HugeBody { status, len } => http::huge_response(
+            StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            *len,
+        ),
         Fault::Slow(_) | Fault::Hang => unreachable!("handled before answering"),
     }
 }

@@ -17,6 +17,8 @@ pub enum Fault {
     Hang,
     /// This status with a plex.tv-shaped JSON error body.
     Status(u16),
+    /// This status with a body of this many bytes (spaces) and no Content-Length.
+    HugeBody { status: u16, len: u64 },
 }
 
 /// One request as the fake plex.tv received it.

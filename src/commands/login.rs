@@ -190,6 +190,10 @@ fn already_linked(ctx: &Context, plex: &Plex, cfg: &Config) -> Result<Option<(Us
     }
 }
 
+/// The most of stdin `--with-token` reads: a token of at most 4 KiB with room for the
+/// whitespace around it.
+const MAX_STDIN: u64 = 8 * 1024;
+
 /// The token comes from stdin only: argv is visible to every user on the machine.
 fn read_token_from_stdin(ctx: &Context) -> Result<Secret> {
     // Wiped when dropped, like the Secret made from it.
@@ -205,11 +209,19 @@ fn read_token_from_stdin(ctx: &Context) -> Result<Secret> {
         )
         .with_hint("pipe it in, e.g. `plex-auth login --with-token < token.txt`"));
     } else {
-        let mut raw = zeroize::Zeroizing::new(String::new());
-        std::io::stdin().read_to_string(&mut raw).map_err(|e| {
-            Error::new(ErrorKind::Usage, format!("cannot read standard input: {e}"))
-        })?;
-        raw
+        // Read no further than the bound, so an endless stream (`yes |`) is refused at once
+        // instead of filling memory.
+        let mut bytes = zeroize::Zeroizing::new(Vec::new());
+        std::io::stdin()
+            .take(MAX_STDIN + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| {
+                Error::new(ErrorKind::Usage, format!("cannot read standard input: {e}"))
+            })?;
+        match std::str::from_utf8(&bytes) {
+            Ok(text) if bytes.len() as u64 <= MAX_STDIN => zeroize::Zeroizing::new(text.to_owned()),
+            _ => zeroize::Zeroizing::new(String::new()),
+        }
     };
     let token = Secret::new(raw.trim());
     let t = token.expose();

@@ -104,7 +104,8 @@ const EXIT_CODES: &[(&str, &str)] = &[
     ("3", "NOT_LOGGED_IN: no token is stored."),
     (
         "4",
-        "INVALID_TOKEN, TOKEN_EXPIRED: plex.tv rejected the token; run plex-auth login.",
+        "INVALID_TOKEN, TOKEN_EXPIRED: plex.tv rejected the token (a 401 or 403 to a request \
+         that carried it, whatever the answer's body); run plex-auth login.",
     ),
     (
         "5",
@@ -130,6 +131,12 @@ const EXIT_CODES: &[(&str, &str)] = &[
         "CONFIG_ERROR: plex-auth's config or Bazarr's config.yaml cannot be read, parsed or \
          written safely. TLS_ERROR: the secure connection to plex.tv failed (an intercepting \
          proxy, a wrong clock); retrying will not help.",
+    ),
+    (
+        "10",
+        "OUTPUT_ERROR: standard output could not be written (a full disk, a closed \
+         descriptor), so the output is missing or incomplete. A reader that stops early (a \
+         closed pipe) is not an error.",
     ),
     (
         "130",

@@ -270,6 +270,9 @@ impl PlexClient {
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
             let body = match read_capped(resp, limit).await {
                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                // The status decides an error answer; its body is only the message, so one
+                // that will not fit is left unread (the message then names the status).
+                Err(_) if !status.is_success() => String::new(),
                 Err(BodyError::Read(e)) => return Err(self.unreachable(&e)),
                 Err(BodyError::TooLarge) => {
                     return Err(PlexError::TooLarge {
@@ -278,6 +281,11 @@ impl PlexClient {
                     });
                 }
             };
+            // A request that carried the token and is refused (401) or forbidden (403) is
+            // plex.tv's verdict on the token, whatever the body says.
+            if token.is_some() && matches!(status.as_u16(), 401 | 403) {
+                return Err(PlexError::Rejected(error_message(&body, status)));
+            }
             if status.is_redirection() {
                 let location = headers_location.unwrap_or_else(|| "no Location".into());
                 return Err(PlexError::Redirected {

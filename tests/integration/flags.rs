@@ -90,3 +90,62 @@ fn one_verbose_is_all_the_detail_there_is() {
         .stderr_has("cannot be used multiple times")
         .stdout_empty();
 }
+
+/// A folder whose name is not UTF-8 (`$'bad\xff'`), under the test's temp dir.
+fn not_utf8_dir(env: &Env) -> std::path::PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = env.dir.path().join(std::ffi::OsStr::from_bytes(b"bad\xff"));
+    std::fs::create_dir(&dir).unwrap();
+    dir
+}
+
+/// Paths are recorded as text: one that is not UTF-8 is refused before anything is written
+/// (Bazarr's file, a key), exit 2 naming the flag, for the flag and its variable alike.
+#[test]
+fn paths_that_are_not_utf8_are_refused_up_front() {
+    let env = Env::new();
+    let dir = not_utf8_dir(&env);
+    let bazarr = dir.join("config.yaml");
+    let original = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/bazarr/bazarr-1.5.6-fresh-install.config.yaml"
+    ))
+    .unwrap();
+    std::fs::write(&bazarr, &original).unwrap();
+    let key = dir.join("key");
+    let token = env.fake.token();
+    let cases: [(&str, &str, &std::path::Path); 4] = [
+        ("--bazarr-config", "PLEX_AUTH_BAZARR_CONFIG", &bazarr),
+        ("--key-file", "PLEX_AUTH_KEY_FILE", &key),
+        ("--state-dir", "PLEX_AUTH_STATE_DIR", &dir),
+        ("--config-dir", "PLEX_AUTH_CONFIG_DIR", &dir),
+    ];
+    for (flag, var, path) in cases {
+        for by_env in [false, true] {
+            let mut cmd = env.cmd();
+            cmd.args(["login", "--with-token"]);
+            if by_env {
+                cmd.env(var, path);
+            } else {
+                cmd.arg(flag).arg(path);
+            }
+            let run = crate::util::run_with_input(cmd, &token);
+            run.code(2)
+                .stderr_has(&format!(
+                    "the path given to {flag} (or {var}) is not valid UTF-8"
+                ))
+                .stdout_empty();
+            assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        }
+    }
+    // Nothing was written: Bazarr's file is as it was, no key, no token stored.
+    assert_eq!(std::fs::read_to_string(&bazarr).unwrap(), original);
+    assert!(!key.exists());
+    assert!(!env.config_path().exists());
+    let mut cmd = env.cmd();
+    cmd.args(["validate", "--json", "--metrics-file"])
+        .arg(dir.join("m.prom"));
+    let run = Run::from(cmd.output().unwrap());
+    run.code(2).error_code("USAGE");
+    assert!(!dir.join("m.prom").exists());
+}

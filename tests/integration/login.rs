@@ -234,6 +234,41 @@ fn with_token_needs_a_token_on_stdin() {
     env.run(&["login", "--with-token", "abc"]).code(2);
 }
 
+/// `yes | plex-auth login --with-token`: refused after reading a few KiB, not the whole
+/// stream. The writer offers 64 MiB and counts what the pipe took before it was closed.
+#[test]
+fn with_token_stops_reading_an_endless_stdin_at_its_bound() {
+    use std::io::Write;
+    let env = Env::new();
+    let mut cmd = env.cmd();
+    cmd.args(["login", "--with-token"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk = b"y\n".repeat(32 * 1024);
+        let mut taken = 0usize;
+        while taken < 64 * 1024 * 1024 {
+            match stdin.write(&chunk) {
+                Ok(n) => taken += n,
+                Err(_) => break,
+            }
+        }
+        taken
+    });
+    let run = crate::util::Run::from(child.wait_with_output().unwrap());
+    let taken = writer.join().unwrap();
+    run.code(2).stderr_has("does not hold a Plex token");
+    // What was read plus what a pipe buffers (64 KiB on Linux, up to 1 MiB when raised).
+    assert!(
+        taken < 2 * 1024 * 1024,
+        "plex-auth read {taken} bytes of stdin"
+    );
+    env.run(&["token"]).code(3);
+}
+
 #[test]
 fn json_login_prints_pin_and_linked_events() {
     let env = Env::new();

@@ -60,3 +60,39 @@ fn token_with_json_is_one_document() {
     let run = env.run(&["token", "--json", "--quiet"]);
     assert_eq!(run.ok().json()["token"], token.as_str());
 }
+
+/// Run with stdout on /dev/full, where every write fails with "no space left on device".
+fn to_full_disk(env: &Env, args: &[&str]) -> crate::util::Run {
+    let mut cmd = env.cmd();
+    cmd.args(args)
+        .stdout(std::fs::File::create("/dev/full").expect("/dev/full"));
+    crate::util::Run::from(cmd.output().expect("run plex-auth"))
+}
+
+#[test]
+fn a_failed_write_to_stdout_is_exit_10_not_success() {
+    let env = Env::new();
+    let token = env.logged_in();
+    for args in [
+        &["token"][..],
+        &["token", "--json"],
+        &["status", "--json"],
+        &["log", "--json"],
+        &["status"],
+    ] {
+        let run = to_full_disk(&env, args);
+        run.code(10)
+            .stderr_has("error: cannot write to standard output")
+            .stderr_has("No space left on device");
+        assert!(!run.stderr.contains(&token), "{}", run.stderr);
+    }
+    // The event log tells the same outcome as the exit code.
+    let last = env.events().into_iter().last().unwrap();
+    assert_eq!(last["exit_code"], 10, "{last}");
+    // A reader that stops early is not an error.
+    let mut cmd = env.cmd();
+    cmd.args(["token"]).stdout(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}

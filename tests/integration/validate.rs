@@ -320,3 +320,45 @@ fn a_certificate_plex_tv_does_not_trust_is_a_tls_error_not_an_outage() {
         "token kept"
     );
 }
+
+/// The status decides: a 401 or a 403 to a request that carried the token is plex.tv's
+/// verdict on it (exit 4), even when its body is 200 MB that plex-auth does not read.
+#[test]
+fn a_401_or_403_is_exit_4_whatever_its_body() {
+    const HUGE: u64 = 200 * 1024 * 1024;
+    for fault in [
+        Fault::Status(403),
+        Fault::HugeBody {
+            status: 401,
+            len: HUGE,
+        },
+        Fault::HugeBody {
+            status: 403,
+            len: HUGE,
+        },
+    ] {
+        let env = Env::new();
+        env.logged_in();
+        env.fake.fault(fault.clone(), 1);
+        let run = env.run(&["validate", "--json"]);
+        run.code(4).error_code("INVALID_TOKEN");
+        assert!(
+            !run.stdout.contains("larger than"),
+            "{fault:?}: {}",
+            run.stdout
+        );
+    }
+    // An outage's huge body is still an outage, not a verdict.
+    let env = Env::new();
+    env.logged_in();
+    env.fake.fault(
+        Fault::HugeBody {
+            status: 503,
+            len: HUGE,
+        },
+        1,
+    );
+    env.run(&["validate", "--json"])
+        .code(5)
+        .error_code("CONNECTION_ERROR");
+}
