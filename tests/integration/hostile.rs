@@ -253,3 +253,44 @@ fn a_long_retry_after_past_the_budget_is_not_waited_for() {
     run(&env, &plex, &["validate", "--request-timeout", "5"]).ok();
     assert_eq!(plex.requests("/api/v2/user").len(), 3);
 }
+
+/// validate's keep-alive ping goes out with the user check, not after its answer: here plex.tv
+/// holds the user check's answer until the ping has arrived, which a ping sent after that
+/// answer never does (then, after a while, the user check gets a 429 and validate exit 5).
+#[test]
+fn validate_sends_the_ping_while_the_user_check_is_under_way() {
+    use std::sync::Condvar;
+    use std::time::Duration;
+    let pinged = Arc::new((Mutex::new(false), Condvar::new()));
+    let seen = pinged.clone();
+    let plex = Hostile::start(move |path, n| match (path, n) {
+        ("/api/v2/user", 0) => Reply::Json(USER.into()),
+        ("/api/v2/user", _) => {
+            let (lock, cvar) = &*seen;
+            // Not a timing assertion: only how long a broken build takes to fail.
+            let (came, _) = cvar
+                .wait_timeout_while(lock.lock().unwrap(), Duration::from_secs(10), |p| !*p)
+                .unwrap();
+            if *came {
+                Reply::Json(USER.into())
+            } else {
+                Reply::TooMany(600)
+            }
+        }
+        ("/api/v2/ping", _) => {
+            let (lock, cvar) = &*pinged;
+            *lock.lock().unwrap() = true;
+            cvar.notify_all();
+            Reply::Json(r#"{"pong":true}"#.into())
+        }
+        _ => Reply::Json("[]".into()),
+    });
+    let env = Env::new();
+    login(&env, &plex);
+    run(&env, &plex, &["validate", "--quiet"])
+        .ok()
+        .stdout_empty()
+        .stderr_empty();
+    assert_eq!(plex.requests("/api/v2/ping").len(), 1);
+    assert_eq!(plex.requests("/api/v2/user").len(), 2);
+}
