@@ -242,10 +242,13 @@ pub fn selection(report: &ServerReport, best: &Probe, insecure: bool) -> Selecte
     }
 }
 
+/// Every connection that can be used; an address plex.tv listed but that cannot be used is
+/// never remembered, nor written to Bazarr.
 fn connection_urls(report: &ServerReport) -> Vec<String> {
     report
         .probes
         .iter()
+        .filter(|p| p.state != probe::State::Unusable)
         .map(|p| p.candidate.uri.clone())
         .collect()
 }

@@ -91,14 +91,16 @@ fn outages_exit_5_and_keep_the_token() {
 fn a_429_is_retried_after_retry_after() {
     let env = Env::new();
     env.logged_in();
-    env.fake.fault_on("/api/v2/user", 
+    env.fake.fault_on(
+        "/api/v2/user",
         Fault::RateLimited {
             retry_after: Some(1),
         },
         2,
     );
     env.run(&["validate"]).ok();
-    env.fake.fault_on("/api/v2/user", Fault::RateLimited { retry_after: None }, 1);
+    env.fake
+        .fault_on("/api/v2/user", Fault::RateLimited { retry_after: None }, 1);
     env.run(&["validate"]).ok();
 }
 
