@@ -30,6 +30,19 @@ struct BazarrServerView {
     reason: Option<&'static str>,
 }
 
+/// A name that only looks like the argument, and a server someone else owns, are said even
+/// with `--quiet` or `--json`: the admin must know which server Bazarr is about to trust.
+fn say_what_was_named(ctx: &Context, query: &str, resolved: &servers::Resolved) {
+    let server = servers::describe(resolved.server, resolved.number);
+    if resolved.how == servers::Match::NearName {
+        ctx.out.notice(format!(
+            "no server is named exactly {query:?}; using {server}, whose name looks the same"
+        ));
+    } else if !resolved.server.owned {
+        ctx.out.notice(format!("{server} is not yours"));
+    }
+}
+
 pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
     let cfg = snapshot(ctx)?;
     let token = stored_token(ctx, &cfg)?;
@@ -37,7 +50,9 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
     let process = bazarr_process(ctx, bazarr_target(ctx, &cfg).as_deref());
     let plex = plex(ctx, &cfg)?;
     let list = servers::server_list(ctx.block_on(plex.client.resources(&token))?);
-    let chosen = servers::resolve(&list, &args.server)?.clone();
+    let resolved = servers::resolve(&list, &args.server)?;
+    say_what_was_named(ctx, &args.server, &resolved);
+    let chosen = resolved.server.clone();
     let insecure = args.insecure.then_some(chosen.client_identifier.as_str());
     let report = ctx.block_on(servers::probe_one(
         &plex.identity,
