@@ -221,6 +221,18 @@ pub enum Command {
     )]
     Servers(ServersArgs),
     /// Choose the server to use (by name, machine id or list number) after testing it
+    ///
+    /// The argument names a server in one of four ways: a plain number from 1 to the count
+    /// is its number in the list `plex-auth servers` shows; a machine id; a name, exactly;
+    /// or a name that looks the same (up to case, spaces at either end or in a row, invisible
+    /// characters, and letters of another script drawn like Latin ones, such as a Cyrillic
+    /// "о"). It must name exactly one server. When it names more than one (a number that is
+    /// also a shared server's name, a machine id that is another server's name, two servers
+    /// with one name, names that look alike), nothing is selected: exit 2, listing each
+    /// candidate with its number, owner and machine id. Then name it by machine id alone:
+    /// `id:MACHINE_ID`. A name that only looks the same is used when it is the only match,
+    /// with a note saying so. Choosing a server someone else shares with the account always
+    /// says "shared by OWNER", even with --quiet or --json. No such server is exit 6.
     #[command(
         override_usage = "plex-auth select [OPTIONS] <NAME|MACHINE_ID|N>",
         after_help = examples("select")
@@ -409,8 +421,8 @@ pub struct ServersArgs {
 
 #[derive(Debug, Args)]
 pub struct SelectArgs {
-    /// Server name, machine id, or the number `plex-auth servers` shows; none, on a
-    /// terminal: choose from the probed list
+    /// Server name, machine id (or id:MACHINE_ID), or the number `plex-auth servers` shows;
+    /// none, on a terminal: choose from the probed list
     #[arg(value_name = "NAME|MACHINE_ID|N")]
     pub server: Option<String>,
 
@@ -665,6 +677,10 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
             (
                 "plex-auth select 'Living Room'",
                 "by name (or by machine id)",
+            ),
+            (
+                "plex-auth select id:a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
+                "by machine id only, when the bare id is also a name",
             ),
             (
                 "plex-auth select 1 --bazarr-config /opt/bazarr/data/config/config.yaml",

@@ -85,8 +85,9 @@ pub struct ConnectionView {
     pub url: String,
     pub local: bool,
     pub relay: bool,
-    /// "reachable", "failed" (`error` says why) or "unanswered": still running when the
-    /// server's choice was made, and not waited for (`error` is null).
+    /// "reachable", "failed" (`error` says why), "unanswered": still running when the
+    /// server's choice was made, and not waited for (`error` is null), or "unusable": an
+    /// address plex.tv listed that cannot be used, never probed (`error` says why).
     pub state: State,
     pub reachable: bool,
     pub latency_ms: Option<u64>,

@@ -173,6 +173,18 @@ impl FakePlex {
         self.shared.lock().push_fault(fault, count);
     }
 
+    /// Like [`FakePlex::fault`], for the requests to one path only (e.g. `/api/v2/ping`): a
+    /// request to it gets the first queued fault that applies to it, whatever else is queued.
+    pub fn fault_on(&self, path: &str, fault: Fault, count: usize) {
+        self.shared.lock().push_fault_for(Some(path), fault, count);
+    }
+
+    /// Every `/api/...` answer waits this long before anything else (plex.tv some distance
+    /// away); `Duration::ZERO` turns it off.
+    pub fn set_api_delay(&self, delay: Duration) {
+        self.shared.lock().api_delay = (!delay.is_zero()).then_some(delay);
+    }
+
     /// Every request plex.tv received, oldest first, except the `/__test__` switches.
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared.lock().requests.iter().cloned().collect()

@@ -20,6 +20,7 @@ Options:
   --dead-fraction F    share of each server's connections that accept and never answer (default 0)
   --pin-lifetime S     PIN lifetime in seconds (default 1800 strong, 900 short)
   --approve-after D    approve every PIN this long after its creation (seconds, or e.g. 500ms)
+  --delay-ms N         every plex.tv API answer waits N ms first (plex.tv some distance away)
   --ignore-stdin       keep running when a piped stdin closes
   -h, --help           print this help
 ";
@@ -32,6 +33,7 @@ struct Options {
     dead_fraction: f64,
     pin_lifetime: Option<u64>,
     approve_after: Option<Duration>,
+    delay_ms: u64,
     ignore_stdin: bool,
 }
 
@@ -48,6 +50,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
         dead_fraction: 0.0,
         pin_lifetime: None,
         approve_after: None,
+        delay_ms: 0,
         ignore_stdin: false,
     };
     let mut args = args.into_iter();
@@ -79,6 +82,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
             }
             "--pin-lifetime" => options.pin_lifetime = Some(number(&flag, &value()?)?),
             "--approve-after" => options.approve_after = Some(duration(&flag, &value()?)?),
+            "--delay-ms" => options.delay_ms = number(&flag, &value()?)?,
             "--ignore-stdin" => options.ignore_stdin = true,
             _ => return Err(format!("unknown argument {flag:?}")),
         }
@@ -149,6 +153,7 @@ fn main() -> ExitCode {
     if let Some(delay) = options.approve_after {
         plex.approve_after(delay);
     }
+    plex.set_api_delay(Duration::from_millis(options.delay_ms));
     for i in 0..options.servers {
         plex.add_server(bench_server(i, options.connections, options.dead_fraction));
     }
@@ -260,6 +265,8 @@ mod tests {
             "--pin-lifetime",
             "3",
             "--approve-after=500ms",
+            "--delay-ms",
+            "30",
             "--ignore-stdin",
         ])
         .unwrap();
@@ -272,6 +279,7 @@ mod tests {
                 dead_fraction: 0.5,
                 pin_lifetime: Some(3),
                 approve_after: Some(Duration::from_millis(500)),
+                delay_ms: 30,
                 ignore_stdin: true,
             }
         );

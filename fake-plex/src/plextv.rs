@@ -30,7 +30,7 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
     if let Some(action) = path.strip_prefix("/__test__/") {
         return test_switch(&shared, &parts.method, action, query);
     }
-    let fault = {
+    let (delay, fault) = {
         let mut state = shared.lock();
         state.record(http::record(
             parts.method.as_str(),
@@ -40,11 +40,14 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         ));
         // Only API calls get faults: the browser page is not plex.tv's API.
         if path.starts_with("/api/") {
-            state.next_fault()
+            (state.api_delay, state.next_fault(path))
         } else {
-            None
+            (None, None)
         }
     };
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
     match fault {
         None => {}
         Some(Fault::Slow(delay)) => tokio::time::sleep(delay).await,
@@ -449,7 +452,7 @@ fn test_switch(shared: &Shared, method: &Method, action: &str, query: &str) -> R
         "fault" => match parse_fault(get("kind"), get("retry_after"), get("ms")) {
             Ok(fault) => {
                 let count = get("count").and_then(|c| c.parse().ok()).unwrap_or(1);
-                state.push_fault(fault, count);
+                state.push_fault_for(get("path"), fault, count);
                 done()
             }
             Err(message) => reply(StatusCode::BAD_REQUEST, &message),

@@ -102,7 +102,10 @@ pub(crate) struct State {
     pub pin_lifetime: Option<u64>,
     pub approve_after: Option<Duration>,
     pub pins_created: usize,
-    faults: VecDeque<(Fault, usize)>,
+    /// Each fault with the one path it is for (`None`: any API path) and how many are left.
+    faults: VecDeque<(Option<String>, Fault, usize)>,
+    /// Every API answer waits this long first (plex.tv some distance away).
+    pub api_delay: Option<Duration>,
     pub requests: VecDeque<Recorded>,
     pub pms_requests: VecDeque<PmsRecorded>,
     pub servers: Vec<Server>,
@@ -125,6 +128,7 @@ impl State {
             approve_after: None,
             pins_created: 0,
             faults: VecDeque::new(),
+            api_delay: None,
             requests: VecDeque::new(),
             pms_requests: VecDeque::new(),
             servers: Vec::new(),
@@ -275,17 +279,28 @@ impl State {
     }
 
     pub fn push_fault(&mut self, fault: Fault, count: usize) {
+        self.push_fault_for(None, fault, count);
+    }
+
+    /// A fault for the requests to one path only (`None`: any API path).
+    pub fn push_fault_for(&mut self, path: Option<&str>, fault: Fault, count: usize) {
         if count > 0 {
-            self.faults.push_back((fault, count));
+            self.faults
+                .push_back((path.map(str::to_owned), fault, count));
         }
     }
 
-    pub fn next_fault(&mut self) -> Option<Fault> {
-        let (fault, left) = self.faults.front_mut()?;
+    /// The first queued fault that applies to a request for `path`.
+    pub fn next_fault(&mut self, path: &str) -> Option<Fault> {
+        let index = self
+            .faults
+            .iter()
+            .position(|(only, _, _)| only.as_deref().is_none_or(|p| p == path))?;
+        let (_, fault, left) = &mut self.faults[index];
         let fault = fault.clone();
         *left -= 1;
         if *left == 0 {
-            self.faults.pop_front();
+            self.faults.remove(index);
         }
         Some(fault)
     }
@@ -473,10 +488,21 @@ mod tests {
         state.push_fault(Fault::Malformed, 2);
         state.push_fault(Fault::Status(500), 1);
         state.push_fault(Fault::Hang, 0);
-        assert_eq!(state.next_fault(), Some(Fault::Malformed));
-        assert_eq!(state.next_fault(), Some(Fault::Malformed));
-        assert_eq!(state.next_fault(), Some(Fault::Status(500)));
-        assert_eq!(state.next_fault(), None);
+        assert_eq!(state.next_fault("/a"), Some(Fault::Malformed));
+        assert_eq!(state.next_fault("/a"), Some(Fault::Malformed));
+        assert_eq!(state.next_fault("/a"), Some(Fault::Status(500)));
+        assert_eq!(state.next_fault("/a"), None);
+    }
+
+    #[test]
+    fn a_fault_for_one_path_waits_for_a_request_to_it() {
+        let mut state = State::new();
+        state.push_fault_for(Some("/api/v2/ping"), Fault::Unavailable, 1);
+        state.push_fault(Fault::Malformed, 1);
+        assert_eq!(state.next_fault("/api/v2/user"), Some(Fault::Malformed));
+        assert_eq!(state.next_fault("/api/v2/user"), None);
+        assert_eq!(state.next_fault("/api/v2/ping"), Some(Fault::Unavailable));
+        assert_eq!(state.next_fault("/api/v2/ping"), None);
     }
 
     #[test]

@@ -482,6 +482,13 @@ fn offer_picker(ctx: &Context, plex: &Plex, token: &Secret, user: &User) -> Resu
         match chosen {
             Ok(server) => {
                 SelectedView::new(&server, report).render(&ctx.out);
+                if !report.resource.owned {
+                    ctx.out.notice(format!(
+                        "{} is {}, not yours",
+                        crate::output::safe(&report.resource.name),
+                        servers::owner_phrase(&report.resource)
+                    ));
+                }
                 return Ok(());
             }
             Err(e) => ctx.out.warn(e.message),

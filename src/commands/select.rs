@@ -34,6 +34,19 @@ struct BazarrServerView {
     reason: Option<&'static str>,
 }
 
+/// A name that only looks like the argument, and a server someone else owns, are said even
+/// with `--quiet` or `--json`: the admin must know which server Bazarr is about to trust.
+fn say_what_was_named(ctx: &Context, query: &str, resolved: &servers::Resolved) {
+    let server = servers::describe(resolved.server, resolved.number);
+    if resolved.how == servers::Match::NearName {
+        ctx.out.essential(format!(
+            "note: no server is named exactly {query:?}; using {server}, whose name looks the same"
+        ));
+    } else if !resolved.server.owned {
+        ctx.out.essential(format!("note: {server} is not yours"));
+    }
+}
+
 pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
     if args.server.is_none() && args.insecure {
         return Err(Error::new(
@@ -57,7 +70,9 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
     remember_servers(ctx, &list);
     let report = match &args.server {
         Some(arg) => {
-            let chosen = servers::resolve(&list, arg)?.clone();
+            let resolved = servers::resolve(&list, arg)?;
+            say_what_was_named(ctx, arg, &resolved);
+            let chosen = resolved.server.clone();
             // From here on the log's events are about the server being chosen.
             crate::events::set_subject(None, Some(&chosen.name));
             let insecure = args.insecure.then_some(chosen.client_identifier.as_str());

@@ -141,7 +141,8 @@ fn check(
         .flatten();
     let plex = plex(ctx, &cfg)?;
 
-    let user = match ctx.block_on(plex.client.user(&token)) {
+    let (user, ping) = ctx.block_on(user_and_ping(&plex, &token));
+    let user = match user {
         Ok(user) => user,
         Err(e) => {
             // The verdict is recorded either way; the token itself is never touched here.
@@ -154,9 +155,8 @@ fn check(
         }
     };
 
-    // Keep the token in use, as Plex's own clients do (plex-api.md §4b). A ping that fails
-    // says nothing the user check above did not: it never fails validate.
-    if let Err(e) = ctx.block_on(plex.client.ping(&token)) {
+    // A ping that fails says nothing the user check above did not: it never fails validate.
+    if let Some(Err(e)) = ping {
         ctx.out.detail(format!(
             "the keep-alive ping to plex.tv failed ({e}); ignored"
         ));
@@ -267,6 +267,36 @@ fn check(
         args.restart_bazarr,
         &restart_command(ctx, "validate --server"),
     )
+}
+
+/// `GET /api/v2/user` and the keep-alive `GET /api/v2/ping` (what Plex's own clients send
+/// to keep a token in use), sent at the same time so that the ping costs no round trip of its
+/// own. The user check alone decides the verdict: once it has failed, the ping is dropped
+/// (`None`) rather than waited for; once it has succeeded, the ping is waited for.
+async fn user_and_ping(
+    plex: &Plex,
+    token: &crate::secret::Secret,
+) -> (
+    std::result::Result<crate::plex::types::User, PlexError>,
+    Option<std::result::Result<(), PlexError>>,
+) {
+    let mut user = std::pin::pin!(plex.client.user(token));
+    let mut ping = std::pin::pin!(plex.client.ping(token));
+    let mut pong = None;
+    let user = loop {
+        tokio::select! {
+            answer = &mut user => break answer,
+            answer = &mut ping, if pong.is_none() => pong = Some(answer),
+        }
+    };
+    match (&user, pong) {
+        (Ok(_), None) => {
+            let answer = ping.await;
+            (user, Some(answer))
+        }
+        (Ok(_), pong) => (user, pong),
+        (Err(_), _) => (user, None),
+    }
 }
 
 /// Bazarr's own server keys: does its `server_url` answer as its `server_machine_id`? When it

@@ -34,6 +34,9 @@ pub struct Candidate {
     pub uri: String,
     pub place: Place,
     pub https: bool,
+    /// Why plex.tv's address cannot be used; such a candidate is never probed.
+    #[serde(skip)]
+    pub unusable: Option<String>,
 }
 
 impl Candidate {
@@ -77,26 +80,66 @@ pub fn candidates(res: &Resource) -> Vec<Candidate> {
             continue;
         }
         let https = conn.uri.starts_with("https:") || conn.protocol == "https";
+        let unusable = unusable_uri(&conn.uri);
+        let usable = unusable.is_none();
         push(Candidate {
             uri: conn.uri.trim_end_matches('/').to_string(),
             place,
             https,
+            unusable,
         });
-        if https && place == Place::Local && !conn.address.is_empty() && conn.port != 0 {
+        if usable && https && place == Place::Local && !conn.address.is_empty() && conn.port != 0 {
             let host = if conn.address.contains(':') {
                 format!("[{}]", conn.address)
             } else {
                 conn.address.clone()
             };
-            push(Candidate {
-                uri: format!("http://{host}:{}", conn.port),
-                place,
-                https: false,
-            });
+            let uri = format!("http://{host}:{}", conn.port);
+            // Made here from plex.tv's address field: when that does not make an address,
+            // there is simply no such twin.
+            if unusable_uri(&uri).is_none() {
+                push(Candidate {
+                    uri,
+                    place,
+                    https: false,
+                    unusable: None,
+                });
+            }
         }
     }
     out.sort_by_key(Candidate::rank);
     out
+}
+
+/// Why a connection `uri` from plex.tv cannot be probed, or `None` when it can: only an
+/// absolute `http` or `https` URL with a host and a port from 1 to 65535, without a user name
+/// or password, a query, a fragment or any control character (which a URL parser would
+/// silently drop, so the address probed would not be the one listed).
+pub fn unusable_uri(uri: &str) -> Option<String> {
+    if uri.trim().is_empty() {
+        return Some("plex.tv listed no address for it".into());
+    }
+    if uri.chars().any(char::is_control) {
+        return Some("the address holds control characters".into());
+    }
+    let url = match reqwest::Url::parse(uri) {
+        Ok(url) => url,
+        Err(e) => return Some(format!("not a usable address ({e})")),
+    };
+    let why = if !matches!(url.scheme(), "http" | "https") {
+        format!("{}:// is not http or https", url.scheme())
+    } else if url.host_str().is_none_or(str::is_empty) {
+        "the address has no host".into()
+    } else if !url.username().is_empty() || url.password().is_some() {
+        "the address carries a user name or password".into()
+    } else if url.port_or_known_default().is_none_or(|p| p == 0) {
+        "the address has port 0".into()
+    } else if url.query().is_some() || url.fragment().is_some() {
+        "the address carries a query or fragment".into()
+    } else {
+        return None;
+    };
+    Some(why)
 }
 
 /// How long a better-ranked connection may still take once some connection of the server
@@ -140,6 +183,8 @@ pub enum State {
     /// Still running when the server's choice was made, and dropped: a better-ranked
     /// connection had already answered, or the grace period had passed.
     Unanswered,
+    /// Not probed: plex.tv listed an address that cannot be used (`error` says why).
+    Unusable,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -153,6 +198,16 @@ pub struct Probe {
 }
 
 impl Probe {
+    fn unusable(candidate: Candidate) -> Option<Probe> {
+        let why = candidate.unusable.clone()?;
+        Some(Probe {
+            candidate,
+            state: State::Unusable,
+            reachable: false,
+            latency_ms: None,
+            error: Some(format!("not probed: {why}")),
+        })
+    }
     fn unanswered(candidate: Candidate) -> Probe {
         Probe {
             candidate,
@@ -243,7 +298,12 @@ pub async fn probe_all(
         let client = client_for(res);
         let cands = candidates(res);
         let mut aborts = Vec::with_capacity(cands.len());
+        let mut done = vec![None; cands.len()];
         for (ci, cand) in cands.iter().cloned().enumerate() {
+            if let Some(skipped) = Probe::unusable(cand.clone()) {
+                done[ci] = Some(skipped);
+                continue;
+            }
             let client = client.clone();
             let machine_id = res.client_identifier.clone();
             aborts.push(
@@ -256,13 +316,14 @@ pub async fn probe_all(
             order.insert(0, p);
         }
         let mut race = Race {
-            done: vec![None; cands.len()],
+            done,
             order,
             first_good: None,
             aborts,
             over: false,
         };
-        if cands.is_empty() {
+        // No connection at all, or none that can be probed.
+        if race.settled() {
             race.over = true;
         }
         races.push(race);
@@ -470,6 +531,45 @@ mod tests {
             product_version: None,
             connections,
         }
+    }
+
+    #[test]
+    fn odd_addresses_from_plex_tv_are_not_probed() {
+        for bad in [
+            "",
+            "file:///etc/passwd",
+            "ftp://127.0.0.1:21",
+            "http://127.0.0.1:0",
+            "http://127.0.0.1:99999",
+            "http://127.0.0.1:32400\r\nX-Evil: 1",
+            "http://127.0.0.1:32400\n",
+            "http://user:pass@127.0.0.1:32400",
+            "http://user@127.0.0.1:32400",
+            "http://127.0.0.1:32400/?a=b",
+            "127.0.0.1:32400",
+            "http://",
+        ] {
+            assert!(unusable_uri(bad).is_some(), "{bad:?} was taken");
+        }
+        for good in [
+            "http://127.0.0.1:32400",
+            "https://1-2-3-4.abc.plex.direct:32400",
+            "http://[::1]:32400",
+            "https://relay.plex.direct",
+        ] {
+            assert_eq!(unusable_uri(good), None, "{good:?}");
+        }
+        // A bad https local address gets no raw http twin either.
+        let mut odd = conn(
+            "https://u:p@local.plex.direct:32400",
+            "192.168.1.20",
+            true,
+            false,
+        );
+        odd.port = 32400;
+        let cands = candidates(&res(true, false, vec![odd]));
+        assert_eq!(cands.len(), 1);
+        assert!(cands[0].unusable.as_deref().unwrap().contains("password"));
     }
 
     #[test]

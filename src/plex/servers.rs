@@ -85,57 +85,235 @@ pub async fn probe_one_preferring(
         .ok_or_else(|| Error::internal("probe returned no report"))
 }
 
-/// Find the server the user named: exact name, machine id, list number, then a name in any
-/// case. Every miss is exit 6 and leaves the previous selection alone.
-pub fn resolve<'a>(servers: &'a [Resource], query: &str) -> Result<&'a Resource> {
-    let by = |pred: &dyn Fn(&Resource) -> bool| -> Vec<&'a Resource> {
-        servers.iter().filter(|r| pred(r)).collect()
-    };
-    let mut found = by(&|r| r.name == query);
-    if found.is_empty() {
-        found = by(&|r| r.client_identifier == query);
+/// How `select`'s argument named a server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Match {
+    /// Its number in the list `servers` shows (a plain number from 1 to the count).
+    Number,
+    /// Its machine id, exactly.
+    MachineId,
+    /// Its name, exactly.
+    Name,
+    /// Its name up to case, spaces at either end or in a row, invisible characters and
+    /// letters of another script that look the same (a Cyrillic "о" for an "o").
+    NearName,
+}
+
+impl Match {
+    fn label(self) -> &'static str {
+        match self {
+            Match::Number => "its number",
+            Match::MachineId => "its machine id",
+            Match::Name => "its name",
+            Match::NearName => "a name that looks the same",
+        }
     }
-    if found.is_empty()
-        && let Ok(n) = query.parse::<usize>()
-        && (1..=servers.len()).contains(&n)
-    {
-        found = vec![&servers[n - 1]];
-    }
-    if found.is_empty() {
-        found = by(&|r| r.name.to_lowercase() == query.to_lowercase());
-    }
-    match found.as_slice() {
-        [one] => Ok(one),
-        [] => {
-            let names: Vec<String> = servers
+}
+
+/// The server an argument named, with its list number and how it was named.
+#[derive(Debug, Clone, Copy)]
+pub struct Resolved<'a> {
+    pub server: &'a Resource,
+    pub number: usize,
+    pub how: Match,
+}
+
+/// What `id:MACHINE_ID` starts with: a machine id and nothing else, for when a bare one is
+/// also some server's name or number.
+const ID_PREFIX: &str = "id:";
+
+/// Find the server the user named. The argument may be the list number, the machine id, the
+/// name, or a name that looks the same (`Match`); `id:MACHINE_ID` means the machine id only.
+/// It must name exactly one server: when it names several (a number that is also a shared
+/// server's name, a machine id that is another server's name, two servers with one name or
+/// names that look alike) it is exit 2 with every candidate, so a server someone shares with
+/// the account can never be picked by a word meant for another one. No server is exit 6.
+/// Either way the previous selection is left alone.
+pub fn resolve<'a>(servers: &'a [Resource], query: &str) -> Result<Resolved<'a>> {
+    let found = matches(servers, query);
+    let mut numbers: Vec<usize> = found.iter().map(|&(i, _)| i).collect();
+    numbers.dedup();
+    match numbers.as_slice() {
+        [] => Err(not_found(servers, query)),
+        &[i] => Ok(Resolved {
+            server: &servers[i],
+            number: i + 1,
+            how: found
                 .iter()
-                .enumerate()
-                .map(|(i, r)| format!("{} {}", i + 1, safe(&r.name)))
-                .collect();
-            let known = if names.is_empty() {
-                "the account has no servers".to_string()
-            } else {
-                format!("the account's servers are: {}", names.join(", "))
-            };
-            Err(Error::new(
-                ErrorKind::ServerNotFound,
-                format!("no server {query:?} on this account; {known}"),
-            )
-            .with_hint("run `plex-auth servers` to see names and numbers"))
+                .map(|&(_, how)| how)
+                .min()
+                .unwrap_or(Match::Name),
+        }),
+        _ => Err(ambiguous(servers, query, &found)),
+    }
+}
+
+/// Every (list index, way) in which `query` names a server, in list order.
+fn matches(servers: &[Resource], query: &str) -> Vec<(usize, Match)> {
+    if let Some(id) = query.strip_prefix(ID_PREFIX) {
+        return (0..servers.len())
+            .filter(|&i| servers[i].client_identifier == id)
+            .map(|i| (i, Match::MachineId))
+            .collect();
+    }
+    let number = (!query.is_empty() && query.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| query.parse::<usize>().ok())
+        .flatten()
+        .filter(|n| (1..=servers.len()).contains(n));
+    let folded = fold_name(query);
+    let mut found = Vec::new();
+    for (i, r) in servers.iter().enumerate() {
+        if number == Some(i + 1) {
+            found.push((i, Match::Number));
         }
-        many => {
-            let ids: Vec<&str> = many.iter().map(|r| r.client_identifier.as_str()).collect();
-            Err(Error::new(
-                ErrorKind::ServerNotFound,
-                format!(
-                    "{} servers are named {query:?}: machine ids {}",
-                    many.len(),
-                    ids.join(", ")
-                ),
-            )
-            .with_hint("select by machine id: `plex-auth select MACHINE_ID`"))
+        if r.client_identifier == query {
+            found.push((i, Match::MachineId));
+        }
+        if r.name == query {
+            found.push((i, Match::Name));
+        } else if !folded.is_empty() && fold_name(&r.name) == folded {
+            found.push((i, Match::NearName));
         }
     }
+    found
+}
+
+/// A name as a person reads it: trimmed, spaces in a row as one, invisible characters
+/// dropped, lower case, full-width and other-script look-alike letters as their Latin twin.
+pub fn fold_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for word in name.split(char::is_whitespace).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars().filter(|c| !is_invisible(*c)) {
+            for lower in look_alike(c).to_lowercase() {
+                out.push(look_alike(lower));
+            }
+        }
+    }
+    out
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}' | '\u{34f}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}'
+    )
+}
+
+/// The Latin letter a Cyrillic or Greek one is drawn like, a full-width form as plain ASCII;
+/// anything else as it is.
+fn look_alike(c: char) -> char {
+    if ('\u{ff01}'..='\u{ff5e}').contains(&c) {
+        return char::from_u32(c as u32 - 0xfee0).unwrap_or(c);
+    }
+    match c {
+        'А' | 'Α' => 'A',
+        'В' | 'Β' => 'B',
+        'С' | 'Ϲ' => 'C',
+        'Е' | 'Ε' => 'E',
+        'Н' | 'Η' => 'H',
+        'І' | 'Ι' => 'I',
+        'Ј' => 'J',
+        'К' | 'Κ' => 'K',
+        'М' | 'Μ' => 'M',
+        'Ν' => 'N',
+        'О' | 'Ο' => 'O',
+        'Р' | 'Ρ' => 'P',
+        'Ѕ' => 'S',
+        'Т' | 'Τ' => 'T',
+        'Х' | 'Χ' => 'X',
+        'У' | 'Υ' => 'Y',
+        'Ζ' => 'Z',
+        'а' | 'α' => 'a',
+        'с' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' => 'e',
+        'һ' => 'h',
+        'і' | 'ι' => 'i',
+        'ј' => 'j',
+        'κ' => 'k',
+        'ӏ' => 'l',
+        'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'ѕ' => 's',
+        'ν' => 'v',
+        'ԝ' => 'w',
+        'х' | 'χ' => 'x',
+        'у' => 'y',
+        other => other,
+    }
+}
+
+/// "Tower (number 1, owned by you, machine id …)", or "shared by bob".
+pub fn describe(server: &Resource, number: usize) -> String {
+    format!(
+        "{} (number {number}, {}, machine id {})",
+        safe(&server.name),
+        owner_phrase(server),
+        safe(&server.client_identifier)
+    )
+}
+
+/// "owned by you", or "shared by OWNER" for a server someone else shares with the account.
+pub fn owner_phrase(server: &Resource) -> String {
+    if server.owned {
+        return "owned by you".into();
+    }
+    match server.source_title.as_deref().map(str::trim) {
+        Some(owner) if !owner.is_empty() => format!("shared by {}", safe(owner)),
+        _ => "shared by another account".into(),
+    }
+}
+
+fn not_found(servers: &[Resource], query: &str) -> Error {
+    let names: Vec<String> = servers
+        .iter()
+        .enumerate()
+        .map(|(i, r)| format!("{} {}", i + 1, safe(&r.name)))
+        .collect();
+    let known = if names.is_empty() {
+        "the account has no servers".to_string()
+    } else {
+        format!("the account's servers are: {}", names.join(", "))
+    };
+    Error::new(
+        ErrorKind::ServerNotFound,
+        format!("no server {query:?} on this account; {known}"),
+    )
+    .with_hint("run `plex-auth servers` to see names and numbers")
+}
+
+fn ambiguous(servers: &[Resource], query: &str, found: &[(usize, Match)]) -> Error {
+    let mut lines = Vec::new();
+    let mut i = 0;
+    while i < found.len() {
+        let index = found[i].0;
+        let ways: Vec<&str> = found[i..]
+            .iter()
+            .take_while(|&&(j, _)| j == index)
+            .map(|&(_, how)| how.label())
+            .collect();
+        i += ways.len();
+        lines.push(format!(
+            "  {} (by {})",
+            describe(&servers[index], index + 1),
+            ways.join(" and ")
+        ));
+    }
+    Error::new(
+        ErrorKind::Usage,
+        format!(
+            "{} names more than one server, so none was selected:\n{}",
+            safe(&format!("{query:?}")),
+            lines.join("\n")
+        ),
+    )
+    .with_hint(format!(
+        "name one by its machine id: `plex-auth select {ID_PREFIX}MACHINE_ID`; the previous selection was kept"
+    ))
 }
 
 /// The token a server gets: its own `accessToken` from plex.tv. The account token goes
@@ -242,10 +420,13 @@ pub fn selection(report: &ServerReport, best: &Probe, insecure: bool) -> Selecte
     }
 }
 
+/// Every connection that can be used; an address plex.tv listed but that cannot be used is
+/// never remembered, nor written to Bazarr.
 fn connection_urls(report: &ServerReport) -> Vec<String> {
     report
         .probes
         .iter()
+        .filter(|p| p.state != probe::State::Unusable)
         .map(|p| p.candidate.uri.clone())
         .collect()
 }

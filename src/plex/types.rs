@@ -51,7 +51,9 @@ pub struct Resource {
     pub source_title: Option<String>,
     #[serde(default)]
     pub product_version: Option<String>,
-    #[serde(default)]
+    /// Read one by one: a connection with odd or missing fields becomes one the probe skips,
+    /// never a list that fails to parse.
+    #[serde(default, deserialize_with = "lenient_connections")]
     pub connections: Vec<Connection>,
 }
 
@@ -61,21 +63,59 @@ impl Resource {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// One of a resource's connections as plex.tv listed it. A field that is missing, null or of
+/// another type reads as empty (`""`, port 0, false); whether the `uri` is usable is for the
+/// prober to judge (`probe::unusable_uri`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Connection {
-    #[serde(default)]
     pub protocol: String,
-    #[serde(default)]
     pub address: String,
-    #[serde(default)]
+    /// 0 when missing or outside 1..=65535.
     pub port: u16,
     pub uri: String,
-    #[serde(default)]
     pub local: bool,
-    #[serde(default)]
     pub relay: bool,
-    #[serde(default, rename = "IPv6")]
     pub ipv6: bool,
+}
+
+impl Connection {
+    fn from_json(v: &serde_json::Value) -> Connection {
+        let text = |key: &str| {
+            v.get(key)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let flag = |key: &str| {
+            v.get(key)
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false)
+        };
+        Connection {
+            protocol: text("protocol"),
+            address: text("address"),
+            port: v
+                .get("port")
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|p| u16::try_from(p).ok())
+                .unwrap_or(0),
+            uri: text("uri"),
+            local: flag("local"),
+            relay: flag("relay"),
+            ipv6: flag("IPv6"),
+        }
+    }
+}
+
+fn lenient_connections<'de, D>(d: D) -> Result<Vec<Connection>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let raw = serde_json::Value::deserialize(d)?;
+    Ok(raw
+        .as_array()
+        .map(|list| list.iter().map(Connection::from_json).collect())
+        .unwrap_or_default())
 }
 
 /// plex.tv's error body: `{"errors":[{"code":1001,"message":"…","status":401}]}`.
@@ -107,4 +147,28 @@ pub struct MediaContainer {
     pub machine_identifier: Option<String>,
     #[serde(default)]
     pub version: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_connections_read_as_empty_fields_not_a_failed_list() {
+        let list: Vec<Resource> = serde_json::from_str(
+            r#"[{"name":"Odd","clientIdentifier":"m","provides":"server","connections":[
+                {"uri":null,"port":99999,"protocol":7,"local":"yes"},
+                {"uri":"http://127.0.0.1:32400","port":32400,"address":"127.0.0.1","local":true},
+                "not an object"
+            ]},{"name":"None","clientIdentifier":"n","connections":null}]"#,
+        )
+        .unwrap();
+        let conns = &list[0].connections;
+        assert_eq!(conns.len(), 3);
+        assert_eq!(conns[0], Connection::default());
+        assert_eq!(conns[1].port, 32400);
+        assert!(conns[1].local);
+        assert_eq!(conns[2], Connection::default());
+        assert!(list[1].connections.is_empty());
+    }
 }

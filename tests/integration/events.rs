@@ -101,7 +101,7 @@ fn each_command_is_logged_without_a_token_or_a_key() {
     step(&env, &mut secrets, &["servers"], None, 0);
     step(&env, &mut secrets, &["select", "Tower"], None, 0);
     step(&env, &mut secrets, &["validate", "--server"], None, 0);
-    env.fake.fault(Fault::Unavailable, 1);
+    env.fake.fault_on("/api/v2/user", Fault::Unavailable, 1);
     step(&env, &mut secrets, &["validate"], None, 5);
     step(&env, &mut secrets, &["rotate-key"], None, 0);
     step(&env, &mut secrets, &["status"], None, 0);

@@ -178,7 +178,7 @@ fn metrics_are_written_on_success_and_failure_and_parse() {
     assert_eq!(crate::util::mode(&prom), 0o644);
 
     // plex.tv down (exit 5), then the token rejected (exit 4): written both times.
-    env.fake.fault(Fault::Unavailable, 1);
+    env.fake.fault_on("/api/v2/user", Fault::Unavailable, 1);
     env.run(&["validate", "--quiet", "--metrics-file", arg])
         .code(5);
     let m = read(&prom);

@@ -230,8 +230,9 @@ fn select_errors_exit_6_and_keep_the_previous_choice() {
     env.run(&["select", "Dead", "--timeout", "0.5"])
         .code(6)
         .stderr_has("none of Dead's connections answered");
+    // Two servers with one name: which one is meant is a usage question (exit 2).
     env.run(&["select", "Twin"])
-        .code(6)
+        .code(2)
         .stderr_has("twin1")
         .stderr_has("twin2");
     env.run(&["select", "99"]).code(6);
@@ -371,4 +372,103 @@ fn control_characters_in_names_are_escaped_for_people() {
     // Scripts get the name as it is, escaped by JSON itself.
     let doc = env.run(&["servers", "--json"]).json();
     assert_eq!(doc["servers"][0]["name"], evil);
+}
+
+fn live(env: &Env, name: &str, id: &str, owned: bool) -> ServerHandle {
+    let conns = vec![conn(ConnKind::Live, false, false)];
+    env.fake.add_server(if owned {
+        ServerSpec::owned(name, id, conns)
+    } else {
+        ServerSpec::shared(name, id, conns)
+    })
+}
+
+fn selected_id(env: &Env) -> serde_json::Value {
+    env.run(&["status", "--json"]).json()["server"]["machine_id"].clone()
+}
+
+/// A number that is also a shared server's name names two servers: exit 2 with both (number,
+/// owner, machine id) and nothing selected; `id:` and the other number say it unambiguously,
+/// and a shared server chosen is always said to be shared, even with --quiet.
+#[test]
+fn a_number_that_is_also_a_shared_name_is_ambiguous() {
+    let env = Env::new();
+    env.logged_in();
+    live(&env, "Alpha", "alphaid", true);
+    live(&env, "Beta", "betaid", true);
+    live(&env, "1", "oneid", false);
+    env.run(&["select", "2"]).ok();
+    let run = env.run(&["select", "1"]);
+    run.code(2)
+        .stderr_has("names more than one server")
+        .stderr_has("Alpha (number 1, owned by you, machine id alphaid) (by its number)")
+        .stderr_has("1 (number 3, shared by bob, machine id oneid) (by its name)")
+        .stderr_has("id:MACHINE_ID");
+    env.run(&["select", "1", "--json"])
+        .code(2)
+        .error_code("USAGE");
+    assert_eq!(
+        selected_id(&env),
+        "betaid",
+        "the previous selection is kept"
+    );
+
+    env.run(&["select", "id:oneid", "--quiet"])
+        .ok()
+        .stdout_empty()
+        .stderr_has("shared by bob");
+    assert_eq!(selected_id(&env), "oneid");
+    env.run(&["select", "3", "--json"])
+        .ok()
+        .stderr_has("1 (number 3, shared by bob, machine id oneid) is not yours");
+    env.run(&["select", "id:alphaid"]).ok();
+    assert_eq!(selected_id(&env), "alphaid");
+    env.run(&["select", "id:nosuchid"]).code(6);
+}
+
+/// A shared server named like the owned server's machine id does not win `select <id>`.
+#[test]
+fn a_shared_server_named_like_a_machine_id_is_ambiguous() {
+    let env = Env::new();
+    env.logged_in();
+    live(&env, "Tower", "towerid", true);
+    live(&env, "towerid", "mallorysid", false);
+    env.run(&["select", "towerid"])
+        .code(2)
+        .stderr_has("Tower (number 1, owned by you, machine id towerid) (by its machine id)")
+        .stderr_has("towerid (number 2, shared by bob, machine id mallorysid) (by its name)");
+    assert!(env.run(&["status", "--json"]).json()["server"].is_null());
+    env.run(&["select", "id:towerid"])
+        .ok()
+        .stdout_has("Selected Tower");
+    assert_eq!(selected_id(&env), "towerid");
+}
+
+/// Names that differ only by case, a trailing space or a Cyrillic "о" look the same: with
+/// the exact name they are ambiguous; alone, the look-alike is used with a note.
+#[test]
+fn look_alike_names_are_ambiguous_and_a_lone_one_is_noted() {
+    for twin in ["tower", "Tower ", "T\u{43e}wer", " TOWER", "T\u{200b}ower"] {
+        let env = Env::new();
+        env.logged_in();
+        live(&env, "Tower", "towerid", true);
+        live(&env, twin, "twinid", false);
+        env.run(&["select", "Tower"])
+            .code(2)
+            .stderr_has("machine id towerid) (by its name)")
+            .stderr_has("shared by bob, machine id twinid) (by a name that looks the same)");
+        env.run(&["select", twin]).code(2);
+        assert!(
+            env.run(&["status", "--json"]).json()["server"].is_null(),
+            "{twin:?}"
+        );
+    }
+    let env = Env::new();
+    env.logged_in();
+    live(&env, "T\u{43e}wer", "cyrillicid", false);
+    env.run(&["select", "tower"])
+        .ok()
+        .stderr_has("no server is named exactly \"tower\"")
+        .stderr_has("shared by bob, machine id cyrillicid");
+    assert_eq!(selected_id(&env), "cyrillicid");
 }

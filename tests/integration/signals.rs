@@ -56,8 +56,15 @@ fn a_signal_while_waiting_for_plex_tv_is_exit_130_with_a_message() {
         let env = Env::new();
         env.logged_in();
         let before = env.config_text();
-        env.fake.fault(Fault::Hang, 1);
-        let asked = env.fake.requests().len();
+        env.fake.fault_on("/api/v2/user", Fault::Hang, 1);
+        let users = || {
+            env.fake
+                .requests()
+                .iter()
+                .filter(|r| r.path == "/api/v2/user")
+                .count()
+        };
+        let asked = users();
         let mut cmd = env.cmd();
         cmd.args(["validate", "--request-timeout", "60"])
             .stdout(Stdio::piped())
@@ -68,7 +75,7 @@ fn a_signal_while_waiting_for_plex_tv_is_exit_130_with_a_message() {
         let child = cmd.spawn().unwrap();
         // Wait on state: the request has reached the fake (a wide bound, not a timing guess).
         let deadline = Instant::now() + Duration::from_secs(30);
-        while env.fake.requests().len() == asked && Instant::now() < deadline {
+        while users() == asked && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(10));
         }
         send(&child, signal);
