@@ -151,6 +151,17 @@ impl FakePlex {
         self.shared.lock().pin_lifetime = Some(secs);
     }
 
+    /// plex.tv's clock runs `secs` ahead of this machine's (behind when negative) for PINs
+    /// created from now on: what a client sees after its own clock stepped the other way.
+    pub fn set_clock_offset(&self, secs: i64) {
+        self.shared.lock().clock_offset = secs;
+    }
+
+    /// PIN answers leave out `expiresIn` (on or off), leaving only `createdAt`/`expiresAt`.
+    pub fn omit_expires_in(&self, omit: bool) {
+        self.shared.lock().omit_expires_in = omit;
+    }
+
     /// Links the live PIN with this code to alice with a new token, and returns that token; a PIN
     /// already linked keeps and returns its token. `None` for an unknown or expired code.
     pub fn approve_pin(&self, code: &str) -> Option<String> {

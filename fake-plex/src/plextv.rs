@@ -162,8 +162,28 @@ fn create_pin(state: &mut Store, params: &Params, now: Instant, base: &str) -> R
     };
     let strong = params.param("strong").is_some_and(|v| http::truthy(&v));
     let product = params.plex("X-Plex-Product").unwrap_or_default();
-    let pin = state.create_pin(strong, &client_id, &product, now, SystemTime::now());
-    json_response(StatusCode::CREATED, &pin_json(pin, now, base))
+    let offset = Duration::from_secs(state.clock_offset.unsigned_abs());
+    let wall = if state.clock_offset >= 0 {
+        SystemTime::now() + offset
+    } else {
+        SystemTime::now() - offset
+    };
+    let omit_expires_in = state.omit_expires_in;
+    let pin = state.create_pin(strong, &client_id, &product, now, wall);
+    json_response(
+        StatusCode::CREATED,
+        &pin_body(pin, now, base, omit_expires_in),
+    )
+}
+
+/// A PIN's JSON, without `expiresIn` when the fake is told to leave it out (a client then
+/// has only `createdAt` and `expiresAt`, on plex.tv's clock).
+fn pin_body(pin: &Pin, now: Instant, base: &str, omit_expires_in: bool) -> serde_json::Value {
+    let mut body = pin_json(pin, now, base);
+    if omit_expires_in && let Some(o) = body.as_object_mut() {
+        o.remove("expiresIn");
+    }
+    body
 }
 
 fn poll_pin(state: &mut Store, id: &str, params: &Params, now: Instant, base: &str) -> Response {
@@ -172,8 +192,9 @@ fn poll_pin(state: &mut Store, id: &str, params: &Params, now: Instant, base: &s
     };
     let client_id = params.plex("X-Plex-Client-Identifier");
     let code = params.param("code");
+    let omit_expires_in = state.omit_expires_in;
     match state.poll_pin(id, client_id.as_deref(), code.as_deref(), now) {
-        Some(pin) => json_response(StatusCode::OK, &pin_json(pin, now, base)),
+        Some(pin) => json_response(StatusCode::OK, &pin_body(pin, now, base, omit_expires_in)),
         None => pin_not_found(),
     }
 }

@@ -101,6 +101,11 @@ pub(crate) struct State {
     pins: HashMap<u64, Pin>,
     pub pin_lifetime: Option<u64>,
     pub approve_after: Option<Duration>,
+    /// Seconds plex.tv's clock is ahead of this machine's (negative: behind), as a client
+    /// whose clock stepped sees it: shifts `createdAt` and `expiresAt` of new PINs.
+    pub clock_offset: i64,
+    /// PIN answers leave out `expiresIn`, so a client has only the wall-clock times.
+    pub omit_expires_in: bool,
     pub pins_created: usize,
     /// Each fault with the one path it is for (`None`: any API path) and how many are left.
     faults: VecDeque<(Option<String>, Fault, usize)>,
@@ -126,6 +131,8 @@ impl State {
             pins: HashMap::new(),
             pin_lifetime: None,
             approve_after: None,
+            clock_offset: 0,
+            omit_expires_in: false,
             pins_created: 0,
             faults: VecDeque::new(),
             api_delay: None,

@@ -127,7 +127,10 @@ fn since_at(text: &str, now: SystemTime) -> Option<SystemTime> {
     if let Ok(d) = humantime::parse_duration(duration) {
         return ago(d);
     }
-    let today = || humantime::format_rfc3339_seconds(now).to_string()[..10].to_owned();
+    let today = || {
+        let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        crate::time::timestamp(secs)[..10].to_owned()
+    };
     let full = match text.len() {
         // 2026-12-01
         10 if text.as_bytes()[4] == b'-' => format!("{text}T00:00:00Z"),

@@ -4,7 +4,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -243,30 +243,30 @@ fn pin_flow(ctx: &Context, plex: &Plex, args: &LoginArgs) -> Result<Secret> {
     // A long link is hard to copy over SSH (it wraps); a short code is typed at plex.tv/link
     // on any device. Scripts reading --json get the link, as they always have.
     let short = args.short_code || (!args.link && !args.qr && !ctx.out.json && ctx.env.headless());
+    // Deadlines are on the monotonic clock: a wall clock that steps (NTP at first boot)
+    // must neither end the wait early nor stretch it.
+    let created = Instant::now();
     let pin = ctx.block_on(plex.client.create_pin(!short))?;
     let link = if short {
         pin::link_page(&ctx.plex_url()?)
     } else {
         pin::auth_link(&app_url, &plex.identity.client_id, &pin.code)
     };
-    let expires = pin::expiry_of(&pin);
+    let expires = pin::expiry_of(&pin, created);
     let timeout_at = args
         .timeout
-        .map(|s| SystemTime::now() + Duration::from_secs(s));
+        .and_then(|s| Instant::now().checked_add(Duration::from_secs(s)));
     // The countdown people see is the wait they get: `--timeout` when it ends first.
     let limit = timeout_at.map_or(expires, |t| t.min(expires));
-    let left = limit.duration_since(SystemTime::now()).unwrap_or_default();
+    let left = limit.saturating_duration_since(Instant::now());
     // Whole seconds, rounded up: `--timeout 1` shows 0:01, not 0:00.
     let left = Duration::from_secs(left.as_secs_f64().ceil() as u64);
 
     if ctx.out.json {
-        let expires_secs = expires
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        let expires_in = expires
-            .duration_since(SystemTime::now())
-            .unwrap_or_default();
+        // What the document shows on the wall clock is only for people: the wait itself
+        // ends on the monotonic deadline.
+        let expires_in = expires.saturating_duration_since(Instant::now());
+        let expires_secs = crate::time::now().saturating_add(expires_in.as_secs());
         ctx.out.json_value(&Event::Pin {
             code: pin.code.clone(),
             link: link.clone(),

@@ -346,7 +346,7 @@ fn find_server(
 
 /// Bazarr writes `<isoformat>_<8 hex>`.
 fn migration_timestamp() -> Result<String> {
-    let now = humantime::format_rfc3339_micros(std::time::SystemTime::now()).to_string();
+    let now = crate::time::timestamp_micros_now();
     let bytes: [u8; 4] = crate::secret::random_bytes()?;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     Ok(format!("{}_{hex}", now.trim_end_matches('Z')))

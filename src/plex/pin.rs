@@ -1,7 +1,7 @@
 //! The PIN flow (plex-api.md §2, §3): the browser link, the PIN's expiry, and polling until
 //! the user approves, the PIN expires, the caller's deadline passes or the user interrupts.
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -57,20 +57,37 @@ pub fn link_page(plex_url: &reqwest::Url) -> String {
     page.to_string()
 }
 
-/// When the PIN stops working. The countdown is preferred: it is immune to clock skew
-/// between here and plex.tv.
-pub fn expiry_of(pin: &Pin) -> SystemTime {
-    let from_at = pin
-        .expires_at
-        .as_deref()
-        .and_then(|s| humantime::parse_rfc3339_weak(s).ok());
-    let from_in = pin
-        .expires_in
-        .filter(|s| *s > 0)
-        .map(|s| SystemTime::now() + Duration::from_secs(s as u64));
-    from_in
-        .or(from_at)
-        .unwrap_or_else(|| SystemTime::now() + Duration::from_secs(1800))
+/// How long a PIN lives when plex.tv says nothing usable about it.
+const DEFAULT_LIFETIME: Duration = Duration::from_secs(1800);
+
+/// How long the PIN lives, on plex.tv's own terms: `expiresIn` when given, else `expiresAt`
+/// minus `createdAt` (both read on plex.tv's clock, so a clock here that is off or stepped
+/// does not matter), else 30 minutes. Wall times are never compared with this machine's.
+pub fn lifetime_of(pin: &Pin) -> Duration {
+    if let Some(secs) = pin.expires_in.filter(|s| *s > 0) {
+        return Duration::from_secs(secs.unsigned_abs());
+    }
+    let parse = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(|s| humantime::parse_rfc3339_weak(s).ok())
+    };
+    match (parse(&pin.created_at), parse(&pin.expires_at)) {
+        (Some(created), Some(expires)) => expires
+            .duration_since(created)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .unwrap_or(DEFAULT_LIFETIME),
+        _ => DEFAULT_LIFETIME,
+    }
+}
+
+/// When the PIN stops working, on the monotonic clock: its lifetime counted from `created`,
+/// the moment just before it was asked for (so never later than plex.tv's own expiry). A
+/// step of the wall clock (NTP at first boot) moves neither this nor `--timeout`.
+pub fn expiry_of(pin: &Pin, created: Instant) -> Instant {
+    created
+        .checked_add(lifetime_of(pin))
+        .unwrap_or(created + DEFAULT_LIFETIME)
 }
 
 /// Poll until the PIN carries a token. Stops at the PIN's expiry (exit 7), at `timeout_at`
@@ -79,8 +96,8 @@ pub async fn wait_for_token(
     out: &Output,
     client: &PlexClient,
     pin: &Pin,
-    expires: SystemTime,
-    timeout_at: Option<SystemTime>,
+    expires: Instant,
+    timeout_at: Option<Instant>,
 ) -> Result<Secret> {
     let _own_handler = crate::signals::handled_elsewhere();
     // Owned here, not by the poll loop: on Ctrl-C the loop is dropped mid-await, and the
@@ -103,13 +120,13 @@ async fn poll_until_linked(
     out: &Output,
     client: &PlexClient,
     pin: &Pin,
-    expires: SystemTime,
-    timeout_at: Option<SystemTime>,
+    expires: Instant,
+    timeout_at: Option<Instant>,
     spinner: Option<&indicatif::ProgressBar>,
 ) -> Result<Secret> {
     let mut backoff = Duration::ZERO;
     loop {
-        let now = SystemTime::now();
+        let now = Instant::now();
         if let Some(t) = timeout_at
             && now >= t
         {
@@ -129,7 +146,7 @@ async fn poll_until_linked(
         if let Some(bar) = spinner {
             // The countdown is to whichever ends the wait first: the PIN or --timeout.
             let limit = timeout_at.map_or(expires, |t| t.min(expires));
-            let left = limit.duration_since(now).unwrap_or_default();
+            let left = limit.saturating_duration_since(now);
             bar.set_message(format!(
                 "Waiting for approval in the browser… {} left",
                 mmss(left)
@@ -170,9 +187,9 @@ async fn poll_until_linked(
 }
 
 /// Sleep, but not past the PIN's expiry or the user's timeout (so those are noticed on time).
-async fn sleep_until_next(wait: Duration, expires: SystemTime, timeout_at: Option<SystemTime>) {
+async fn sleep_until_next(wait: Duration, expires: Instant, timeout_at: Option<Instant>) {
     let limit = timeout_at.map_or(expires, |t| t.min(expires));
-    let until_limit = limit.duration_since(SystemTime::now()).unwrap_or_default();
+    let until_limit = limit.saturating_duration_since(Instant::now());
     tokio::time::sleep(wait.min(until_limit)).await;
 }
 

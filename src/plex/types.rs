@@ -15,6 +15,8 @@ pub struct Pin {
     #[serde(default)]
     pub expires_at: Option<String>,
     #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
     pub auth_token: Option<Secret>,
 }
 

@@ -307,6 +307,28 @@ fn an_expired_pin_exits_7_and_stores_nothing() {
     assert!(!env.config_text().contains("sealed_token"));
 }
 
+/// A wall clock that stepped two hours (NTP on a Raspberry Pi at first boot) sees plex.tv's
+/// `expiresAt` two hours off. Without `expiresIn`, the PIN's life is `expiresAt` minus
+/// `createdAt`, both on plex.tv's clock: the wait neither ends at once nor runs long.
+#[test]
+fn a_clock_two_hours_off_from_plex_tv_keeps_the_pins_own_lifetime() {
+    for offset in [-7200, 7200] {
+        let env = Env::new();
+        env.fake.set_clock_offset(offset);
+        env.fake.omit_expires_in(true);
+        env.fake.approve_after(std::time::Duration::ZERO);
+        let run = env.run(&["login", "--no-browser", "--timeout", "600", "--json"]);
+        run.ok();
+        let events = run.events();
+        let pin = events.iter().find(|e| e["event"] == "pin").unwrap();
+        let left = pin["expires_in"].as_u64().unwrap();
+        // The fake's PINs live 1800 s on its own clock: that is the life counted here,
+        // not 0 (its expiresAt is in this clock's past) nor 9000 (two hours ahead).
+        assert!((1700..=1800).contains(&left), "offset {offset}: {pin}");
+        assert_eq!(events.last().unwrap()["event"], "linked", "{events:?}");
+    }
+}
+
 #[test]
 fn timeout_exits_7() {
     let env = Env::new();
