@@ -37,6 +37,12 @@ pub fn run(ctx: &Context, args: &ServersArgs) -> Result<()> {
     }
     let reports = reports?;
     remember_servers(ctx, reports.iter().map(|r| &r.resource));
+    let starved: usize = reports.iter().map(|r| r.out_of_files()).sum();
+    if starved > 0 {
+        ctx.out.warn(format!(
+            "{starved} connection probes found no free file descriptor, so their servers may be up though shown unreachable; raise the open-file limit (`ulimit -n`) and run again"
+        ));
+    }
     let selected = cfg.server.as_ref().map(|s| s.machine_id.as_str());
     let view = ServersView {
         servers: server_views(&reports, selected),
