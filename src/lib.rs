@@ -58,6 +58,10 @@ pub fn run() -> ExitCode {
         }
     };
     let name = cli.command.name();
+    if let Err(err) = check_files(&ctx, name) {
+        ctx.out.error(&err, json_events);
+        return err.exit_code();
+    }
     let revoke = matches!(&cli.command, Command::Logout(a) if a.revoke);
     // A dry run writes nothing anywhere, the event log included: nothing happened to log.
     let dry_run = matches!(&cli.command, Command::MigrateApikey(a) if a.dry_run);
@@ -94,6 +98,36 @@ pub fn run() -> ExitCode {
 
 /// The account and server the log's events are about, from config.toml as it is now. A
 /// logout keeps the names read before it.
+/// The folders and the key a command trusts, checked before it uses them, as ssh checks
+/// `~/.ssh`: run as root, one that another user owns or can write is refused (exit 8), as
+/// they could put their own key or config there; a key or folder others can read or use is
+/// said on every command but `status` (which lists it among its warnings), even under
+/// `--quiet`, since cron should hear of it.
+fn check_files(ctx: &Context, name: &str) -> Result<(), Error> {
+    if matches!(name, "completions" | "man") {
+        return Ok(());
+    }
+    let mut paths: Vec<&std::path::Path> = vec![&ctx.config_dir, &ctx.key_path];
+    paths.extend(ctx.key_path.parent());
+    paths.extend(ctx.state_dir.as_deref());
+    if rustix::process::geteuid().is_root() {
+        for path in paths {
+            if let Some((what, fix)) = store::fsutil::untrusted_by_root(path) {
+                return Err(Error::store(format!(
+                    "refusing to run as root with {what}: another user could put their own key or settings there; nothing was done"
+                ))
+                .with_hint(format!("{fix}, then run the command again")));
+            }
+        }
+    }
+    if name != "status" {
+        for warning in store::fsutil::mode_warnings(&[&ctx.config_dir, &ctx.key_path]) {
+            ctx.out.essential(format!("warning: {warning}"));
+        }
+    }
+    Ok(())
+}
+
 fn log_subject(ctx: &Context) {
     if let Ok(cfg) = store::config::load(&ctx.config_dir) {
         events::set_subject(

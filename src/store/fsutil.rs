@@ -305,6 +305,40 @@ fn mode_warning(_path: &Path) -> Option<String> {
     None
 }
 
+/// Why root cannot trust `path` with the key, as ssh will not for `~/.ssh`: another user
+/// owns it, or its group or others can write it, so someone else could replace what root
+/// reads (a key of theirs, a config pointing elsewhere). `None` when it is fine or missing.
+#[cfg(unix)]
+pub fn untrusted_by_root(path: &Path) -> Option<(String, String)> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let meta = fs::metadata(path).ok()?;
+    let mode = meta.permissions().mode() & 0o7777;
+    let shown = shell_quote(path);
+    if meta.uid() != 0 {
+        return Some((
+            format!("{} is owned by uid {}, not by root", path.display(), meta.uid()),
+            format!("`chown root {shown}` (or run plex-auth as uid {} instead of root)", meta.uid()),
+        ));
+    }
+    if mode & 0o022 != 0 {
+        let fix = if meta.is_dir() { "700" } else { "600" };
+        return Some((
+            format!(
+                "{} can be written by its group or other users (mode {:04o})",
+                path.display(),
+                mode & 0o777
+            ),
+            format!("`chmod {fix} {shown}`"),
+        ));
+    }
+    None
+}
+
+#[cfg(not(unix))]
+pub fn untrusted_by_root(_path: &Path) -> Option<(String, String)> {
+    None
+}
+
 /// True when both paths exist on the same device, so that losing or copying one disk takes
 /// both. False when either is missing or the platform cannot tell.
 pub fn same_filesystem(a: &Path, b: &Path) -> bool {
