@@ -312,12 +312,23 @@ fn mode_warning(_path: &Path) -> Option<String> {
 pub fn untrusted_by_root(path: &Path) -> Option<(String, String)> {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let meta = fs::metadata(path).ok()?;
+    // Anything but a file or a folder (a FIFO, a device) is refused where it is read.
+    if !meta.is_file() && !meta.is_dir() {
+        return None;
+    }
     let mode = meta.permissions().mode() & 0o7777;
     let shown = shell_quote(path);
     if meta.uid() != 0 {
         return Some((
-            format!("{} is owned by uid {}, not by root", path.display(), meta.uid()),
-            format!("`chown root {shown}` (or run plex-auth as uid {} instead of root)", meta.uid()),
+            format!(
+                "{} is owned by uid {}, not by root",
+                path.display(),
+                meta.uid()
+            ),
+            format!(
+                "`chown root {shown}` (or run plex-auth as uid {} instead of root)",
+                meta.uid()
+            ),
         ));
     }
     if mode & 0o022 != 0 {

@@ -328,3 +328,45 @@ fn deeply_nested_yaml_is_refused_within_a_second() {
     assert!(took < Duration::from_secs(1), "took {took:?}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), body);
 }
+
+/// Run as root, a key or folder another user owns or can write is refused before anything
+/// is done (exit 8, with the fix), as ssh refuses such a ~/.ssh; a key others can only read
+/// is said on every command that uses it, `validate` and `token` included, even under -q.
+#[test]
+fn as_root_a_key_or_folder_others_can_change_is_refused() {
+    if !rustix::process::geteuid().is_root() {
+        eprintln!("skipped: needs root (CI runs as root)");
+        return;
+    }
+    let env = Env::new();
+    env.logged_in();
+    let config = env.config_text();
+    let set_mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    // Readable by others: said, not refused.
+    set_mode(&env.key_path(), 0o644);
+    env.run(&["validate", "-q"]).ok().stderr_has("mode 0644");
+    env.run(&["token"]).ok().stderr_has("mode 0644");
+    // Writable by others, or another user's: refused, and nothing changed.
+    set_mode(&env.key_path(), 0o666);
+    env.run(&["validate"])
+        .code(8)
+        .stderr_has("refusing to run as root")
+        .stderr_has("chmod 600");
+    set_mode(&env.key_path(), 0o600);
+    set_mode(&env.config_dir, 0o777);
+    env.run(&["token"])
+        .code(8)
+        .stderr_has("mode 0777")
+        .stdout_empty();
+    set_mode(&env.config_dir, 0o700);
+    std::os::unix::fs::chown(env.state_dir(), Some(12345), None).unwrap();
+    env.run(&["status"])
+        .code(8)
+        .stderr_has("owned by uid 12345")
+        .stderr_has("chown root");
+    std::os::unix::fs::chown(env.state_dir(), Some(0), None).unwrap();
+    assert_eq!(env.config_text(), config);
+    env.run(&["validate"]).ok();
+}
