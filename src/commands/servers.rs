@@ -35,9 +35,16 @@ pub fn run(ctx: &Context, args: &ServersArgs) -> Result<()> {
     if let Some(bar) = spinner {
         bar.finish_and_clear();
     }
+    let reports = reports?;
+    let starved: usize = reports.iter().map(|r| r.out_of_files()).sum();
+    if starved > 0 {
+        ctx.out.warn(format!(
+            "{starved} connection probes found no free file descriptor, so their servers may be up though shown unreachable; raise the open-file limit (`ulimit -n`) and run again"
+        ));
+    }
     let selected = cfg.server.as_ref().map(|s| s.machine_id.as_str());
     let view = ServersView {
-        servers: server_views(&reports?, selected),
+        servers: server_views(&reports, selected),
     };
     if ctx.out.json {
         ctx.out.json_value(&view);

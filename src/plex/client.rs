@@ -136,6 +136,24 @@ pub fn http_client(
     timeout: Duration,
     insecure: bool,
 ) -> Result<reqwest::Client, Error> {
+    build(client_builder(identity, timeout, insecure))
+}
+
+/// Like [`http_client`], for probing many connections once each: no connection is kept
+/// open after its answer, so every finished probe gives its file descriptor back at once.
+pub fn probe_client(
+    identity: &Identity,
+    timeout: Duration,
+    insecure: bool,
+) -> Result<reqwest::Client, Error> {
+    build(client_builder(identity, timeout, insecure).pool_max_idle_per_host(0))
+}
+
+fn client_builder(
+    identity: &Identity,
+    timeout: Duration,
+    insecure: bool,
+) -> reqwest::ClientBuilder {
     // reqwest is built without a bundled crypto provider; ring is ours. Installing twice is
     // harmless (the second call reports the first one is in place).
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -146,6 +164,10 @@ pub fn http_client(
         .timeout(timeout)
         .redirect(same_origin_redirects())
         .danger_accept_invalid_certs(insecure)
+}
+
+fn build(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, Error> {
+    builder
         .build()
         .map_err(|e| Error::internal(format!("cannot set up HTTPS: {e}")))
 }

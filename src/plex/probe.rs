@@ -7,6 +7,7 @@
 //! good answer, whichever comes first. Probes still running then are dropped. So a server
 //! answers about as fast as its best live connection, not as slow as its worst dead one.
 
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
@@ -227,6 +228,13 @@ pub struct ServerReport {
 }
 
 impl ServerReport {
+    /// How many of its probes failed for lack of file descriptors.
+    pub fn out_of_files(&self) -> usize {
+        self.probes
+            .iter()
+            .filter(|p| p.error.as_deref() == Some(OUT_OF_FILES))
+            .count()
+    }
     /// The best-ranked connection that answered as this machine.
     pub fn best(&self) -> Option<&Probe> {
         self.probes.iter().find(|p| p.reachable)
@@ -252,17 +260,60 @@ fn settled(done: &[Option<bool>], order: &[usize]) -> bool {
 
 /// One server being raced.
 struct Race {
-    /// Finished probes, by rank; `None` while running.
+    /// Finished probes, by rank; `None` while running or waiting for a slot.
     done: Vec<Option<Probe>>,
     /// The order in which answers win: rank order, with the preferred address first.
     order: Vec<usize>,
+    /// Each candidate's place in `order`.
+    place: Vec<usize>,
+    /// The best place in `order` that has answered as this server.
+    best: Option<usize>,
     /// When the first good answer came.
     first_good: Option<tokio::time::Instant>,
-    aborts: Vec<AbortHandle>,
+    /// The running probes, by candidate.
+    aborts: Vec<Option<AbortHandle>>,
     over: bool,
 }
 
 impl Race {
+    /// A race over `cands`: an unusable address is a finished failure from the start, and a
+    /// server with nothing to probe is over before it began.
+    fn new(cands: &[Candidate], prefer: Option<&str>) -> Race {
+        let mut order: Vec<usize> = (0..cands.len()).collect();
+        if let Some(p) = prefer.and_then(|u| cands.iter().position(|c| c.uri == u)) {
+            order.retain(|&i| i != p);
+            order.insert(0, p);
+        }
+        let mut place = vec![0; cands.len()];
+        for (p, &ci) in order.iter().enumerate() {
+            place[ci] = p;
+        }
+        let mut race = Race {
+            done: cands.iter().cloned().map(Probe::unusable).collect(),
+            order,
+            place,
+            best: None,
+            first_good: None,
+            aborts: vec![None; cands.len()],
+            over: false,
+        };
+        race.over = race.settled();
+        race
+    }
+    /// Whether probe `ci` can no longer win: a better one has answered already.
+    fn beaten(&self, ci: usize) -> bool {
+        self.best.is_some_and(|b| self.place[ci] > b)
+    }
+    /// Drop the running probes that can no longer win, to give their slots to others.
+    fn drop_beaten(&mut self) {
+        for ci in 0..self.aborts.len() {
+            if self.beaten(ci)
+                && let Some(a) = self.aborts[ci].take()
+            {
+                a.abort();
+            }
+        }
+    }
     fn settled(&self) -> bool {
         let done: Vec<Option<bool>> = self
             .done
@@ -273,70 +324,81 @@ impl Race {
     }
     fn finish(&mut self) {
         self.over = true;
-        for a in &self.aborts {
+        for a in self.aborts.iter().flatten() {
             a.abort();
         }
     }
 }
 
-/// Probe every candidate of every server at once, and settle each server as soon as its
-/// choice is final (see the module docs). Every probe has the client's timeout, so the whole
-/// call takes at most one timeout however many connections never answer. `client_for` picks
-/// the HTTP client per server (an opted-in self-signed server gets one that does not verify
-/// certificates). `prefer`, when it is one of a server's addresses, wins over the ranking
-/// when it answers (Bazarr's own address, for `migrate-apikey`).
+/// What stays open while probes run besides their own sockets: stdio, the runtime's own
+/// descriptors, the connection to plex.tv, config files and locks.
+const FILE_RESERVE: u64 = 32;
+/// The most probes that run at once however high the file limit: each holds a socket and
+/// its buffers, and more at once would not settle servers any sooner on a real network.
+const MAX_PROBES: u64 = 1024;
+
+/// How many probes may run at once under an open-file limit of `soft`: what the limit leaves
+/// after a reserve (a sixteenth of it, at least [`FILE_RESERVE`]), at most [`MAX_PROBES`].
+pub fn concurrency(soft: u64) -> usize {
+    let reserve = (soft / 16).max(FILE_RESERVE);
+    soft.saturating_sub(reserve).clamp(1, MAX_PROBES) as usize
+}
+
+/// Raise this process's soft open-file limit to its hard one (a probe needs a descriptor,
+/// and the soft limit is often 1024 under a much higher hard one), and return the soft
+/// limit now in force. When the limit cannot be read, 256: a small one, safe anywhere.
+pub fn raise_file_limit() -> u64 {
+    #[cfg(unix)]
+    {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit and setrlimit only read and write the struct passed to them.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+            return 256;
+        }
+        if lim.rlim_cur < lim.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: lim.rlim_max,
+                rlim_max: lim.rlim_max,
+            };
+            // Refused where the hard limit is "unlimited" but the kernel caps it (macOS):
+            // then the soft limit stays as it was.
+            if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+                lim.rlim_cur = lim.rlim_max;
+            }
+        }
+        // rlim_t is u64 on Linux, not everywhere.
+        #[allow(clippy::useless_conversion)]
+        u64::try_from(lim.rlim_cur).unwrap_or(u64::MAX)
+    }
+    #[cfg(not(unix))]
+    {
+        512
+    }
+}
+
+/// Probe the candidates of every server, at most `limit` at a time (see [`concurrency`]),
+/// and settle each server as soon as its choice is final (see the module docs). Probes start
+/// server by server, each server's in the order its answers win, so a server's connections
+/// run together and its choice is not held up by other servers' probes. Each probe has the
+/// client's timeout, so the call takes at most one timeout per `limit` connections that
+/// never answer, and one timeout when they all fit. `client_for` picks the HTTP client per
+/// server (an opted-in self-signed server gets one that does not verify certificates).
+/// `prefer`, when it is one of a server's addresses, wins over the ranking when it answers
+/// (Bazarr's own address, for `migrate-apikey`).
 pub async fn probe_all(
     servers: Vec<Resource>,
     grace: Duration,
     prefer: Option<&str>,
+    limit: usize,
     client_for: impl Fn(&Resource) -> reqwest::Client,
 ) -> Vec<ServerReport> {
-    let mut set = JoinSet::new();
-    let mut races: Vec<Race> = Vec::with_capacity(servers.len());
-    let mut cands_of: Vec<Vec<Candidate>> = Vec::with_capacity(servers.len());
-    for (si, res) in servers.iter().enumerate() {
-        let client = client_for(res);
-        let cands = candidates(res);
-        let mut aborts = Vec::with_capacity(cands.len());
-        let mut done = vec![None; cands.len()];
-        for (ci, cand) in cands.iter().cloned().enumerate() {
-            if let Some(skipped) = Probe::unusable(cand.clone()) {
-                done[ci] = Some(skipped);
-                continue;
-            }
-            let client = client.clone();
-            let machine_id = res.client_identifier.clone();
-            aborts.push(
-                set.spawn(async move { (si, ci, probe_one(&client, cand, &machine_id).await) }),
-            );
-        }
-        let mut order: Vec<usize> = (0..cands.len()).collect();
-        if let Some(p) = prefer.and_then(|u| cands.iter().position(|c| c.uri == u)) {
-            order.retain(|&i| i != p);
-            order.insert(0, p);
-        }
-        let mut race = Race {
-            done,
-            order,
-            first_good: None,
-            aborts,
-            over: false,
-        };
-        // No connection at all, or none that can be probed.
-        if race.settled() {
-            race.over = true;
-        }
-        races.push(race);
-        cands_of.push(cands);
-    }
-
-    while races.iter().any(|r| !r.over) {
-        // The earliest moment some server's grace period ends.
-        let deadline = races
-            .iter()
-            .filter(|r| !r.over)
-            .filter_map(|r| r.first_good.and_then(|t| t.checked_add(grace)))
-            .min();
+    let mut prober = Prober::new(&servers, grace, prefer, limit, client_for);
+    while prober.open > 0 {
+        prober.start_waiting(&servers);
+        let deadline = prober.next_deadline();
         let grace_over = async {
             match deadline {
                 Some(d) => tokio::time::sleep_until(d).await,
@@ -344,37 +406,150 @@ pub async fn probe_all(
             }
         };
         tokio::select! {
-            joined = set.join_next() => match joined {
+            joined = prober.set.join_next() => match joined {
                 None => break,
-                // A probe dropped because its server was settled.
+                // A probe dropped because its server was settled or it could not win.
                 Some(Err(_)) => {}
-                Some(Ok((si, ci, probe))) => {
-                    let race = &mut races[si];
-                    if race.over {
-                        continue;
-                    }
-                    if probe.reachable && race.first_good.is_none() {
-                        race.first_good = Some(tokio::time::Instant::now());
-                    }
-                    race.done[ci] = Some(probe);
-                    if race.settled() {
-                        race.finish();
-                    }
-                }
+                Some(Ok((si, ci, probe))) => prober.record(si, ci, probe),
             },
-            () = grace_over => {
-                let now = tokio::time::Instant::now();
-                for race in races.iter_mut().filter(|r| !r.over) {
-                    if race.first_good.and_then(|t| t.checked_add(grace)).is_some_and(|d| d <= now) {
-                        race.finish();
-                    }
-                }
-            }
+            () = grace_over => prober.end_graces(),
         }
     }
     // Whatever still runs belongs to a settled server: drop it.
-    set.abort_all();
+    prober.set.abort_all();
+    reports(servers, prober.races, prober.cands_of)
+}
 
+/// The state of one [`probe_all`].
+struct Prober {
+    cands_of: Vec<Vec<Candidate>>,
+    clients: Vec<reqwest::Client>,
+    races: Vec<Race>,
+    /// Probes waiting for a slot: server by server, each server's in the order its answers
+    /// win, so a server's connections run together.
+    waiting: VecDeque<(usize, usize)>,
+    /// Each server's grace deadline, in the order they end (the grace is the same for all).
+    graces: VecDeque<(tokio::time::Instant, usize)>,
+    set: JoinSet<(usize, usize, Probe)>,
+    /// Servers not settled yet.
+    open: usize,
+    limit: usize,
+    grace: Duration,
+}
+
+impl Prober {
+    fn new(
+        servers: &[Resource],
+        grace: Duration,
+        prefer: Option<&str>,
+        limit: usize,
+        client_for: impl Fn(&Resource) -> reqwest::Client,
+    ) -> Prober {
+        let cands_of: Vec<Vec<Candidate>> = servers.iter().map(candidates).collect();
+        let races: Vec<Race> = cands_of.iter().map(|c| Race::new(c, prefer)).collect();
+        let waiting = races
+            .iter()
+            .enumerate()
+            .flat_map(|(si, r)| {
+                r.order
+                    .iter()
+                    .filter(|&&ci| r.done[ci].is_none())
+                    .map(move |&ci| (si, ci))
+            })
+            .collect();
+        Prober {
+            clients: servers.iter().map(client_for).collect(),
+            open: races.iter().filter(|r| !r.over).count(),
+            cands_of,
+            races,
+            waiting,
+            graces: VecDeque::new(),
+            set: JoinSet::new(),
+            limit: limit.max(1),
+            grace,
+        }
+    }
+
+    /// Start waiting probes while there are free slots. A probe cancelled with its server
+    /// stays counted until it is joined, when its socket is closed: the count never runs past
+    /// the descriptors there are.
+    fn start_waiting(&mut self, servers: &[Resource]) {
+        while self.set.len() < self.limit
+            && let Some((si, ci)) = self.waiting.pop_front()
+        {
+            let race = &mut self.races[si];
+            if race.over || race.beaten(ci) {
+                continue;
+            }
+            let client = self.clients[si].clone();
+            let cand = self.cands_of[si][ci].clone();
+            let machine_id = servers[si].client_identifier.clone();
+            let handle = self
+                .set
+                .spawn(async move { (si, ci, probe_one(&client, cand, &machine_id).await) });
+            race.aborts[ci] = Some(handle);
+        }
+    }
+
+    /// The earliest moment some open server's grace period ends.
+    fn next_deadline(&mut self) -> Option<tokio::time::Instant> {
+        while self
+            .graces
+            .front()
+            .is_some_and(|&(_, si)| self.races[si].over)
+        {
+            self.graces.pop_front();
+        }
+        self.graces.front().map(|&(d, _)| d)
+    }
+
+    fn record(&mut self, si: usize, ci: usize, probe: Probe) {
+        let race = &mut self.races[si];
+        if race.over {
+            return;
+        }
+        if probe.reachable && race.first_good.is_none() {
+            let now = tokio::time::Instant::now();
+            race.first_good = Some(now);
+            if let Some(d) = now.checked_add(self.grace) {
+                self.graces.push_back((d, si));
+            }
+        }
+        if probe.reachable && !race.beaten(ci) {
+            race.best = Some(race.place[ci]);
+            // With other probes waiting for a slot, one that cannot win any more gives its
+            // slot away; otherwise it may finish (and show what it found).
+            if !self.waiting.is_empty() {
+                race.drop_beaten();
+            }
+        }
+        race.aborts[ci] = None;
+        race.done[ci] = Some(probe);
+        if race.settled() {
+            race.finish();
+            self.open -= 1;
+        }
+    }
+
+    fn end_graces(&mut self) {
+        let now = tokio::time::Instant::now();
+        while let Some(&(d, si)) = self.graces.front()
+            && d <= now
+        {
+            self.graces.pop_front();
+            if !self.races[si].over {
+                self.races[si].finish();
+                self.open -= 1;
+            }
+        }
+    }
+}
+
+fn reports(
+    servers: Vec<Resource>,
+    races: Vec<Race>,
+    cands_of: Vec<Vec<Candidate>>,
+) -> Vec<ServerReport> {
     servers
         .into_iter()
         .zip(races)
@@ -481,9 +656,16 @@ pub async fn check_access(
     }
 }
 
+/// What a probe that found no free file descriptor says (`Probe::out_of_files`).
+pub const OUT_OF_FILES: &str =
+    "no file descriptors left (the open-file limit, `ulimit -n`, was reached): not tried";
+
 fn describe(err: &reqwest::Error) -> String {
     if err.is_timeout() {
         return "no answer in time".into();
+    }
+    if out_of_files(err) {
+        return OUT_OF_FILES.into();
     }
     let cause = crate::plex::root_cause(err);
     if err.is_connect() {
@@ -491,6 +673,20 @@ fn describe(err: &reqwest::Error) -> String {
     } else {
         format!("request failed ({cause})")
     }
+}
+
+/// Whether the socket could not be opened for lack of file descriptors (EMFILE, ENFILE).
+fn out_of_files(err: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>()
+            && matches!(io.raw_os_error(), Some(libc::EMFILE | libc::ENFILE))
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 pub fn probe_timeout(secs: f64) -> Duration {
@@ -531,6 +727,38 @@ mod tests {
             product_version: None,
             connections,
         }
+    }
+
+    #[test]
+    fn probes_fit_the_file_limit() {
+        assert_eq!(concurrency(1024), 960);
+        assert_eq!(concurrency(256), 224);
+        assert_eq!(concurrency(64), 32);
+        assert_eq!(concurrency(16), 1);
+        assert_eq!(concurrency(0), 1);
+        assert_eq!(concurrency(1 << 20), 1024);
+        assert_eq!(concurrency(u64::MAX), 1024);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_soft_file_limit_is_raised_to_the_hard_one() {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
+        let lowered = libc::rlimit {
+            rlim_cur: lim.rlim_cur.min(lim.rlim_max / 2).max(64),
+            rlim_max: lim.rlim_max,
+        };
+        assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lowered) }, 0);
+        assert_eq!(
+            raise_file_limit(),
+            u64::try_from(lim.rlim_max).unwrap_or(u64::MAX)
+        );
+        assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
+        assert_eq!(lim.rlim_cur, lim.rlim_max);
     }
 
     #[test]

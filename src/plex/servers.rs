@@ -4,7 +4,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::safe;
-use crate::plex::client::http_client;
+use crate::plex::client::{http_client, probe_client};
 use crate::plex::probe::{self, Probe, ServerReport, Timing};
 use crate::plex::types::Resource;
 use crate::plex::{Identity, Plex};
@@ -37,8 +37,9 @@ pub async fn fetch_and_probe(
     probe_servers(&plex.identity, servers, timing, insecure_id, None).await
 }
 
-/// Probe the given servers at once, each settled as soon as its choice is final
-/// (`probe::probe_all`). `prefer` is an address that wins whenever it answers.
+/// Probe the given servers, as many at once as the open-file limit allows (raised to its
+/// hard limit first), each settled as soon as its choice is final (`probe::probe_all`).
+/// `prefer` is an address that wins whenever it answers.
 pub async fn probe_servers(
     identity: &Identity,
     servers: Vec<Resource>,
@@ -46,18 +47,21 @@ pub async fn probe_servers(
     insecure_id: Option<&str>,
     prefer: Option<&str>,
 ) -> Result<Vec<ServerReport>> {
-    let secure = http_client(identity, timing.timeout, false)?;
+    let limit = probe::concurrency(probe::raise_file_limit());
+    let secure = probe_client(identity, timing.timeout, false)?;
     let insecure = match insecure_id {
-        Some(_) => Some(http_client(identity, timing.timeout, true)?),
+        Some(_) => Some(probe_client(identity, timing.timeout, true)?),
         None => None,
     };
-    Ok(probe::probe_all(servers, timing.grace, prefer, |res| {
-        match (&insecure, insecure_id) {
-            (Some(c), Some(id)) if id == res.client_identifier => c.clone(),
-            _ => secure.clone(),
-        }
-    })
-    .await)
+    Ok(
+        probe::probe_all(servers, timing.grace, prefer, limit, |res| {
+            match (&insecure, insecure_id) {
+                (Some(c), Some(id)) if id == res.client_identifier => c.clone(),
+                _ => secure.clone(),
+            }
+        })
+        .await,
+    )
 }
 
 /// Probe one server.

@@ -472,3 +472,63 @@ fn look_alike_names_are_ambiguous_and_a_lone_one_is_noted() {
         .stderr_has("shared by bob, machine id cyrillicid");
     assert_eq!(selected_id(&env), "cyrillicid");
 }
+
+/// Run with an open-file limit of `soft`:`hard` descriptors.
+fn run_with_file_limit(env: &Env, soft: u64, hard: u64, args: &[&str]) -> crate::util::Run {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = env.cmd();
+    cmd.args(args);
+    // SAFETY: only setrlimit, which is async-signal-safe, runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            let lim = libc::rlimit {
+                rlim_cur: soft as libc::rlim_t,
+                rlim_max: hard as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+    crate::util::Run::from(cmd.output().expect("run plex-auth"))
+}
+
+/// More connections than file descriptors: the probes wait for free ones instead of failing
+/// with EMFILE, so every live server is found (before, most showed as unreachable), and a
+/// soft limit below the hard one is raised first.
+#[test]
+fn probes_fit_within_the_open_file_limit() {
+    let env = Env::new();
+    env.logged_in();
+    let count = 60;
+    for i in 0..count {
+        env.fake.add_server(ServerSpec::owned(
+            &format!("Server {i:02}"),
+            &format!("machine{i:02}"),
+            vec![
+                conn(ConnKind::Live, true, false),
+                conn(ConnKind::Live, false, false),
+            ],
+        ));
+    }
+    for (soft, hard) in [(64, 64), (40, 4096)] {
+        let run = run_with_file_limit(&env, soft, hard, &["servers", "--json", "--timeout", WIDE]);
+        run.ok();
+        let doc = run.json();
+        let servers = doc["servers"].as_array().unwrap();
+        assert_eq!(servers.len(), count);
+        let found = servers
+            .iter()
+            .filter(|s| !s["best_connection"].is_null())
+            .count();
+        let errors: Vec<&serde_json::Value> = servers
+            .iter()
+            .flat_map(|s| s["connections"].as_array().unwrap())
+            .filter(|c| !c["error"].is_null())
+            .collect();
+        assert_eq!(found, count, "limit {soft}:{hard}; errors: {errors:?}");
+        assert!(errors.is_empty(), "limit {soft}:{hard}; errors: {errors:?}");
+    }
+}
