@@ -371,7 +371,8 @@ pub fn raise_file_limit() -> u64 {
         }
         // rlim_t is u64 on Linux, not everywhere.
         #[allow(clippy::useless_conversion)]
-        u64::try_from(lim.rlim_cur).unwrap_or(u64::MAX)
+        let soft = u64::try_from(lim.rlim_cur).unwrap_or(u64::MAX);
+        soft
     }
     #[cfg(not(unix))]
     {
@@ -753,10 +754,9 @@ mod tests {
             rlim_max: lim.rlim_max,
         };
         assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lowered) }, 0);
-        assert_eq!(
-            raise_file_limit(),
-            u64::try_from(lim.rlim_max).unwrap_or(u64::MAX)
-        );
+        #[allow(clippy::useless_conversion)]
+        let hard = u64::try_from(lim.rlim_max).unwrap_or(u64::MAX);
+        assert_eq!(raise_file_limit(), hard);
         assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
         assert_eq!(lim.rlim_cur, lim.rlim_max);
     }

@@ -307,12 +307,12 @@ fn odd_connection_uris_are_skipped_one_by_one() {
     });
     let p = u32::from(pms.port);
     let odd: [(String, u32); 8] = [
-        (format!(r#""file:///odd1/etc""#), p),
+        (r#""file:///odd1/etc""#.to_string(), p),
         (format!(r#""ftp://127.0.0.1:{p}/odd2""#), p),
         (r#""""#.to_string(), p),
         (r#"null"#.to_string(), p),
-        (format!(r#""http://127.0.0.1:0/odd5""#), 0),
-        (format!(r#""http://127.0.0.1:99999/odd6""#), 99999),
+        (r#""http://127.0.0.1:0/odd5""#.to_string(), 0),
+        (r#""http://127.0.0.1:99999/odd6""#.to_string(), 99999),
         (format!(r#""http://127.0.0.1:{p}/odd7\r\nX-Odd: 1""#), p),
         (format!(r#""http://user:pass@127.0.0.1:{p}/odd8""#), p),
     ];
