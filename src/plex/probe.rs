@@ -350,21 +350,29 @@ pub fn concurrency(soft: u64) -> usize {
 pub fn raise_file_limit() -> u64 {
     #[cfg(unix)]
     {
-        use rustix::process::{Resource, getrlimit, setrlimit};
-        let mut lim = getrlimit(Resource::Nofile);
-        if lim.current < lim.maximum || (lim.current.is_some() && lim.maximum.is_none()) {
-            let raised = rustix::process::Rlimit {
-                current: lim.maximum,
-                maximum: lim.maximum,
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit and setrlimit only read and write the struct passed to them.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+            return 256;
+        }
+        if lim.rlim_cur < lim.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: lim.rlim_max,
+                rlim_max: lim.rlim_max,
             };
             // Refused where the hard limit is "unlimited" but the kernel caps it (macOS):
             // then the soft limit stays as it was.
-            if setrlimit(Resource::Nofile, raised).is_ok() {
-                lim.current = lim.maximum;
+            if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+                lim.rlim_cur = lim.rlim_max;
             }
         }
-        // `None` is no limit at all.
-        lim.current.unwrap_or(u64::MAX)
+        // rlim_t is u64 on Linux, not everywhere.
+        #[allow(clippy::useless_conversion)]
+        let soft = u64::try_from(lim.rlim_cur).unwrap_or(u64::MAX);
+        soft
     }
     #[cfg(not(unix))]
     {
@@ -736,16 +744,21 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn the_soft_file_limit_is_raised_to_the_hard_one() {
-        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
-        let before = getrlimit(Resource::Nofile);
-        let hard = before.maximum.unwrap_or(u64::MAX);
-        let lowered = Rlimit {
-            current: Some(before.current.unwrap_or(hard).min(hard / 2).max(64)),
-            maximum: before.maximum,
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
         };
-        setrlimit(Resource::Nofile, lowered).unwrap();
+        assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
+        let lowered = libc::rlimit {
+            rlim_cur: lim.rlim_cur.min(lim.rlim_max / 2).max(64),
+            rlim_max: lim.rlim_max,
+        };
+        assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lowered) }, 0);
+        #[allow(clippy::useless_conversion)]
+        let hard = u64::try_from(lim.rlim_max).unwrap_or(u64::MAX);
         assert_eq!(raise_file_limit(), hard);
-        assert_eq!(getrlimit(Resource::Nofile).current, before.maximum);
+        assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
+        assert_eq!(lim.rlim_cur, lim.rlim_max);
     }
 
     #[test]
