@@ -122,6 +122,10 @@ impl Context {
             config_dir.as_path()
         };
         let default_key = store::key::default_key_path(key_home, creds.as_deref());
+        // What config.toml remembers (the key's place, Bazarr's address), read once. The
+        // command reads it again for its own decisions (and reports its errors there); here
+        // a file that cannot be read only means nothing is remembered.
+        let remembered = store::config::load(&config_dir).ok();
         let (key_path, key_source) = match &args.key_file {
             Some(path) if from_env.key_file => (absolute(path), KeySource::Env),
             Some(path) => (absolute(path), KeySource::Flag),
@@ -130,13 +134,8 @@ impl Context {
             None if creds.as_ref().is_some_and(|c| default_key.starts_with(c)) => {
                 (default_key.clone(), KeySource::Credential)
             }
-            // The path recorded when the token was sealed. config.toml is read again by the
-            // command (and its errors reported there); here a file that cannot be read only
-            // means nothing is recorded.
-            None => match store::config::load(&config_dir)
-                .ok()
-                .and_then(|cfg| cfg.key_file)
-            {
+            // The path recorded when the token was sealed.
+            None => match remembered.as_ref().and_then(|cfg| cfg.key_file.clone()) {
                 Some(path) => (path, KeySource::Recorded),
                 None => (default_key.clone(), KeySource::Default),
             },
@@ -168,9 +167,7 @@ impl Context {
         );
 
         let bazarr_url = args.bazarr_url.as_deref().map(bazarr_url).transpose()?;
-        // Read like the key path above: a config.toml that cannot be read is reported by
-        // the command; here it only means nothing is remembered.
-        let remembered_bazarr = store::config::load(&config_dir).ok().and_then(|cfg| {
+        let remembered_bazarr = remembered.and_then(|cfg| {
             let url = self::bazarr_url(cfg.bazarr_url.as_deref()?).ok()?;
             Some((cfg.bazarr_config?, url))
         });
