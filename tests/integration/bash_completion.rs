@@ -10,37 +10,51 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// What bash offers at the end of `line`, with the script the binary generates now.
-fn complete(line: &str) -> Vec<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let script = dir.path().join("plex-auth.bash");
+/// The bash script the binary generates now, written into `dir`.
+fn bash_script(dir: &std::path::Path) -> std::path::PathBuf {
+    let script = dir.join("plex-auth.bash");
     let out = std::process::Command::new(BIN)
         .args(["completions", "bash"])
         .output()
         .unwrap();
     assert!(out.status.success());
     std::fs::write(&script, out.stdout).unwrap();
-    let out = std::process::Command::new("bash")
+    script
+}
+
+/// What `bash` (a command, with its environment) offers at the end of `line` with `script`
+/// loaded, one offer a line, and what it said on stderr.
+fn offered(
+    mut bash: std::process::Command,
+    script: &std::path::Path,
+    line: &str,
+) -> (Vec<String>, String) {
+    let out = bash
         .arg(root().join("scripts/bash-complete"))
-        .arg(&script)
+        .arg(script)
         .arg(line)
         .output()
         .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
         out.status.success(),
-        "bash-complete {line:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+        "bash-complete {line:?} failed: {stderr}"
     );
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
+    let lines = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
         .map(str::to_owned)
-        .collect()
+        .collect();
+    (lines, stderr)
+}
+
+/// What bash offers at the end of `line`, with the script the binary generates now.
+fn complete(line: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let script = bash_script(dir.path());
+    let (lines, stderr) = offered(std::process::Command::new("bash"), &script, line);
+    assert!(stderr.is_empty(), "{stderr}");
+    lines
 }
 
 #[track_caller]
@@ -120,34 +134,14 @@ fn select_completes_the_server_names_last_seen_without_the_network() {
     env.run(&["servers"]).ok();
 
     let dir = tempfile::tempdir().unwrap();
-    let script = dir.path().join("plex-auth.bash");
-    std::fs::write(
-        &script,
-        env.run(&["completions", "bash"]).ok().stdout.as_bytes(),
-    )
-    .unwrap();
+    let script = bash_script(dir.path());
     let bin_dir = std::path::Path::new(BIN).parent().unwrap();
     let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
     let before = env.fake.requests().len();
     let offers = |line: &str| -> Vec<String> {
-        let out = env
-            .command("bash")
-            .arg(root().join("scripts/bash-complete"))
-            .arg(&script)
-            .arg(line)
-            .env("PATH", &path)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(str::to_owned)
-            .collect()
+        let mut bash = env.command("bash");
+        bash.env("PATH", &path);
+        offered(bash, &script, line).0
     };
     assert_eq!(offers("plex-auth select T"), ["Tower"]);
     assert_eq!(offers("plex-auth select liv"), ["Living\\ Room"]);
