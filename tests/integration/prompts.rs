@@ -16,7 +16,9 @@ pub fn type_at_prompt(env: &Env, args: &str, wait_for: &str, keys: &[&[u8]]) -> 
     let mut cmd = env.command("script");
     cmd.args([
         "-qec",
-        &format!("'{}' {args}", crate::util::BIN),
+        // Ctrl-C signals the shell as well as plex-auth; trapped, the shell goes on to
+        // report plex-auth's own exit status whenever the signal reaches it.
+        &format!("trap : INT; '{}' {args}", crate::util::BIN),
         "/dev/null",
     ])
     .stdin(Stdio::piped())
