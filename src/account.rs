@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::bazarr::BazarrError;
 use crate::bazarr::file::{BazarrFile, Change, WriteOutcome};
 use crate::bazarr::sync::{self, Synced};
 use crate::context::Context;
@@ -48,7 +49,7 @@ fn sync_bazarr(
     ctx: &Context,
     cfg: &mut Config,
     file: Option<BazarrFile>,
-    changes: impl Fn(&BazarrFile) -> Result<Vec<Change>>,
+    changes: impl Fn(&BazarrFile) -> Result<Vec<Change>, BazarrError>,
 ) -> Result<Option<Synced>> {
     sync_bazarr_undoable(ctx, cfg, file, changes).map(|(synced, _)| synced)
 }
@@ -59,14 +60,15 @@ fn sync_bazarr_undoable(
     ctx: &Context,
     cfg: &mut Config,
     file: Option<BazarrFile>,
-    changes: impl Fn(&BazarrFile) -> Result<Vec<Change>>,
+    changes: impl Fn(&BazarrFile) -> Result<Vec<Change>, BazarrError>,
 ) -> Result<(Option<Synced>, Option<BazarrFile>)> {
     let Some(file) = file else {
         return Ok((None, None));
     };
     let path = file.path().to_path_buf();
-    let (synced, written) =
-        sync::write_undoable(file, changes).inspect_err(|e| refused(&path, e))?;
+    let (synced, written) = sync::write_undoable(file, changes)
+        .map_err(Error::from)
+        .inspect_err(|e| refused(&path, e))?;
     if let Some(written) = synced.updated() {
         let written = written.display().to_string();
         crate::events::emit("bazarr_written", "ok", None, Some(&written));
@@ -351,7 +353,7 @@ pub fn logout(ctx: &Context, clear_apikey: bool) -> Result<LoggedOut> {
         })
         .map_err(|e| e.context("Bazarr's file could not be updated, so nothing was logged out"))?;
     if let Err(e) = ctx.vault().delete_token(cfg) {
-        return Err(put_bazarr_back(e, "nothing was logged out", written));
+        return Err(put_bazarr_back(e.into(), "nothing was logged out", written));
     }
     let in_keyring = cfg.store == Some(crate::store::Backend::Keyring);
     cfg.account = None;
@@ -373,7 +375,8 @@ pub fn logout(ctx: &Context, clear_apikey: bool) -> Result<LoggedOut> {
         return Err(put_bazarr_back(e.into(), "nothing was logged out", written));
     }
     let removed_backup = match bazarr.as_ref().and_then(Synced::updated) {
-        Some(path) => sync::remove_token_backup(path).map_err(|e| e.context("logged out, but"))?,
+        Some(path) => sync::remove_token_backup(path)
+            .map_err(|e| Error::from(e).context("logged out, but"))?,
         None => None,
     };
     let (bazarr_changed, apikey_kept) = seen.into_inner();

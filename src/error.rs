@@ -5,10 +5,13 @@ use std::fmt;
 
 use crate::bazarr::BazarrError;
 use crate::plex::PlexError;
+use crate::plex::pin::PinError;
+use crate::plex::servers::{ID_PREFIX, ServerError};
 use crate::store::StoreError;
 use crate::store::config::ConfigError;
 use crate::store::error::keyring_service_name;
 use crate::store::fsutil::LockError;
+use crate::store::key::KeyError;
 use std::process::ExitCode;
 
 /// What went wrong, as far as a caller of the binary is concerned. Each kind has one exit
@@ -206,6 +209,7 @@ impl From<PlexError> for Error {
                  antivirus intercepts HTTPS (trust its certificate authority system-wide, or \
                  let plex.tv through it untouched); check --plex-url (PLEX_AUTH_PLEX_URL) too",
             ),
+            PlexError::Setup(_) => Error::new(ErrorKind::Internal, message),
             PlexError::Redirected { .. } => Error::new(ErrorKind::Connection, message).with_hint(
                 "check --plex-url (PLEX_AUTH_PLEX_URL); nothing stored here was changed",
             ),
@@ -220,12 +224,95 @@ impl From<PlexError> for Error {
     }
 }
 
+/// Waiting for the PIN's approval: a wait that ran out is exit 7, and the step is a new PIN.
+impl From<PinError> for Error {
+    fn from(err: PinError) -> Self {
+        let (kind, hint) = match &err {
+            PinError::Plex(_) => {
+                let PinError::Plex(plex) = err else {
+                    unreachable!("matched above")
+                };
+                return Error::from(plex);
+            }
+            PinError::TimedOut => (
+                ErrorKind::AuthTimeout,
+                "run `plex-auth login` again, and approve the code in the browser",
+            ),
+            PinError::Expired | PinError::Gone => (
+                ErrorKind::PinExpired,
+                "run `plex-auth login` again for a new PIN",
+            ),
+        };
+        Error::from_typed(kind, err, Some(hint.to_string()))
+    }
+}
+
+/// Naming and reaching a server: a name that fits several is a usage error (exit 2), one
+/// that fits none or a server that cannot be used is exit 6; the previous choice is kept.
+impl From<ServerError> for Error {
+    fn from(err: ServerError) -> Self {
+        use ServerError as S;
+        let hint = match &err {
+            S::Plex(_) => {
+                let S::Plex(plex) = err else {
+                    unreachable!("matched above")
+                };
+                return Error::from(plex);
+            }
+            S::NotFound { .. } => "run `plex-auth servers` to see names and numbers".to_string(),
+            S::Ambiguous { .. } => format!(
+                "name one by its machine id: `plex-auth select {ID_PREFIX}MACHINE_ID`; the previous selection was kept"
+            ),
+            S::NoAccessToken { .. } => "ask the server's owner to share it again".to_string(),
+            S::Refused { .. } => {
+                "run `plex-auth login --force`, then select again; the previous selection was kept"
+                    .to_string()
+            }
+            S::NothingAnswered {
+                machine_id,
+                certificate: true,
+                ..
+            } => format!(
+                "the server's certificate did not verify; if it is self-signed and you trust the network, run `plex-auth select {machine_id} --insecure`"
+            ),
+            S::NothingAnswered { .. } => {
+                "check that the server is running and reachable from here; the previous selection was kept"
+                    .to_string()
+            }
+            S::Gone { .. } => "run `plex-auth servers` and select another".to_string(),
+            S::Silent { .. } => {
+                "check that the server is running and reachable from here".to_string()
+            }
+            S::UnusableForBazarr { .. } => {
+                "start the Plex server (or fix the network) and run migrate-apikey again"
+                    .to_string()
+            }
+        };
+        let kind = match err {
+            S::Ambiguous { .. } => ErrorKind::Usage,
+            _ => ErrorKind::ServerNotFound,
+        };
+        Error::from_typed(kind, err, Some(hint))
+    }
+}
+
 /// The stored token: a keyring that cannot be used is STORE_ERROR, a token that does not
 /// open is DECRYPT_FAILED; both exit 8, and the hint says how to get going again.
 impl From<StoreError> for Error {
     fn from(err: StoreError) -> Self {
         let relink = "run `plex-auth login --force` to link again";
         let (kind, hint) = match &err {
+            StoreError::Key(_)
+            | StoreError::Seal(_)
+            | StoreError::Random(_)
+            | StoreError::Config(_) => {
+                return match err {
+                    StoreError::Key(key) => Error::from(key),
+                    StoreError::Config(config) => Error::from(config),
+                    StoreError::Random(random) => Error::from(random),
+                    other => Error::from_typed(ErrorKind::Internal, other, None),
+                };
+            }
             StoreError::KeyringUnusable { config_path, .. } => (
                 ErrorKind::Store,
                 format!(
@@ -273,15 +360,59 @@ impl From<StoreError> for Error {
     }
 }
 
+/// The key file: one that cannot be read or made is STORE_ERROR, one that holds no key is
+/// DECRYPT_FAILED (exit 8 both); the hint names the file to fix.
+impl From<KeyError> for Error {
+    fn from(err: KeyError) -> Self {
+        let (kind, hint) = match &err {
+            KeyError::Random(_) => {
+                let KeyError::Random(random) = err else {
+                    unreachable!("matched above")
+                };
+                return Error::from(random);
+            }
+            KeyError::Unreadable { path, .. } => (
+                ErrorKind::Store,
+                format!(
+                    "make {} readable by the user that runs plex-auth",
+                    path.display()
+                ),
+            ),
+            KeyError::Refused { path, .. } => (
+                ErrorKind::Store,
+                format!(
+                    "point --key-file (or PLEX_AUTH_KEY_FILE) at the regular file that holds the key, or restore {} from a backup",
+                    path.display()
+                ),
+            ),
+            KeyError::NotAKey { path, .. } => (
+                ErrorKind::DecryptFailed,
+                format!(
+                    "restore {} from a backup, or point --key-file at the right file",
+                    path.display()
+                ),
+            ),
+            KeyError::CreateFolder { .. } | KeyError::Write { .. } => (
+                ErrorKind::Store,
+                "pass --key-file with a path this user can write, or provide the key as a systemd \
+                 credential (LoadCredential=plex-auth.key:PATH)"
+                    .to_owned(),
+            ),
+        };
+        Error::from_typed(kind, err, Some(hint))
+    }
+}
+
 /// config.toml: what went wrong, and where to look.
 impl From<ConfigError> for Error {
     fn from(err: ConfigError) -> Self {
         let (kind, hint) = match &err {
-            ConfigError::Lock(_) => {
-                let ConfigError::Lock(lock) = err else {
-                    unreachable!("matched above")
+            ConfigError::Lock(_) | ConfigError::Random(_) => {
+                return match err {
+                    ConfigError::Lock(lock) => Error::from(lock),
+                    ConfigError::Random(random) => Error::from(random),
+                    _ => unreachable!("matched above"),
                 };
-                return Error::from(lock);
             }
             ConfigError::Read { path, .. } => (
                 ErrorKind::Config,
@@ -323,6 +454,12 @@ impl From<BazarrError> for Error {
     fn from(err: BazarrError) -> Self {
         use BazarrError as B;
         let hint = match &err {
+            B::Random(_) => {
+                let B::Random(random) = err else {
+                    unreachable!("matched above")
+                };
+                return Error::from(random);
+            }
             B::Lock(_) => {
                 let B::Lock(lock) = err else {
                     unreachable!("matched above")
@@ -381,6 +518,20 @@ impl From<BazarrError> for Error {
 impl From<anyhow::Error> for Error {
     fn from(err: anyhow::Error) -> Self {
         Error::internal(format!("{err:#}"))
+    }
+}
+
+/// Sealing failed (no random source): exit 1.
+impl From<crate::store::seal::SealError> for Error {
+    fn from(err: crate::store::seal::SealError) -> Self {
+        Error::from_typed(ErrorKind::Internal, err, None)
+    }
+}
+
+/// No random source: nothing secret can be made here (exit 1).
+impl From<crate::secret::RandomError> for Error {
+    fn from(err: crate::secret::RandomError) -> Self {
+        Error::from_typed(ErrorKind::Internal, err, None)
     }
 }
 
@@ -448,5 +599,44 @@ mod tests {
         let err = Error::from(PlexError::Rejected("401".into()));
         assert_eq!(err.kind, ErrorKind::InvalidToken);
         assert!(err.cause::<PlexError>().is_some());
+    }
+
+    #[test]
+    fn statuses_map_to_the_right_kind() {
+        let rejected = crate::plex::client::check_status(
+            reqwest::StatusCode::UNAUTHORIZED,
+            r#"{"errors":[{"code":1001,"message":"User could not be authenticated","status":401}]}"#,
+        )
+        .unwrap_err();
+        assert!(matches!(rejected, PlexError::Rejected(ref m) if m.contains("1001")));
+        assert_eq!(Error::from(rejected).kind, ErrorKind::InvalidToken);
+
+        let invalid = crate::plex::client::check_status(
+            reqwest::StatusCode::UNPROCESSABLE_ENTITY,
+            "Invalid token",
+        )
+        .unwrap_err();
+        assert_eq!(Error::from(invalid).kind, ErrorKind::InvalidToken);
+
+        let outage =
+            crate::plex::client::check_status(reqwest::StatusCode::SERVICE_UNAVAILABLE, "")
+                .unwrap_err();
+        assert!(outage.is_transient());
+        assert_eq!(Error::from(outage).kind, ErrorKind::Connection);
+
+        let expired = crate::plex::client::check_status(
+            reqwest::StatusCode::from_u16(498).unwrap(),
+            "Token Expired",
+        )
+        .unwrap_err();
+        assert_eq!(Error::from(expired).kind, ErrorKind::TokenExpired);
+
+        let ours =
+            crate::plex::client::check_status(reqwest::StatusCode::BAD_REQUEST, "").unwrap_err();
+        assert_eq!(Error::from(ours).kind, ErrorKind::Internal);
+
+        let edge404 =
+            crate::plex::client::check_status(reqwest::StatusCode::NOT_FOUND, "").unwrap_err();
+        assert_eq!(Error::from(edge404).kind, ErrorKind::Connection);
     }
 }

@@ -17,6 +17,7 @@ pub mod secret;
 pub mod signals;
 pub mod store;
 pub mod terminal;
+pub mod text;
 pub mod time;
 
 use std::process::ExitCode;

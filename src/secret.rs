@@ -3,15 +3,17 @@
 use std::fmt;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use crate::error::{Error, Result};
+/// The operating system's random source failed: nothing secret can be made.
+#[derive(Debug, thiserror::Error)]
+#[error("the system random number generator failed: {0}")]
+pub struct RandomError(getrandom::Error);
 
 /// `N` bytes from the operating system's random source. Keys, nonces, salts, identifiers and
 /// temporary names all come from here; without a working source there is no safe fallback, so
 /// a failure is an error for the caller to report, never a panic or a silent zero.
-pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], RandomError> {
     let mut buf = [0u8; N];
-    getrandom::fill(&mut buf)
-        .map_err(|e| Error::internal(format!("the system random number generator failed: {e}")))?;
+    getrandom::fill(&mut buf).map_err(RandomError)?;
     Ok(buf)
 }
 

@@ -167,3 +167,26 @@ pub fn handled_elsewhere() -> impl Drop {
     HANDLED_ELSEWHERE.store(true, Ordering::SeqCst);
     Guard
 }
+/// Resolves at Ctrl-C or SIGTERM, for a wait that stops itself cleanly (the PIN wait, with
+/// [`handled_elsewhere`] in force).
+pub async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

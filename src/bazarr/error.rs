@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BazarrError {
+    #[error(transparent)]
+    Random(#[from] crate::secret::RandomError),
     #[error("Bazarr's config file {} does not exist", .path.display())]
     Missing { path: PathBuf },
     #[error("cannot read Bazarr's config file {}: {source}", .path.display())]

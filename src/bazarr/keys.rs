@@ -3,7 +3,7 @@
 //! returns the changes; the caller applies and writes them.
 
 use crate::bazarr::BazarrError;
-use crate::error::Result;
+type Result<T, E = BazarrError> = std::result::Result<T, E>;
 use crate::secret::Secret;
 
 use super::file::{BazarrFile, Change, Value};

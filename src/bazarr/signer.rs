@@ -12,7 +12,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
 
-use crate::error::Result;
+use crate::secret::RandomError;
 use crate::secret::{Secret, random_bytes};
 
 type HmacSha1 = Hmac<Sha1>;
@@ -32,7 +32,7 @@ pub enum SignError {
 
 /// Sign `token` the way Bazarr's `TokenManager.encrypt` does, with a fresh random salt and the
 /// current time.
-pub fn sign(key: &str, token: &Secret) -> Result<String> {
+pub fn sign(key: &str, token: &Secret) -> Result<String, RandomError> {
     let salt: [u8; 16] = random_bytes()?;
     let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
     let timestamp = SystemTime::now()
@@ -102,7 +102,7 @@ pub fn verify(key: &str, signed: &str) -> Result<Secret, SignError> {
 
 /// A new signing key like Bazarr's `secrets.token_urlsafe(32)`: 32 random bytes as 43
 /// URL-safe base64 characters. Bazarr signs with this string itself, not the decoded bytes.
-pub fn new_key() -> Result<String> {
+pub fn new_key() -> Result<String, RandomError> {
     let bytes = Zeroizing::new(random_bytes::<32>()?);
     Ok(URL_SAFE_NO_PAD.encode(bytes.as_ref()))
 }

@@ -7,10 +7,11 @@ use serde::Serialize;
 
 use crate::bazarr::file::{BazarrFile, Change, WriteOutcome};
 use crate::bazarr::{BazarrError, keys, signer};
-use crate::error::Result;
 use crate::plex::types::User;
 use crate::secret::Secret;
 use crate::store::{Config, SelectedServer};
+
+type Result<T, E = BazarrError> = std::result::Result<T, E>;
 
 /// The Bazarr file to keep in sync: `--bazarr-config`, else the remembered one, else none.
 pub fn target(flag: Option<&Path>, cfg: &Config) -> Option<PathBuf> {
@@ -568,7 +569,8 @@ mod tests {
         std::fs::write(&path, FRESH).unwrap();
         bazarr_saves_before_each_swap(path.clone(), SAVE_TRIES);
         let err = write(load(&path), |_| Ok(server_changes(&tower()))).unwrap_err();
-        assert_eq!(err.kind, crate::error::ErrorKind::Config);
+        assert!(matches!(err, BazarrError::KeptSaving { .. }), "{err:?}");
+        let err = crate::error::Error::from(err);
         assert!(
             err.message.contains("each of the 3 times plex-auth tried"),
             "{}",

@@ -50,8 +50,8 @@ fn check(key: &'static str, value: &mut String) -> Result<Option<String>, Bazarr
         return Ok(display_text(value).map(|before| {
             format!(
                 "plex.{key} {} starts with @, which Bazarr's settings loader would evaluate; it was written as {}",
-                crate::output::safe(&format!("{before:?}")),
-                crate::output::safe(&format!("{value:?}")),
+                crate::text::safe(&format!("{before:?}")),
+                crate::text::safe(&format!("{value:?}")),
             )
         }));
     }
@@ -73,7 +73,7 @@ fn check(key: &'static str, value: &mut String) -> Result<Option<String>, Bazarr
     } else {
         Err(BazarrError::UnsafeValue {
             key,
-            value: crate::output::safe(&format!("{value:?}")).into_owned(),
+            value: crate::text::safe(&format!("{value:?}")).into_owned(),
         })
     }
 }

@@ -172,12 +172,11 @@ fn already_linked(ctx: &Context, plex: &Plex, cfg: &Config) -> Result<Option<(Us
     let token = match ctx.vault().load_token(cfg) {
         Ok(Some(token)) => token,
         Ok(None) => return Ok(None),
-        Err(e) if e.kind == ErrorKind::DecryptFailed => {
-            ctx.out
-                .warn(format!("{}; linking again replaces it", e.message));
+        Err(e) if e.is_decrypt_failure() => {
+            ctx.out.warn(format!("{e}; linking again replaces it"));
             return Ok(None);
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     match ctx.block_on(plex.client.user(&token)) {
         Ok(user) => Ok(Some((user, token))),
@@ -298,13 +297,62 @@ fn pin_flow(ctx: &Context, plex: &Plex, args: &LoginArgs) -> Result<Secret> {
     }
     open_browser(ctx, args, &link, short);
 
-    ctx.block_on(pin::wait_for_token(
-        &ctx.out,
-        &plex.client,
-        &pin,
-        expires,
-        timeout_at,
-    ))
+    wait_for_approval(ctx, plex, &pin, expires, timeout_at)
+}
+
+/// Wait for the PIN's approval, showing a countdown (a spinner on a terminal). Ctrl-C and
+/// SIGTERM end the wait cleanly (exit 130): nothing has been stored yet.
+fn wait_for_approval(
+    ctx: &Context,
+    plex: &Plex,
+    pin: &crate::plex::types::Pin,
+    expires: Instant,
+    timeout_at: Option<Instant>,
+) -> Result<Secret> {
+    let _own_handler = crate::signals::handled_elsewhere();
+    let progress = Waiting {
+        out: &ctx.out,
+        spinner: ctx.out.spinner("Waiting for approval in the browser…"),
+    };
+    if progress.spinner.is_none() {
+        ctx.out.info("Waiting for approval…");
+    }
+    let result = ctx.block_on(async {
+        tokio::select! {
+            result = pin::wait_for_token(&plex.client, pin, expires, timeout_at, &progress) => {
+                result.map_err(Error::from)
+            }
+            () = crate::signals::interrupted() => Err(Error::interrupted()),
+        }
+    });
+    // Cleared here, not by the wait: on Ctrl-C the wait is dropped mid-await, and no frame
+    // may stay on screen above the message.
+    if let Some(bar) = &progress.spinner {
+        bar.finish_and_clear();
+    }
+    result
+}
+
+/// The PIN wait as the user sees it.
+struct Waiting<'a> {
+    out: &'a crate::output::Output,
+    spinner: Option<indicatif::ProgressBar>,
+}
+
+impl pin::WaitProgress for Waiting<'_> {
+    fn left(&self, left: Duration) {
+        if let Some(bar) = &self.spinner {
+            bar.set_message(format!(
+                "Waiting for approval in the browser… {} left",
+                mmss(left)
+            ));
+        }
+    }
+
+    fn retrying(&self, why: &PlexError, wait: Duration) {
+        self.out
+            .detail(format!("{why}; trying again in {}s", wait.as_secs()));
+    }
 }
 
 fn open_browser(ctx: &Context, args: &LoginArgs, link: &str, short: bool) {
@@ -443,8 +491,7 @@ fn offer_picker(ctx: &Context, plex: &Plex, token: &Secret, user: &User) -> Resu
         }
         Err(e) => {
             ctx.out.warn(format!(
-                "could not list servers ({}); choose one later with `plex-auth servers`",
-                e.message
+                "could not list servers ({e}); choose one later with `plex-auth servers`"
             ));
             return Ok(());
         }
@@ -474,6 +521,7 @@ fn offer_picker(ctx: &Context, plex: &Plex, token: &Secret, user: &User) -> Resu
                 false,
                 PICKER_TIMEOUT,
             ))
+            .map_err(Error::from)
             .and_then(|server| {
                 let synced = account::choose_server(ctx, Some(user.id), &server)?;
                 warn_bazarr(ctx, synced.as_ref());

@@ -11,7 +11,7 @@ use crate::commands::{
     after_bazarr_write, bazarr_process, bazarr_target, plex, restart_command, snapshot, warn_bazarr,
 };
 use crate::context::Context;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::plex::PlexError;
 
 #[derive(Serialize)]
@@ -33,11 +33,11 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
     let token = match ctx.vault().load_token(&cfg) {
         Ok(token) => token,
         // A token that does not open cannot be revoked, but it can still be forgotten.
-        Err(e) if e.kind == ErrorKind::DecryptFailed => {
-            ctx.out.warn(format!("{}; removing it anyway", e.message));
+        Err(e) if e.is_decrypt_failure() => {
+            ctx.out.warn(format!("{e}; removing it anyway"));
             None
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
 
     let mut revoked = None;

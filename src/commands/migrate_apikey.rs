@@ -341,7 +341,10 @@ fn find_server(
         None,
         legacy.as_deref(),
     ))?;
-    servers::keep_bazarr_connection(&report, legacy.as_deref()).map(Some)
+    Ok(Some(servers::keep_bazarr_connection(
+        &report,
+        legacy.as_deref(),
+    )?))
 }
 
 /// Bazarr writes `<isoformat>_<8 hex>`.

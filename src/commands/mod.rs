@@ -53,7 +53,7 @@ fn plex(ctx: &Context, cfg: &Config) -> Result<Plex> {
     // Checked before the client identifier is created: a bad URL writes nothing.
     let base = ctx.plex_url()?;
     let client_id = store::config::client_identifier(&ctx.config_dir, cfg)?;
-    Plex::new(client_id, base, ctx.request_timeout)
+    Ok(Plex::new(client_id, base, ctx.request_timeout)?)
 }
 
 /// A plex.tv client for a dry run: the recorded identifier, or one made up for this run only
@@ -64,7 +64,7 @@ fn plex_unrecorded(ctx: &Context, cfg: &Config) -> Result<Plex> {
         Some(id) => id.clone(),
         None => store::config::new_client_identifier()?,
     };
-    Plex::new(client_id, base, ctx.request_timeout)
+    Ok(Plex::new(client_id, base, ctx.request_timeout)?)
 }
 
 /// Keep the names of the servers just listed for shell completion (`select <TAB>`). A

@@ -173,7 +173,8 @@ fn check(
                     selected,
                     ctx.probe_timing(args.timeout),
                 ))
-                .map(|c| (selected, c)),
+                .map(|c| (selected, c))
+                .map_err(Error::from),
             None => Err(
                 Error::new(ErrorKind::ServerNotFound, "no server is selected")
                     .with_hint("run `plex-auth servers`, then `plex-auth select N`"),

@@ -8,7 +8,6 @@ use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
-use crate::error::Error;
 use crate::plex::types::{ErrorBody, Pin, Resource, User};
 use crate::secret::Secret;
 
@@ -104,6 +103,9 @@ pub enum PlexError {
         "{host} redirected to another address ({location}); plex-auth does not follow it, so the token was not sent there"
     )]
     Redirected { host: String, location: String },
+    /// The HTTP client itself could not be built (no TLS provider): a bug, not plex.tv.
+    #[error("cannot set up HTTPS: {0}")]
+    Setup(String),
 }
 
 impl PlexError {
@@ -135,7 +137,7 @@ pub fn http_client(
     identity: &Identity,
     timeout: Duration,
     insecure: bool,
-) -> Result<reqwest::Client, Error> {
+) -> Result<reqwest::Client, PlexError> {
     build(client_builder(identity, timeout, insecure))
 }
 
@@ -145,7 +147,7 @@ pub fn probe_client(
     identity: &Identity,
     timeout: Duration,
     insecure: bool,
-) -> Result<reqwest::Client, Error> {
+) -> Result<reqwest::Client, PlexError> {
     build(client_builder(identity, timeout, insecure).pool_max_idle_per_host(0))
 }
 
@@ -166,10 +168,8 @@ fn client_builder(
         .danger_accept_invalid_certs(insecure)
 }
 
-fn build(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, Error> {
-    builder
-        .build()
-        .map_err(|e| Error::internal(format!("cannot set up HTTPS: {e}")))
+fn build(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, PlexError> {
+    builder.build().map_err(|e| PlexError::Setup(e.to_string()))
 }
 
 /// Follow a redirect only within the origin the request was meant for (scheme, host and
@@ -220,7 +220,7 @@ pub fn size_label(bytes: usize) -> String {
 }
 
 impl PlexClient {
-    pub fn new(base: Url, identity: &Identity, timeout: Duration) -> Result<Self, Error> {
+    pub fn new(base: Url, identity: &Identity, timeout: Duration) -> Result<Self, PlexError> {
         let host = base.host_str().unwrap_or("plex.tv").to_string();
         let host = match base.port() {
             Some(port) => format!("{host}:{port}"),
@@ -312,7 +312,7 @@ impl PlexClient {
                 let location = headers_location.unwrap_or_else(|| "no Location".into());
                 return Err(PlexError::Redirected {
                     host: self.host.clone(),
-                    location: crate::output::safe(&location).into_owned(),
+                    location: crate::text::safe(&location).into_owned(),
                 });
             }
             if status == StatusCode::TOO_MANY_REQUESTS {
@@ -465,7 +465,7 @@ fn decode<T: DeserializeOwned>(status: StatusCode, body: &str) -> Result<T, Plex
     serde_json::from_str(body).map_err(|e| PlexError::BadBody(e.to_string()))
 }
 
-fn check_status(status: StatusCode, body: &str) -> Result<(), PlexError> {
+pub(crate) fn check_status(status: StatusCode, body: &str) -> Result<(), PlexError> {
     if status.is_success() {
         return Ok(());
     }
@@ -484,34 +484,9 @@ fn check_status(status: StatusCode, body: &str) -> Result<(), PlexError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
 
     #[test]
-    fn statuses_map_to_the_right_kind() {
-        let rejected = check_status(
-            StatusCode::UNAUTHORIZED,
-            r#"{"errors":[{"code":1001,"message":"User could not be authenticated","status":401}]}"#,
-        )
-        .unwrap_err();
-        assert!(matches!(rejected, PlexError::Rejected(ref m) if m.contains("1001")));
-        assert_eq!(Error::from(rejected).kind, ErrorKind::InvalidToken);
-
-        let invalid = check_status(StatusCode::UNPROCESSABLE_ENTITY, "Invalid token").unwrap_err();
-        assert_eq!(Error::from(invalid).kind, ErrorKind::InvalidToken);
-
-        let outage = check_status(StatusCode::SERVICE_UNAVAILABLE, "").unwrap_err();
-        assert!(outage.is_transient());
-        assert_eq!(Error::from(outage).kind, ErrorKind::Connection);
-
-        let expired =
-            check_status(StatusCode::from_u16(498).unwrap(), "Token Expired").unwrap_err();
-        assert_eq!(Error::from(expired).kind, ErrorKind::TokenExpired);
-
-        let ours = check_status(StatusCode::BAD_REQUEST, "").unwrap_err();
-        assert_eq!(Error::from(ours).kind, ErrorKind::Internal);
-
-        let edge404 = check_status(StatusCode::NOT_FOUND, "").unwrap_err();
-        assert_eq!(Error::from(edge404).kind, ErrorKind::Connection);
+    fn an_empty_body_is_not_a_plex_error_document() {
         assert!(!is_plex_error_body(""));
     }
 

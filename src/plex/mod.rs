@@ -12,8 +12,6 @@ use std::time::Duration;
 
 use reqwest::Url;
 
-use crate::error::Result;
-
 /// The install's identity towards Plex and a plex.tv client that carries it. Made once per
 /// command and passed down.
 pub struct Plex {
@@ -22,7 +20,7 @@ pub struct Plex {
 }
 
 impl Plex {
-    pub fn new(client_id: String, base: Url, request_timeout: Duration) -> Result<Plex> {
+    pub fn new(client_id: String, base: Url, request_timeout: Duration) -> Result<Plex, PlexError> {
         let identity = Identity::new(client_id);
         let client = PlexClient::new(base, &identity, request_timeout)?;
         Ok(Plex { identity, client })

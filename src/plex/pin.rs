@@ -5,12 +5,9 @@ use std::time::{Duration, Instant};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::error::{Error, ErrorKind, Result};
-use crate::output::Output;
 use crate::plex::types::Pin;
 use crate::plex::{PlexClient, PlexError};
 use crate::secret::Secret;
-use crate::time::mmss;
 
 /// plex.tv asks for about one poll a second (plex-api.md §3).
 const POLL_INTERVAL: Duration = Duration::from_secs(1);
@@ -90,68 +87,46 @@ pub fn expiry_of(pin: &Pin, created: Instant) -> Instant {
         .unwrap_or(created + DEFAULT_LIFETIME)
 }
 
-/// Poll until the PIN carries a token. Stops at the PIN's expiry (exit 7), at `timeout_at`
-/// (exit 7) or on Ctrl-C / SIGTERM (exit 130); nothing has been stored at any of these.
-pub async fn wait_for_token(
-    out: &Output,
-    client: &PlexClient,
-    pin: &Pin,
-    expires: Instant,
-    timeout_at: Option<Instant>,
-) -> Result<Secret> {
-    let _own_handler = crate::signals::handled_elsewhere();
-    // Owned here, not by the poll loop: on Ctrl-C the loop is dropped mid-await, and the
-    // spinner must still be cleared so no frame stays on screen above the message.
-    let spinner = out.spinner("Waiting for approval in the browser…");
-    if spinner.is_none() {
-        out.info("Waiting for approval…");
-    }
-    let result = tokio::select! {
-        result = poll_until_linked(out, client, pin, expires, timeout_at, spinner.as_ref()) => result,
-        _ = interrupted() => Err(Error::interrupted()),
-    };
-    if let Some(bar) = spinner {
-        bar.finish_and_clear();
-    }
-    result
+/// Why the wait for approval ended without a token; nothing has been stored at any of these.
+#[derive(Debug, thiserror::Error)]
+pub enum PinError {
+    #[error("gave up waiting for approval (--timeout passed); nothing was stored")]
+    TimedOut,
+    #[error("the PIN expired before the account was linked; nothing was stored")]
+    Expired,
+    #[error("plex.tv no longer knows this PIN (expired or already used); nothing was stored")]
+    Gone,
+    #[error(transparent)]
+    Plex(#[from] PlexError),
 }
 
-async fn poll_until_linked(
-    out: &Output,
+/// What the wait tells whoever shows it: the time left, and each retry after a failure.
+pub trait WaitProgress {
+    fn left(&self, left: Duration);
+    fn retrying(&self, why: &PlexError, wait: Duration);
+}
+
+/// Poll until the PIN carries a token. Stops at the PIN's expiry or at `timeout_at` (the
+/// earlier of the two is what `progress` counts down to). Signals are the caller's: it
+/// drops this future to stop it.
+pub async fn wait_for_token(
     client: &PlexClient,
     pin: &Pin,
     expires: Instant,
     timeout_at: Option<Instant>,
-    spinner: Option<&indicatif::ProgressBar>,
-) -> Result<Secret> {
+    progress: &dyn WaitProgress,
+) -> Result<Secret, PinError> {
     let mut backoff = Duration::ZERO;
+    let limit = timeout_at.map_or(expires, |t| t.min(expires));
     loop {
         let now = Instant::now();
-        if let Some(t) = timeout_at
-            && now >= t
-        {
-            break Err(Error::new(
-                ErrorKind::AuthTimeout,
-                "gave up waiting for approval (--timeout passed); nothing was stored",
-            )
-            .with_hint("run `plex-auth login` again, and approve the code in the browser"));
+        if timeout_at.is_some_and(|t| now >= t) {
+            break Err(PinError::TimedOut);
         }
         if now >= expires {
-            break Err(Error::new(
-                ErrorKind::PinExpired,
-                "the PIN expired before the account was linked; nothing was stored",
-            )
-            .with_hint("run `plex-auth login` again for a new PIN"));
+            break Err(PinError::Expired);
         }
-        if let Some(bar) = spinner {
-            // The countdown is to whichever ends the wait first: the PIN or --timeout.
-            let limit = timeout_at.map_or(expires, |t| t.min(expires));
-            let left = limit.saturating_duration_since(now);
-            bar.set_message(format!(
-                "Waiting for approval in the browser… {} left",
-                mmss(left)
-            ));
-        }
+        progress.left(limit.saturating_duration_since(now));
         match client.poll_pin(pin.id).await {
             Ok(p) => {
                 if let Some(token) = p.auth_token.filter(|t| !t.expose().is_empty()) {
@@ -160,13 +135,7 @@ async fn poll_until_linked(
                 backoff = Duration::ZERO;
                 sleep_until_next(POLL_INTERVAL, expires, timeout_at).await;
             }
-            Err(PlexError::PinGone(_)) => {
-                break Err(Error::new(
-                    ErrorKind::PinExpired,
-                    "plex.tv no longer knows this PIN (expired or already used); nothing was stored",
-                )
-                .with_hint("run `plex-auth login` again for a new PIN"));
-            }
+            Err(PlexError::PinGone(_)) => break Err(PinError::Gone),
             Err(e) if e.is_transient() => {
                 backoff = match backoff {
                     Duration::ZERO => Duration::from_secs(2),
@@ -178,7 +147,7 @@ async fn poll_until_linked(
                     } => *r,
                     _ => backoff,
                 };
-                out.detail(format!("{e}; trying again in {}s", wait.as_secs()));
+                progress.retrying(&e, wait);
                 sleep_until_next(wait.max(POLL_INTERVAL), expires, timeout_at).await;
             }
             Err(e) => break Err(e.into()),
@@ -191,29 +160,6 @@ async fn sleep_until_next(wait: Duration, expires: Instant, timeout_at: Option<I
     let limit = timeout_at.map_or(expires, |t| t.min(expires));
     let until_limit = limit.saturating_duration_since(Instant::now());
     tokio::time::sleep(wait.min(until_limit)).await;
-}
-
-/// Ctrl-C or SIGTERM.
-async fn interrupted() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = match signal(SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                return;
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {},
-            _ = term.recv() => {},
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
 
 #[cfg(test)]

@@ -2,14 +2,51 @@
 //! user's words name, probing, testing access, what is remembered of the choice, and the
 //! re-check behind `validate --server` and Bazarr's own way of picking one.
 
-use crate::error::{Error, ErrorKind, Result};
-use crate::output::safe;
+use crate::plex::PlexError;
 use crate::plex::client::{http_client, probe_client};
 use crate::plex::probe::{self, Probe, ServerReport, Timing};
 use crate::plex::types::Resource;
 use crate::plex::{Identity, Plex};
 use crate::secret::Secret;
 use crate::store::SelectedServer;
+use crate::text::safe;
+
+/// Finding, naming and reaching a server. The words say what happened; what to do about it
+/// is the caller's to say (each variant carries what a hint needs).
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error(transparent)]
+    Plex(#[from] PlexError),
+    #[error("no server {query:?} on this account; {known}")]
+    NotFound { query: String, known: String },
+    #[error("{quoted} names more than one server, so none was selected:\n{candidates}")]
+    Ambiguous { quoted: String, candidates: String },
+    #[error("plex.tv gave no access token for the shared server {name}")]
+    NoAccessToken { name: String },
+    #[error("{name} answered but did not accept its access token ({refusals})")]
+    Refused { name: String, refusals: String },
+    /// `select`: no connection answered; `certificate` when one failed only on its
+    /// certificate and it was verified (`--insecure` could help).
+    #[error("none of {name}'s connections answered ({detail})")]
+    NothingAnswered {
+        name: String,
+        machine_id: String,
+        detail: String,
+        certificate: bool,
+    },
+    #[error("the selected server {name} ({machine_id}) is no longer on this account")]
+    Gone { name: String, machine_id: String },
+    /// `validate --server`: the chosen server's connections are all silent.
+    #[error("none of {name}'s connections answered")]
+    Silent { name: String },
+    /// `migrate-apikey`: Bazarr's server cannot be reached, so nothing is written.
+    #[error(
+        "none of {name}'s connections answered, so Bazarr could not use it; nothing was written"
+    )]
+    UnusableForBazarr { name: String },
+}
+
+type Result<T, E = ServerError> = std::result::Result<T, E>;
 
 /// The account's servers in a stable order (owned first, then by name), so the numbers
 /// `servers` shows mean the same thing to `select`.
@@ -34,7 +71,7 @@ pub async fn fetch_and_probe(
     timing: Timing,
 ) -> Result<Vec<ServerReport>> {
     let servers = server_list(plex.client.resources(token).await?);
-    probe_servers(&plex.identity, servers, timing, insecure_id, None).await
+    Ok(probe_servers(&plex.identity, servers, timing, insecure_id, None).await?)
 }
 
 /// Probe the given servers, as many at once as the open-file limit allows (raised to its
@@ -46,7 +83,7 @@ pub async fn probe_servers(
     timing: Timing,
     insecure_id: Option<&str>,
     prefer: Option<&str>,
-) -> Result<Vec<ServerReport>> {
+) -> Result<Vec<ServerReport>, PlexError> {
     let limit = probe::concurrency(probe::raise_file_limit());
     let secure = probe_client(identity, timing.timeout, false)?;
     let insecure = match insecure_id {
@@ -70,7 +107,7 @@ pub async fn probe_one(
     server: Resource,
     timing: Timing,
     insecure_id: Option<&str>,
-) -> Result<ServerReport> {
+) -> Result<ServerReport, PlexError> {
     probe_one_preferring(identity, server, timing, insecure_id, None).await
 }
 
@@ -82,11 +119,9 @@ pub async fn probe_one_preferring(
     timing: Timing,
     insecure_id: Option<&str>,
     prefer: Option<&str>,
-) -> Result<ServerReport> {
-    probe_servers(identity, vec![server], timing, insecure_id, prefer)
-        .await?
-        .pop()
-        .ok_or_else(|| Error::internal("probe returned no report"))
+) -> Result<ServerReport, PlexError> {
+    let mut reports = probe_servers(identity, vec![server], timing, insecure_id, prefer).await?;
+    Ok(reports.remove(0))
 }
 
 /// How `select`'s argument named a server.
@@ -124,7 +159,7 @@ pub struct Resolved<'a> {
 
 /// What `id:MACHINE_ID` starts with: a machine id and nothing else, for when a bare one is
 /// also some server's name or number.
-const ID_PREFIX: &str = "id:";
+pub const ID_PREFIX: &str = "id:";
 
 /// Find the server the user named. The argument may be the list number, the machine id, the
 /// name, or a name that looks the same (`Match`); `id:MACHINE_ID` means the machine id only.
@@ -272,7 +307,7 @@ pub fn owner_phrase(server: &Resource) -> String {
     }
 }
 
-fn not_found(servers: &[Resource], query: &str) -> Error {
+fn not_found(servers: &[Resource], query: &str) -> ServerError {
     let names: Vec<String> = servers
         .iter()
         .enumerate()
@@ -283,14 +318,13 @@ fn not_found(servers: &[Resource], query: &str) -> Error {
     } else {
         format!("the account's servers are: {}", names.join(", "))
     };
-    Error::new(
-        ErrorKind::ServerNotFound,
-        format!("no server {query:?} on this account; {known}"),
-    )
-    .with_hint("run `plex-auth servers` to see names and numbers")
+    ServerError::NotFound {
+        query: query.to_string(),
+        known,
+    }
 }
 
-fn ambiguous(servers: &[Resource], query: &str, found: &[(usize, Match)]) -> Error {
+fn ambiguous(servers: &[Resource], query: &str, found: &[(usize, Match)]) -> ServerError {
     let mut lines = Vec::new();
     let mut i = 0;
     while i < found.len() {
@@ -307,17 +341,10 @@ fn ambiguous(servers: &[Resource], query: &str, found: &[(usize, Match)]) -> Err
             ways.join(" and ")
         ));
     }
-    Error::new(
-        ErrorKind::Usage,
-        format!(
-            "{} names more than one server, so none was selected:\n{}",
-            safe(&format!("{query:?}")),
-            lines.join("\n")
-        ),
-    )
-    .with_hint(format!(
-        "name one by its machine id: `plex-auth select {ID_PREFIX}MACHINE_ID`; the previous selection was kept"
-    ))
+    ServerError::Ambiguous {
+        quoted: safe(&format!("{query:?}")).into_owned(),
+        candidates: lines.join("\n"),
+    }
 }
 
 /// The token a server gets: its own `accessToken` from plex.tv. The account token goes
@@ -343,15 +370,8 @@ pub async fn verify_access(
     if report.best().is_none() {
         return Err(nothing_answered(report, insecure));
     }
-    let token = server_token(res, account_token).ok_or_else(|| {
-        Error::new(
-            ErrorKind::ServerNotFound,
-            format!(
-                "plex.tv gave no access token for the shared server {}",
-                safe(&res.name)
-            ),
-        )
-        .with_hint("ask the server's owner to share it again")
+    let token = server_token(res, account_token).ok_or_else(|| ServerError::NoAccessToken {
+        name: safe(&res.name).into_owned(),
     })?;
     let client = http_client(identity, probe::probe_timeout(timeout_secs), insecure)?;
     let mut refusals = Vec::new();
@@ -361,18 +381,13 @@ pub async fn verify_access(
             Err(e) => refusals.push(format!("{}: {e}", p.candidate.uri)),
         }
     }
-    Err(Error::new(
-        ErrorKind::ServerNotFound,
-        format!(
-            "{} answered but did not accept its access token ({})",
-            safe(&res.name),
-            refusals.join("; ")
-        ),
-    )
-    .with_hint("run `plex-auth login --force`, then select again; the previous selection was kept"))
+    Err(ServerError::Refused {
+        name: safe(&res.name).into_owned(),
+        refusals: refusals.join("; "),
+    })
 }
 
-fn nothing_answered(report: &ServerReport, insecure: bool) -> Error {
+fn nothing_answered(report: &ServerReport, insecure: bool) -> ServerError {
     let res = &report.resource;
     let why: Vec<String> = report
         .probes
@@ -390,23 +405,12 @@ fn nothing_answered(report: &ServerReport, insecure: bool) -> Error {
     } else {
         why.join("; ")
     };
-    let hint = if detail.contains("certificate") && !insecure {
-        format!(
-            "the server's certificate did not verify; if it is self-signed and you trust the network, run `plex-auth select {} --insecure`",
-            res.client_identifier
-        )
-    } else {
-        "check that the server is running and reachable from here; the previous selection was kept"
-            .to_string()
-    };
-    Error::new(
-        ErrorKind::ServerNotFound,
-        format!(
-            "none of {}'s connections answered ({detail})",
-            safe(&res.name)
-        ),
-    )
-    .with_hint(hint)
+    ServerError::NothingAnswered {
+        name: safe(&res.name).into_owned(),
+        machine_id: res.client_identifier.clone(),
+        certificate: detail.contains("certificate") && !insecure,
+        detail,
+    }
 }
 
 /// What is remembered of a chosen server: its identity, the connection to use, and every
@@ -454,25 +458,14 @@ pub async fn recheck(
     let res = servers
         .into_iter()
         .find(|r| r.client_identifier == selected.machine_id)
-        .ok_or_else(|| {
-            Error::new(
-                ErrorKind::ServerNotFound,
-                format!(
-                    "the selected server {} ({}) is no longer on this account",
-                    safe(&selected.name),
-                    safe(&selected.machine_id)
-                ),
-            )
-            .with_hint("run `plex-auth servers` and select another")
+        .ok_or_else(|| ServerError::Gone {
+            name: safe(&selected.name).into_owned(),
+            machine_id: safe(&selected.machine_id).into_owned(),
         })?;
     let insecure = selected.insecure.then_some(selected.machine_id.as_str());
     let report = probe_one(&plex.identity, res, timing, insecure).await?;
-    let best = report.best().ok_or_else(|| {
-        Error::new(
-            ErrorKind::ServerNotFound,
-            format!("none of {}'s connections answered", safe(&selected.name)),
-        )
-        .with_hint("check that the server is running and reachable from here")
+    let best = report.best().ok_or_else(|| ServerError::Silent {
+        name: safe(&selected.name).into_owned(),
     })?;
     let moved = (best.candidate.uri != selected.url).then(|| SelectedServer {
         url: best.candidate.uri.clone(),
@@ -496,7 +489,7 @@ pub async fn check_address(
     machine_id: &str,
     timing: Timing,
     insecure: bool,
-) -> Result<std::result::Result<(), String>> {
+) -> Result<std::result::Result<(), String>, PlexError> {
     let client = http_client(identity, timing.timeout, insecure)?;
     Ok(probe::answers_as(&client, url, machine_id).await)
 }
@@ -536,15 +529,8 @@ pub fn keep_bazarr_connection(
         .iter()
         .find(|p| p.reachable && Some(p.candidate.uri.as_str()) == legacy)
         .or_else(|| report.best())
-        .ok_or_else(|| {
-            Error::new(
-                ErrorKind::ServerNotFound,
-                format!(
-                    "none of {}'s connections answered, so Bazarr could not use it; nothing was written",
-                    safe(&report.resource.name)
-                ),
-            )
-            .with_hint("start the Plex server (or fix the network) and run migrate-apikey again")
+        .ok_or_else(|| ServerError::UnusableForBazarr {
+            name: safe(&report.resource.name).into_owned(),
         })?;
     Ok(selection(report, best, false))
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::fsutil;
-use crate::error::Result;
+use crate::secret::RandomError;
 
 pub const FILE_NAME: &str = "config.toml";
 /// The lock lives in a sidecar file: config.toml itself is replaced by rename on every
@@ -116,6 +116,8 @@ pub enum ConfigError {
     Nested { path: PathBuf },
     #[error(transparent)]
     Lock(#[from] fsutil::LockError),
+    #[error(transparent)]
+    Random(#[from] RandomError),
 }
 
 /// Reads `dir/config.toml`; a missing file is an empty config (first run).
@@ -236,7 +238,10 @@ impl Transaction {
 /// moment never lose each other's change. `f` sees the current file; its changes are
 /// written atomically only if it returns `Ok` and something changed. Do not call `update`
 /// or [`ensure_client_identifier`] from inside `f`: that is reported as an error.
-pub fn update<T>(dir: &Path, f: impl FnOnce(&mut Config) -> Result<T>) -> Result<T> {
+pub fn update<T, E: From<ConfigError>>(
+    dir: &Path,
+    f: impl FnOnce(&mut Config) -> Result<T, E>,
+) -> Result<T, E> {
     let mut txn = Transaction::begin(dir)?;
     let out = f(&mut txn.cfg)?;
     txn.commit()?;
@@ -244,13 +249,13 @@ pub fn update<T>(dir: &Path, f: impl FnOnce(&mut Config) -> Result<T>) -> Result
 }
 
 /// The install's `X-Plex-Client-Identifier`: read once created, so plex.tv sees one device.
-pub fn ensure_client_identifier(dir: &Path) -> Result<String> {
+pub fn ensure_client_identifier(dir: &Path) -> Result<String, ConfigError> {
     client_identifier(dir, &load(dir)?)
 }
 
 /// The identifier recorded in `cfg` (a snapshot the caller already read), created and
 /// recorded on first use.
-pub fn client_identifier(dir: &Path, cfg: &Config) -> Result<String> {
+pub fn client_identifier(dir: &Path, cfg: &Config) -> Result<String, ConfigError> {
     if let Some(id) = &cfg.client_identifier {
         return Ok(id.clone());
     }
@@ -267,7 +272,7 @@ pub fn client_identifier(dir: &Path, cfg: &Config) -> Result<String> {
 
 /// A random UUID v4 in its usual lowercase 8-4-4-4-12 form. For use inside an `update`
 /// closure that finds no identifier; everyone else calls [`ensure_client_identifier`].
-pub fn new_client_identifier() -> Result<String> {
+pub fn new_client_identifier() -> Result<String, RandomError> {
     let mut b: [u8; 16] = crate::secret::random_bytes()?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
@@ -285,7 +290,7 @@ pub fn new_client_identifier() -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{Error, ErrorKind};
+    use crate::error::ErrorKind;
     use std::fs;
 
     fn sample() -> Config {
@@ -328,7 +333,7 @@ mod tests {
         let cfg = sample();
         update(tmp.path(), |c| {
             *c = cfg.clone();
-            Ok(())
+            Ok::<_, ConfigError>(())
         })
         .unwrap();
         assert_eq!(load(tmp.path()).unwrap(), cfg);
@@ -343,7 +348,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("cfg");
         assert_eq!(load(&dir).unwrap(), Config::default());
-        update(&dir, |_| Ok(())).unwrap();
+        update(&dir, |_| Ok::<_, ConfigError>(())).unwrap();
         assert!(!path(&dir).exists());
     }
 
@@ -417,23 +422,23 @@ a = 1
         let tmp = tempfile::tempdir().unwrap();
         update(tmp.path(), |c| {
             c.client_identifier = Some("keep".into());
-            Ok(())
+            Ok::<_, ConfigError>(())
         })
         .unwrap();
         let before = fs::read(path(tmp.path())).unwrap();
-        let err = update(tmp.path(), |c| -> Result<()> {
+        let err = update(tmp.path(), |c| -> Result<(), ConfigError> {
             c.client_identifier = Some("changed".into());
             c.sealed_token = Some("blob".into());
-            Err(Error::store("no"))
+            Err(ConfigError::Encode("no".into()))
         })
         .unwrap_err();
-        assert_eq!(err.kind, ErrorKind::Store);
+        assert!(matches!(err, ConfigError::Encode(_)));
         assert_eq!(fs::read(path(tmp.path())).unwrap(), before);
         // And a failing closure on a fresh dir creates no config file.
         let fresh = tmp.path().join("fresh");
-        let _ = update(&fresh, |c| -> Result<()> {
+        let _ = update(&fresh, |c| -> Result<(), ConfigError> {
             c.store = Some(Backend::Keyring);
-            Err(Error::store("no"))
+            Err(ConfigError::Encode("no".into()))
         });
         assert!(!path(&fresh).exists());
     }
@@ -450,7 +455,7 @@ a = 1
                         update(&dir, |c| {
                             let acct = c.account.get_or_insert_with(Account::default);
                             acct.id += 1;
-                            Ok(())
+                            Ok::<_, ConfigError>(())
                         })
                         .unwrap();
                     }
@@ -467,8 +472,8 @@ a = 1
     fn nested_update_is_an_error_not_a_deadlock() {
         let tmp = tempfile::tempdir().unwrap();
         let err = update(tmp.path(), |_| ensure_client_identifier(tmp.path())).unwrap_err();
-        assert_eq!(err.kind, ErrorKind::Internal);
-        assert!(err.message.contains("nested"));
+        assert!(matches!(err, ConfigError::Nested { .. }), "{err:?}");
+        assert!(err.to_string().contains("nested"));
         // The lock is released afterwards.
         ensure_client_identifier(tmp.path()).unwrap();
     }

@@ -4,8 +4,9 @@
 
 use std::path::PathBuf;
 
+use super::key::KeyError;
 use super::keyring::Unavailable;
-use super::seal::OpenError;
+use super::seal::{OpenError, SealError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -33,6 +34,29 @@ pub enum StoreError {
     DoesNotOpen { place: String, key_path: PathBuf },
     #[error("the sealed token in {place} is damaged: {why}")]
     Damaged { place: String, why: OpenError },
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error(transparent)]
+    Seal(#[from] SealError),
+    #[error(transparent)]
+    Random(#[from] crate::secret::RandomError),
+    #[error(transparent)]
+    Config(#[from] super::config::ConfigError),
+}
+
+impl StoreError {
+    /// The token is there but does not open (exit 8, DECRYPT_FAILED): worth one more read
+    /// when a rotation may have changed the key meanwhile.
+    pub fn is_decrypt_failure(&self) -> bool {
+        matches!(
+            self,
+            StoreError::KeyMissing { .. }
+                | StoreError::KeyChanged { .. }
+                | StoreError::DoesNotOpen { .. }
+                | StoreError::Damaged { .. }
+                | StoreError::Key(KeyError::NotAKey { .. })
+        )
+    }
 }
 
 /// The keyring's name in hints: what a person would start or unlock.

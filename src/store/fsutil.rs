@@ -675,8 +675,7 @@ mod imp {
 
     /// `.<name>.<12 hex>.tmp`: random, so a leftover or planted file is never reused.
     fn temp_name(name: &OsStr) -> io::Result<CString> {
-        let suffix: [u8; 6] =
-            crate::secret::random_bytes().map_err(|e| io::Error::other(e.message))?;
+        let suffix: [u8; 6] = crate::secret::random_bytes().map_err(io::Error::other)?;
         let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
         let mut bytes = b".".to_vec();
         bytes.extend_from_slice(name.as_bytes());
@@ -845,8 +844,7 @@ mod imp {
         {
             return Ok(false);
         }
-        let suffix: [u8; 6] =
-            crate::secret::random_bytes().map_err(|e| io::Error::other(e.message))?;
+        let suffix: [u8; 6] = crate::secret::random_bytes().map_err(io::Error::other)?;
         let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
         let tmp = dir.join(format!(".{}.{hex}.tmp", name.to_string_lossy()));
         let result = std::fs::OpenOptions::new()

@@ -9,8 +9,8 @@ use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
 use super::fsutil::{self, SmallFileError};
-use crate::error::{Error, ErrorKind, Result};
 use crate::secret::KeyBytes;
+use crate::secret::RandomError;
 
 /// The file name systemd's `LoadCredential=plex-auth.key:…` gives the key.
 pub const CREDENTIAL_NAME: &str = "plex-auth.key";
@@ -28,9 +28,32 @@ pub fn default_key_path(key_home: &Path, credentials_directory: Option<&Path>) -
     key_home.join("key")
 }
 
+/// A key file that cannot be read, cannot hold a key, or cannot be made. The message says
+/// what happened; the caller says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("cannot read the key file {}: {source}", .path.display())]
+    Unreadable { path: PathBuf, source: io::Error },
+    /// Not a regular file, or too large: `why` completes "the key file PATH …".
+    #[error("the key file {} {why}", .path.display())]
+    Refused { path: PathBuf, why: String },
+    #[error("the key file {} is not a plex-auth key ({why})", .path.display())]
+    NotAKey { path: PathBuf, why: String },
+    #[error("cannot create the key file: cannot create {}: {source}", .dir.display())]
+    CreateFolder { dir: PathBuf, source: io::Error },
+    #[error("cannot create the key file: cannot write {}: {source}", .path.display())]
+    Write { path: PathBuf, source: io::Error },
+    #[error(transparent)]
+    Random(#[from] RandomError),
+}
+
 /// Reads the key; `Ok(None)` when the file does not exist. Takes base64 text (what
 /// [`load_or_create`] writes) or exactly 32 raw bytes (what a systemd credential often is).
-pub fn load(path: &Path) -> Result<Option<KeyBytes>> {
+pub fn load(path: &Path) -> Result<Option<KeyBytes>, KeyError> {
+    let refused = |why: String| KeyError::Refused {
+        path: path.to_path_buf(),
+        why,
+    };
     let bytes = match fsutil::read_small_file(path, MAX_KEY_FILE) {
         Ok(b) => b,
         // A missing folder on the way (or a file where one should be) also means no key.
@@ -42,51 +65,25 @@ pub fn load(path: &Path) -> Result<Option<KeyBytes>> {
         {
             return Ok(None);
         }
-        Err(SmallFileError::Io(e)) => {
-            return Err(
-                Error::store(format!("cannot read the key file {}: {e}", path.display()))
-                    .with_hint(format!(
-                        "make {} readable by the user that runs plex-auth",
-                        path.display()
-                    )),
-            );
+        Err(SmallFileError::Io(source)) => {
+            return Err(KeyError::Unreadable {
+                path: path.to_path_buf(),
+                source,
+            });
         }
         Err(SmallFileError::NotRegular(kind)) => {
-            return Err(refused(
-                path,
-                &format!("is not a regular file (it is {kind})"),
-            ));
+            return Err(refused(format!("is not a regular file (it is {kind})")));
         }
         Err(SmallFileError::TooLarge(len)) => {
-            return Err(refused(
-                path,
-                &format!(
-                    "is too large to be a key ({len} bytes; a key file is 32 raw bytes or 44 base64 characters)"
-                ),
-            ));
+            return Err(refused(format!(
+                "is too large to be a key ({len} bytes; a key file is 32 raw bytes or 44 base64 characters)"
+            )));
         }
     };
-    parse(&bytes).map(Some).map_err(|why| {
-        Error::new(
-            ErrorKind::DecryptFailed,
-            format!(
-                "the key file {} is not a plex-auth key ({why})",
-                path.display()
-            ),
-        )
-        .with_hint(format!(
-            "restore {} from a backup, or point --key-file at the right file",
-            path.display()
-        ))
+    parse(&bytes).map(Some).map_err(|why| KeyError::NotAKey {
+        path: path.to_path_buf(),
+        why,
     })
-}
-
-/// A key file that cannot hold a key; `why` completes "the key file PATH …".
-fn refused(path: &Path, why: &str) -> Error {
-    Error::store(format!("the key file {} {why}", path.display())).with_hint(format!(
-        "point --key-file (or PLEX_AUTH_KEY_FILE) at the regular file that holds the key, or restore {} from a backup",
-        path.display()
-    ))
 }
 
 /// The largest key file read: 44 base64 characters with some whitespace around them, or 32
@@ -124,38 +121,26 @@ fn parse(bytes: &[u8]) -> std::result::Result<KeyBytes, String> {
 
 /// Returns the key at `path`, creating a new random one (0600, in a 0700 folder) when there
 /// is none. Callers hold the config lock, so two plex-auth runs never race to create it.
-pub fn load_or_create(path: &Path) -> Result<KeyBytes> {
+pub fn load_or_create(path: &Path) -> Result<KeyBytes, KeyError> {
     if let Some(key) = load(path)? {
         return Ok(key);
     }
     let key = KeyBytes(crate::secret::random_bytes()?);
     let text = Zeroizing::new(format!("{}\n", STANDARD.encode(key.0)));
-    let as_store = |e: Error| Error {
-        kind: ErrorKind::Store,
-        message: format!("cannot create the key file: {}", e.message),
-        hint: Some(
-            "pass --key-file with a path this user can write, or provide the key as a systemd \
-             credential (LoadCredential=plex-auth.key:PATH)"
-                .to_owned(),
-        ),
-        source: e.source,
-    };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fsutil::ensure_private_dir(dir).map_err(|e| {
-            as_store(Error::config(format!(
-                "cannot create {}: {e}",
-                dir.display()
-            )))
+        fsutil::ensure_private_dir(dir).map_err(|source| KeyError::CreateFolder {
+            dir: dir.to_path_buf(),
+            source,
         })?;
     }
     // A run killed while writing a key here left it under a temporary name; the caller
     // holds the config lock, so no other write is under way.
     fsutil::remove_stale_temps(path, None);
-    fsutil::replace_file(path, text.as_bytes(), fsutil::Mode::Private).map_err(|e| {
-        as_store(Error::config(format!(
-            "cannot write {}: {e}",
-            path.display()
-        )))
+    fsutil::replace_file(path, text.as_bytes(), fsutil::Mode::Private).map_err(|source| {
+        KeyError::Write {
+            path: path.to_path_buf(),
+            source,
+        }
     })?;
     Ok(key)
 }
@@ -238,21 +223,18 @@ mod tests {
             let p = tmp.path().join(name);
             fs::write(&p, content).unwrap();
             let err = load(&p).unwrap_err();
-            assert_eq!(err.kind, ErrorKind::DecryptFailed);
-            assert!(
-                err.message.contains("is not a plex-auth key"),
-                "{}",
-                err.message
-            );
-            assert!(err.message.contains(&p.display().to_string()));
-            assert!(err.message.contains(why), "{name}: {}", err.message);
+            assert!(matches!(err, KeyError::NotAKey { .. }), "{err:?}");
+            let message = err.to_string();
+            assert!(message.contains("is not a plex-auth key"), "{message}");
+            assert!(message.contains(&p.display().to_string()));
+            assert!(message.contains(why), "{name}: {message}");
         }
         // An unusable key is never replaced behind the admin's back.
         let p = tmp.path().join("short");
-        assert_eq!(
-            load_or_create(&p).unwrap_err().kind,
-            ErrorKind::DecryptFailed
-        );
+        assert!(matches!(
+            load_or_create(&p).unwrap_err(),
+            KeyError::NotAKey { .. }
+        ));
         assert_eq!(fs::read(&p).unwrap(), b"hello\n");
     }
 
@@ -263,13 +245,9 @@ mod tests {
         let blocker = tmp.path().join("creds");
         fs::write(&blocker, "").unwrap();
         let err = load_or_create(&blocker.join("plex-auth.key")).unwrap_err();
-        assert_eq!(err.kind, ErrorKind::Store);
-        assert!(
-            err.message.contains("cannot create the key file"),
-            "{}",
-            err.message
-        );
-        assert!(err.message.contains("creds"), "{}", err.message);
-        assert!(err.hint.unwrap().contains("--key-file"));
+        assert!(matches!(err, KeyError::CreateFolder { .. }), "{err:?}");
+        let message = err.to_string();
+        assert!(message.contains("cannot create the key file"), "{message}");
+        assert!(message.contains("creds"), "{message}");
     }
 }

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 pub use config::{Account, AuthMethod, Backend, Config, SelectedServer};
 pub use error::StoreError;
 
-use crate::error::{Error, ErrorKind, Result};
+type Result<T, E = StoreError> = std::result::Result<T, E>;
 use crate::secret::{KeyBytes, Secret};
 use keyring::{Keyring, Unavailable};
 use seal::OpenError;
@@ -189,12 +189,12 @@ impl Vault {
         )
     }
 
-    fn keyring_error(&self, what: &'static str, why: &Unavailable) -> Error {
-        Error::from(StoreError::KeyringUnusable {
+    fn keyring_error(&self, what: &'static str, why: &Unavailable) -> StoreError {
+        StoreError::KeyringUnusable {
             what,
             why: why.clone(),
             config_path: config::path(&self.config_dir),
-        })
+        }
     }
 
     fn entry_name(&self, client_id: &str) -> String {
@@ -220,7 +220,7 @@ impl Vault {
         let mut attempts = 0;
         loop {
             match self.load_token_once(&current) {
-                Err(e) if e.kind == ErrorKind::DecryptFailed && attempts < 3 => {
+                Err(e) if e.is_decrypt_failure() && attempts < 3 => {
                     attempts += 1;
                     let Ok(fresh) = config::load(&self.config_dir) else {
                         return Err(e);
@@ -245,7 +245,7 @@ impl Vault {
             Some(Backend::Keyring) => match self.keyring.get(client_id) {
                 Ok(Some(blob)) => (blob, "the OS keyring".to_owned()),
                 Ok(None) => return Ok(None),
-                Err(why) => return Err(StoreError::KeyringRead { why }.into()),
+                Err(why) => return Err(StoreError::KeyringRead { why }),
             },
             Some(Backend::File) | None => match &cfg.sealed_token {
                 Some(blob) => (
@@ -258,8 +258,7 @@ impl Vault {
         let Some(key) = key::load(&self.key_path)? else {
             return Err(StoreError::KeyMissing {
                 key_path: self.key_path.clone(),
-            }
-            .into());
+            });
         };
         seal::open(&key, client_id, &blob).map(Some).or_else(|e| {
             // A key rotation cut short after the token was resealed (see `rotate`).
@@ -269,11 +268,17 @@ impl Vault {
         })
     }
 
-    fn open_failure(&self, cfg: &Config, key: &KeyBytes, place: &str, err: OpenError) -> Error {
+    fn open_failure(
+        &self,
+        cfg: &Config,
+        key: &KeyBytes,
+        place: &str,
+        err: OpenError,
+    ) -> StoreError {
         let key_path = self.key_path.clone();
         let current = seal::key_id(key);
         let place = place.to_owned();
-        Error::from(match (&cfg.key_id, err) {
+        match (&cfg.key_id, err) {
             (Some(sealed_with), OpenError::Failed) if *sealed_with != current => {
                 StoreError::KeyChanged {
                     key_path,
@@ -283,7 +288,7 @@ impl Vault {
             }
             (_, OpenError::Failed) => StoreError::DoesNotOpen { place, key_path },
             (_, why) => StoreError::Damaged { place, why },
-        })
+        }
     }
 
     /// Forgets the sealed token (logout). Keeps `cfg.store`, so the next login uses the same
@@ -296,7 +301,7 @@ impl Vault {
             && let Err(why) = self.keyring.delete(client_id)
             && cfg.key_id.is_some()
         {
-            return Err(StoreError::KeyringDelete { why }.into());
+            return Err(StoreError::KeyringDelete { why });
         }
         cfg.sealed_token = None;
         cfg.key_id = None;
@@ -323,6 +328,8 @@ impl Vault {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // What these failures become for the user (kind and hint) is checked with them.
+    use crate::error::{Error, ErrorKind};
     use keyring_core::{CredentialStore, Entry, Error as KeyringError, mock};
     use std::cell::RefCell;
     use std::fs;
@@ -461,7 +468,7 @@ mod tests {
         save(&vault, TOKEN).0.unwrap();
         fs::remove_file(&s.key).unwrap();
         key::load_or_create(&s.key).unwrap();
-        let err = load(&vault).unwrap_err();
+        let err = Error::from(load(&vault).unwrap_err());
         assert_eq!(err.kind, ErrorKind::DecryptFailed);
         assert!(err.message.contains("changed"), "{}", err.message);
         assert!(err.message.contains(&s.key.display().to_string()));
@@ -475,7 +482,7 @@ mod tests {
         let vault = file_vault(&s);
         save(&vault, TOKEN).0.unwrap();
         fs::remove_file(&s.key).unwrap();
-        let err = load(&vault).unwrap_err();
+        let err = Error::from(load(&vault).unwrap_err());
         assert_eq!(err.kind, ErrorKind::DecryptFailed);
         assert!(
             err.message.contains(&s.key.display().to_string()),
@@ -498,17 +505,17 @@ mod tests {
         let blob = tampered.sealed_token.take().unwrap();
         let flipped = if blob.starts_with('A') { 'B' } else { 'A' };
         tampered.sealed_token = Some(format!("{flipped}{}", &blob[1..]));
-        let err = vault.load_token(&tampered).unwrap_err();
+        let err = Error::from(vault.load_token(&tampered).unwrap_err());
         assert_eq!(err.kind, ErrorKind::DecryptFailed);
         assert!(err.message.contains("damaged"), "{}", err.message);
 
         tampered.sealed_token = Some("%%%".into());
-        let err = vault.load_token(&tampered).unwrap_err();
+        let err = Error::from(vault.load_token(&tampered).unwrap_err());
         assert!(err.message.contains("not valid base64"), "{}", err.message);
 
         // The same blob under another install's identifier does not open.
         cfg.client_identifier = Some(config::new_client_identifier().unwrap());
-        let err = vault.load_token(&cfg).unwrap_err();
+        let err = Error::from(vault.load_token(&cfg).unwrap_err());
         assert_eq!(err.kind, ErrorKind::DecryptFailed);
         assert!(err.message.contains("another install"), "{}", err.message);
     }
@@ -519,12 +526,12 @@ mod tests {
         let vault = file_vault(&s);
         save(&vault, TOKEN).0.unwrap();
         fs::write(&s.key, "short\n").unwrap();
-        let err = load(&vault).unwrap_err();
+        let err = Error::from(load(&vault).unwrap_err());
         assert_eq!(err.kind, ErrorKind::DecryptFailed);
         assert!(err.message.contains("not a plex-auth key"));
         // Saving refuses too, rather than replacing the admin's file.
         assert_eq!(
-            save(&vault, TOKEN).0.unwrap_err().kind,
+            Error::from(save(&vault, TOKEN).0.unwrap_err()).kind,
             ErrorKind::DecryptFailed
         );
     }
@@ -614,14 +621,14 @@ mod tests {
 
         break_entry(&store, &id);
         let (result, notices) = save(&vault, "new-token");
-        let err = result.unwrap_err();
+        let err = Error::from(result.unwrap_err());
         assert_eq!(err.kind, ErrorKind::Store);
         assert!(notices.is_empty());
         assert_eq!(fs::read(config::path(&s.dir)).unwrap(), before);
         assert_eq!(load(&vault).unwrap().unwrap().expose(), TOKEN);
 
         break_entry(&store, &id);
-        let err = load(&vault).unwrap_err();
+        let err = Error::from(load(&vault).unwrap_err());
         assert_eq!(err.kind, ErrorKind::Store);
         assert!(
             err.message
@@ -630,7 +637,7 @@ mod tests {
         assert!(err.hint.unwrap().contains("--store file"));
 
         break_entry(&store, &id);
-        let err = config::update(&s.dir, |cfg| vault.delete_token(cfg)).unwrap_err();
+        let err = Error::from(config::update(&s.dir, |cfg| vault.delete_token(cfg)).unwrap_err());
         assert_eq!(err.kind, ErrorKind::Store);
         assert_eq!(load(&vault).unwrap().unwrap().expose(), TOKEN);
     }
@@ -655,7 +662,7 @@ mod tests {
         let (store, vault) = mock_vault(&s, StorePref::Keyring);
         break_entry(&store, "probe");
         let (result, notices) = save(&vault, TOKEN);
-        let err = result.unwrap_err();
+        let err = Error::from(result.unwrap_err());
         assert_eq!(err.kind, ErrorKind::Store);
         assert!(
             err.message.contains("locked and cannot prompt"),

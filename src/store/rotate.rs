@@ -175,7 +175,7 @@ impl Vault {
 
         // 2. The token sealed under it, where the old blob was. From here until step 3 the
         // blob opens only with `<key>.next`; that file is never removed on a failure.
-        let blob = seal::seal(&new_key, &client_id, &token)?;
+        let blob = seal::seal(&new_key, &client_id, &token).map_err(super::StoreError::from)?;
         let new_id = seal::key_id(&new_key);
         match backend {
             Backend::Keyring => self.keyring.set(&client_id, &blob).map_err(|why| {
@@ -386,7 +386,7 @@ mod tests {
         // Cut short after step 2: the blob is sealed under `<key>.next`.
         config::update(&vault.config_dir, |cfg| {
             cfg.sealed_token = Some(seal::seal(&stray, &client_id, &Secret::new("tok-123"))?);
-            Ok(())
+            Ok::<_, crate::error::Error>(())
         })
         .unwrap();
         assert_eq!(load(&vault).as_deref(), Some("tok-123"));
@@ -403,7 +403,7 @@ mod tests {
                 &client_id,
                 &Secret::new("tok-123"),
             )?);
-            Ok(())
+            Ok::<_, crate::error::Error>(())
         })
         .unwrap();
         assert!(vault.rotate_key().unwrap().finished_interrupted);
@@ -517,7 +517,7 @@ mod tests {
         config::update(&vault.config_dir, |cfg| {
             cfg.key_file = Some(dest.clone());
             cfg.key_moved_from = Some(vault.key_path.clone());
-            Ok(())
+            Ok::<_, crate::error::Error>(())
         })
         .unwrap();
         let moved = Vault::new(vault.config_dir.clone(), dest.clone(), StorePref::File)

@@ -7,7 +7,6 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
 use crate::secret::{KeyBytes, Secret};
 
 const VERSION: u8 = 1;
@@ -45,9 +44,19 @@ fn cipher(key: &KeyBytes) -> XChaCha20Poly1305 {
     XChaCha20Poly1305::new_from_slice(&key.0).expect("32-byte key")
 }
 
+/// Sealing failed: no nonce could be made, or the cipher refused (neither happens with a
+/// working random source).
+#[derive(Debug, thiserror::Error)]
+pub enum SealError {
+    #[error("the token could not be encrypted")]
+    Encrypt,
+    #[error(transparent)]
+    Random(#[from] crate::secret::RandomError),
+}
+
 /// Encrypts `token` with a fresh random nonce; the result is safe to store in the keyring or
 /// config.toml.
-pub fn seal(key: &KeyBytes, client_id: &str, token: &Secret) -> Result<String> {
+pub fn seal(key: &KeyBytes, client_id: &str, token: &Secret) -> Result<String, SealError> {
     let nonce: [u8; NONCE_LEN] = crate::secret::random_bytes()?;
     let aad = aad(client_id);
     let sealed = cipher(key)
@@ -58,7 +67,7 @@ pub fn seal(key: &KeyBytes, client_id: &str, token: &Secret) -> Result<String> {
                 aad: &aad,
             },
         )
-        .map_err(|_| Error::internal("the token could not be encrypted"))?;
+        .map_err(|_| SealError::Encrypt)?;
     let mut blob = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
     blob.push(VERSION);
     blob.extend_from_slice(&nonce);

@@ -223,7 +223,7 @@ fn write_with_name(dir: &Path, i: usize, fixture: &Path, name: &str) -> Result<P
             value: Value::Str(name.into()),
         },
     ];
-    sync::apply(&mut file, changes).map_err(|e| e.message.clone())?;
+    sync::apply(&mut file, changes).map_err(|e| e.to_string())?;
     file.write().map_err(|e| e.to_string())?;
     Ok(path)
 }
