@@ -214,3 +214,32 @@ fn an_unwritable_state_folder_keeps_the_verdict_and_says_so_once() {
     assert_eq!(rejected.stderr.matches("not kept").count(), 1);
     assert_eq!(fingerprint(&env.config_path()), before);
 }
+
+#[test]
+fn the_last_validation_belongs_to_the_account_logout_forgets_it_and_login_counts() {
+    let env = Env::new();
+    let token = env.logged_in();
+    env.fake.revoke(&token);
+    env.run(&["validate", "--quiet"]).code(4);
+    assert!(state_text(&env).contains("\"rejected\""));
+
+    env.run(&["logout"]).ok();
+    assert!(
+        !state_text(&env).contains("[validation]"),
+        "{}",
+        state_text(&env)
+    );
+
+    // Another account, linked: its login is its last validation, not alice's verdict.
+    let (bob, _) = env.fake.add_user("bob", "bob@example.com");
+    let bobs = env.fake.issue_token(bob);
+    env.run_stdin(&["login", "--with-token"], &bobs).ok();
+    let doc = env.run(&["status", "--json"]).json();
+    assert_eq!(doc["account"]["username"], "bob", "{doc}");
+    assert_eq!(doc["validation"]["result"], "ok", "{doc}");
+    assert!(
+        state_text(&env).contains(&format!("account_id = {bob}")),
+        "{}",
+        state_text(&env)
+    );
+}
