@@ -140,8 +140,30 @@ fn account_of(user: &User, method: AuthMethod) -> Account {
         uuid: user.uuid.clone(),
         auth_method: method,
         linked_at: now,
-        validated_at: Some(now),
-        last_result: Some("ok".into()),
+        validated_at: None,
+        last_result: None,
+    }
+}
+
+/// Keep `verdict` as the last validation of account `account_id`, in the state folder (not
+/// config.toml: see `store::state`). The error says why it was not kept.
+pub fn stamp_validation(
+    ctx: &Context,
+    account_id: u64,
+    verdict: &str,
+) -> std::result::Result<(), String> {
+    let dir = ctx.state_dir.as_deref().ok_or_else(|| {
+        "no state folder is known (pass --state-dir or set PLEX_AUTH_STATE_DIR)".to_owned()
+    })?;
+    crate::store::state::record_validation(dir, account_id, verdict)
+}
+
+/// A login just had plex.tv accept the token: that is a validation too. Not kept is said
+/// under -v only; the login itself went through.
+fn stamp_login(ctx: &Context, account_id: u64) {
+    if let Err(why) = stamp_validation(ctx, account_id, "ok") {
+        ctx.out
+            .detail(format!("the login was not kept as a validation: {why}"));
     }
 }
 
@@ -189,6 +211,7 @@ pub fn link(
     .map_err(|e| linked_but(e, user))?;
     // Remembers a Bazarr file used for the first time, now that it has been written.
     txn.commit()?;
+    stamp_login(ctx, user.id);
     Ok(Linked { backend, bazarr })
 }
 
@@ -203,52 +226,37 @@ fn linked_but(e: Error, user: &User) -> Error {
 /// no-op when it already does; install scripts rerun login).
 pub fn confirm(ctx: &Context, token: &Secret, user: &User) -> Result<Option<Synced>> {
     let mut txn = Transaction::begin(&ctx.config_dir)?;
-    record(&mut txn.cfg, "ok", Some(user));
+    // The account's current name and email, as plex.tv just gave them.
+    if let Some(account) = txn.cfg.account.as_mut() {
+        account.username = user.username.clone();
+        account.email = user.email.clone();
+    }
     let file = bazarr_file(ctx, &txn.cfg)?;
     let synced = sync_bazarr(ctx, &mut txn.cfg, file, |f| {
         sync::login_changes(f, token, user)
     })?;
     txn.commit()?;
+    stamp_login(ctx, user.id);
     Ok(synced)
 }
 
-/// Record what plex.tv said of the stored token ("ok", "rejected", "unreachable"), and the
-/// account's current name and email when it answered.
-fn record(cfg: &mut Config, verdict: &str, user: Option<&User>) {
-    if let Some(account) = cfg.account.as_mut() {
-        account.validated_at = Some(crate::time::now());
-        account.last_result = Some(verdict.to_string());
-        if let Some(user) = user {
-            account.username = user.username.clone();
-            account.email = user.email.clone();
-        }
-    }
-}
-
-/// `validate`: record the verdict, and when the selected server's best address moved, save
-/// the new one and write it to Bazarr, all in one transaction.
-pub fn validated(
-    ctx: &Context,
-    verdict: &str,
-    user: Option<&User>,
-    moved: Option<&SelectedServer>,
-) -> Result<Option<Synced>> {
+/// `validate --server` found the selected server's best address moved: save the new one and
+/// write it to Bazarr, in one transaction. Apart from finishing an interrupted `rotate-key`,
+/// this is the only change `validate` makes to config.toml, and only with `--server`: the
+/// address is part of the selection, which Bazarr's file holds too, and the two are kept in
+/// step under config.toml's lock.
+pub fn save_moved_server(ctx: &Context, server: &SelectedServer) -> Result<Option<Synced>> {
     let mut txn = Transaction::begin(&ctx.config_dir)?;
-    record(&mut txn.cfg, verdict, user);
-    let mut synced = None;
-    if let Some(server) = moved
-        && still_selected(&txn.cfg, server)
-    {
-        txn.cfg.server = Some(server.clone());
-        crate::events::emit("server_moved", "ok", Some(&server.name), Some(&server.url));
-        let file = bazarr_file(ctx, &txn.cfg)?;
-        let (done, written) = server_to_bazarr(ctx, &mut txn.cfg, file, server)?;
-        txn.commit().map_err(|e| {
-            put_bazarr_back(e.into(), "the server's new address was not saved", written)
-        })?;
-        synced = done;
+    if !still_selected(&txn.cfg, server) {
+        return Ok(None);
     }
-    txn.commit()?;
+    txn.cfg.server = Some(server.clone());
+    crate::events::emit("server_moved", "ok", Some(&server.name), Some(&server.url));
+    let file = bazarr_file(ctx, &txn.cfg)?;
+    let (synced, written) = server_to_bazarr(ctx, &mut txn.cfg, file, server)?;
+    txn.commit().map_err(|e| {
+        put_bazarr_back(e.into(), "the server's new address was not saved", written)
+    })?;
     Ok(synced)
 }
 
@@ -379,6 +387,13 @@ pub fn logout(ctx: &Context, clear_apikey: bool) -> Result<LoggedOut> {
             .map_err(|e| Error::from(e).context("logged out, but"))?,
         None => None,
     };
+    // The last validation was of the account that is gone.
+    if let Some(dir) = &ctx.state_dir
+        && let Err(why) = crate::store::state::forget_validation(dir)
+    {
+        ctx.out
+            .detail(format!("the last validation was not forgotten: {why}"));
+    }
     let (bazarr_changed, apikey_kept) = seen.into_inner();
     let updated = bazarr.as_ref().is_some_and(|s| s.updated().is_some());
     Ok(LoggedOut {
@@ -430,5 +445,8 @@ pub fn import(
     }
     remember_bazarr(ctx, &mut txn.cfg, bazarr);
     txn.commit()?;
+    if !same {
+        stamp_login(ctx, user.id);
+    }
     Ok(written)
 }

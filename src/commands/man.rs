@@ -223,8 +223,8 @@ fn files(roff: &mut String) {
         ),
         (
             "/var/lib/plex-auth/",
-            "With --system: the machine's config.toml (with the sealed token), event log and \
-             validate's counters, shared by root's commands and the system timer.",
+            "With --system: the machine's config.toml (with the sealed token), event log, \
+             state.toml and validate's counters, shared by root's commands and the system timer.",
         ),
         (
             "/etc/plex-auth/key",
@@ -241,6 +241,11 @@ fn files(roff: &mut String) {
              command, its outcome and exit code, the account's and the server's names, an \
              error code and a short detail. Never a token, a key or a sealed token. Rotated to \
              events.jsonl.1 at 1 MiB. Shown by plex-auth log.",
+        ),
+        (
+            "~/.local/state/plex-auth/state.toml",
+            "What plex-auth saw as it ran, not settings: the last validation's time and result \
+             (shown by plex-auth status). Written by validate instead of config.toml.",
         ),
         (
             "~/.local/state/plex-auth/validate-stats.json",

@@ -118,11 +118,9 @@ pub fn run(ctx: &Context) -> Result<()> {
         key_source: ctx.key_source,
         key_created_at: key_created.map(timestamp),
         key_age_days: key_created.map(|at| crate::time::now().saturating_sub(at) / 86_400),
-        validation: account.and_then(|a| {
-            a.validated_at.map(|at| ValidationView {
-                result: a.last_result.clone(),
-                at: timestamp(at),
-            })
+        validation: last_validation(ctx, account).map(|(result, at)| ValidationView {
+            result,
+            at: timestamp(at),
         }),
         server: cfg.server.as_ref().map(|s| StatusServer {
             name: s.name.clone(),
@@ -222,6 +220,25 @@ fn not_logged_in(ctx: &Context, cfg: &store::Config) -> Result<()> {
     Err(err)
 }
 
+/// The account's last validation (its result and time): from the state folder, else from an
+/// older config.toml that still holds it.
+fn last_validation(
+    ctx: &Context,
+    account: Option<&store::Account>,
+) -> Option<(Option<String>, u64)> {
+    let account = account?;
+    let kept = ctx
+        .state_dir
+        .as_deref()
+        .and_then(|dir| store::state::validation_of(dir, account.id));
+    match kept {
+        Some(v) => Some((Some(v.result), v.at)),
+        None => account
+            .validated_at
+            .map(|at| (account.last_result.clone(), at)),
+    }
+}
+
 fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
     let mut lines = Vec::new();
     let account = cfg.account.as_ref();
@@ -266,10 +283,10 @@ fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
             view.key_source.describe()
         ),
     ));
-    let validated = match account.and_then(|a| a.validated_at.map(|t| (a, t))) {
-        Some((a, at)) => format!(
+    let validated = match last_validation(ctx, account) {
+        Some((result, at)) => format!(
             "{}, {} ({})",
-            a.last_result.as_deref().unwrap_or("unknown"),
+            result.as_deref().unwrap_or("unknown"),
             timestamp(at),
             ago(at)
         ),

@@ -150,7 +150,7 @@ fn check(
                 PlexError::Rejected(_) | PlexError::Expired => "rejected",
                 _ => "unreachable",
             };
-            account::validated(ctx, verdict, None, None)?;
+            keep_verdict(ctx, &cfg, verdict);
             return Err(e.into());
         }
     };
@@ -188,7 +188,7 @@ fn check(
                     up: false,
                     latency_ms: None,
                 });
-                account::validated(ctx, "ok", Some(&user), None)?;
+                keep_verdict(ctx, &cfg, "ok");
                 return Err(e);
             }
         };
@@ -207,7 +207,11 @@ fn check(
         });
         moved = check.moved;
     }
-    let synced = account::validated(ctx, "ok", Some(&user), moved.as_ref())?;
+    keep_verdict(ctx, &cfg, "ok");
+    let synced = match &moved {
+        Some(server) => account::save_moved_server(ctx, server)?,
+        None => None,
+    };
     warn_bazarr(ctx, synced.as_ref());
     if let (Some(s), Some(previous)) = (
         &server,
@@ -268,6 +272,19 @@ fn check(
         args.restart_bazarr,
         &restart_command(ctx, "validate --server"),
     )
+}
+
+/// Keep the verdict as the account's last validation, in the state folder: never in
+/// config.toml, which the timer may not be allowed to write. One that cannot be kept changes
+/// neither the verdict nor the exit code; it is said once (not under `--quiet`).
+fn keep_verdict(ctx: &Context, cfg: &crate::store::Config, verdict: &str) {
+    let Some(account) = &cfg.account else {
+        return;
+    };
+    if let Err(why) = account::stamp_validation(ctx, account.id, verdict) {
+        ctx.out
+            .warn(format!("this validation's result was not kept: {why}"));
+    }
 }
 
 /// `GET /api/v2/user` and the keep-alive `GET /api/v2/ping` (what Plex's own clients send

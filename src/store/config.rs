@@ -49,7 +49,12 @@ pub struct Account {
     pub uuid: String,
     pub auth_method: AuthMethod,
     pub linked_at: u64,
+    /// The last validation, where earlier versions kept it: read so that `status` still shows
+    /// it, never written again (it lives in the state folder now, see `state.rs`), so the
+    /// next write of config.toml drops it.
+    #[serde(default, skip_serializing)]
     pub validated_at: Option<u64>,
+    #[serde(default, skip_serializing)]
     pub last_result: Option<String>,
 }
 
@@ -309,8 +314,8 @@ mod tests {
                 uuid: "abc123".into(),
                 auth_method: AuthMethod::Token,
                 linked_at: 1_700_000_000,
-                validated_at: Some(1_700_000_100),
-                last_result: Some("ok".into()),
+                validated_at: None,
+                last_result: None,
             }),
             server: Some(SelectedServer {
                 machine_id: "m1".into(),
@@ -341,6 +346,35 @@ mod tests {
         assert!(text.contains("store = \"file\""), "{text}");
         assert!(text.contains("auth_method = \"token\""), "{text}");
         assert!(text.contains("[server]"), "{text}");
+    }
+
+    #[test]
+    fn an_old_validation_stamp_is_read_and_not_written_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut cfg = sample();
+        let account = cfg.account.as_mut().unwrap();
+        account.validated_at = Some(1_700_000_100);
+        account.last_result = Some("ok".into());
+        let text = toml::to_string_pretty(&cfg).unwrap();
+        assert!(!text.contains("validated_at"), "{text}");
+        assert!(!text.contains("last_result"), "{text}");
+
+        let old = text.replace(
+            "[account]\n",
+            "[account]\nvalidated_at = 1700000100\nlast_result = \"rejected\"\n",
+        );
+        fs::write(path(tmp.path()), old).unwrap();
+        let account = load(tmp.path()).unwrap().account.unwrap();
+        assert_eq!(account.validated_at, Some(1_700_000_100));
+        assert_eq!(account.last_result.as_deref(), Some("rejected"));
+        // A write for another reason leaves them out.
+        update(tmp.path(), |c| {
+            c.bazarr_url = None;
+            Ok(())
+        })
+        .unwrap();
+        let text = fs::read_to_string(path(tmp.path())).unwrap();
+        assert!(!text.contains("validated_at"), "{text}");
     }
 
     #[test]

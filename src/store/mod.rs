@@ -9,6 +9,7 @@ pub mod keyring;
 pub mod rotate;
 pub mod seal;
 pub mod server_names;
+pub mod state;
 
 use std::path::PathBuf;
 

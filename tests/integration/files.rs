@@ -257,16 +257,26 @@ fn a_held_config_lock_is_waited_for_a_few_seconds_then_exit_9() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+    // validate writes nothing there, so it does not wait for the lock.
     let mut cmd = env.cmd();
     cmd.arg("validate");
     let (run, took) = finish_within(spawn(cmd), Duration::from_secs(20), "validate");
+    run.ok();
+    assert!(
+        took < Duration::from_secs(3),
+        "waited for the lock: {took:?}"
+    );
+
+    let mut cmd = env.cmd();
+    cmd.arg("logout");
+    let (run, took) = finish_within(spawn(cmd), Duration::from_secs(20), "logout");
     holder.kill().unwrap();
     holder.wait().unwrap();
     run.code(9).stderr_has("config.lock").stderr_has("locked");
     assert!(took >= Duration::from_secs(3), "gave up too soon: {took:?}");
     assert!(took < Duration::from_secs(10), "waited too long: {took:?}");
     // With the holder gone, the same command works.
-    env.run(&["validate"]).ok();
+    env.run(&["logout"]).ok();
 }
 
 fn key_file_case(env: &Env, key: &Path) -> (Run, Duration) {

@@ -32,6 +32,7 @@ mod rotate;
 mod servers;
 mod signals;
 mod snapshots;
+mod state;
 mod store;
 mod system;
 mod token;
