@@ -370,7 +370,7 @@ mod tests {
         // A write for another reason leaves them out.
         update(tmp.path(), |c| {
             c.bazarr_url = None;
-            Ok(())
+            Ok::<_, ConfigError>(())
         })
         .unwrap();
         let text = fs::read_to_string(path(tmp.path())).unwrap();
