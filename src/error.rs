@@ -4,11 +4,11 @@
 use std::fmt;
 
 use crate::bazarr::BazarrError;
+use crate::fs::LockError;
 use crate::plex::PlexError;
 use crate::store::StoreError;
 use crate::store::config::ConfigError;
 use crate::store::error::keyring_service_name;
-use crate::store::fsutil::LockError;
 use std::process::ExitCode;
 
 /// What went wrong, as far as a caller of the binary is concerned. Each kind has one exit

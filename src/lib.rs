@@ -8,6 +8,7 @@ pub mod commands;
 pub mod context;
 pub mod error;
 pub mod events;
+pub mod fs;
 pub mod metrics;
 pub mod output;
 pub mod picker;
@@ -112,7 +113,7 @@ fn check_files(ctx: &Context, name: &str) -> Result<(), Error> {
     paths.extend(ctx.state_dir.as_deref());
     if rustix::process::geteuid().is_root() {
         for path in paths {
-            if let Some((what, fix)) = store::fsutil::untrusted_by_root(path) {
+            if let Some((what, fix)) = crate::fs::untrusted_by_root(path) {
                 return Err(Error::store(format!(
                     "refusing to run as root with {what}: another user could put their own key or settings there; nothing was done"
                 ))
@@ -121,7 +122,7 @@ fn check_files(ctx: &Context, name: &str) -> Result<(), Error> {
         }
     }
     if name != "status" {
-        for warning in store::fsutil::mode_warnings(&[&ctx.config_dir, &ctx.key_path]) {
+        for warning in crate::fs::mode_warnings(&[&ctx.config_dir, &ctx.key_path]) {
             ctx.out.essential(format!("warning: {warning}"));
         }
     }

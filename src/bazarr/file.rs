@@ -8,7 +8,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use crate::bazarr::BazarrError;
-use crate::store::fsutil;
+use crate::fs as fsutil;
 
 pub use super::document::{Change, Document, Value};
 
@@ -835,7 +835,7 @@ sonarr:
         file.apply(&sample_changes());
         let theirs = text.replace("use_plex: false", "use_plex: true");
         let (p, t) = (path.clone(), theirs.clone());
-        crate::store::fsutil::before_next_swap(move || {
+        crate::fs::before_next_swap(move || {
             let tmp = p.with_extension("yaml.tmp");
             fs::write(&tmp, &t).unwrap();
             fs::rename(&tmp, &p).unwrap();

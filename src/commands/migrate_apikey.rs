@@ -112,7 +112,7 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
                 .context("nothing was migrated")
                 .with_hint(format!(
                     "Bazarr's apikey no longer works; link the account by PIN and write Bazarr's keys with `plex-auth login --bazarr-config {}`",
-                    crate::store::fsutil::shell_quote(&path)
+                    crate::fs::shell_quote(&path)
                 )),
             _ => err,
         }

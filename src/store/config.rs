@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::fsutil;
 use crate::error::Result;
+use crate::fs as fsutil;
 
 pub const FILE_NAME: &str = "config.toml";
 /// The lock lives in a sidecar file: config.toml itself is replaced by rename on every

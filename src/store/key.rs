@@ -8,8 +8,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use super::fsutil::{self, SmallFileError};
 use crate::error::{Error, ErrorKind, Result};
+use crate::fs::{self as fsutil, SmallFileError};
 use crate::secret::KeyBytes;
 
 /// The file name systemd's `LoadCredential=plex-auth.key:…` gives the key.
