@@ -449,4 +449,34 @@ mod tests {
         assert_eq!(err.kind, ErrorKind::InvalidToken);
         assert!(err.cause::<PlexError>().is_some());
     }
+
+    /// A lock that cannot be taken is a config error (exit 9) with a hint that says what to
+    /// do; the lock layer itself knows nothing of exit codes.
+    #[test]
+    fn lock_errors_are_config_errors_with_a_hint() {
+        let err = Error::from(LockError::Link {
+            path: "/c/config.lock".into(),
+        });
+        assert_eq!(err.kind, ErrorKind::Config);
+        assert!(err.message.contains("symbolic link"), "{}", err.message);
+        assert!(
+            err.hint
+                .as_deref()
+                .unwrap()
+                .contains("remove /c/config.lock")
+        );
+
+        let err = Error::from(LockError::Busy {
+            path: "/c/config.lock".into(),
+            secs: 5,
+        });
+        assert_eq!(err.kind, ErrorKind::Config);
+        assert!(
+            err.message.contains("config.lock is locked"),
+            "{}",
+            err.message
+        );
+        assert!(err.hint.is_some());
+        assert!(err.cause::<LockError>().is_some());
+    }
 }

@@ -104,9 +104,12 @@ mod tests {
         let victim = tmp.path().join("victim");
         let p = tmp.path().join("config.lock");
         std::os::unix::fs::symlink(&victim, &p).unwrap();
-        let err = crate::error::Error::from(lock_exclusive(&p).unwrap_err());
-        assert_eq!(err.kind, crate::error::ErrorKind::Config);
-        assert!(err.message.contains("symbolic link"), "{}", err.message);
+        let err = lock_exclusive(&p).unwrap_err();
+        assert!(
+            matches!(&err, LockError::Link { path } if path == &p),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("symbolic link"), "{err}");
         assert!(!victim.exists());
         // A FIFO there is refused too, without blocking.
         let fifo = tmp.path().join("fifo.lock");
@@ -139,16 +142,13 @@ mod tests {
         let held = lock_exclusive(&p).unwrap();
         let other = File::open(&p).unwrap();
         let start = std::time::Instant::now();
-        let err = crate::error::Error::from(
-            lock_within(&other, &p, std::time::Duration::from_millis(200)).unwrap_err(),
-        );
+        let err = lock_within(&other, &p, std::time::Duration::from_millis(200)).unwrap_err();
         assert!(start.elapsed() >= std::time::Duration::from_millis(200));
-        assert_eq!(err.kind, crate::error::ErrorKind::Config);
         assert!(
-            err.message.contains("config.lock is locked"),
-            "{}",
-            err.message
+            matches!(&err, LockError::Busy { path, .. } if path == &p),
+            "{err:?}"
         );
+        assert!(err.to_string().contains("config.lock is locked"), "{err}");
         drop(held);
         lock_within(&other, &p, std::time::Duration::from_millis(200)).unwrap();
     }
