@@ -113,9 +113,8 @@ mod tests {
         assert!(!victim.exists());
         // A FIFO there is refused too, without blocking.
         let fifo = tmp.path().join("fifo.lock");
-        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-        // SAFETY: a valid C string.
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let private = rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR;
+        rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, private).unwrap();
         assert!(lock_exclusive(&fifo).is_err());
     }
 

@@ -4,6 +4,16 @@ use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::Path;
 
+#[cfg(unix)]
+use rustix::fs::OFlags;
+
+/// `flags` as `OpenOptionsExt::custom_flags` takes them.
+#[cfg(unix)]
+fn flags(flags: OFlags) -> i32 {
+    // The open flags are small bit values; they fit a C int on every platform.
+    flags.bits() as i32
+}
+
 /// Opens `path` with `options` as a private (0600 when created) regular file: never through
 /// a symlink, never blocking on a FIFO, and refused when it is anything but a regular file.
 /// For files plex-auth keeps beside its state (locks, the event log).
@@ -13,7 +23,7 @@ pub fn open_private(path: &Path, mut options: OpenOptions) -> io::Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         options
             .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+            .custom_flags(flags(OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC));
     }
     let file = options.open(path)?;
     if !file.metadata()?.is_file() {
@@ -47,7 +57,7 @@ pub fn read_small_file(
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::custom_flags(
         &mut options,
-        libc::O_NONBLOCK | libc::O_CLOEXEC,
+        flags(OFlags::NONBLOCK | OFlags::CLOEXEC),
     );
     let file = options.open(path).map_err(SmallFileError::Io)?;
     let meta = file.metadata().map_err(SmallFileError::Io)?;

@@ -4,41 +4,29 @@
 use std::ffi::{CString, OsStr};
 use std::fs::{self, File};
 use std::io::{self, Write};
-use std::os::fd::{AsRawFd, FromRawFd};
+use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
+use rustix::fs::{AtFlags, CWD, OFlags};
+use rustix::io::Errno;
+
 use super::Mode;
+
+/// 0600 for every file created here (the process umask is 077 anyway).
+const PRIVATE: rustix::fs::Mode = rustix::fs::Mode::RUSR.union(rustix::fs::Mode::WUSR);
 
 fn cstr(bytes: &[u8]) -> io::Result<CString> {
     CString::new(bytes).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in path"))
-}
-
-fn check(ret: libc::c_int) -> io::Result<()> {
-    if ret < 0 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(())
-    }
 }
 
 /// The folder, opened once: every name below is one component inside it, so no temp
 /// file can land anywhere else.
 fn open_dir(dir: &Path) -> io::Result<File> {
     let c = cstr(dir.as_os_str().as_bytes())?;
-    // SAFETY: `c` is a valid C string; the flags open a directory read-only.
-    let fd = unsafe {
-        libc::open(
-            c.as_ptr(),
-            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
-        )
-    };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: `fd` was just opened and is owned by nothing else.
-    Ok(unsafe { File::from_raw_fd(fd) })
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    Ok(rustix::fs::open(c.as_c_str(), flags, rustix::fs::Mode::empty())?.into())
 }
 
 pub(super) fn replace_in(
@@ -62,8 +50,8 @@ pub(super) fn replace_in(
                 return Ok(replaced);
             }
             // No way to give the file a name (no /proc, no permission): fall back.
-            Err(e) if e.raw_os_error() != Some(libc::EEXIST) => {}
-            Err(e) => return Err(e),
+            Err(e) if e != Errno::EXIST => {}
+            Err(e) => return Err(e.into()),
         }
     }
     let (file, tmp) = create_named(&dir, name)?;
@@ -121,8 +109,7 @@ pub(super) fn remove_temps_in(dir_path: &Path, target: &OsStr, owner: Option<u32
     let (Ok(dir), Ok(entries)) = (open_dir(dir_path), fs::read_dir(dir_path)) else {
         return 0;
     };
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
+    let me = rustix::process::geteuid().as_raw();
     let mut removed = 0;
     for entry in entries.flatten() {
         let name = entry.file_name();
@@ -132,38 +119,24 @@ pub(super) fn remove_temps_in(dir_path: &Path, target: &OsStr, owner: Option<u32
         let Ok(c) = cstr(name.as_bytes()) else {
             continue;
         };
-        let Ok(meta) = stat_here(&dir, &c) else {
+        // As it is: a symlink is described, not followed.
+        let Ok(meta) = rustix::fs::statat(&dir, c.as_c_str(), AtFlags::SYMLINK_NOFOLLOW) else {
             continue;
         };
         let ours = meta.st_uid == me || Some(meta.st_uid) == owner;
-        if (meta.st_mode & libc::S_IFMT) == libc::S_IFREG && meta.st_nlink == 1 && ours {
-            // SAFETY: a valid C string relative to a directory fd we own.
-            if unsafe { libc::unlinkat(dir.as_raw_fd(), c.as_ptr(), 0) } == 0 {
-                removed += 1;
-            }
+        let regular = rustix::fs::FileType::from_raw_mode(meta.st_mode as _).is_file();
+        if regular
+            && meta.st_nlink == 1
+            && ours
+            && rustix::fs::unlinkat(&dir, c.as_c_str(), AtFlags::empty()).is_ok()
+        {
+            removed += 1;
         }
     }
     if removed > 0 {
         let _ = dir.sync_all();
     }
     removed
-}
-
-/// `name` in `dir` as it is: a symlink is described, not followed.
-fn stat_here(dir: &File, name: &CString) -> io::Result<libc::stat> {
-    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
-    // SAFETY: a valid C string relative to a directory fd we own; `st` is written by
-    // the call before it is read.
-    check(unsafe {
-        libc::fstatat(
-            dir.as_raw_fd(),
-            name.as_ptr(),
-            st.as_mut_ptr(),
-            libc::AT_SYMLINK_NOFOLLOW,
-        )
-    })?;
-    // SAFETY: fstatat succeeded, so it filled `st`.
-    Ok(unsafe { st.assume_init() })
 }
 
 #[cfg(test)]
@@ -208,14 +181,10 @@ fn put_in_place(
             return Ok(false);
         }
         // No RENAME_EXCHANGE on this file system: compare, then rename (a small window).
-        Err(e)
-            if matches!(
-                e.raw_os_error(),
-                Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP)
-            ) => {}
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => {}
         Err(e) => {
             unlink(dir, tmp);
-            return Err(e);
+            return Err(e.into());
         }
     }
     if read_named(dir, target).as_deref().ok() != Some(expected) {
@@ -227,37 +196,27 @@ fn put_in_place(
 }
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
-fn exchange(dir: &File, a: &CString, b: &CString) -> io::Result<()> {
-    // SAFETY: valid C strings relative to a directory fd we own.
-    let ret = unsafe {
-        libc::renameat2(
-            dir.as_raw_fd(),
-            a.as_ptr(),
-            dir.as_raw_fd(),
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    check(ret)
+fn exchange(dir: &File, a: &CString, b: &CString) -> rustix::io::Result<()> {
+    rustix::fs::renameat_with(
+        dir,
+        a.as_c_str(),
+        dir,
+        b.as_c_str(),
+        rustix::fs::RenameFlags::EXCHANGE,
+    )
 }
 
 /// The bytes of the regular file `name` in `dir` (never through a link), up to a bound
 /// just past what any caller expects.
 fn read_named(dir: &File, name: &CString) -> io::Result<Vec<u8>> {
     use std::io::Read;
-    // SAFETY: a valid C string relative to a directory fd we own.
-    let fd = unsafe {
-        libc::openat(
-            dir.as_raw_fd(),
-            name.as_ptr(),
-            libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC,
-        )
-    };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: `fd` was just opened and is owned by nothing else.
-    let file = unsafe { File::from_raw_fd(fd) };
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    let file = File::from(rustix::fs::openat(
+        dir,
+        name.as_c_str(),
+        flags,
+        rustix::fs::Mode::empty(),
+    )?);
     let mut out = Vec::new();
     file.take(64 * 1024 * 1024).read_to_end(&mut out)?;
     Ok(out)
@@ -293,8 +252,7 @@ fn give_to(file: &File, meta: &fs::Metadata) -> io::Result<()> {
 }
 
 pub(super) fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
+    rustix::process::geteuid().is_root()
 }
 
 /// `.<name>.<12 hex>.tmp`: random, so a leftover or planted file is never reused.
@@ -310,106 +268,56 @@ fn temp_name(name: &OsStr) -> io::Result<CString> {
 /// An unnamed file in `dir`; `None` when the file system or kernel has no `O_TMPFILE`.
 #[cfg(any(target_os = "linux", target_os = "android"))]
 fn open_anonymous(dir: &File) -> io::Result<Option<File>> {
-    // SAFETY: "." is a valid C string, relative to a directory fd we own.
-    let fd = unsafe {
-        libc::openat(
-            dir.as_raw_fd(),
-            c".".as_ptr(),
-            libc::O_TMPFILE | libc::O_WRONLY | libc::O_CLOEXEC,
-            0o600 as libc::c_uint,
-        )
-    };
-    if fd < 0 {
-        let e = io::Error::last_os_error();
-        return match e.raw_os_error() {
-            Some(libc::EOPNOTSUPP | libc::EISDIR | libc::EINVAL | libc::ENOENT) => Ok(None),
-            _ => Err(e),
-        };
+    let flags = OFlags::TMPFILE | OFlags::WRONLY | OFlags::CLOEXEC;
+    match rustix::fs::openat(dir, c".", flags, PRIVATE) {
+        Ok(fd) => Ok(Some(fd.into())),
+        Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL | Errno::NOENT) => Ok(None),
+        Err(e) => Err(e.into()),
     }
-    // SAFETY: `fd` was just opened and is owned by nothing else.
-    Ok(Some(unsafe { File::from_raw_fd(fd) }))
 }
 
 /// Give the unnamed file the name `tmp` in `dir`. linkat never follows a symlink at the
 /// new name; it fails if anything is there.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-fn link_anonymous(file: &File, dir: &File, tmp: &CString) -> io::Result<()> {
-    // SAFETY: all pointers are valid C strings; the fds are open.
-    let ret = unsafe {
-        libc::linkat(
-            file.as_raw_fd(),
-            c"".as_ptr(),
-            dir.as_raw_fd(),
-            tmp.as_ptr(),
-            libc::AT_EMPTY_PATH,
-        )
-    };
-    if ret == 0 {
+fn link_anonymous(file: &File, dir: &File, tmp: &CString) -> rustix::io::Result<()> {
+    if rustix::fs::linkat(file, c"", dir, tmp.as_c_str(), AtFlags::EMPTY_PATH).is_ok() {
         return Ok(());
     }
     // AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH on older kernels; /proc does not.
-    let proc_path = cstr(format!("/proc/self/fd/{}", file.as_raw_fd()).as_bytes())?;
-    // SAFETY: as above.
-    check(unsafe {
-        libc::linkat(
-            libc::AT_FDCWD,
-            proc_path.as_ptr(),
-            dir.as_raw_fd(),
-            tmp.as_ptr(),
-            libc::AT_SYMLINK_FOLLOW,
-        )
-    })
+    let proc_path = format!("/proc/self/fd/{}", file.as_raw_fd());
+    rustix::fs::linkat(
+        CWD,
+        proc_path.as_str(),
+        dir,
+        tmp.as_c_str(),
+        AtFlags::SYMLINK_FOLLOW,
+    )
 }
 
 fn create_named(dir: &File, name: &OsStr) -> io::Result<(File, CString)> {
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     let mut last = None;
     for _ in 0..8 {
         let tmp = temp_name(name)?;
-        // SAFETY: `tmp` is a valid C string relative to a directory fd we own.
-        let fd = unsafe {
-            libc::openat(
-                dir.as_raw_fd(),
-                tmp.as_ptr(),
-                libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW | libc::O_CLOEXEC,
-                0o600 as libc::c_uint,
-            )
-        };
-        if fd >= 0 {
-            // SAFETY: `fd` was just opened and is owned by nothing else.
-            return Ok((unsafe { File::from_raw_fd(fd) }, tmp));
+        match rustix::fs::openat(dir, tmp.as_c_str(), flags, PRIVATE) {
+            Ok(fd) => return Ok((fd.into(), tmp)),
+            Err(Errno::EXIST) => last = Some(io::Error::from(Errno::EXIST)),
+            Err(e) => return Err(e.into()),
         }
-        let e = io::Error::last_os_error();
-        if e.kind() != io::ErrorKind::AlreadyExists {
-            return Err(e);
-        }
-        last = Some(e);
     }
     Err(last.unwrap_or_else(|| io::Error::other("no free temporary file name")))
 }
 
 fn rename_into_place(dir: &File, tmp: &CString, target: &CString) -> io::Result<()> {
-    // SAFETY: valid C strings relative to a directory fd we own.
-    let ret = unsafe {
-        libc::renameat(
-            dir.as_raw_fd(),
-            tmp.as_ptr(),
-            dir.as_raw_fd(),
-            target.as_ptr(),
-        )
-    };
-    if ret < 0 {
-        let e = io::Error::last_os_error();
+    if let Err(e) = rustix::fs::renameat(dir, tmp.as_c_str(), dir, target.as_c_str()) {
         unlink(dir, tmp);
-        return Err(e);
+        return Err(e.into());
     }
     Ok(())
 }
 
 fn unlink(dir: &File, tmp: &CString) {
-    // SAFETY: a valid C string relative to a directory fd we own.
-    unsafe {
-        libc::unlinkat(dir.as_raw_fd(), tmp.as_ptr(), 0);
-    }
+    let _ = rustix::fs::unlinkat(dir, tmp.as_c_str(), AtFlags::empty());
 }
 
 #[cfg(test)]
