@@ -34,10 +34,8 @@ pub const PRODUCT: &str = "plex-auth";
 /// Parse the command line, run one command, report, and say how to exit.
 pub fn run() -> ExitCode {
     // Every file plex-auth creates is private to its user, whatever the caller's umask.
-    // SAFETY: umask only changes this process's file-creation mask.
-    unsafe {
-        libc::umask(0o077);
-    }
+    #[cfg(unix)]
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     // First, so that no moment of a run can be cut short by a signal (see `signals`).
     signals::install(std::env::args_os().any(|a| a == "--json"));
     let matches = match cli::command().try_get_matches() {

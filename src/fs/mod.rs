@@ -24,6 +24,8 @@ pub(crate) use atomic::before_next_swap;
 pub use atomic::{Mode, remove_stale_temps, replace_file, replace_file_if_unchanged};
 pub use lock::{LOCK_WAIT, LockError, lock, lock_exclusive};
 pub use perms::{mode_warnings, untrusted_by_root};
+#[cfg(unix)]
+pub use read::open_flags;
 pub use read::{SmallFileError, open_private, read_small_file};
 
 /// Creates `dir` and any missing parents. Folders created here are 0700; an existing folder

@@ -9,7 +9,7 @@ use rustix::fs::OFlags;
 
 /// `flags` as `OpenOptionsExt::custom_flags` takes them.
 #[cfg(unix)]
-fn flags(flags: OFlags) -> i32 {
+pub fn open_flags(flags: OFlags) -> i32 {
     // The open flags are small bit values; they fit a C int on every platform.
     flags.bits() as i32
 }
@@ -21,9 +21,9 @@ pub fn open_private(path: &Path, mut options: OpenOptions) -> io::Result<File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options
-            .mode(0o600)
-            .custom_flags(flags(OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC));
+        options.mode(0o600).custom_flags(open_flags(
+            OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC,
+        ));
     }
     let file = options.open(path)?;
     if !file.metadata()?.is_file() {
@@ -57,7 +57,7 @@ pub fn read_small_file(
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::custom_flags(
         &mut options,
-        flags(OFlags::NONBLOCK | OFlags::CLOEXEC),
+        open_flags(OFlags::NONBLOCK | OFlags::CLOEXEC),
     );
     let file = options.open(path).map_err(SmallFileError::Io)?;
     let meta = file.metadata().map_err(SmallFileError::Io)?;
