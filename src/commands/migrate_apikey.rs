@@ -348,6 +348,6 @@ fn find_server(
 fn migration_timestamp() -> Result<String> {
     let now = crate::time::timestamp_micros_now();
     let bytes: [u8; 4] = crate::secret::random_bytes()?;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = hex::encode(bytes);
     Ok(format!("{}_{hex}", now.trim_end_matches('Z')))
 }
