@@ -377,13 +377,6 @@ impl From<BazarrError> for Error {
     }
 }
 
-/// Unexpected failures from the edges (anyhow context chains) are internal errors.
-impl From<anyhow::Error> for Error {
-    fn from(err: anyhow::Error) -> Self {
-        Error::internal(format!("{err:#}"))
-    }
-}
-
 /// An I/O error that no module claimed is internal (exit 1).
 impl From<std::io::Error> for Error {
     fn from(err: std::io::Error) -> Self {
