@@ -56,6 +56,14 @@ pub fn same_filesystem(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// The random part of a temporary name: 12 lowercase hex digits.
+fn temp_suffix() -> io::Result<String> {
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| io::Error::other(format!("the system random number generator failed: {e}")))?;
+    Ok(hex::encode(bytes))
+}
+
 fn parent_dir(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

@@ -18,8 +18,7 @@ pub(super) fn replace_in(
     {
         return Ok(false);
     }
-    let suffix: [u8; 6] = crate::secret::random_bytes().map_err(|e| io::Error::other(e.message))?;
-    let hex = hex::encode(suffix);
+    let hex = super::temp_suffix()?;
     let tmp = dir.join(format!(".{}.{hex}.tmp", name.to_string_lossy()));
     let result = std::fs::OpenOptions::new()
         .write(true)

@@ -257,8 +257,7 @@ pub(super) fn is_root() -> bool {
 
 /// `.<name>.<12 hex>.tmp`: random, so a leftover or planted file is never reused.
 fn temp_name(name: &OsStr) -> io::Result<CString> {
-    let suffix: [u8; 6] = crate::secret::random_bytes().map_err(|e| io::Error::other(e.message))?;
-    let hex = hex::encode(suffix);
+    let hex = super::temp_suffix()?;
     let mut bytes = b".".to_vec();
     bytes.extend_from_slice(name.as_bytes());
     bytes.extend_from_slice(format!(".{hex}.tmp").as_bytes());
