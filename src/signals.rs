@@ -28,10 +28,11 @@ static JSON: AtomicBool = AtomicBool::new(false);
 pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// A value a signal handler may read at any moment: set by leaking a box, which is never
-/// freed, so a reference to it stays valid whatever the handler is interrupting.
+/// freed, so a reference to it stays valid whatever the handler is interrupting. Only for
+/// `Sync` values: the handler may run on any thread.
 struct Leaked<T>(AtomicPtr<T>);
 
-impl<T: 'static> Leaked<T> {
+impl<T: Sync + 'static> Leaked<T> {
     const fn none() -> Self {
         Leaked(AtomicPtr::new(std::ptr::null_mut()))
     }

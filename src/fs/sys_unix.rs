@@ -124,6 +124,7 @@ pub(super) fn remove_temps_in(dir_path: &Path, target: &OsStr, owner: Option<u32
             continue;
         };
         let ours = meta.st_uid == me || Some(meta.st_uid) == owner;
+        // `st_mode` is narrower than a raw mode on some systems (u16 on macOS).
         let regular = rustix::fs::FileType::from_raw_mode(meta.st_mode as _).is_file();
         if regular
             && meta.st_nlink == 1
