@@ -4,13 +4,13 @@
 use std::fmt;
 
 use crate::bazarr::BazarrError;
+use crate::fs::LockError;
 use crate::plex::PlexError;
 use crate::plex::pin::PinError;
 use crate::plex::servers::{ID_PREFIX, ServerError};
 use crate::store::StoreError;
 use crate::store::config::ConfigError;
 use crate::store::error::keyring_service_name;
-use crate::store::fsutil::LockError;
 use crate::store::key::KeyError;
 use std::process::ExitCode;
 
@@ -514,13 +514,6 @@ impl From<BazarrError> for Error {
     }
 }
 
-/// Unexpected failures from the edges (anyhow context chains) are internal errors.
-impl From<anyhow::Error> for Error {
-    fn from(err: anyhow::Error) -> Self {
-        Error::internal(format!("{err:#}"))
-    }
-}
-
 /// Sealing failed (no random source): exit 1.
 impl From<crate::store::seal::SealError> for Error {
     fn from(err: crate::store::seal::SealError) -> Self {
@@ -638,5 +631,35 @@ mod tests {
         let edge404 =
             crate::plex::client::check_status(reqwest::StatusCode::NOT_FOUND, "").unwrap_err();
         assert_eq!(Error::from(edge404).kind, ErrorKind::Connection);
+    }
+
+    /// A lock that cannot be taken is a config error (exit 9) with a hint that says what to
+    /// do; the lock layer itself knows nothing of exit codes.
+    #[test]
+    fn lock_errors_are_config_errors_with_a_hint() {
+        let err = Error::from(LockError::Link {
+            path: "/c/config.lock".into(),
+        });
+        assert_eq!(err.kind, ErrorKind::Config);
+        assert!(err.message.contains("symbolic link"), "{}", err.message);
+        assert!(
+            err.hint
+                .as_deref()
+                .unwrap()
+                .contains("remove /c/config.lock")
+        );
+
+        let err = Error::from(LockError::Busy {
+            path: "/c/config.lock".into(),
+            secs: 5,
+        });
+        assert_eq!(err.kind, ErrorKind::Config);
+        assert!(
+            err.message.contains("config.lock is locked"),
+            "{}",
+            err.message
+        );
+        assert!(err.hint.is_some());
+        assert!(err.cause::<LockError>().is_some());
     }
 }

@@ -23,8 +23,8 @@ use std::sync::{Mutex, OnceLock};
 
 use serde::Serialize;
 
+use crate::fs as fsutil;
 use crate::output::Output;
-use crate::store::fsutil;
 
 pub const FILE_NAME: &str = "events.jsonl";
 pub const ROTATED_NAME: &str = "events.jsonl.1";

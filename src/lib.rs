@@ -8,6 +8,7 @@ pub mod commands;
 pub mod context;
 pub mod error;
 pub mod events;
+pub mod fs;
 pub mod metrics;
 pub mod output;
 pub mod picker;
@@ -34,10 +35,8 @@ pub const PRODUCT: &str = "plex-auth";
 /// Parse the command line, run one command, report, and say how to exit.
 pub fn run() -> ExitCode {
     // Every file plex-auth creates is private to its user, whatever the caller's umask.
-    // SAFETY: umask only changes this process's file-creation mask.
-    unsafe {
-        libc::umask(0o077);
-    }
+    #[cfg(unix)]
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     // First, so that no moment of a run can be cut short by a signal (see `signals`).
     signals::install(std::env::args_os().any(|a| a == "--json"));
     let matches = match cli::command().try_get_matches() {
@@ -113,7 +112,7 @@ fn check_files(ctx: &Context, name: &str) -> Result<(), Error> {
     paths.extend(ctx.state_dir.as_deref());
     if rustix::process::geteuid().is_root() {
         for path in paths {
-            if let Some((what, fix)) = store::fsutil::untrusted_by_root(path) {
+            if let Some((what, fix)) = crate::fs::untrusted_by_root(path) {
                 return Err(Error::store(format!(
                     "refusing to run as root with {what}: another user could put their own key or settings there; nothing was done"
                 ))
@@ -122,7 +121,7 @@ fn check_files(ctx: &Context, name: &str) -> Result<(), Error> {
         }
     }
     if name != "status" {
-        for warning in store::fsutil::mode_warnings(&[&ctx.config_dir, &ctx.key_path]) {
+        for warning in crate::fs::mode_warnings(&[&ctx.config_dir, &ctx.key_path]) {
             ctx.out.essential(format!("warning: {warning}"));
         }
     }

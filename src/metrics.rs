@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::fsutil;
+use crate::fs as fsutil;
 
 /// The results a validation is counted under.
 pub const RESULTS: [&str; 4] = ["ok", "rejected", "unreachable", "error"];

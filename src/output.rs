@@ -7,11 +7,16 @@ use crate::text::safe_lines;
 use std::io::Write;
 use std::time::Duration;
 
+use anstyle::{AnsiColor, Style};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::error::{Error, ErrorKind};
+
+const WARNING: Style = AnsiColor::Yellow.on_default();
+const NOTE: Style = AnsiColor::Cyan.on_default();
+const ERROR: Style = AnsiColor::Red.on_default();
 
 #[derive(Debug, Clone)]
 pub struct Output {
@@ -87,7 +92,7 @@ impl Output {
         if self.quiet {
             return;
         }
-        let label = self.paint("warning:", "33");
+        let label = self.paint("warning:", WARNING);
         write_line(
             &mut std::io::stderr().lock(),
             &format!("{label} {}", safe_lines(text.as_ref())),
@@ -100,7 +105,7 @@ impl Output {
         if self.quiet {
             return;
         }
-        let label = self.paint("note:", "36");
+        let label = self.paint("note:", NOTE);
         write_line(
             &mut std::io::stderr().lock(),
             &format!("{label} {}", safe_lines(text.as_ref())),
@@ -129,7 +134,7 @@ impl Output {
             return;
         }
         let mut stderr = std::io::stderr().lock();
-        let label = self.paint("error:", "31");
+        let label = self.paint("error:", ERROR);
         write_line(
             &mut stderr,
             &format!("{label} {}", safe_lines(&err.message)),
@@ -141,16 +146,16 @@ impl Output {
         }
     }
 
-    pub fn paint(&self, text: &str, ansi: &str) -> String {
+    pub fn paint(&self, text: &str, style: Style) -> String {
         if self.color {
-            format!("\x1b[{ansi}m{text}\x1b[0m")
+            format!("{style}{text}{style:#}")
         } else {
             text.to_string()
         }
     }
 
     pub fn bold(&self, text: &str) -> String {
-        self.paint(text, "1")
+        self.paint(text, Style::new().bold())
     }
 
     /// Text shown before a prompt (the picker's table), on stderr.
@@ -250,5 +255,16 @@ mod tests {
         assert_eq!(safe("a\nb\rc\u{7}"), "a\\u{a}b\\u{d}c\\u{7}");
         assert_eq!(safe("x\u{202e}y\u{9b}"), "x\\u{202e}y\\u{9b}");
         assert_eq!(safe_lines("one\ntwo\u{1b}"), "one\ntwo\\u{1b}");
+    }
+
+    #[test]
+    fn colours_are_the_plain_sgr_codes() {
+        let out = Output::new(false, false, false, true, false);
+        assert_eq!(out.paint("warning:", WARNING), "\x1b[33mwarning:\x1b[0m");
+        assert_eq!(out.paint("note:", NOTE), "\x1b[36mnote:\x1b[0m");
+        assert_eq!(out.paint("error:", ERROR), "\x1b[31merror:\x1b[0m");
+        assert_eq!(out.bold("Tower"), "\x1b[1mTower\x1b[0m");
+        let plain = Output::new(false, false, false, false, false);
+        assert_eq!(plain.paint("error:", ERROR), "error:");
     }
 }

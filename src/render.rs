@@ -231,7 +231,7 @@ pub fn server_table(out: &Output, servers: &[ServerView]) -> String {
 /// elsewhere).
 pub fn key_beside_token(ctx: &crate::context::Context) -> Option<String> {
     let config = crate::store::config::path(&ctx.config_dir);
-    if ctx.key_is_credential || !crate::store::fsutil::same_filesystem(&ctx.key_path, &config) {
+    if ctx.key_is_credential || !crate::fs::same_filesystem(&ctx.key_path, &config) {
         return None;
     }
     Some(format!(

@@ -17,9 +17,9 @@ static HANDLED_ELSEWHERE: AtomicBool = AtomicBool::new(false);
 /// write bytes it already has). Set at start and changed when what an interruption means
 /// changes (the account is linked, only the server is left to choose); every message is
 /// leaked, so the handler never reads freed memory.
-static MESSAGE: AtomicPtr<Vec<u8>> = AtomicPtr::new(std::ptr::null_mut());
+static MESSAGE: Leaked<Vec<u8>> = Leaked::none();
 /// The terminal settings to put back on the way out, while a prompt has echo off.
-static TERMINAL: AtomicPtr<rustix::termios::Termios> = AtomicPtr::new(std::ptr::null_mut());
+static TERMINAL: Leaked<rustix::termios::Termios> = Leaked::none();
 /// A spinner has drawn on stderr (a terminal): its line is cleared before the message.
 static SPINNER_DRAWN: AtomicBool = AtomicBool::new(false);
 /// Whether the message is a JSON error document (stdout) or a line for people (stderr).
@@ -27,20 +27,42 @@ static JSON: AtomicBool = AtomicBool::new(false);
 
 pub const EXIT_INTERRUPTED: i32 = 130;
 
+/// A value a signal handler may read at any moment: set by leaking a box, which is never
+/// freed, so a reference to it stays valid whatever the handler is interrupting. Only for
+/// `Sync` values: the handler may run on any thread.
+struct Leaked<T>(AtomicPtr<T>);
+
+impl<T: Sync + 'static> Leaked<T> {
+    const fn none() -> Self {
+        Leaked(AtomicPtr::new(std::ptr::null_mut()))
+    }
+
+    fn set(&self, value: T) {
+        self.0
+            .store(Box::into_raw(Box::new(value)), Ordering::SeqCst);
+    }
+
+    fn clear(&self) {
+        self.0.store(std::ptr::null_mut(), Ordering::SeqCst);
+    }
+
+    fn get(&self) -> Option<&'static T> {
+        // SAFETY: the pointer is null or came from `Box::into_raw` in `set`, and nothing
+        // ever frees it, so it points at a live value for the rest of the process.
+        unsafe { self.0.load(Ordering::SeqCst).as_ref() }
+    }
+}
+
 /// Install the handlers for SIGINT and SIGTERM. `json` chooses the message's form.
 pub fn install(json: bool) {
     JSON.store(json, Ordering::SeqCst);
     on_interrupt(NOTHING_HALF_WRITTEN, None);
     #[cfg(unix)]
-    // SAFETY: the handler only touches atomics and calls write(2) and _exit(2), which are
-    // async-signal-safe.
-    unsafe {
-        let mut action: libc::sigaction = std::mem::zeroed();
-        action.sa_sigaction = on_signal as *const () as libc::sighandler_t;
-        action.sa_flags = libc::SA_RESTART;
-        libc::sigemptyset(&mut action.sa_mask);
-        libc::sigaction(libc::SIGINT, &action, std::ptr::null_mut());
-        libc::sigaction(libc::SIGTERM, &action, std::ptr::null_mut());
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        // SAFETY: the handler only touches atomics and calls tcsetattr(3) (one ioctl),
+        // write(2) and _exit(2), which are async-signal-safe; it allocates nothing and
+        // takes no lock.
+        let _ = unsafe { signal_hook::low_level::register(signal, on_signal) };
     }
 }
 
@@ -61,7 +83,7 @@ pub fn on_interrupt(message: &str, hint: Option<&str>) {
             None => format!("error: {message}\n"),
         }
     };
-    MESSAGE.store(Box::into_raw(Box::new(text.into_bytes())), Ordering::SeqCst);
+    MESSAGE.set(text.into_bytes());
 }
 
 /// A spinner is about to draw on stderr: an interruption clears its line first.
@@ -72,17 +94,17 @@ pub fn spinner_started() {
 /// While echo is off for a prompt: an interruption puts `saved` back on stdin before the
 /// process ends, so the shell is not left without echo.
 pub fn restore_terminal_on_exit(saved: rustix::termios::Termios) {
-    TERMINAL.store(Box::into_raw(Box::new(saved)), Ordering::SeqCst);
+    TERMINAL.set(saved);
 }
 
 /// The prompt is over: nothing to put back any more (the settings stay allocated, as a
 /// handler may still be reading them).
 pub fn forget_terminal() {
-    TERMINAL.store(std::ptr::null_mut(), Ordering::SeqCst);
+    TERMINAL.clear();
 }
 
 #[cfg(unix)]
-extern "C" fn on_signal(_signal: libc::c_int) {
+fn on_signal() {
     if HANDLED_ELSEWHERE.load(Ordering::SeqCst) {
         return;
     }
@@ -96,41 +118,25 @@ extern "C" fn on_signal(_signal: libc::c_int) {
 /// Print the message and end the process with 130, skipping destructors (nothing is open
 /// that needs them: no temp file exists outside a critical section).
 fn leave() -> ! {
-    let terminal = TERMINAL.load(Ordering::SeqCst);
-    if !terminal.is_null() {
-        // SAFETY: the pointer came from a leaked Box and is never freed. tcsetattr is one
-        // ioctl, which is async-signal-safe.
-        let saved = unsafe { &*terminal };
-        let _ = rustix::termios::tcsetattr(
-            rustix::stdio::stdin(),
-            rustix::termios::OptionalActions::Now,
-            saved,
-        );
-    }
-    if SPINNER_DRAWN.load(Ordering::SeqCst) {
-        // Back to the start of the line and erase it: no spinner frame before the message.
-        const CLEAR: &[u8] = b"\r\x1b[2K";
-        // SAFETY: write(2) on stderr from a static buffer is async-signal-safe.
-        #[cfg(unix)]
-        unsafe {
-            libc::write(2, CLEAR.as_ptr().cast(), CLEAR.len());
-        }
-    }
-    let message = MESSAGE.load(Ordering::SeqCst);
-    if !message.is_null() {
-        // SAFETY: the pointer came from a leaked Box and is never freed; write(2) on stdout
-        // or stderr is async-signal-safe.
-        #[cfg(unix)]
-        unsafe {
-            let message = &*message;
-            let fd = if message.starts_with(b"{") { 1 } else { 2 };
-            libc::write(fd, message.as_ptr().cast(), message.len());
-        }
-    }
     #[cfg(unix)]
-    // SAFETY: _exit ends the process at once; it is async-signal-safe.
-    unsafe {
-        libc::_exit(EXIT_INTERRUPTED)
+    {
+        use rustix::stdio::{stderr, stdin, stdout};
+        if let Some(saved) = TERMINAL.get() {
+            let _ =
+                rustix::termios::tcsetattr(stdin(), rustix::termios::OptionalActions::Now, saved);
+        }
+        if SPINNER_DRAWN.load(Ordering::SeqCst) {
+            // Back to the start of the line and erase it: no spinner frame before the message.
+            let _ = rustix::io::write(stderr(), b"\r\x1b[2K");
+        }
+        if let Some(message) = MESSAGE.get() {
+            let _ = if message.starts_with(b"{") {
+                rustix::io::write(stdout(), message)
+            } else {
+                rustix::io::write(stderr(), message)
+            };
+        }
+        signal_hook::low_level::exit(EXIT_INTERRUPTED)
     }
     #[cfg(not(unix))]
     std::process::exit(EXIT_INTERRUPTED)

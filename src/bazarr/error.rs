@@ -78,5 +78,5 @@ pub enum BazarrError {
         looked: String,
     },
     #[error(transparent)]
-    Lock(#[from] crate::store::fsutil::LockError),
+    Lock(#[from] crate::fs::LockError),
 }

@@ -8,7 +8,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use crate::bazarr::BazarrError;
-use crate::store::fsutil;
+use crate::fs as fsutil;
 
 pub use super::document::{Change, Document, Value};
 
@@ -274,8 +274,11 @@ fn lock_in_place(target: &Path) -> Result<(fs::File, fs::Metadata), BazarrError>
         opts.read(true);
         #[cfg(unix)]
         {
+            use rustix::fs::OFlags;
             use std::os::unix::fs::OpenOptionsExt;
-            opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+            opts.custom_flags(fsutil::open_flags(
+                OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC,
+            ));
         }
         let file = opts
             .open(target)
@@ -316,8 +319,9 @@ fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
     opts.read(true);
     #[cfg(unix)]
     {
+        use rustix::fs::OFlags;
         use std::os::unix::fs::OpenOptionsExt;
-        opts.custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC);
+        opts.custom_flags(fsutil::open_flags(OFlags::NONBLOCK | OFlags::CLOEXEC));
     }
     let file = opts.open(path)?;
     if !file.metadata()?.is_file() {
@@ -835,7 +839,7 @@ sonarr:
         file.apply(&sample_changes());
         let theirs = text.replace("use_plex: false", "use_plex: true");
         let (p, t) = (path.clone(), theirs.clone());
-        crate::store::fsutil::before_next_swap(move || {
+        crate::fs::before_next_swap(move || {
             let tmp = p.with_extension("yaml.tmp");
             fs::write(&tmp, &t).unwrap();
             fs::rename(&tmp, &p).unwrap();
@@ -976,8 +980,7 @@ sonarr:
         let (name, text) = FIXTURES[4];
         let path = write_copy(dir.path(), name, text);
         fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
-        // SAFETY: geteuid has no preconditions.
-        let root = unsafe { libc::geteuid() } == 0;
+        let root = rustix::process::geteuid().is_root();
         let (uid, gid) = if root {
             std::os::unix::fs::chown(&path, Some(65534), Some(65534)).unwrap();
             (65534, 65534)

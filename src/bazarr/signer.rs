@@ -34,7 +34,7 @@ pub enum SignError {
 /// current time.
 pub fn sign(key: &str, token: &Secret) -> Result<String, RandomError> {
     let salt: [u8; 16] = random_bytes()?;
-    let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
+    let salt = hex::encode(salt);
     let timestamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())

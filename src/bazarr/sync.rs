@@ -438,7 +438,7 @@ pub fn add_running(status: &mut BazarrStatus, running: bool, address: &str) {
 /// A loose mode on Bazarr's file, with advice that lasts: Bazarr recreates config.yaml with
 /// its own process umask on every settings save, so a `chmod` is undone at the next save.
 pub fn mode_warnings(path: &Path) -> Vec<String> {
-    crate::store::fsutil::mode_warnings(&[path])
+    crate::fs::mode_warnings(&[path])
         .into_iter()
         .map(|w| {
             let what = w.split("; run chmod").next().unwrap_or(&w);
@@ -481,7 +481,7 @@ mod tests {
         if times == 0 {
             return;
         }
-        crate::store::fsutil::before_next_swap(move || {
+        crate::fs::before_next_swap(move || {
             let text = FRESH
                 .replace("chmod_enabled: false", "chmod_enabled: true")
                 .replace("hostname: mediaserver", &format!("hostname: save{times}"));

@@ -112,7 +112,7 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
                 .context("nothing was migrated")
                 .with_hint(format!(
                     "Bazarr's apikey no longer works; link the account by PIN and write Bazarr's keys with `plex-auth login --bazarr-config {}`",
-                    crate::store::fsutil::shell_quote(&path)
+                    crate::fs::shell_quote(&path)
                 )),
             _ => err,
         }
@@ -351,6 +351,6 @@ fn find_server(
 fn migration_timestamp() -> Result<String> {
     let now = crate::time::timestamp_micros_now();
     let bytes: [u8; 4] = crate::secret::random_bytes()?;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = hex::encode(bytes);
     Ok(format!("{}_{hex}", now.trim_end_matches('Z')))
 }

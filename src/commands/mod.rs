@@ -292,7 +292,7 @@ fn restart_command(ctx: &Context, args: &str) -> String {
         .map(|u| {
             format!(
                 "--bazarr-url {} ",
-                crate::store::fsutil::shell_quote(Path::new(u.as_str()))
+                crate::fs::shell_quote(Path::new(u.as_str()))
             )
         })
         .unwrap_or_default();

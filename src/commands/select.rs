@@ -119,7 +119,7 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
     }
     let rerun = format!(
         "select {}",
-        crate::store::fsutil::shell_quote(std::path::Path::new(&server.machine_id))
+        crate::fs::shell_quote(std::path::Path::new(&server.machine_id))
     );
     after_bazarr_write(
         ctx,

@@ -10,8 +10,9 @@ use crate::bazarr::sync::{self, BazarrStatus};
 use crate::commands::{bazarr_live, snapshot};
 use crate::context::{Context, KeySource};
 use crate::error::{Error, Result};
+use crate::fs as fsutil;
 use crate::output::safe;
-use crate::store::{self, AuthMethod, Backend, fsutil, rotate};
+use crate::store::{self, AuthMethod, Backend, rotate};
 use crate::time::{ago, timestamp};
 
 #[derive(Serialize)]

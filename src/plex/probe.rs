@@ -244,6 +244,21 @@ impl ServerReport {
     }
 }
 
+/// EMFILE or ENFILE: this process or the whole system has no descriptor left. Other
+/// platforms report sockets they cannot open with their own codes, never these.
+fn no_descriptor_left(io: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        use rustix::io::Errno;
+        matches!(Errno::from_io_error(io), Some(Errno::MFILE | Errno::NFILE))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = io;
+        false
+    }
+}
+
 /// Whether a server's choice is final: its best good answer, in `order`, has only failed
 /// connections before it. `done[i]` is `Some(reachable)` once probe `i` has finished.
 /// With no good answer yet, it is final only when every probe has finished.
@@ -350,29 +365,22 @@ pub fn concurrency(soft: u64) -> usize {
 pub fn raise_file_limit() -> u64 {
     #[cfg(unix)]
     {
-        let mut lim = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        // SAFETY: getrlimit and setrlimit only read and write the struct passed to them.
-        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
-            return 256;
-        }
-        if lim.rlim_cur < lim.rlim_max {
-            let raised = libc::rlimit {
-                rlim_cur: lim.rlim_max,
-                rlim_max: lim.rlim_max,
+        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+        // `None` is "unlimited".
+        let limit = |v: Option<u64>| v.unwrap_or(u64::MAX);
+        let lim = getrlimit(Resource::Nofile);
+        if limit(lim.current) < limit(lim.maximum) {
+            let raised = Rlimit {
+                current: lim.maximum,
+                maximum: lim.maximum,
             };
             // Refused where the hard limit is "unlimited" but the kernel caps it (macOS):
             // then the soft limit stays as it was.
-            if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
-                lim.rlim_cur = lim.rlim_max;
+            if setrlimit(Resource::Nofile, raised).is_ok() {
+                return limit(lim.maximum);
             }
         }
-        // rlim_t is u64 on Linux, not everywhere.
-        #[allow(clippy::useless_conversion)]
-        let soft = u64::try_from(lim.rlim_cur).unwrap_or(u64::MAX);
-        soft
+        limit(lim.current)
     }
     #[cfg(not(unix))]
     {
@@ -681,7 +689,7 @@ fn out_of_files(err: &reqwest::Error) -> bool {
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
         if let Some(io) = s.downcast_ref::<std::io::Error>()
-            && matches!(io.raw_os_error(), Some(libc::EMFILE | libc::ENFILE))
+            && no_descriptor_left(io)
         {
             return true;
         }
@@ -744,21 +752,17 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn the_soft_file_limit_is_raised_to_the_hard_one() {
-        let mut lim = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
+        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+        let lim = getrlimit(Resource::Nofile);
+        let hard = lim.maximum.unwrap_or(u64::MAX);
+        let lowered = Rlimit {
+            current: Some(lim.current.unwrap_or(u64::MAX).min(hard / 2).max(64)),
+            maximum: lim.maximum,
         };
-        assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
-        let lowered = libc::rlimit {
-            rlim_cur: lim.rlim_cur.min(lim.rlim_max / 2).max(64),
-            rlim_max: lim.rlim_max,
-        };
-        assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lowered) }, 0);
-        #[allow(clippy::useless_conversion)]
-        let hard = u64::try_from(lim.rlim_max).unwrap_or(u64::MAX);
+        setrlimit(Resource::Nofile, lowered).unwrap();
         assert_eq!(raise_file_limit(), hard);
-        assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
-        assert_eq!(lim.rlim_cur, lim.rlim_max);
+        let lim = getrlimit(Resource::Nofile);
+        assert_eq!(lim.current, lim.maximum);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::fsutil;
+use crate::fs as fsutil;
 use crate::secret::RandomError;
 
 pub const FILE_NAME: &str = "config.toml";
@@ -278,18 +278,13 @@ pub fn client_identifier(dir: &Path, cfg: &Config) -> Result<String, ConfigError
 /// A random UUID v4 in its usual lowercase 8-4-4-4-12 form. For use inside an `update`
 /// closure that finds no identifier; everyone else calls [`ensure_client_identifier`].
 pub fn new_client_identifier() -> Result<String, RandomError> {
-    let mut b: [u8; 16] = crate::secret::random_bytes()?;
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    Ok(format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    ))
+    // From our own random bytes rather than `Uuid::new_v4`, which panics when the system
+    // random number generator fails: here that is an error the caller reports.
+    let bytes: [u8; 16] = crate::secret::random_bytes()?;
+    Ok(uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string())
 }
 
 #[cfg(test)]

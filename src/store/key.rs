@@ -8,7 +8,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use super::fsutil::{self, SmallFileError};
+use crate::fs::{self as fsutil, SmallFileError};
 use crate::secret::KeyBytes;
 use crate::secret::RandomError;
 

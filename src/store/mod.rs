@@ -3,7 +3,6 @@
 
 pub mod config;
 pub mod error;
-pub mod fsutil;
 pub mod key;
 pub mod keyring;
 pub mod rotate;

@@ -26,8 +26,9 @@ use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
 use super::config::Transaction;
-use super::{Backend, Config, Vault, fsutil, key, seal};
+use super::{Backend, Config, Vault, key, seal};
 use crate::error::{Error, Result};
+use crate::fs as fsutil;
 use crate::secret::{KeyBytes, Secret};
 
 /// The key file itself: a symlink is followed, so that rotating a key the admin keeps on

@@ -113,10 +113,7 @@ pub fn key_id(key: &KeyBytes) -> String {
     let mut h = Sha1::new();
     h.update(KEY_ID_DOMAIN);
     h.update(key.0);
-    h.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&h.finalize()[..8])
 }
 
 #[cfg(test)]
@@ -224,10 +221,7 @@ mod tests {
         assert_eq!(a, key_id(&key(7)));
         assert_ne!(a, key_id(&key(8)));
         // Domain-separated: not simply the hash of the key bytes.
-        let plain: String = Sha1::digest([7u8; 32])[..8]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let plain = hex::encode(&Sha1::digest([7u8; 32])[..8]);
         assert_ne!(a, plain);
     }
 }

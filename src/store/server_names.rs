@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::fsutil;
+use crate::fs as fsutil;
 
 pub const FILE_NAME: &str = "servers.json";
 const MAX_SERVERS: usize = 1000;

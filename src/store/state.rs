@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::fsutil;
+use crate::fs as fsutil;
 
 pub const FILE_NAME: &str = "state.toml";
 const LOCK_NAME: &str = "state.lock";
