@@ -1,7 +1,6 @@
 //! plex-auth: link a Plex account to a machine, keep the link healthy, and keep Bazarr's Plex
 //! settings in sync. The binary is a thin wrapper around [`run`].
 
-pub mod account;
 pub mod bazarr;
 pub mod cli;
 pub mod commands;
@@ -10,6 +9,7 @@ pub mod error;
 pub mod events;
 pub mod fs;
 pub mod metrics;
+pub mod ops;
 pub mod output;
 pub mod picker;
 pub mod plex;

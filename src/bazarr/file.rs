@@ -22,6 +22,7 @@ pub enum WriteOutcome {
 }
 
 /// A loaded `config.yaml` and the changes applied to it in memory.
+#[derive(Clone)]
 pub struct BazarrFile {
     path: PathBuf,
     doc: Document,

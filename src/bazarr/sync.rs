@@ -187,38 +187,41 @@ pub fn write(
     file: BazarrFile,
     changes: impl Fn(&BazarrFile) -> Result<Vec<Change>>,
 ) -> Result<Synced> {
-    write_undoable(file, changes).map(|(synced, _)| synced)
+    write_undoable(file, changes).map(|(synced, _, _)| synced)
 }
 
-/// [`write`], also returning the file as written when it was replaced, so that the caller
-/// can [put it back](BazarrFile::put_back) if what must change with it cannot be saved.
+/// [`write`], also returning the file as it now is and whether it was replaced (so that the
+/// caller can [put it back](BazarrFile::put_back) if what must change with it cannot be
+/// saved).
 pub fn write_undoable(
     mut file: BazarrFile,
     changes: impl Fn(&BazarrFile) -> Result<Vec<Change>>,
-) -> Result<(Synced, Option<BazarrFile>)> {
+) -> Result<(Synced, BazarrFile, bool)> {
     let path = file.path().to_path_buf();
     let mut tried = 0;
     loop {
         tried += 1;
         if !keys::is_oauth_capable(&file) {
-            return Ok((Synced::PreOauth(path), None));
+            return Ok((Synced::PreOauth(path), file, false));
         }
         let wanted = changes(&file)?;
         let notes = apply(&mut file, wanted)?;
         match file.write() {
             Ok(WriteOutcome::Written { .. }) => {
-                return Ok((Synced::Updated { path, notes }, Some(file)));
+                return Ok((Synced::Updated { path, notes }, file, true));
             }
-            Ok(WriteOutcome::Unchanged) => return Ok((Synced::Updated { path, notes }, None)),
+            Ok(WriteOutcome::Unchanged) => {
+                return Ok((Synced::Updated { path, notes }, file, false));
+            }
             Err(BazarrError::ChangedOnDisk { .. } | BazarrError::SavedMeanwhile { .. })
                 if tried < SAVE_TRIES =>
             {
                 file = BazarrFile::load(&path)?;
             }
             Err(BazarrError::ChangedOnDisk { .. } | BazarrError::SavedMeanwhile { .. }) => {
-                return Err(BazarrError::KeptSaving { path, tries: tried }.into());
+                return Err(BazarrError::KeptSaving { path, tries: tried });
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         }
     }
 }
@@ -264,18 +267,18 @@ pub struct BazarrStatus {
     pub warnings: Vec<String>,
 }
 
-pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
-    let file = match BazarrFile::load(path) {
-        Ok(f) => f,
-        Err(e) => {
-            return BazarrStatus {
-                path: path.to_path_buf(),
-                lines: vec![e.to_string()],
-                error: Some(e.to_string()),
-                ..BazarrStatus::default()
-            };
-        }
-    };
+/// A Bazarr file `status` could not read.
+pub fn unreadable(path: &Path, e: &BazarrError) -> BazarrStatus {
+    BazarrStatus {
+        path: path.to_path_buf(),
+        lines: vec![e.to_string()],
+        error: Some(e.to_string()),
+        ..BazarrStatus::default()
+    }
+}
+
+pub fn status(file: &BazarrFile, cfg: &Config, token: &Secret) -> BazarrStatus {
+    let path = file.path();
     let key = file.get_str("plex", "encryption_key").unwrap_or_default();
     let signed = file.get_str("plex", "token").unwrap_or_default();
     // Each check gives a stable word for scripts and a sentence for people.

@@ -3,21 +3,19 @@
 //! yet, offers the server picker afterwards.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::account;
-use crate::bazarr::file::BazarrFile;
 use crate::bazarr::keys;
 use crate::cli::LoginArgs;
-use crate::commands::{
-    BazarrProcess, after_bazarr_write, bazarr_file_or_locate, bazarr_process, bazarr_target, plex,
-    restart_command, snapshot, warn_bazarr,
-};
+use crate::commands::{bazarr_file_or_locate, plex, restart_command, snapshot, warn_bazarr};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
+use crate::ops::target::bazarr::Bazarr;
+use crate::ops::target::{DynTarget, Target};
+use crate::ops::{link, server as ops_server};
 use crate::output::safe;
 use crate::picker;
 use crate::plex::types::User;
@@ -56,17 +54,18 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
         ctx.app_url()?;
     }
     // A Bazarr file that cannot be used is found now (exit 9), not after the user approved.
-    account::bazarr_precheck(ctx, &cfg)?;
-    let process = bazarr_process(ctx, bazarr_target(ctx, &cfg).as_deref());
-    let process = process.as_ref();
+    // `--from-bazarr` reads the one it adopts (found in the usual places if need be).
+    let mut bazarr = if args.from_bazarr {
+        Some(Bazarr::at(ctx, &bazarr_file_or_locate(ctx, &cfg)?)?)
+    } else {
+        Bazarr::kept_in_step(ctx, &cfg)?
+    };
+    if let Some(b) = bazarr.as_mut() {
+        b.observe(ctx);
+    }
     // So is a store that cannot take the token (exit 8), before a PIN is created.
     ctx.vault().precheck(&cfg)?;
     let plex = plex(ctx, &cfg)?;
-
-    let side = BazarrSide {
-        process,
-        file: None,
-    };
 
     if args.with_token {
         let token = read_token_from_stdin(ctx)?;
@@ -80,18 +79,26 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
                 _ => err,
             }
         })?;
-        return finish(ctx, &plex, &token, &user, AuthMethod::Token, args, side);
+        return finish(
+            ctx,
+            &plex,
+            &token,
+            &user,
+            AuthMethod::Token,
+            args,
+            bazarr.as_mut(),
+        );
     }
-    if args.from_bazarr {
-        return from_bazarr(ctx, &plex, &cfg, args);
+    if let Some(adopted) = bazarr.as_mut().filter(|_| args.from_bazarr) {
+        return from_bazarr(ctx, &plex, args, adopted);
     }
 
     if !args.force
         && let Some((user, token)) = already_linked(ctx, &plex, &cfg)?
     {
-        let synced = account::confirm(ctx, &token, &user)?;
+        let synced = link::confirm(ctx, &token, &user, target(&mut bazarr))?;
         warn_bazarr(ctx, synced.as_ref());
-        bazarr_restart(ctx, process, synced.as_ref(), args)?;
+        settle(ctx, bazarr.as_ref(), args)?;
         if ctx.out.json {
             ctx.out.json_value(&Event::Linked {
                 already: true,
@@ -112,25 +119,38 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
 
     let token = pin_flow(ctx, &plex, args)?;
     let user = ctx.block_on(plex.client.user(&token))?;
-    finish(ctx, &plex, &token, &user, AuthMethod::Pin, args, side)
+    finish(
+        ctx,
+        &plex,
+        &token,
+        &user,
+        AuthMethod::Pin,
+        args,
+        bazarr.as_mut(),
+    )
 }
 
-/// Bazarr's side of a login: its running process, if any, and the file to write when it is
-/// not the flag's or the remembered one (`--from-bazarr` found it in the usual places).
-#[derive(Clone, Copy)]
-struct BazarrSide<'a> {
-    process: Option<&'a BazarrProcess>,
-    file: Option<&'a Path>,
+/// The Bazarr a command keeps in step, as the ops take it.
+fn target(bazarr: &mut Option<Bazarr>) -> Option<&mut DynTarget> {
+    bazarr.as_mut().map(|b| b as &mut DynTarget)
+}
+
+/// Restart a running Bazarr (or say it still runs on the old settings) once its file holds
+/// plex-auth's keys.
+fn settle(ctx: &Context, bazarr: Option<&Bazarr>, args: &LoginArgs) -> Result<()> {
+    match bazarr {
+        Some(b) => b.settle(ctx, args.restart_bazarr, &restart_command(ctx, "login")),
+        None => Ok(()),
+    }
 }
 
 /// `--from-bazarr`: the token Bazarr's web UI signed into its file, opened with its
 /// `encryption_key` and checked at plex.tv, is stored here, and the file is remembered, so
 /// `validate` (from cron) watches a link made in Bazarr too. A token that does not open is
 /// exit 9; one plex.tv rejects is exit 4; either way nothing is written.
-fn from_bazarr(ctx: &Context, plex: &Plex, cfg: &Config, args: &LoginArgs) -> Result<()> {
-    let path = bazarr_file_or_locate(ctx, cfg)?;
-    let file = BazarrFile::load(&path)?;
-    let token = keys::read_token(&file).map_err(|why| {
+fn from_bazarr(ctx: &Context, plex: &Plex, args: &LoginArgs, bazarr: &mut Bazarr) -> Result<()> {
+    let path = bazarr.path_buf();
+    let token = keys::read_token(bazarr.file()).map_err(|why| {
         Error::config(format!("{why} in {}", path.display())).with_hint(
             "link Plex in Bazarr's settings first, or run `plex-auth login` to link here and write Bazarr's keys",
         )
@@ -141,28 +161,14 @@ fn from_bazarr(ctx: &Context, plex: &Plex, cfg: &Config, args: &LoginArgs) -> Re
             path.display()
         ))
     })?;
-    let process = bazarr_process(ctx, Some(&path));
-    let side = BazarrSide {
-        process: process.as_ref(),
-        file: Some(&path),
-    };
-    finish(ctx, plex, &token, &user, AuthMethod::Bazarr, args, side)
-}
-
-/// Restart a running Bazarr (or say it still runs on the old settings) once its file holds
-/// plex-auth's keys.
-fn bazarr_restart(
-    ctx: &Context,
-    process: Option<&BazarrProcess>,
-    synced: Option<&crate::bazarr::sync::Synced>,
-    args: &LoginArgs,
-) -> Result<()> {
-    after_bazarr_write(
+    finish(
         ctx,
-        process,
-        synced.and_then(|s| s.updated()),
-        args.restart_bazarr,
-        &restart_command(ctx, "login"),
+        plex,
+        &token,
+        &user,
+        AuthMethod::Bazarr,
+        args,
+        Some(bazarr),
     )
 }
 
@@ -375,6 +381,7 @@ fn open_browser(ctx: &Context, args: &LoginArgs, link: &str, short: bool) {
 }
 
 /// Seal and store the token, record the account, keep Bazarr in step, say who is linked.
+#[allow(clippy::too_many_arguments)]
 fn finish(
     ctx: &Context,
     plex: &Plex,
@@ -382,9 +389,10 @@ fn finish(
     user: &User,
     method: AuthMethod,
     args: &LoginArgs,
-    bazarr: BazarrSide,
+    mut bazarr: Option<&mut Bazarr>,
 ) -> Result<()> {
-    let linked = match account::link(ctx, token, user, method, bazarr.file) {
+    let target = bazarr.as_deref_mut().map(|b| b as &mut DynTarget);
+    let (backend, synced) = match link::link(ctx, token, user, method, target) {
         Ok(linked) => linked,
         // A new token that cannot be stored is signed out, not left working unseen.
         Err(e) if method == AuthMethod::Pin && e.kind != ErrorKind::Interrupted => {
@@ -392,55 +400,59 @@ fn finish(
         }
         Err(e) => return Err(e),
     };
-    warn_bazarr(ctx, linked.bazarr.as_ref());
-    if linked.backend == Backend::File
+    warn_bazarr(ctx, synced.as_ref());
+    if backend == Backend::File
         && let Some(note) = crate::render::key_beside_token(ctx)
     {
         ctx.out.info(format!("note: {note}"));
     }
-    let synced = linked
-        .bazarr
-        .as_ref()
-        .and_then(|s| s.updated())
-        .map(PathBuf::from);
+    let written = synced.as_ref().and_then(|s| s.updated()).map(PathBuf::from);
+    say_linked(ctx, user, method, backend, written);
+    if method == AuthMethod::Pin && !args.no_select && ctx.can_prompt() {
+        crate::signals::on_interrupt(PICKER_INTERRUPTED, Some(PICKER_HINT));
+        offer_picker(ctx, plex, token, user, bazarr.as_deref_mut())?;
+        crate::signals::on_interrupt(crate::signals::NOTHING_HALF_WRITTEN, None);
+    }
+    // After the picker, so that one restart carries the sign-in and the server.
+    settle(ctx, bazarr.as_deref(), args)
+}
 
+/// Who is linked, where the token is, and what became of Bazarr's file.
+fn say_linked(
+    ctx: &Context,
+    user: &User,
+    method: AuthMethod,
+    backend: Backend,
+    written: Option<PathBuf>,
+) {
     if ctx.out.json {
         ctx.out.json_value(&Event::Linked {
             already: false,
             account: AccountView::from(user),
             auth_method: Some(method),
-            store: Some(linked.backend),
-            bazarr_config: Some(synced),
+            store: Some(backend),
+            bazarr_config: Some(written),
         });
-    } else {
-        let place = match linked.backend {
-            Backend::Keyring => "the OS keyring".to_string(),
-            Backend::File => store::config::path(&ctx.config_dir).display().to_string(),
-        };
-        ctx.out.result(format!(
-            "Logged in as {} ({}). The token is sealed and stored in {}.",
-            safe(&user.username),
-            safe(&user.email),
-            safe(&place)
-        ));
-        if let Some(path) = &synced {
-            if method == AuthMethod::Bazarr {
-                ctx.out.info(format!(
-                    "Took the token from Bazarr's {}; `plex-auth validate` now checks it",
-                    path.display()
-                ));
-            } else {
-                ctx.out.info(format!("Updated Bazarr's {}", path.display()));
-            }
-        }
+        return;
     }
-    if method == AuthMethod::Pin && !args.no_select && ctx.can_prompt() {
-        crate::signals::on_interrupt(PICKER_INTERRUPTED, Some(PICKER_HINT));
-        offer_picker(ctx, plex, token, user)?;
-        crate::signals::on_interrupt(crate::signals::NOTHING_HALF_WRITTEN, None);
+    let place = match backend {
+        Backend::Keyring => "the OS keyring".to_string(),
+        Backend::File => store::config::path(&ctx.config_dir).display().to_string(),
+    };
+    ctx.out.result(format!(
+        "Logged in as {} ({}). The token is sealed and stored in {}.",
+        safe(&user.username),
+        safe(&user.email),
+        safe(&place)
+    ));
+    match (written, method) {
+        (Some(path), AuthMethod::Bazarr) => ctx.out.info(format!(
+            "Took the token from Bazarr's {}; `plex-auth validate` now checks it",
+            path.display()
+        )),
+        (Some(path), _) => ctx.out.info(format!("Updated Bazarr's {}", path.display())),
+        (None, _) => {}
     }
-    // After the picker, so that one restart carries the sign-in and the server.
-    bazarr_restart(ctx, bazarr.process, linked.bazarr.as_ref(), args)
 }
 
 /// The approved token could not be stored: sign it out at plex.tv so no working token is
@@ -470,7 +482,13 @@ const PICKER_TIMEOUT: f64 = 3.0;
 
 /// After a PIN login on a terminal with no server chosen yet: show the servers and let the
 /// user pick one, or press Enter to skip.
-fn offer_picker(ctx: &Context, plex: &Plex, token: &Secret, user: &User) -> Result<()> {
+fn offer_picker(
+    ctx: &Context,
+    plex: &Plex,
+    token: &Secret,
+    user: &User,
+    mut bazarr: Option<&mut Bazarr>,
+) -> Result<()> {
     if snapshot(ctx)?.server.is_some() {
         return Ok(());
     }
@@ -523,7 +541,8 @@ fn offer_picker(ctx: &Context, plex: &Plex, token: &Secret, user: &User) -> Resu
             ))
             .map_err(Error::from)
             .and_then(|server| {
-                let synced = account::choose_server(ctx, Some(user.id), &server)?;
+                let target = bazarr.as_deref_mut().map(|b| b as &mut DynTarget);
+                let synced = ops_server::choose_server(ctx, Some(user.id), &server, target)?;
                 warn_bazarr(ctx, synced.as_ref());
                 Ok(server)
             });

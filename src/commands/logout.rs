@@ -5,13 +5,12 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::account;
 use crate::cli::LogoutArgs;
-use crate::commands::{
-    after_bazarr_write, bazarr_process, bazarr_target, plex, restart_command, snapshot, warn_bazarr,
-};
+use crate::commands::{plex, restart_command, snapshot, warn_bazarr};
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::ops::target::bazarr::Bazarr;
+use crate::ops::target::{DynTarget, Target};
 use crate::plex::PlexError;
 
 #[derive(Serialize)]
@@ -29,7 +28,11 @@ struct LogoutView {
 
 pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
     let cfg = snapshot(ctx)?;
-    let process = bazarr_process(ctx, bazarr_target(ctx, &cfg).as_deref());
+    let mut bazarr = Bazarr::kept_in_step(ctx, &cfg)
+        .map_err(|e| e.context("Bazarr's file could not be updated, so nothing was logged out"))?;
+    if let Some(b) = bazarr.as_mut() {
+        b.observe(ctx);
+    }
     let token = match ctx.vault().load_token(&cfg) {
         Ok(token) => token,
         // A token that does not open cannot be revoked, but it can still be forgotten.
@@ -59,7 +62,9 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
     }
 
     // A revoked token is dead for the old Bazarr too: nothing is kept working by keeping it.
-    let done = account::logout(ctx, args.clear_apikey || revoked == Some(true))?;
+    let clear_apikey = args.clear_apikey || revoked == Some(true);
+    let target = bazarr.as_mut().map(|b| b as &mut DynTarget);
+    let done = crate::ops::logout::logout(ctx, clear_apikey, target)?;
     let was_logged_in = token.is_some() || done.was_logged_in;
     warn_bazarr(ctx, done.bazarr.as_ref());
     let view = LogoutView {
@@ -94,13 +99,10 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         ctx.out.result("Not logged in; nothing to do.");
         bazarr_lines(ctx, &view);
     }
-    after_bazarr_write(
-        ctx,
-        process.as_ref(),
-        done.bazarr.as_ref().and_then(|s| s.updated()),
-        args.restart_bazarr,
-        &restart_command(ctx, "logout"),
-    )
+    match &bazarr {
+        Some(b) => b.settle(ctx, args.restart_bazarr, &restart_command(ctx, "logout")),
+        None => Ok(()),
+    }
 }
 
 /// What logout changed in Bazarr's file (keys, not values), and the apikey it kept.

@@ -7,16 +7,15 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::account;
 use crate::bazarr::file::BazarrFile;
 use crate::bazarr::{self, keys};
 use crate::cli::MigrateArgs;
-use crate::commands::{
-    after_bazarr_write, bazarr_file_or_locate, bazarr_process, plex, plex_unrecorded,
-    restart_command, snapshot,
-};
+use crate::commands::{bazarr_file_or_locate, plex, plex_unrecorded, restart_command, snapshot};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
+use crate::ops::link;
+use crate::ops::target::Target;
+use crate::ops::target::bazarr::Bazarr;
 use crate::output::safe;
 use crate::plex::servers;
 use crate::plex::types::Resource;
@@ -44,14 +43,15 @@ struct DryRunView<'a> {
 pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
     let cfg = snapshot(ctx)?;
     let path = bazarr_file_or_locate(ctx, &cfg)?;
-    let mut file = BazarrFile::load(&path)?;
-    let apikey = keys::read_apikey(&file)?;
+    let mut bazarr = Bazarr::at(ctx, &path)?;
+    let apikey = keys::read_apikey(bazarr.file())?;
+    let file = bazarr.file();
     let done_in_bazarr = match &apikey {
         None => true,
         Some(apikey) => keys::is_migrated_beside_apikey(&file, apikey),
     };
-    if done_in_bazarr && let Some(token) = unfinished(ctx, &cfg, &file) {
-        return finish(ctx, args, &cfg, &path, &file, &token);
+    if done_in_bazarr && let Some(token) = unfinished(ctx, &cfg, file) {
+        return finish(ctx, args, &cfg, bazarr, &token);
     }
     let Some(apikey) = apikey else {
         let why = if file.get_str("plex", "auth_method").as_deref() == Some("oauth") {
@@ -80,16 +80,13 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
 
     // A running Bazarr would keep its old settings and write them back at its next save, so
     // without a restart the migration would not last: refuse before anything is written.
-    let process = (!args.dry_run)
-        .then(|| bazarr_process(ctx, Some(&path)))
-        .flatten();
-    if let Some(p) = process
-        .as_ref()
-        .filter(|p| p.running() && !args.restart_bazarr)
-    {
+    if !args.dry_run {
+        bazarr.observe(ctx);
+    }
+    if bazarr.running() && !args.restart_bazarr {
         return Err(Error::config(format!(
             "Bazarr is running (it answers at {}); it would ignore the migrated settings and write its old ones back at its next save, so nothing was written",
-            p.address().unwrap_or_default()
+            bazarr.address().unwrap_or_default()
         ))
         .with_hint(format!(
             "stop Bazarr first, or run {}",
@@ -118,8 +115,9 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
         }
     })?;
     let resources = ctx.block_on(plex.client.resources(&apikey.token))?;
-    let oauth = keys::is_oauth_capable(&file);
-    let server = match find_server(ctx, &plex, &file, resources, args.timeout) {
+    let file = bazarr.file();
+    let oauth = keys::is_oauth_capable(file);
+    let server = match find_server(ctx, &plex, file, resources, args.timeout) {
         Ok(server) => server,
         // An old Bazarr runs on its ip and port, so a server that is down need not stop the
         // migration; it then gets no server keys.
@@ -146,7 +144,7 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
         keys::migration_beside_apikey_changes
     };
     let changes = changes(
-        &file,
+        bazarr.file(),
         &apikey,
         &user.username,
         &user.email,
@@ -154,7 +152,7 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
         selected,
         &migration_timestamp()?,
     )?;
-    for note in bazarr::sync::apply(&mut file, changes)? {
+    for note in bazarr::sync::apply(bazarr.file_mut(), changes)? {
         ctx.out.warn(note);
     }
 
@@ -165,7 +163,7 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
             account: AccountView::from(&user),
             server: server.as_ref().map(|s| s.url.as_str()),
             oauth,
-            diff: file.diff(),
+            diff: bazarr.file().diff(),
         };
         if ctx.out.json {
             ctx.out.json_value(&view);
@@ -193,19 +191,17 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
         return Ok(());
     }
 
-    let written = account::import(
+    let written = link::import(
         ctx,
         &apikey.token,
         &user,
         server.as_ref(),
-        &path,
-        Some(&file),
+        &mut bazarr,
+        true,
     )?;
     if written || args.restart_bazarr {
-        after_bazarr_write(
+        bazarr.settle(
             ctx,
-            process.as_ref(),
-            Some(&path),
             args.restart_bazarr,
             &restart_command(ctx, "migrate-apikey"),
         )?;
@@ -246,10 +242,11 @@ fn finish(
     ctx: &Context,
     args: &MigrateArgs,
     cfg: &crate::store::Config,
-    path: &Path,
-    file: &BazarrFile,
+    mut bazarr: Bazarr,
     token: &Secret,
 ) -> Result<()> {
+    let path = &bazarr.path_buf();
+    let file = bazarr.file();
     let plex = if args.dry_run {
         plex_unrecorded(ctx, cfg)?
     } else {
@@ -271,16 +268,10 @@ fn finish(
             ),
         );
     }
-    let process = bazarr_process(ctx, Some(path));
-    account::import(ctx, token, &user, server.as_ref(), path, None)?;
+    bazarr.observe(ctx);
+    link::import(ctx, token, &user, server.as_ref(), &mut bazarr, false)?;
     if args.restart_bazarr {
-        after_bazarr_write(
-            ctx,
-            process.as_ref(),
-            Some(path),
-            true,
-            &restart_command(ctx, "migrate-apikey"),
-        )?;
+        bazarr.restart_now(ctx)?;
     }
     done(
         ctx,

@@ -2,15 +2,15 @@
 
 use serde::Serialize;
 
-use crate::account;
 use crate::bazarr::sync::Synced;
 use crate::cli::SelectArgs;
 use crate::commands::{
-    after_bazarr_write, bazarr_process, bazarr_target, plex, remember_servers, restart_command,
-    snapshot, stored_token, warn_bazarr,
+    plex, remember_servers, restart_command, snapshot, stored_token, warn_bazarr,
 };
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
+use crate::ops::target::bazarr::Bazarr;
+use crate::ops::target::{DynTarget, Target};
 use crate::plex::Plex;
 use crate::plex::probe::ServerReport;
 use crate::plex::servers;
@@ -64,7 +64,10 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
     let cfg = snapshot(ctx)?;
     let token = stored_token(ctx, &cfg)?;
     let account_id = cfg.account.as_ref().map(|a| a.id);
-    let process = bazarr_process(ctx, bazarr_target(ctx, &cfg).as_deref());
+    let mut bazarr = Bazarr::kept_in_step(ctx, &cfg)?;
+    if let Some(b) = bazarr.as_mut() {
+        b.observe(ctx);
+    }
     let plex = plex(ctx, &cfg)?;
     let list = servers::server_list(ctx.block_on(plex.client.resources(&token))?);
     remember_servers(ctx, &list);
@@ -98,7 +101,8 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
         args.insecure,
         args.timeout,
     ))?;
-    let synced = account::choose_server(ctx, account_id, &server)?;
+    let target = bazarr.as_mut().map(|b| b as &mut DynTarget);
+    let synced = crate::ops::server::choose_server(ctx, account_id, &server, target)?;
     warn_bazarr(ctx, synced.as_ref());
     let view = SelectView {
         selected: SelectedView::new(&server, &report),
@@ -121,13 +125,10 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
         "select {}",
         crate::fs::shell_quote(std::path::Path::new(&server.machine_id))
     );
-    after_bazarr_write(
-        ctx,
-        process.as_ref(),
-        synced.as_ref().and_then(|s| s.updated()),
-        args.restart_bazarr,
-        &restart_command(ctx, &rerun),
-    )
+    match &bazarr {
+        Some(b) => b.settle(ctx, args.restart_bazarr, &restart_command(ctx, &rerun)),
+        None => Ok(()),
+    }
 }
 
 /// `select` with no argument, on a terminal: every server probed, the table, a number.

@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::bazarr::sync::{self, BazarrStatus};
-use crate::commands::{bazarr_live, snapshot};
+use crate::commands::snapshot;
 use crate::context::{Context, KeySource};
 use crate::error::{Error, Result};
 use crate::fs as fsutil;
+use crate::ops::rotate;
 use crate::output::safe;
-use crate::store::{self, AuthMethod, Backend, rotate};
+use crate::store::{self, AuthMethod, Backend};
 use crate::time::{ago, timestamp};
 
 #[derive(Serialize)]
@@ -90,11 +91,16 @@ pub fn run(ctx: &Context) -> Result<()> {
         ));
     }
     let key_created = rotate::key_created_at(&cfg, &ctx.key_path);
-    let mut bazarr = sync::target(ctx.bazarr_flag.as_deref(), &cfg)
-        .map(|path| sync::status(&path, &cfg, &token));
-    if let Some(b) = bazarr.as_mut() {
-        bazarr_live(ctx, b);
-    }
+    let bazarr = sync::target(ctx.bazarr_flag.as_deref(), &cfg).map(|path| {
+        match crate::ops::target::bazarr::Bazarr::read(ctx, &path) {
+            Ok(b) => {
+                let mut status = sync::status(b.file(), &cfg, &token);
+                b.live(ctx, &mut status);
+                status
+            }
+            Err(e) => sync::unreadable(&path, &e),
+        }
+    });
     if let Some(b) = &bazarr {
         warnings.extend(b.warnings.iter().cloned());
     }

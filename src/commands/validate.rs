@@ -1,27 +1,23 @@
 //! `plex-auth validate`: ask plex.tv whether the stored token is still good. Made for cron:
 //! exit 0, 4 (rejected) or 5 (unreachable, retry later), silent on success with `--quiet`.
 
-use std::path::Path;
-
 use serde::Serialize;
 
-use crate::account;
-use crate::bazarr::file::BazarrFile;
 use crate::bazarr::keys;
 use crate::bazarr::sync::Synced;
 use crate::cli::ValidateArgs;
-use crate::commands::{
-    after_bazarr_write, bazarr_process, bazarr_target, plex, restart_command, snapshot,
-    stored_token, warn_bazarr,
-};
+use crate::commands::{plex, restart_command, snapshot, stored_token, warn_bazarr};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::metrics;
+use crate::ops::rotate;
+use crate::ops::target::bazarr::Bazarr;
+use crate::ops::target::{DynTarget, Target};
+use crate::ops::{link, server as ops_server};
 use crate::output::safe;
 use crate::plex::servers;
 use crate::plex::{Plex, PlexError};
 use crate::render::AccountView;
-use crate::store::rotate;
 
 #[derive(Serialize)]
 struct ValidateView {
@@ -133,12 +129,15 @@ fn check(
         Err(e) => ctx.out.warn(&e.message),
     }
     warn_old_key(ctx, &cfg, args.max_key_age);
-    let target = bazarr_target(ctx, &cfg);
-    // Only `--server` can write Bazarr's file.
-    let process = args
-        .server
-        .then(|| bazarr_process(ctx, target.as_deref()))
-        .flatten();
+    // Only `--server` can write Bazarr's file. One that cannot be read is reported by the
+    // commands that write it, and by `status`: it is not this check's business.
+    let mut bazarr = match args.server {
+        true => Bazarr::kept_in_step(ctx, &cfg).ok().flatten(),
+        false => None,
+    };
+    if let Some(b) = bazarr.as_mut() {
+        b.observe(ctx);
+    }
     let plex = plex(ctx, &cfg)?;
 
     let (user, ping) = ctx.block_on(user_and_ping(&plex, &token));
@@ -209,7 +208,11 @@ fn check(
     }
     keep_verdict(ctx, &cfg, "ok");
     let synced = match &moved {
-        Some(server) => account::save_moved_server(ctx, server)?,
+        Some(server) => ops_server::save_moved_server(
+            ctx,
+            server,
+            bazarr.as_mut().map(|b| b as &mut DynTarget),
+        )?,
         None => None,
     };
     warn_bazarr(ctx, synced.as_ref());
@@ -222,9 +225,10 @@ fn check(
             s.name, s.url
         ));
     }
-    let (bazarr_server, repaired) = match target.as_deref() {
-        Some(path) if args.server => check_bazarr_server(ctx, &plex, path, args.timeout)?,
-        _ => (None, None),
+    let selected = moved.as_ref().or(cfg.server.as_ref());
+    let (bazarr_server, _) = match bazarr.as_mut() {
+        Some(b) => check_bazarr_server(ctx, &plex, b, selected, args.timeout)?,
+        None => (None, None),
     };
 
     let view = ValidateView {
@@ -255,23 +259,11 @@ fn check(
     }
     // With --restart-bazarr, a Bazarr still running on older settings is restarted even when
     // nothing moved this time (the command the warning of an earlier run named).
-    let written = synced
-        .as_ref()
-        .and_then(|s| s.updated())
-        .or_else(|| repaired.as_ref().and_then(|s| s.updated()))
-        .map(|p| p.to_path_buf());
-    let path = match written {
-        Some(p) => Some(p),
-        None if args.server && args.restart_bazarr => target,
-        None => None,
-    };
-    after_bazarr_write(
-        ctx,
-        process.as_ref(),
-        path.as_deref(),
-        args.restart_bazarr,
-        &restart_command(ctx, "validate --server"),
-    )
+    match &bazarr {
+        Some(b) if args.restart_bazarr => b.restart_now(ctx),
+        Some(b) => b.settle(ctx, false, &restart_command(ctx, "validate --server")),
+        None => Ok(()),
+    }
 }
 
 /// Keep the verdict as the account's last validation, in the state folder: never in
@@ -281,7 +273,7 @@ fn keep_verdict(ctx: &Context, cfg: &crate::store::Config, verdict: &str) {
     let Some(account) = &cfg.account else {
         return;
     };
-    if let Err(why) = account::stamp_validation(ctx, account.id, verdict) {
+    if let Err(why) = link::stamp_validation(ctx, account.id, verdict) {
         ctx.out
             .warn(format!("this validation's result was not kept: {why}"));
     }
@@ -326,25 +318,20 @@ async fn user_and_ping(
 fn check_bazarr_server(
     ctx: &Context,
     plex: &Plex,
-    path: &Path,
+    bazarr: &mut Bazarr,
+    selected: Option<&crate::store::SelectedServer>,
     timeout: f64,
 ) -> Result<(Option<BazarrServerView>, Option<Synced>)> {
-    // An unreadable file is reported by the commands that write it, and by `status`.
-    let Ok(file) = BazarrFile::load(path) else {
-        return Ok((None, None));
-    };
+    let path = bazarr.path_buf();
+    let file = bazarr.file();
     let url = file.get_str("plex", "server_url").unwrap_or_default();
     let machine_id = file
         .get_str("plex", "server_machine_id")
         .unwrap_or_default();
-    if !keys::is_oauth_capable(&file) || url.is_empty() || machine_id.is_empty() {
+    if !keys::is_oauth_capable(file) || url.is_empty() || machine_id.is_empty() {
         return Ok((None, None));
     }
-    let cfg = snapshot(ctx)?;
-    let insecure = cfg
-        .server
-        .as_ref()
-        .is_some_and(|s| s.insecure && s.machine_id == machine_id);
+    let insecure = selected.is_some_and(|s| s.insecure && s.machine_id == machine_id);
     let answer = ctx.block_on(servers::check_address(
         &plex.identity,
         &url,
@@ -362,19 +349,19 @@ fn check_bazarr_server(
     let Some(why) = view.error.clone() else {
         return Ok((Some(view), None));
     };
-    let repaired = match &cfg.server {
-        Some(selected) => account::repair_bazarr_server(ctx, path, selected)?,
+    let repaired = match selected {
+        Some(selected) => ops_server::repair_bazarr_server(ctx, bazarr, selected)?,
         None => None,
     };
     let written = repaired.as_ref().and_then(Synced::updated).is_some();
-    match (&cfg.server, written) {
+    match (selected, written) {
         (Some(s), true) => {
             view.repaired = true;
             ctx.out.info(format!(
                 "Bazarr's server_url {} did not answer as its server ({why}); wrote the selected server {} at {} to {} instead.",
                 safe(&view.url),
                 safe(&s.name),
-                safe(&snapshot(ctx)?.server.map_or(s.url.clone(), |s| s.url)),
+                safe(&s.url),
                 path.display()
             ));
         }

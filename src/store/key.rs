@@ -145,6 +145,46 @@ pub fn load_or_create(path: &Path) -> Result<KeyBytes, KeyError> {
     Ok(key)
 }
 
+// A rotation (`rotate-key`) puts the next key beside the key file before it is swapped in.
+
+/// The key file itself: a symlink is followed, so that rotating a key the admin keeps on
+/// another volume (and links to) replaces the key there, not the link.
+pub fn key_target(key_path: &Path) -> PathBuf {
+    match std::fs::symlink_metadata(key_path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            std::fs::canonicalize(key_path).unwrap_or_else(|_| key_path.to_path_buf())
+        }
+        _ => key_path.to_path_buf(),
+    }
+}
+
+/// Where the next key waits during a rotation: `<key>.next`, beside the key file.
+pub fn next_path(key_path: &Path) -> PathBuf {
+    let target = key_target(key_path);
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(".next");
+    target.with_file_name(name)
+}
+
+/// True when a `<key>.next` is lying beside the key: a rotation was cut short.
+pub fn pending(key_path: &Path) -> bool {
+    std::fs::symlink_metadata(next_path(key_path)).is_ok()
+}
+
+/// When the key in use was made, as seconds since the epoch: recorded when plex-auth created
+/// or rotated it, else the key file's modification time (plex-auth never edits a key in
+/// place, so that is when it was written).
+pub fn key_created_at(cfg: &super::Config, key_path: &Path) -> Option<u64> {
+    if let Some(at) = cfg.key_created_at {
+        return Some(at);
+    }
+    let modified = std::fs::metadata(key_path).ok()?.modified().ok()?;
+    modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_secs())
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;

@@ -5,7 +5,6 @@ pub mod config;
 pub mod error;
 pub mod key;
 pub mod keyring;
-pub mod rotate;
 pub mod seal;
 pub mod server_names;
 pub mod state;
@@ -36,7 +35,7 @@ pub struct Vault {
     /// What a seal records as config.toml's `key_file`, so later runs find a key that is
     /// not in the default place (`None` clears it).
     pub key_record: Option<PathBuf>,
-    keyring: Keyring,
+    pub(crate) keyring: Keyring,
 }
 
 impl Vault {
@@ -237,7 +236,7 @@ impl Vault {
         }
     }
 
-    fn load_token_once(&self, cfg: &Config) -> Result<Option<Secret>> {
+    pub(crate) fn load_token_once(&self, cfg: &Config) -> Result<Option<Secret>> {
         let Some(client_id) = cfg.client_identifier.as_deref() else {
             return Ok(None);
         };
@@ -322,6 +321,16 @@ impl Vault {
             }
             None => "nothing stored yet".to_owned(),
         }
+    }
+}
+
+impl Vault {
+    /// The token, opened with `<key>.next` when it does not open with the key file: a
+    /// rotation was cut short after the token was sealed under the new key (see the module
+    /// docs). Read-only: the rotation is finished by the next `rotate-key` or `validate`.
+    fn open_with_next(&self, client_id: &str, blob: &str) -> Option<Secret> {
+        let next = key::load(&key::next_path(&self.key_path)).ok()??;
+        seal::open(&next, client_id, blob).ok()
     }
 }
 

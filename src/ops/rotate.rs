@@ -25,49 +25,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use super::config::Transaction;
-use super::{Backend, Config, Vault, key, seal};
 use crate::error::{Error, Result};
 use crate::fs as fsutil;
-use crate::secret::{KeyBytes, Secret};
-
-/// The key file itself: a symlink is followed, so that rotating a key the admin keeps on
-/// another volume (and links to) replaces the key there, not the link.
-fn key_target(key_path: &Path) -> PathBuf {
-    match std::fs::symlink_metadata(key_path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            std::fs::canonicalize(key_path).unwrap_or_else(|_| key_path.to_path_buf())
-        }
-        _ => key_path.to_path_buf(),
-    }
-}
-
-/// Where the next key waits during a rotation: `<key>.next`, beside the key file.
-pub fn next_path(key_path: &Path) -> PathBuf {
-    let target = key_target(key_path);
-    let mut name = target.file_name().unwrap_or_default().to_os_string();
-    name.push(".next");
-    target.with_file_name(name)
-}
-
-/// True when a `<key>.next` is lying beside the key: a rotation was cut short.
-pub fn pending(key_path: &Path) -> bool {
-    std::fs::symlink_metadata(next_path(key_path)).is_ok()
-}
-
-/// When the key in use was made, as seconds since the epoch: recorded when plex-auth created
-/// or rotated it, else the key file's modification time (plex-auth never edits a key in
-/// place, so that is when it was written).
-pub fn key_created_at(cfg: &Config, key_path: &Path) -> Option<u64> {
-    if let Some(at) = cfg.key_created_at {
-        return Some(at);
-    }
-    let modified = std::fs::metadata(key_path).ok()?.modified().ok()?;
-    modified
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()
-        .map(|d| d.as_secs())
-}
+use crate::secret::KeyBytes;
+use crate::store::config::Transaction;
+pub use crate::store::key::{key_created_at, key_target, next_path, pending};
+use crate::store::{Backend, Config, StoreError, Vault, key, seal};
 
 /// What a rotation did.
 #[derive(Debug)]
@@ -85,14 +48,6 @@ pub struct Rotated {
 }
 
 impl Vault {
-    /// The token, opened with `<key>.next` when it does not open with the key file: a
-    /// rotation was cut short after the token was sealed under the new key (see the module
-    /// docs). Read-only: the rotation is finished by the next `rotate-key` or `validate`.
-    pub(super) fn open_with_next(&self, client_id: &str, blob: &str) -> Option<Secret> {
-        let next = key::load(&next_path(&self.key_path)).ok()??;
-        seal::open(&next, client_id, blob).ok()
-    }
-
     /// The sealed blob where the recorded backend keeps it, or `None` when nothing is stored.
     fn stored_blob(&self, cfg: &Config, client_id: &str) -> Result<Option<String>> {
         match cfg.store {
@@ -176,7 +131,7 @@ impl Vault {
 
         // 2. The token sealed under it, where the old blob was. From here until step 3 the
         // blob opens only with `<key>.next`; that file is never removed on a failure.
-        let blob = seal::seal(&new_key, &client_id, &token).map_err(super::StoreError::from)?;
+        let blob = seal::seal(&new_key, &client_id, &token).map_err(StoreError::from)?;
         let new_id = seal::key_id(&new_key);
         match backend {
             Backend::Keyring => self.keyring.set(&client_id, &blob).map_err(|why| {
@@ -328,9 +283,10 @@ fn rename_durably(from: &Path, to: &Path) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{StorePref, config};
     use super::*;
     use crate::error::ErrorKind;
+    use crate::secret::Secret;
+    use crate::store::{StorePref, config};
 
     fn setup() -> (tempfile::TempDir, Vault) {
         let tmp = tempfile::tempdir().unwrap();
@@ -422,7 +378,7 @@ mod tests {
             key_path: tmp.path().join("key"),
             pref: StorePref::Keyring,
             key_record: None,
-            keyring: super::super::keyring::Keyring::with_store(
+            keyring: crate::store::keyring::Keyring::with_store(
                 store.clone(),
                 std::time::Duration::from_secs(2),
             ),
