@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use fake_plex::{ConnKind, ConnSpec, ServerSpec};
 
 use crate::bazarr::bazarr_copy;
-use crate::fake_bazarr::FakeBazarr;
+use fake_plex::FakeBazarr;
 use crate::util::{Env, Run, run_with_input};
 
 fn run(env: &Env, bazarr: &str, args: &[&str], stdin: &str) -> Run {
