@@ -219,7 +219,8 @@ async fn handle(request: Request<Incoming>, shared: Arc<Shared>, end: End) -> Re
     // `None`: a restart, with what it needs, decided while the settings are locked.
     let outcome = {
         let mut s = shared.lock();
-        s.requests.push((format!("{method} {target}"), key.is_some()));
+        s.requests
+            .push((format!("{method} {target}"), key.is_some()));
         let live = settings(&s.text);
         let apikey = live["auth"]["apikey"]
             .as_str()

@@ -186,9 +186,7 @@ async fn answer(request: Request<Incoming>, shared: Arc<Shared>) -> Response<Bod
         Reply::Huge => response
             .status(StatusCode::OK)
             .header(header::CONTENT_LENGTH, HUGE.to_string())
-            .body(Body::new(Filler {
-                left: Some(HUGE),
-            })),
+            .body(Body::new(Filler { left: Some(HUGE) })),
     }
     .unwrap()
 }
