@@ -1,9 +1,13 @@
-//! A stateful fake plex.tv, with fake Plex Media Servers, on 127.0.0.1.
+//! A stateful fake plex.tv, with fake Plex Media Servers, on 127.0.0.1; and the other fakes
+//! plex-auth's tests talk to, on the same HTTP stack: a running Bazarr ([`FakeBazarr`]) and
+//! scripted misbehaving servers ([`Hostile`]).
 //!
 //! plex-auth's integration tests run the real binary against it, so the API is blocking: the
 //! servers run on the fake's own tokio runtime, and everything stops when the [`FakePlex`] is
 //! dropped. The HTTP contract is plex-api.md §10.
 
+mod bazarr;
+mod hostile;
 mod http;
 mod plextv;
 mod pms;
@@ -23,6 +27,8 @@ use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::runtime::Runtime;
 
+pub use bazarr::FakeBazarr;
+pub use hostile::{Hostile, Reply};
 pub use spec::{ConnKind, ConnSpec, Fault, PmsRecorded, Recorded, ServerHandle, ServerSpec};
 
 use pms::Pms;

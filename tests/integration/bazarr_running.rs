@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use fake_plex::{ConnKind, ConnSpec, ServerSpec};
 
 use crate::bazarr::bazarr_copy;
-use crate::fake_bazarr::FakeBazarr;
 use crate::util::{Env, Run, run_with_input};
+use fake_plex::FakeBazarr;
 
 fn run(env: &Env, bazarr: &str, args: &[&str], stdin: &str) -> Run {
     let mut cmd = env.cmd();

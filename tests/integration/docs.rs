@@ -1,7 +1,12 @@
-//! What users read without running anything: `--help`, completions and man pages. The
-//! committed files must match what the binary generates now.
+//! What users read without running anything: `--help`, completions and man pages, as insta
+//! snapshots (tests/integration/snapshots/integration__docs__*.snap). The man pages and
+//! completions the package ships (man/, completions/) are committed too, so a plain
+//! `cargo deb` needs nothing generated first; they must equal what the binary generates,
+//! which the snapshots hold.
 //!
-//! Refresh them all with: `UPDATE_GENERATED=1 cargo test --test integration docs::`
+//! After a change to the CLI: `cargo insta review` (or `INSTA_UPDATE=always cargo test
+//! --test integration docs::`) for the snapshots, then `scripts/refresh-generated` for the
+//! shipped files.
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +16,7 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn generate(args: &[&str]) -> Vec<u8> {
+fn generate(args: &[&str]) -> String {
     let mut cmd = std::process::Command::new(BIN);
     // Help shows the values of these variables: generate as on a clean machine.
     for (name, _) in std::env::vars_os() {
@@ -26,30 +31,27 @@ fn generate(args: &[&str]) -> Vec<u8> {
         .output()
         .unwrap();
     assert!(out.status.success(), "plex-auth {args:?} failed");
-    out.stdout
+    String::from_utf8(out.stdout).expect("generated text is UTF-8")
 }
 
-/// Compare with the committed file, or rewrite it under UPDATE_GENERATED=1.
-fn check(path: &Path, fresh: &[u8]) -> Option<String> {
-    if std::env::var_os("UPDATE_GENERATED").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, fresh).unwrap();
-        return None;
-    }
+/// The golden text is insta's snapshot `name`; the shipped file at `path` must be the
+/// same bytes.
+fn check_shipped(name: &str, path: &Path, fresh: &str, problems: &mut Vec<String>) {
+    insta::assert_snapshot!(name, fresh);
     match std::fs::read(path) {
-        Ok(committed) if committed == fresh => None,
-        Ok(_) => Some(format!(
+        Ok(committed) if committed == fresh.as_bytes() => {}
+        Ok(_) => problems.push(format!(
             "{} differs from what the binary generates",
             path.display()
         )),
-        Err(_) => Some(format!("{} is missing", path.display())),
+        Err(_) => problems.push(format!("{} is missing", path.display())),
     }
 }
 
 fn assert_all(problems: Vec<String>) {
     assert!(
         problems.is_empty(),
-        "{}\nrefresh with: UPDATE_GENERATED=1 cargo test --test integration docs::",
+        "{}\nrefresh the shipped files with: scripts/refresh-generated",
         problems.join("\n")
     );
 }
@@ -59,32 +61,42 @@ use plex_auth::cli::COMMANDS;
 
 #[test]
 fn help_matches_the_snapshots() {
-    let mut problems = Vec::new();
-    let top = generate(&["--help"]);
-    problems.extend(check(&root().join("tests/snapshots/help.txt"), &top));
+    let mut all = vec![("help".to_owned(), generate(&["--help"]))];
     for cmd in COMMANDS {
-        let help = generate(&[cmd, "--help"]);
-        problems.extend(check(
-            &root().join(format!("tests/snapshots/help-{cmd}.txt")),
-            &help,
-        ));
+        all.push((format!("help-{cmd}"), generate(&[cmd, "--help"])));
     }
-    assert_all(problems);
+    for (name, help) in all {
+        // insta ignores trailing blank lines; the old byte-for-byte files did not.
+        assert!(
+            help.ends_with('\n') && !help.ends_with("\n\n"),
+            "{name}: {help:?}"
+        );
+        insta::assert_snapshot!(name, help);
+    }
 }
+
+/// The shells the binary writes completions for, and the file each is shipped in.
+const COMPLETIONS: [(&str, &str); 5] = [
+    ("bash", "plex-auth.bash"),
+    ("zsh", "_plex-auth"),
+    ("fish", "plex-auth.fish"),
+    ("elvish", "plex-auth.elv"),
+    ("powershell", "_plex-auth.ps1"),
+];
 
 #[test]
 fn completions_are_committed_and_current() {
     let mut problems = Vec::new();
-    for (shell, file) in [
-        ("bash", "plex-auth.bash"),
-        ("zsh", "_plex-auth"),
-        ("fish", "plex-auth.fish"),
-        ("elvish", "plex-auth.elv"),
-        ("powershell", "_plex-auth.ps1"),
-    ] {
+    for (shell, file) in COMPLETIONS {
         let fresh = generate(&["completions", shell]);
         assert!(!fresh.is_empty());
-        problems.extend(check(&root().join("completions").join(file), &fresh));
+        let path = root().join("completions").join(file);
+        check_shipped(
+            &format!("completions-{shell}"),
+            &path,
+            &fresh,
+            &mut problems,
+        );
     }
     assert_all(problems);
 }
@@ -93,11 +105,28 @@ fn completions_are_committed_and_current() {
 fn man_pages_are_committed_and_current() {
     let mut problems = Vec::new();
     let page = generate(&["man"]);
-    assert!(String::from_utf8_lossy(&page).contains(".TH plex-auth 1"));
-    problems.extend(check(&root().join("man/plex-auth.1"), &page));
+    assert!(page.contains(".TH plex-auth 1"));
+    check_shipped(
+        "man-plex-auth",
+        &root().join("man/plex-auth.1"),
+        &page,
+        &mut problems,
+    );
     for cmd in COMMANDS {
         let page = generate(&["man", cmd]);
-        problems.extend(check(&root().join(format!("man/plex-auth-{cmd}.1")), &page));
+        let path = root().join(format!("man/plex-auth-{cmd}.1"));
+        check_shipped(&format!("man-plex-auth-{cmd}"), &path, &page, &mut problems);
+    }
+    // Nothing shipped that the binary no longer generates.
+    for entry in std::fs::read_dir(root().join("man")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let known = name == "plex-auth.1"
+            || COMMANDS
+                .iter()
+                .any(|cmd| name == format!("plex-auth-{cmd}.1"));
+        if !known {
+            problems.push(format!("man/{name} is no page the binary generates"));
+        }
     }
     assert_all(problems);
 }

@@ -1,146 +1,14 @@
 //! plex.tv and servers that misbehave on purpose: endless or huge answers, redirects to
-//! another origin, and rate limits that ask for long waits. A small HTTP server here plays
+//! another origin, and rate limits that ask for long waits. `fake_plex::Hostile` plays
 //! plex.tv (and a Plex server) with a script per path.
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
+
+use fake_plex::{Hostile, Reply};
 
 use crate::util::{Env, Run, run_with_input};
 
 const USER: &str = r#"{"id":7,"uuid":"u7","username":"mallory","email":"m@example.com"}"#;
-
-#[derive(Clone)]
-enum Reply {
-    Json(String),
-    /// 200, chunked, never ends.
-    Endless,
-    /// 200 with a Content-Length of 200 MB, then as many bytes as the client reads.
-    Huge,
-    /// 302 to this URL.
-    Redirect(String),
-    /// 429 with this Retry-After.
-    TooMany(u64),
-}
-
-type Script = Arc<dyn Fn(&str, usize) -> Reply + Send + Sync>;
-/// Each request's path and `X-Plex-Token`.
-type Seen = Arc<Mutex<Vec<(String, Option<String>)>>>;
-
-/// A scripted HTTP server on 127.0.0.1: `script(path, n)` answers the n-th (from 0) request
-/// for `path` (query removed). Every request's path and `X-Plex-Token` are recorded.
-struct Hostile {
-    port: u16,
-    seen: Seen,
-}
-
-impl Hostile {
-    fn start(script: impl Fn(&str, usize) -> Reply + Send + Sync + 'static) -> Hostile {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let script: Script = Arc::new(script);
-        let counts = Arc::new(Mutex::new(HashMap::<String, usize>::new()));
-        let log = seen.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let (script, counts, log) = (script.clone(), counts.clone(), log.clone());
-                std::thread::spawn(move || serve(stream, &script, &counts, &log));
-            }
-        });
-        Hostile { port, seen }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn requests(&self, path: &str) -> Vec<Option<String>> {
-        let seen = self.seen.lock().unwrap();
-        seen.iter()
-            .filter(|(p, _)| p == path)
-            .map(|(_, t)| t.clone())
-            .collect()
-    }
-}
-
-fn serve(stream: TcpStream, script: &Script, counts: &Mutex<HashMap<String, usize>>, log: &Seen) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
-    }
-    let mut token = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("x-plex-token")
-        {
-            token = Some(value.trim().to_string());
-        }
-    }
-    let target = request_line.split(' ').nth(1).unwrap_or("/").to_string();
-    let path = target.split('?').next().unwrap_or("/").to_string();
-    log.lock().unwrap().push((path.clone(), token));
-    let n = {
-        let mut counts = counts.lock().unwrap();
-        let n = counts.entry(path.clone()).or_insert(0);
-        *n += 1;
-        *n - 1
-    };
-    let mut out = stream;
-    let head = |status: &str, extra: &str| {
-        format!(
-            "HTTP/1.1 {status}\r\nConnection: close\r\nContent-Type: application/json\r\n{extra}\r\n"
-        )
-    };
-    let _ = match script(&path, n) {
-        Reply::Json(body) => out.write_all(
-            format!(
-                "{}{body}",
-                head("200 OK", &format!("Content-Length: {}\r\n", body.len()))
-            )
-            .as_bytes(),
-        ),
-        Reply::Redirect(to) => out.write_all(
-            head(
-                "302 Found",
-                &format!("Location: {to}\r\nContent-Length: 0\r\n"),
-            )
-            .as_bytes(),
-        ),
-        Reply::TooMany(secs) => {
-            let body = r#"{"errors":[{"code":1003,"message":"Too Many Requests"}]}"#;
-            out.write_all(
-                format!(
-                    "{}{body}",
-                    head(
-                        "429 Too Many Requests",
-                        &format!("Retry-After: {secs}\r\nContent-Length: {}\r\n", body.len())
-                    )
-                )
-                .as_bytes(),
-            )
-        }
-        Reply::Endless => {
-            let _ = out.write_all(head("200 OK", "Transfer-Encoding: chunked\r\n").as_bytes());
-            let chunk = format!("10000\r\n{}\r\n", "[".repeat(0x10000));
-            // Until the client hangs up.
-            while out.write_all(chunk.as_bytes()).is_ok() {}
-            Ok(())
-        }
-        Reply::Huge => {
-            let _ = out.write_all(head("200 OK", "Content-Length: 209715200\r\n").as_bytes());
-            let block = vec![b' '; 0x10000];
-            while out.write_all(&block).is_ok() {}
-            Ok(())
-        }
-    };
-}
 
 /// The binary with plex.tv at `plex`.
 fn run(env: &Env, plex: &Hostile, args: &[&str]) -> Run {
@@ -190,7 +58,7 @@ fn an_endless_identity_answer_marks_that_connection_unusable() {
     let resources = format!(
         r#"[{{"name":"Bottomless","clientIdentifier":"deep","provides":"server","owned":true,"presence":true,
             "connections":[{{"protocol":"http","address":"127.0.0.1","port":{p},"uri":"http://127.0.0.1:{p}/pms","local":true,"relay":false,"IPv6":false}}]}}]"#,
-        p = plex.port
+        p = plex.port()
     );
     let plex2 = Hostile::start(move |path, _| match path {
         "/api/v2/user" => Reply::Json(USER.into()),
@@ -305,7 +173,7 @@ fn odd_connection_uris_are_skipped_one_by_one() {
         "/pms/identity" => Reply::Json(r#"{"MediaContainer":{"machineIdentifier":"odd"}}"#.into()),
         _ => Reply::Json("{}".into()),
     });
-    let p = u32::from(pms.port);
+    let p = u32::from(pms.port());
     let odd: [(String, u32); 8] = [
         (r#""file:///odd1/etc""#.to_string(), p),
         (format!(r#""ftp://127.0.0.1:{p}/odd2""#), p),
@@ -388,13 +256,7 @@ fn odd_connection_uris_are_skipped_one_by_one() {
         assert!(!text.contains(marker), "{marker} reached Bazarr's file");
     }
     // Only the good address was ever asked anything.
-    let asked: Vec<String> = pms
-        .seen
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|(p, _)| p.clone())
-        .collect();
+    let asked = pms.paths();
     assert!(asked.iter().all(|p| p.starts_with("/pms")), "{asked:?}");
     assert!(asked.contains(&"/pms/identity".to_string()));
 }

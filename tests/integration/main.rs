@@ -13,7 +13,6 @@ mod docs;
 mod dry_run;
 mod dynaconf;
 mod events;
-mod fake_bazarr;
 mod files;
 mod flags;
 mod help;

@@ -1,10 +1,12 @@
 //! What scripts read: every command's `--json` document, and the `status` text people read,
 //! as snapshots. Values that differ from run to run (ports, paths, times, tokens, ids the
-//! fake makes up, latencies) are replaced by placeholders before comparing.
+//! fake makes up, latencies) become placeholders through insta's redactions (JSON keys) and
+//! filters (text).
 
 use std::time::Duration;
 
 use fake_plex::{ConnKind, ConnSpec, ServerSpec};
+use insta::internals::Content;
 use serde_json::Value;
 
 use crate::bazarr::bazarr_copy;
@@ -28,86 +30,63 @@ const VOLATILE: &[&str] = &[
     "pid",
 ];
 
-fn normalize_text(env: &Env, text: &str) -> String {
-    let tmp = env.dir.path().display().to_string();
-    let text = text.replace(&tmp, "[tmp]");
-    let port = regex_lite_port(&text);
-    mask_times(&port)
+/// `[key]` for a value that is there; `null` stays `null`, which is what scripts test for.
+fn placeholder(
+    key: &'static str,
+) -> impl Fn(Content, insta::internals::ContentPath<'_>) -> Content {
+    move |value, _| match value {
+        Content::None | Content::Unit => value,
+        _ => Content::from(format!("[{key}]")),
+    }
 }
 
-/// `127.0.0.1:PORT` → `127.0.0.1:[port]` (the fake binds a new port every run).
-fn regex_lite_port(text: &str) -> String {
+/// Regex metacharacters in `text` escaped, for a filter that matches it literally.
+fn literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find("127.0.0.1:") {
-        let (head, tail) = rest.split_at(i + "127.0.0.1:".len());
-        out.push_str(head);
-        let digits = tail.chars().take_while(char::is_ascii_digit).count();
-        out.push_str(if digits > 0 { "[port]" } else { "" });
-        rest = &tail[digits..];
+    for ch in text.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(ch) {
+            out.push('\\');
+        }
+        out.push(ch);
     }
-    out.push_str(rest);
     out
 }
 
-/// `2026-11-26T12:00:00Z` → `[time]`, and "N minutes ago" → "[ago]".
-fn mask_times(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let candidate = &text[i..];
-        let is_time = candidate.len() >= 20
-            && candidate.as_bytes()[4] == b'-'
-            && candidate.as_bytes()[10] == b'T'
-            && candidate.as_bytes()[19] == b'Z'
-            && candidate[..4].bytes().all(|b| b.is_ascii_digit());
-        if is_time {
-            out.push_str("[time]");
-            i += 20;
-        } else {
-            let ch = candidate.chars().next().unwrap();
-            out.push(ch);
-            i += ch.len_utf8();
-        }
-    }
-    out.replace("just now", "[ago]")
+/// The filters every snapshot here gets: the test's directory, the fake's port (new every
+/// run), RFC 3339 times and relative ones.
+fn settings(env: &Env) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(&literal(&env.dir.path().display().to_string()), "[tmp]");
+    settings.add_filter(r"127\.0\.0\.1:[0-9]+", "127.0.0.1:[port]");
+    settings.add_filter(r"[0-9]{4}-.{5}T.{8}Z", "[time]");
+    settings.add_filter("just now", "[ago]");
+    settings
 }
 
-fn redact(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            // A PIN's code is new every time; an error's code is what scripts read.
-            let pin = map.get("event").and_then(Value::as_str) == Some("pin");
-            for (k, v) in map.iter_mut() {
-                let volatile = VOLATILE.contains(&k.as_str()) || (pin && k == "code");
-                if volatile && !v.is_null() {
-                    *v = Value::String(format!("[{k}]"));
-                } else {
-                    redact(v);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact),
-        _ => {}
-    }
-}
-
-/// Every JSON document on stdout (one, or NDJSON events), redacted and pretty-printed, with
-/// the exit code.
-fn json_snapshot(env: &Env, run: &Run) -> String {
-    let docs: Vec<String> = run
+/// Every JSON document on stdout (one, or NDJSON events) and the exit code, as snapshot
+/// `name`.
+fn assert_json_docs(name: &str, env: &Env, run: &Run) {
+    let docs: Vec<Value> = run
         .stdout
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
-            let mut v: Value = serde_json::from_str(l)
-                .unwrap_or_else(|e| panic!("not JSON ({e}): {l}\n{}", run.stderr));
-            redact(&mut v);
-            serde_json::to_string_pretty(&v).unwrap()
+            serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("not JSON ({e}): {l}\n{}", run.stderr))
         })
         .collect();
-    normalize_text(env, &format!("exit {}\n{}", run.code, docs.join("\n")))
+    let mut settings = settings(env);
+    for &key in VOLATILE {
+        settings.add_dynamic_redaction(&format!(".**.{key}"), placeholder(key));
+    }
+    // A PIN's code is new every time; an error's code is what scripts read.
+    for (i, doc) in docs.iter().enumerate() {
+        if doc.get("event").and_then(Value::as_str) == Some("pin") {
+            settings.add_dynamic_redaction(&format!(".documents[{i}].code"), placeholder("code"));
+        }
+    }
+    let snapshot = serde_json::json!({ "exit": run.code, "documents": docs });
+    settings.bind(|| insta::assert_json_snapshot!(name, snapshot));
 }
 
 fn owned_tower(env: &Env) {
@@ -126,31 +105,34 @@ fn login_json_events() {
     let env = Env::new();
     env.fake.approve_after(Duration::ZERO);
     let run = env.run(&["login", "--json", "--no-browser"]);
-    insta::assert_snapshot!("login_pin", json_snapshot(&env, &run));
+    assert_json_docs("login_pin", &env, &run);
     let run = env.run(&["login", "--json"]);
-    insta::assert_snapshot!("login_already", json_snapshot(&env, &run));
+    assert_json_docs("login_already", &env, &run);
     let token = env.fake.token();
     let run = env.run_stdin(&["login", "--json", "--with-token", "--force"], &token);
-    insta::assert_snapshot!("login_with_token", json_snapshot(&env, &run));
+    assert_json_docs("login_with_token", &env, &run);
 }
 
 #[test]
 fn status_json_and_text() {
     let env = Env::new();
     let run = env.run(&["status", "--json"]);
-    insta::assert_snapshot!("status_not_logged_in", json_snapshot(&env, &run));
+    assert_json_docs("status_not_logged_in", &env, &run);
     let token = env.logged_in();
     owned_tower(&env);
     env.run(&["select", "Tower"]).ok();
     let run = env.run(&["status", "--json"]);
-    insta::assert_snapshot!("status", json_snapshot(&env, &run));
+    assert_json_docs("status", &env, &run);
     let run = env.run(&["status"]);
     run.ok();
-    insta::assert_snapshot!(
-        "status_text",
-        normalize_text(&env, &format!("{}\n--- stderr\n{}", run.stdout, run.stderr))
-            .replace(&format!("{}…", &token[..4]), "[token]…")
-    );
+    let mut settings = settings(&env);
+    settings.add_filter(&literal(&format!("{}…", &token[..4])), "[token]…");
+    settings.bind(|| {
+        insta::assert_snapshot!(
+            "status_text",
+            format!("{}\n--- stderr\n{}", run.stdout, run.stderr)
+        );
+    });
 }
 
 #[test]
@@ -159,19 +141,19 @@ fn validate_servers_select_logout_json() {
     env.logged_in();
     owned_tower(&env);
     let run = env.run(&["validate", "--json"]);
-    insta::assert_snapshot!("validate", json_snapshot(&env, &run));
+    assert_json_docs("validate", &env, &run);
     let run = env.run(&["servers", "--json"]);
-    insta::assert_snapshot!("servers", json_snapshot(&env, &run));
+    assert_json_docs("servers", &env, &run);
     let run = env.run(&["select", "Tower", "--json"]);
-    insta::assert_snapshot!("select", json_snapshot(&env, &run));
+    assert_json_docs("select", &env, &run);
     let run = env.run(&["validate", "--server", "--json"]);
-    insta::assert_snapshot!("validate_server", json_snapshot(&env, &run));
+    assert_json_docs("validate_server", &env, &run);
     let run = env.run(&["select", "Nowhere", "--json"]);
-    insta::assert_snapshot!("select_not_found", json_snapshot(&env, &run));
+    assert_json_docs("select_not_found", &env, &run);
     let run = env.run(&["logout", "--json"]);
-    insta::assert_snapshot!("logout", json_snapshot(&env, &run));
+    assert_json_docs("logout", &env, &run);
     let run = env.run(&["logout", "--json"]);
-    insta::assert_snapshot!("logout_again", json_snapshot(&env, &run));
+    assert_json_docs("logout_again", &env, &run);
 }
 
 #[test]
@@ -192,23 +174,23 @@ fn migrate_apikey_json() {
         "--bazarr-config",
         file,
     ]);
-    insta::assert_snapshot!("migrate_dry_run", json_snapshot(&env, &run));
+    assert_json_docs("migrate_dry_run", &env, &run);
     let run = env.run(&["migrate-apikey", "--json", "--bazarr-config", file]);
-    insta::assert_snapshot!("migrate", json_snapshot(&env, &run));
+    assert_json_docs("migrate", &env, &run);
     let run = env.run(&["migrate-apikey", "--json", "--bazarr-config", file]);
-    insta::assert_snapshot!("migrate_again", json_snapshot(&env, &run));
+    assert_json_docs("migrate_again", &env, &run);
 }
 
 #[test]
 fn token_rotate_key_and_log_json() {
     let env = Env::new();
     let run = env.run(&["token", "--json"]);
-    insta::assert_snapshot!("token_not_logged_in", json_snapshot(&env, &run));
+    assert_json_docs("token_not_logged_in", &env, &run);
     env.logged_in();
     let run = env.run(&["token", "--json"]);
-    insta::assert_snapshot!("token", json_snapshot(&env, &run));
+    assert_json_docs("token", &env, &run);
     let run = env.run(&["rotate-key", "--json"]);
-    insta::assert_snapshot!("rotate_key", json_snapshot(&env, &run));
+    assert_json_docs("rotate_key", &env, &run);
     let run = env.run(&["log", "--json"]);
-    insta::assert_snapshot!("log", json_snapshot(&env, &run));
+    assert_json_docs("log", &env, &run);
 }
