@@ -13,10 +13,12 @@ const MAX_LINE: u64 = 4097;
 /// Ask `question` on stderr and read one line from the terminal on stdin with echo off.
 /// `None` at end of input (Ctrl-D on an empty line).
 pub fn read_hidden_line(question: &str) -> io::Result<Option<Zeroizing<String>>> {
+    // Echo goes off before the question shows: turning it off discards what was typed
+    // before (TCSAFLUSH), so a token pasted as soon as the question appears is kept.
+    let echo = EchoOff::new()?;
     let mut stderr = io::stderr().lock();
     write!(stderr, "{question}")?;
     stderr.flush()?;
-    let echo = EchoOff::new()?;
     let mut line = Zeroizing::new(String::new());
     let read = io::stdin().lock().take(MAX_LINE).read_line(&mut line);
     drop(echo);
