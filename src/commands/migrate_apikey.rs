@@ -18,7 +18,7 @@ use crate::ops::target::Target;
 use crate::ops::target::bazarr::Bazarr;
 use crate::output::safe;
 use crate::plex::servers;
-use crate::plex::types::Resource;
+use crate::plex::types::{Resource, User};
 use crate::plex::{Identity, Plex};
 use crate::render::AccountView;
 use crate::secret::Secret;
@@ -45,79 +45,117 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
     let path = bazarr_file_or_locate(ctx, &cfg)?;
     let mut bazarr = Bazarr::at(ctx, &path)?;
     let apikey = keys::read_apikey(bazarr.file())?;
-    let file = bazarr.file();
     let done_in_bazarr = match &apikey {
         None => true,
-        Some(apikey) => keys::is_migrated_beside_apikey(&file, apikey),
+        Some(apikey) => keys::is_migrated_beside_apikey(bazarr.file(), apikey),
     };
-    if done_in_bazarr && let Some(token) = unfinished(ctx, &cfg, file) {
+    if done_in_bazarr && let Some(token) = unfinished(ctx, &cfg, bazarr.file()) {
         return finish(ctx, args, &cfg, bazarr, &token);
     }
-    let Some(apikey) = apikey else {
-        let why = if file.get_str("plex", "auth_method").as_deref() == Some("oauth") {
-            "Bazarr already uses OAuth and has no plex.apikey"
-        } else {
-            "there is no plex.apikey"
-        };
-        return done(
-            ctx,
-            &path,
-            "nothing-to-migrate",
-            &format!("{why} in {}; nothing to migrate.", path.display()),
-        );
+    let has_apikey = apikey.is_some();
+    let Some(apikey) = apikey.filter(|_| !done_in_bazarr) else {
+        return nothing_to_migrate(ctx, bazarr.file(), has_apikey);
     };
-    if keys::is_migrated_beside_apikey(&file, &apikey) {
-        return done(
-            ctx,
-            &path,
-            "nothing-to-migrate",
-            &format!(
-                "{} already holds OAuth settings for its plex.apikey, kept for Bazarr 1.5.2 and older; nothing to migrate.",
-                path.display()
-            ),
-        );
-    }
-
-    // A running Bazarr would keep its old settings and write them back at its next save, so
-    // without a restart the migration would not last: refuse before anything is written.
-    if !args.dry_run {
-        bazarr.observe(ctx);
-    }
-    if bazarr.running() && !args.restart_bazarr {
-        return Err(Error::config(format!(
-            "Bazarr is running (it answers at {}); it would ignore the migrated settings and write its old ones back at its next save, so nothing was written",
-            bazarr.address().unwrap_or_default()
-        ))
-        .with_hint(format!(
-            "stop Bazarr first, or run {}",
-            restart_command(ctx, "migrate-apikey")
-        )));
-    }
-
+    refuse_while_running(ctx, args, &mut bazarr)?;
     // plex.tv first: a rejected or unchecked key changes nothing anywhere.
     let plex = if args.dry_run {
         plex_unrecorded(ctx, &cfg)?
     } else {
         plex(ctx, &cfg)?
     };
-    let user = ctx.block_on(plex.client.user(&apikey.token)).map_err(|e| {
+    let user = check_apikey(ctx, &plex, &apikey.token, &path)?;
+    // Read before the migration's keys are added to the file in memory.
+    let oauth = keys::is_oauth_capable(bazarr.file());
+    let server = plan(ctx, args, &plex, &mut bazarr, (&apikey, &user))?;
+    if args.dry_run {
+        return dry_run(ctx, bazarr.file(), &user, server.as_ref(), oauth);
+    }
+    let written = link::import(
+        ctx,
+        &apikey.token,
+        &user,
+        server.as_ref(),
+        &mut bazarr,
+        true,
+    )?;
+    if written || args.restart_bazarr {
+        bazarr.settle(
+            ctx,
+            args.restart_bazarr,
+            &restart_command(ctx, "migrate-apikey"),
+        )?;
+    }
+    migrated(ctx, &path, &user, server.as_ref(), oauth)
+}
+
+/// No apikey, or one already migrated beside its OAuth settings: nothing to do (exit 0).
+fn nothing_to_migrate(ctx: &Context, file: &BazarrFile, has_apikey: bool) -> Result<()> {
+    let path = file.path();
+    let text = if has_apikey {
+        format!(
+            "{} already holds OAuth settings for its plex.apikey, kept for Bazarr 1.5.2 and older; nothing to migrate.",
+            path.display()
+        )
+    } else {
+        let why = if file.get_str("plex", "auth_method").as_deref() == Some("oauth") {
+            "Bazarr already uses OAuth and has no plex.apikey"
+        } else {
+            "there is no plex.apikey"
+        };
+        format!("{why} in {}; nothing to migrate.", path.display())
+    };
+    done(ctx, path, "nothing-to-migrate", &text)
+}
+
+/// A running Bazarr would keep its old settings and write them back at its next save, so
+/// without a restart the migration would not last: refuse before anything is written.
+fn refuse_while_running(ctx: &Context, args: &MigrateArgs, bazarr: &mut Bazarr) -> Result<()> {
+    if args.dry_run {
+        return Ok(());
+    }
+    bazarr.observe(ctx);
+    if !bazarr.running() || args.restart_bazarr {
+        return Ok(());
+    }
+    Err(Error::config(format!(
+        "Bazarr is running (it answers at {}); it would ignore the migrated settings and write its old ones back at its next save, so nothing was written",
+        bazarr.address().unwrap_or_default()
+    ))
+    .with_hint(format!(
+        "stop Bazarr first, or run {}",
+        restart_command(ctx, "migrate-apikey")
+    )))
+}
+
+/// The account the apikey belongs to, as plex.tv says. A dead apikey is nothing to migrate;
+/// a new link is, and Bazarr gets it too.
+fn check_apikey(ctx: &Context, plex: &Plex, token: &Secret, path: &Path) -> Result<User> {
+    ctx.block_on(plex.client.user(token)).map_err(|e| {
         let err =
             Error::from(e).context(format!("checking plex.apikey from {}", path.display()));
         match err.kind {
-            // The apikey is dead: nothing to migrate; a new link is, and Bazarr gets it too.
             ErrorKind::InvalidToken | ErrorKind::TokenExpired => err
                 .context("nothing was migrated")
                 .with_hint(format!(
                     "Bazarr's apikey no longer works; link the account by PIN and write Bazarr's keys with `plex-auth login --bazarr-config {}`",
-                    crate::fs::shell_quote(&path)
+                    crate::fs::shell_quote(path)
                 )),
             _ => err,
         }
-    })?;
+    })
+}
+
+/// Choose the server and make the migration's changes to Bazarr's file in memory.
+fn plan(
+    ctx: &Context,
+    args: &MigrateArgs,
+    plex: &Plex,
+    bazarr: &mut Bazarr,
+    (apikey, user): (&keys::ApikeyInfo, &User),
+) -> Result<Option<SelectedServer>> {
     let resources = ctx.block_on(plex.client.resources(&apikey.token))?;
-    let file = bazarr.file();
-    let oauth = keys::is_oauth_capable(file);
-    let server = match find_server(ctx, &plex, file, resources, args.timeout) {
+    let oauth = keys::is_oauth_capable(bazarr.file());
+    let server = match find_server(ctx, plex, bazarr.file(), resources, args.timeout) {
         Ok(server) => server,
         // An old Bazarr runs on its ip and port, so a server that is down need not stop the
         // migration; it then gets no server keys.
@@ -127,7 +165,6 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
         }
         Err(e) => return Err(e),
     };
-
     let selected = server.as_ref().map(|s| {
         (
             s.machine_id.as_str(),
@@ -145,7 +182,7 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
     };
     let changes = changes(
         bazarr.file(),
-        &apikey,
+        apikey,
         &user.username,
         &user.email,
         user.id,
@@ -155,76 +192,71 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
     for note in bazarr::sync::apply(bazarr.file_mut(), changes)? {
         ctx.out.warn(note);
     }
+    Ok(server)
+}
 
-    if args.dry_run {
-        let view = DryRunView {
-            dry_run: true,
-            path: &path,
-            account: AccountView::from(&user),
-            server: server.as_ref().map(|s| s.url.as_str()),
-            oauth,
-            diff: bazarr.file().diff(),
-        };
-        if ctx.out.json {
-            ctx.out.json_value(&view);
-        } else {
-            let shown = path.display().to_string();
-            let shown = safe(&shown);
-            let text = format!(
-                "Dry run: plex.tv accepts the key (account {}). A real run would store the token in plex-auth, {}, and {}. Nothing was written.",
-                safe(&user.username),
-                server
-                    .as_ref()
-                    .map(|s| format!("choose the server {} at {}", safe(&s.name), safe(&s.url)))
-                    .unwrap_or_else(|| "choose no server".into()),
-                if oauth {
-                    format!("change {shown} to OAuth as shown below")
-                } else {
-                    format!(
-                        "add OAuth settings to {shown} beside plex.apikey, as shown below (it is from Bazarr 1.5.2 or older, which keeps using plex.apikey as it is; Bazarr 1.5.3 or later starts on OAuth)"
-                    )
-                }
-            );
-            ctx.out.info(text);
-            crate::output::write_stdout(view.diff.as_bytes());
-        }
+/// `--dry-run`: what a real run would do, and the diff of Bazarr's file.
+fn dry_run(
+    ctx: &Context,
+    file: &BazarrFile,
+    user: &User,
+    server: Option<&SelectedServer>,
+    oauth: bool,
+) -> Result<()> {
+    let view = DryRunView {
+        dry_run: true,
+        path: file.path(),
+        account: AccountView::from(user),
+        server: server.map(|s| s.url.as_str()),
+        oauth,
+        diff: file.diff(),
+    };
+    if ctx.out.json {
+        ctx.out.json_value(&view);
         return Ok(());
     }
-
-    let written = link::import(
-        ctx,
-        &apikey.token,
-        &user,
-        server.as_ref(),
-        &mut bazarr,
-        true,
-    )?;
-    if written || args.restart_bazarr {
-        bazarr.settle(
-            ctx,
-            args.restart_bazarr,
-            &restart_command(ctx, "migrate-apikey"),
-        )?;
-    }
-
-    let (state, text) = if oauth {
-        (
-            "migrated",
+    let shown = file.path().display().to_string();
+    let shown = safe(&shown);
+    let text = format!(
+        "Dry run: plex.tv accepts the key (account {}). A real run would store the token in plex-auth, {}, and {}. Nothing was written.",
+        safe(&user.username),
+        server
+            .map(|s| format!("choose the server {} at {}", safe(&s.name), safe(&s.url)))
+            .unwrap_or_else(|| "choose no server".into()),
+        if oauth {
+            format!("change {shown} to OAuth as shown below")
+        } else {
             format!(
-                "Migrated Bazarr's plex.apikey in {} to OAuth for {} ({}); the token is stored by plex-auth{}.",
-                safe(&path.display().to_string()),
-                safe(&user.username),
-                safe(&user.email),
-                server
-                    .as_ref()
-                    .map(|s| format!(", server {} at {}", safe(&s.name), safe(&s.url)))
-                    .unwrap_or_default()
-            ),
-        )
-    } else {
-        ("migrated-beside-apikey", pre_oauth_note(&path))
-    };
-    done(ctx, &path, state, &text)
+                "add OAuth settings to {shown} beside plex.apikey, as shown below (it is from Bazarr 1.5.2 or older, which keeps using plex.apikey as it is; Bazarr 1.5.3 or later starts on OAuth)"
+            )
+        }
+    );
+    ctx.out.info(text);
+    crate::output::write_stdout(view.diff.as_bytes());
+    Ok(())
+}
+
+/// The migration went through.
+fn migrated(
+    ctx: &Context,
+    path: &Path,
+    user: &User,
+    server: Option<&SelectedServer>,
+    oauth: bool,
+) -> Result<()> {
+    if !oauth {
+        return done(ctx, path, "migrated-beside-apikey", &pre_oauth_note(path));
+    }
+    let text = format!(
+        "Migrated Bazarr's plex.apikey in {} to OAuth for {} ({}); the token is stored by plex-auth{}.",
+        safe(&path.display().to_string()),
+        safe(&user.username),
+        safe(&user.email),
+        server
+            .map(|s| format!(", server {} at {}", safe(&s.name), safe(&s.url)))
+            .unwrap_or_default()
+    );
+    done(ctx, path, "migrated", &text)
 }
 
 /// The token of a migration an earlier run wrote into Bazarr's file and was stopped (killed,
