@@ -18,6 +18,7 @@ use crate::ops::target::{DynTarget, Target};
 use crate::ops::{link, server as ops_server};
 use crate::output::safe;
 use crate::picker;
+use crate::plex::probe::ServerReport;
 use crate::plex::types::User;
 use crate::plex::{Plex, PlexError, pin, servers};
 use crate::render::{AccountView, SelectedView};
@@ -53,81 +54,87 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
         // The sign-in link's base is checked before anything is written or asked.
         ctx.app_url()?;
     }
-    // A Bazarr file that cannot be used is found now (exit 9), not after the user approved.
-    // `--from-bazarr` reads the one it adopts (found in the usual places if need be).
-    let mut bazarr = if args.from_bazarr {
-        Some(Bazarr::at(ctx, &bazarr_file_or_locate(ctx, &cfg)?)?)
-    } else {
-        Bazarr::kept_in_step(ctx, &cfg)?
-    };
-    if let Some(b) = bazarr.as_mut() {
-        b.observe(ctx);
-    }
+    let mut bazarr = bazarr_for(ctx, &cfg, args)?;
     // So is a store that cannot take the token (exit 8), before a PIN is created.
     ctx.vault().precheck(&cfg)?;
     let plex = plex(ctx, &cfg)?;
-
     if args.with_token {
         let token = read_token_from_stdin(ctx)?;
-        let user = ctx.block_on(plex.client.user(&token)).map_err(|e| {
-            let err = Error::from(e);
-            match err.kind {
-                // The token given is the one that does not work: linking again is not the fix.
-                ErrorKind::InvalidToken | ErrorKind::TokenExpired => err
-                    .context("the token given was not stored")
-                    .with_hint("pass a token plex.tv accepts (a fresh one from a working Plex client or app), or run `plex-auth login` without --with-token to link by PIN"),
-                _ => err,
-            }
-        })?;
-        return finish(
-            ctx,
-            &plex,
-            &token,
-            &user,
-            AuthMethod::Token,
-            args,
-            bazarr.as_mut(),
-        );
+        let user = check_given_token(ctx, &plex, &token)?;
+        let method = AuthMethod::Token;
+        return finish(ctx, &plex, &token, &user, method, args, bazarr.as_mut());
     }
     if let Some(adopted) = bazarr.as_mut().filter(|_| args.from_bazarr) {
         return from_bazarr(ctx, &plex, args, adopted);
     }
-
     if !args.force
         && let Some((user, token)) = already_linked(ctx, &plex, &cfg)?
     {
-        let synced = link::confirm(ctx, &token, &user, target(&mut bazarr))?;
-        warn_bazarr(ctx, synced.as_ref());
-        settle(ctx, bazarr.as_ref(), args)?;
-        if ctx.out.json {
-            ctx.out.json_value(&Event::Linked {
-                already: true,
-                account: AccountView::from(&user),
-                auth_method: None,
-                store: None,
-                bazarr_config: None,
-            });
-        } else {
-            ctx.out.result(format!(
-                "Already logged in as {} ({}); the stored token is valid. Use --force to link again.",
-                safe(&user.username),
-                safe(&user.email)
-            ));
-        }
-        return Ok(());
+        return confirm(ctx, &token, &user, args, bazarr);
     }
-
     let token = pin_flow(ctx, &plex, args)?;
     let user = ctx.block_on(plex.client.user(&token))?;
-    finish(
-        ctx,
-        &plex,
-        &token,
-        &user,
-        AuthMethod::Pin,
-        args,
-        bazarr.as_mut(),
-    )
+    let method = AuthMethod::Pin;
+    finish(ctx, &plex, &token, &user, method, args, bazarr.as_mut())
+}
+
+/// The Bazarr file this login writes, read now: one that cannot be used is exit 9 before
+/// the user approves anything. `--from-bazarr` reads the one it adopts (found in the usual
+/// places if need be).
+fn bazarr_for(ctx: &Context, cfg: &Config, args: &LoginArgs) -> Result<Option<Bazarr>> {
+    let mut bazarr = if args.from_bazarr {
+        Some(Bazarr::at(ctx, &bazarr_file_or_locate(ctx, cfg)?)?)
+    } else {
+        Bazarr::kept_in_step(ctx, cfg)?
+    };
+    if let Some(b) = bazarr.as_mut() {
+        b.observe(ctx);
+    }
+    Ok(bazarr)
+}
+
+/// `--with-token`: the account the given token belongs to. The token given is the one that
+/// does not work when plex.tv rejects it: linking again is not the fix.
+fn check_given_token(ctx: &Context, plex: &Plex, token: &Secret) -> Result<User> {
+    ctx.block_on(plex.client.user(token)).map_err(|e| {
+        let err = Error::from(e);
+        match err.kind {
+            ErrorKind::InvalidToken | ErrorKind::TokenExpired => err
+                .context("the token given was not stored")
+                .with_hint("pass a token plex.tv accepts (a fresh one from a working Plex client or app), or run `plex-auth login` without --with-token to link by PIN"),
+            _ => err,
+        }
+    })
+}
+
+/// Already linked with a token plex.tv accepts: a no-op but for Bazarr, which is made to
+/// hold it too.
+fn confirm(
+    ctx: &Context,
+    token: &Secret,
+    user: &User,
+    args: &LoginArgs,
+    mut bazarr: Option<Bazarr>,
+) -> Result<()> {
+    let synced = link::confirm(ctx, token, user, target(&mut bazarr))?;
+    warn_bazarr(ctx, synced.as_ref());
+    settle(ctx, bazarr.as_ref(), args)?;
+    if ctx.out.json {
+        ctx.out.json_value(&Event::Linked {
+            already: true,
+            account: AccountView::from(user),
+            auth_method: None,
+            store: None,
+            bazarr_config: None,
+        });
+    } else {
+        ctx.out.result(format!(
+            "Already logged in as {} ({}); the stored token is valid. Use --force to link again.",
+            safe(&user.username),
+            safe(&user.email)
+        ));
+    }
+    Ok(())
 }
 
 /// The Bazarr a command keeps in step, as the ops take it.
@@ -267,6 +274,21 @@ fn pin_flow(ctx: &Context, plex: &Plex, args: &LoginArgs) -> Result<Secret> {
     // Whole seconds, rounded up: `--timeout 1` shows 0:01, not 0:00.
     let left = Duration::from_secs(left.as_secs_f64().ceil() as u64);
 
+    show_pin(ctx, args, &pin, &link, short, (expires, limit, left));
+    open_browser(ctx, args, &link, short);
+
+    wait_for_approval(ctx, plex, &pin, expires, timeout_at)
+}
+
+/// The link (or the short code) and how long it lasts; the JSON document for scripts.
+fn show_pin(
+    ctx: &Context,
+    args: &LoginArgs,
+    pin: &crate::plex::types::Pin,
+    link: &str,
+    short: bool,
+    (expires, limit, left): (Instant, Instant, Duration),
+) {
     if ctx.out.json {
         // What the document shows on the wall clock is only for people: the wait itself
         // ends on the monotonic deadline.
@@ -274,7 +296,7 @@ fn pin_flow(ctx: &Context, plex: &Plex, args: &LoginArgs) -> Result<Secret> {
         let expires_secs = crate::time::now().saturating_add(expires_in.as_secs());
         ctx.out.json_value(&Event::Pin {
             code: pin.code.clone(),
-            link: link.clone(),
+            link: link.to_string(),
             expires_at: timestamp(expires_secs),
             expires_in: expires_in.as_secs(),
         });
@@ -298,12 +320,9 @@ fn pin_flow(ctx: &Context, plex: &Plex, args: &LoginArgs) -> Result<Secret> {
             pin.code,
         ));
         if args.qr && !ctx.out.json {
-            ctx.out.essential(crate::render::qr_code(&link));
+            ctx.out.essential(crate::render::qr_code(link));
         }
     }
-    open_browser(ctx, args, &link, short);
-
-    wait_for_approval(ctx, plex, &pin, expires, timeout_at)
 }
 
 /// Wait for the PIN's approval, showing a countdown (a spinner on a terminal). Ctrl-C and
@@ -392,7 +411,7 @@ fn finish(
     mut bazarr: Option<&mut Bazarr>,
 ) -> Result<()> {
     let target = bazarr.as_deref_mut().map(|b| b as &mut DynTarget);
-    let (backend, synced) = match link::link(ctx, token, user, method, target) {
+    let linked = match link::link(ctx, token, user, method, target) {
         Ok(linked) => linked,
         // A new token that cannot be stored is signed out, not left working unseen.
         Err(e) if method == AuthMethod::Pin && e.kind != ErrorKind::Interrupted => {
@@ -400,6 +419,7 @@ fn finish(
         }
         Err(e) => return Err(e),
     };
+    let (backend, synced) = (linked.backend, linked.bazarr);
     warn_bazarr(ctx, synced.as_ref());
     if backend == Backend::File
         && let Some(note) = crate::render::key_beside_token(ctx)
@@ -408,7 +428,7 @@ fn finish(
     }
     let written = synced.as_ref().and_then(|s| s.updated()).map(PathBuf::from);
     say_linked(ctx, user, method, backend, written);
-    if method == AuthMethod::Pin && !args.no_select && ctx.can_prompt() {
+    if method == AuthMethod::Pin && !args.no_select && !linked.has_server && ctx.can_prompt() {
         crate::signals::on_interrupt(PICKER_INTERRUPTED, Some(PICKER_HINT));
         offer_picker(ctx, plex, token, user, bazarr.as_deref_mut())?;
         crate::signals::on_interrupt(crate::signals::NOTHING_HALF_WRITTEN, None);
@@ -489,34 +509,9 @@ fn offer_picker(
     user: &User,
     mut bazarr: Option<&mut Bazarr>,
 ) -> Result<()> {
-    if snapshot(ctx)?.server.is_some() {
+    let Some(reports) = find_servers(ctx, plex, token) else {
         return Ok(());
-    }
-    let spinner = ctx.out.spinner("Looking for your Plex servers…");
-    let found = ctx.block_on(servers::fetch_and_probe(
-        plex,
-        token,
-        None,
-        ctx.probe_timing(PICKER_TIMEOUT),
-    ));
-    if let Some(bar) = spinner {
-        bar.finish_and_clear();
-    }
-    let reports = match found {
-        Ok(r) => {
-            crate::commands::remember_servers(ctx, r.iter().map(|r| &r.resource));
-            r
-        }
-        Err(e) => {
-            ctx.out.warn(format!(
-                "could not list servers ({e}); choose one later with `plex-auth servers`"
-            ));
-            return Ok(());
-        }
     };
-    if reports.is_empty() {
-        return Ok(());
-    }
     picker::show(ctx, &reports, None);
     loop {
         let answer = picker::ask(ctx, reports.len(), "skip").map_err(|e| match e.kind {
@@ -531,22 +526,7 @@ fn offer_picker(
             return Ok(());
         };
         let report = &reports[index];
-        let chosen = ctx
-            .block_on(servers::verify_access(
-                &plex.identity,
-                token,
-                report,
-                false,
-                PICKER_TIMEOUT,
-            ))
-            .map_err(Error::from)
-            .and_then(|server| {
-                let target = bazarr.as_deref_mut().map(|b| b as &mut DynTarget);
-                let synced = ops_server::choose_server(ctx, Some(user.id), &server, target)?;
-                warn_bazarr(ctx, synced.as_ref());
-                Ok(server)
-            });
-        match chosen {
+        match choose(ctx, plex, token, user, report, bazarr.as_deref_mut()) {
             Ok(server) => {
                 SelectedView::new(&server, report).render(&ctx.out);
                 if !report.resource.owned {
@@ -561,4 +541,53 @@ fn offer_picker(
             Err(e) => ctx.out.warn(e.message),
         }
     }
+}
+
+/// The account's servers, probed, for the picker; `None` (said) when there are none to show.
+fn find_servers(ctx: &Context, plex: &Plex, token: &Secret) -> Option<Vec<ServerReport>> {
+    let spinner = ctx.out.spinner("Looking for your Plex servers…");
+    let found = ctx.block_on(servers::fetch_and_probe(
+        plex,
+        token,
+        None,
+        ctx.probe_timing(PICKER_TIMEOUT),
+    ));
+    if let Some(bar) = spinner {
+        bar.finish_and_clear();
+    }
+    match found {
+        Ok(reports) if reports.is_empty() => None,
+        Ok(reports) => {
+            crate::commands::remember_servers(ctx, reports.iter().map(|r| &r.resource));
+            Some(reports)
+        }
+        Err(e) => {
+            ctx.out.warn(format!(
+                "could not list servers ({e}); choose one later with `plex-auth servers`"
+            ));
+            None
+        }
+    }
+}
+
+/// The server picked: its access checked, then chosen here and in Bazarr.
+fn choose(
+    ctx: &Context,
+    plex: &Plex,
+    token: &Secret,
+    user: &User,
+    report: &ServerReport,
+    bazarr: Option<&mut Bazarr>,
+) -> Result<crate::store::SelectedServer> {
+    let server = ctx.block_on(servers::verify_access(
+        &plex.identity,
+        token,
+        report,
+        false,
+        PICKER_TIMEOUT,
+    ))?;
+    let target = bazarr.map(|b| b as &mut DynTarget);
+    let synced = ops_server::choose_server(ctx, Some(user.id), &server, target)?;
+    warn_bazarr(ctx, synced.as_ref());
+    Ok(server)
 }

@@ -43,23 +43,7 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         Err(e) => return Err(e.into()),
     };
 
-    let mut revoked = None;
-    if args.revoke {
-        if let Some(token) = &token {
-            let plex = plex(ctx, &cfg)?;
-            revoked = Some(match ctx.block_on(plex.client.signout(token)) {
-                Ok(()) => true,
-                // Already signed out somewhere else: the goal is reached.
-                Err(PlexError::Rejected(_) | PlexError::Expired) => true,
-                // An explicit --revoke that did not happen keeps the token, so that it can be
-                // retried: forgetting it here would leave it working at plex.tv for good.
-                Err(e) => return Err(revoke_failed(e)),
-            });
-        } else {
-            ctx.out
-                .info("No token stored, so there is nothing to revoke at plex.tv.");
-        }
-    }
+    let revoked = revoke(ctx, args, &cfg, token.as_ref())?;
 
     // A revoked token is dead for the old Bazarr too: nothing is kept working by keeping it.
     let clear_apikey = args.clear_apikey || revoked == Some(true);
@@ -78,8 +62,49 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         bazarr_changed: done.bazarr_changed.clone(),
         bazarr_apikey_kept: done.apikey_kept,
     };
+    say(ctx, &view, revoked, done.removed_backup.as_deref());
+    match &bazarr {
+        Some(b) => b.settle(ctx, args.restart_bazarr, &restart_command(ctx, "logout")),
+        None => Ok(()),
+    }
+}
+
+/// `--revoke`: sign the token out at plex.tv first. `None` without `--revoke`.
+fn revoke(
+    ctx: &Context,
+    args: &LogoutArgs,
+    cfg: &crate::store::Config,
+    token: Option<&crate::secret::Secret>,
+) -> Result<Option<bool>> {
+    if !args.revoke {
+        return Ok(None);
+    }
+    let Some(token) = token else {
+        ctx.out
+            .info("No token stored, so there is nothing to revoke at plex.tv.");
+        return Ok(None);
+    };
+    let plex = plex(ctx, cfg)?;
+    match ctx.block_on(plex.client.signout(token)) {
+        Ok(()) => Ok(Some(true)),
+        // Already signed out somewhere else: the goal is reached.
+        Err(PlexError::Rejected(_) | PlexError::Expired) => Ok(Some(true)),
+        // An explicit --revoke that did not happen keeps the token, so that it can be
+        // retried: forgetting it here would leave it working at plex.tv for good.
+        Err(e) => Err(revoke_failed(e)),
+    }
+}
+
+/// What was logged out, and what changed in Bazarr's file.
+fn say(
+    ctx: &Context,
+    view: &LogoutView,
+    revoked: Option<bool>,
+    removed_backup: Option<&std::path::Path>,
+) {
+    let was_logged_in = view.logged_out;
     if ctx.out.json {
-        ctx.out.json_value(&view);
+        ctx.out.json_value(view);
     } else if was_logged_in {
         let tail = match revoked {
             Some(true) => " and signed out at plex.tv",
@@ -88,8 +113,8 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         ctx.out.result(format!(
             "Logged out: the token was removed from this machine{tail}."
         ));
-        bazarr_lines(ctx, &view);
-        if let Some(backup) = &done.removed_backup {
+        bazarr_lines(ctx, view);
+        if let Some(backup) = removed_backup {
             ctx.out.info(format!(
                 "Removed {}, which held the token.",
                 backup.display()
@@ -97,11 +122,7 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         }
     } else {
         ctx.out.result("Not logged in; nothing to do.");
-        bazarr_lines(ctx, &view);
-    }
-    match &bazarr {
-        Some(b) => b.settle(ctx, args.restart_bazarr, &restart_command(ctx, "logout")),
-        None => Ok(()),
+        bazarr_lines(ctx, view);
     }
 }
 

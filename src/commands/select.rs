@@ -16,7 +16,7 @@ use crate::plex::probe::ServerReport;
 use crate::plex::servers;
 use crate::plex::types::Resource;
 use crate::render::SelectedView;
-use crate::store::Config;
+use crate::store::{Config, SelectedServer};
 
 #[derive(Serialize)]
 struct SelectView {
@@ -71,28 +71,9 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
     let plex = plex(ctx, &cfg)?;
     let list = servers::server_list(ctx.block_on(plex.client.resources(&token))?);
     remember_servers(ctx, &list);
-    let report = match &args.server {
-        Some(arg) => {
-            let resolved = servers::resolve(&list, arg)?;
-            say_what_was_named(ctx, arg, &resolved);
-            let chosen = resolved.server.clone();
-            // From here on the log's events are about the server being chosen.
-            crate::events::set_subject(None, Some(&chosen.name));
-            let insecure = args.insecure.then_some(chosen.client_identifier.as_str());
-            ctx.block_on(servers::probe_one(
-                &plex.identity,
-                chosen.clone(),
-                ctx.probe_timing(args.timeout),
-                insecure,
-            ))?
-        }
-        None => match pick(ctx, &plex, list, &cfg, args)? {
-            Some(report) => report,
-            None => {
-                ctx.out.info("Nothing chosen; the server stays as it was.");
-                return Ok(());
-            }
-        },
+    let Some(report) = named_or_picked(ctx, &plex, list, &cfg, args)? else {
+        ctx.out.info("Nothing chosen; the server stays as it was.");
+        return Ok(());
     };
     let server = ctx.block_on(servers::verify_access(
         &plex.identity,
@@ -104,9 +85,48 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
     let target = bazarr.as_mut().map(|b| b as &mut DynTarget);
     let synced = crate::ops::server::choose_server(ctx, account_id, &server, target)?;
     warn_bazarr(ctx, synced.as_ref());
+    show(ctx, &server, &report, synced.as_ref());
+    let rerun = format!(
+        "select {}",
+        crate::fs::shell_quote(std::path::Path::new(&server.machine_id))
+    );
+    match &bazarr {
+        Some(b) => b.settle(ctx, args.restart_bazarr, &restart_command(ctx, &rerun)),
+        None => Ok(()),
+    }
+}
+
+/// The server the argument names, probed; or, with no argument, the one picked from every
+/// server probed. `None` when nothing was picked.
+fn named_or_picked(
+    ctx: &Context,
+    plex: &Plex,
+    list: Vec<crate::plex::types::Resource>,
+    cfg: &crate::store::Config,
+    args: &SelectArgs,
+) -> Result<Option<ServerReport>> {
+    let Some(arg) = &args.server else {
+        return pick(ctx, plex, list, cfg, args);
+    };
+    let resolved = servers::resolve(&list, arg)?;
+    say_what_was_named(ctx, arg, &resolved);
+    let chosen = resolved.server.clone();
+    // From here on the log's events are about the server being chosen.
+    crate::events::set_subject(None, Some(&chosen.name));
+    let insecure = args.insecure.then_some(chosen.client_identifier.as_str());
+    Ok(Some(ctx.block_on(servers::probe_one(
+        &plex.identity,
+        chosen.clone(),
+        ctx.probe_timing(args.timeout),
+        insecure,
+    ))?))
+}
+
+/// What was selected, and what became of Bazarr's server keys.
+fn show(ctx: &Context, server: &SelectedServer, report: &ServerReport, synced: Option<&Synced>) {
     let view = SelectView {
-        selected: SelectedView::new(&server, &report),
-        bazarr: synced.as_ref().map(|s| BazarrServerView {
+        selected: SelectedView::new(server, report),
+        bazarr: synced.map(|s| BazarrServerView {
             path: s.path().to_path_buf(),
             server_written: s.updated().is_some(),
             reason: match s {
@@ -120,14 +140,6 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
         ctx.out.json_value(&view);
     } else {
         view.selected.render(&ctx.out);
-    }
-    let rerun = format!(
-        "select {}",
-        crate::fs::shell_quote(std::path::Path::new(&server.machine_id))
-    );
-    match &bazarr {
-        Some(b) => b.settle(ctx, args.restart_bazarr, &restart_command(ctx, &rerun)),
-        None => Ok(()),
     }
 }
 

@@ -45,6 +45,14 @@ fn stamp_login(ctx: &Context, account_id: u64) {
     }
 }
 
+/// What a new link did.
+pub struct Linked {
+    pub backend: Backend,
+    pub bazarr: Option<Synced>,
+    /// A server is still chosen (the same account linked again keeps its server).
+    pub has_server: bool,
+}
+
 /// Seal and store the token, record the account, and write the target's sign-in keys. The
 /// store is committed first: if the target then cannot be written, the error says the
 /// account is linked here and only the app's copy is missing (running the command again
@@ -55,7 +63,7 @@ pub fn link(
     user: &User,
     method: AuthMethod,
     mut target: Option<&mut DynTarget>,
-) -> Result<(Backend, Option<Synced>)> {
+) -> Result<Linked> {
     let mut txn = Transaction::begin(&ctx.config_dir)?;
     let mut notice = |m: &str| ctx.out.notice(m);
     let backend = ctx.vault().save_token(&mut txn.cfg, token, &mut notice)?;
@@ -85,7 +93,11 @@ pub fn link(
         txn.commit()?;
     }
     stamp_login(ctx, user.id);
-    Ok((backend, synced))
+    Ok(Linked {
+        backend,
+        bazarr: synced,
+        has_server: txn.cfg.server.is_some(),
+    })
 }
 
 fn linked_but(e: Error, user: &User) -> Error {
