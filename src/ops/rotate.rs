@@ -157,8 +157,27 @@ impl Vault {
             .with_hint("the token still opens (plex-auth reads the new key from there); run `plex-auth rotate-key` again to finish")
         })?;
 
-        // 4. Record it, and remove the file a move took the key from: the token no longer
-        // opens with it.
+        // 4. Record it, and remove the file a move took the key from.
+        let (created_at, moved_from, old_key_left) = self.record(&mut txn, new_id, &key_path)?;
+        Ok(Rotated {
+            backend,
+            key_path,
+            created_at,
+            finished_interrupted,
+            moved_from,
+            old_key_left,
+        })
+    }
+
+    /// The last step of a rotation: record the new key, and remove the file a move took the
+    /// key from (the token no longer opens with it). Returns when the key was made, the old
+    /// file removed, and one that could not be removed with why.
+    fn record(
+        &self,
+        txn: &mut Transaction,
+        new_id: String,
+        key_path: &Path,
+    ) -> Result<(u64, Option<PathBuf>, Option<(PathBuf, String)>)> {
         let created_at = crate::time::now();
         txn.cfg.key_id = Some(new_id);
         txn.cfg.key_created_at = Some(created_at);
@@ -176,14 +195,7 @@ impl Vault {
         txn.commit().map_err(|e| {
             Error::from(e).context("the key was rotated, but config.toml could not record it")
         })?;
-        Ok(Rotated {
-            backend,
-            key_path,
-            created_at,
-            finished_interrupted,
-            moved_from,
-            old_key_left,
-        })
+        Ok((created_at, moved_from, old_key_left))
     }
 
     /// Move the key to `dest` and rotate it there (`rotate-key --to`), in steps that each

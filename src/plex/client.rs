@@ -122,6 +122,14 @@ impl PlexError {
     }
 }
 
+/// What one request got back, before it is judged.
+struct Answer {
+    status: StatusCode,
+    body: String,
+    retry_after: Option<Duration>,
+    location: Option<String>,
+}
+
 pub struct PlexClient {
     http: reqwest::Client,
     base: Url,
@@ -265,44 +273,14 @@ impl PlexClient {
         let mut attempt = 0;
         loop {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let mut req = self
-                .http
-                .request(method.clone(), self.url(path))
-                .timeout(left.min(self.timeout));
-            if !query.is_empty() {
-                req = req.query(query);
-            }
-            if let Some(token) = token {
-                req = req.header(
-                    "x-plex-token",
-                    super::token_header(token).map_err(PlexError::Rejected)?,
-                );
-            }
-            let resp = req.send().await.map_err(|e| self.unreachable(&e))?;
-            let status = resp.status();
-            let retry_after = resp
-                .headers()
-                .get(RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
-            let headers_location = resp
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-            let body = match read_capped(resp, limit).await {
-                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-                // The status decides an error answer; its body is only the message, so one
-                // that will not fit is left unread (the message then names the status).
-                Err(_) if !status.is_success() => String::new(),
-                Err(BodyError::Read(e)) => return Err(self.unreachable(&e)),
-                Err(BodyError::TooLarge) => {
-                    return Err(PlexError::TooLarge {
-                        host: self.host.clone(),
-                        limit: size_label(limit),
-                    });
-                }
-            };
+            let Answer {
+                status,
+                body,
+                retry_after,
+                location: headers_location,
+            } = self
+                .send(&method, path, query, token, left.min(self.timeout), limit)
+                .await?;
             // A request that carried the token and is refused (401) or forbidden (403) is
             // plex.tv's verdict on the token, whatever the body says.
             if token.is_some() && matches!(status.as_u16(), 401 | 403) {
@@ -329,6 +307,62 @@ impl PlexClient {
             }
             return Ok((status, body));
         }
+    }
+
+    /// One request and its answer, the body read up to `limit`.
+    async fn send(
+        &self,
+        method: &Method,
+        path: &str,
+        query: &[(&str, &str)],
+        token: Option<&Secret>,
+        timeout: Duration,
+        limit: usize,
+    ) -> Result<Answer, PlexError> {
+        let mut req = self
+            .http
+            .request(method.clone(), self.url(path))
+            .timeout(timeout);
+        if !query.is_empty() {
+            req = req.query(query);
+        }
+        if let Some(token) = token {
+            req = req.header(
+                "x-plex-token",
+                super::token_header(token).map_err(PlexError::Rejected)?,
+            );
+        }
+        let resp = req.send().await.map_err(|e| self.unreachable(&e))?;
+        let status = resp.status();
+        let retry_after = resp
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let location = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let body = match read_capped(resp, limit).await {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            // The status decides an error answer; its body is only the message, so one
+            // that will not fit is left unread (the message then names the status).
+            Err(_) if !status.is_success() => String::new(),
+            Err(BodyError::Read(e)) => return Err(self.unreachable(&e)),
+            Err(BodyError::TooLarge) => {
+                return Err(PlexError::TooLarge {
+                    host: self.host.clone(),
+                    limit: size_label(limit),
+                });
+            }
+        };
+        Ok(Answer {
+            status,
+            body,
+            retry_after,
+            location,
+        })
     }
 
     fn unreachable(&self, err: &reqwest::Error) -> PlexError {
