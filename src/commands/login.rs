@@ -161,7 +161,7 @@ fn bazarr_restart(
         ctx,
         process,
         synced.and_then(|s| s.updated()),
-        args.restart_bazarr,
+        args.restart.bazarr,
         &restart_command(ctx, "login"),
     )
 }

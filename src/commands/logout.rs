@@ -98,7 +98,7 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         ctx,
         process.as_ref(),
         done.bazarr.as_ref().and_then(|s| s.updated()),
-        args.restart_bazarr,
+        args.restart.bazarr,
         &restart_command(ctx, "logout"),
     )
 }

@@ -85,7 +85,7 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
         .flatten();
     if let Some(p) = process
         .as_ref()
-        .filter(|p| p.running() && !args.restart_bazarr)
+        .filter(|p| p.running() && !args.restart.bazarr)
     {
         return Err(Error::config(format!(
             "Bazarr is running (it answers at {}); it would ignore the migrated settings and write its old ones back at its next save, so nothing was written",
@@ -119,7 +119,7 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
     })?;
     let resources = ctx.block_on(plex.client.resources(&apikey.token))?;
     let oauth = keys::is_oauth_capable(&file);
-    let server = match find_server(ctx, &plex, &file, resources, args.timeout) {
+    let server = match find_server(ctx, &plex, &file, resources, args.probe.timeout) {
         Ok(server) => server,
         // An old Bazarr runs on its ip and port, so a server that is down need not stop the
         // migration; it then gets no server keys.
@@ -201,12 +201,12 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
         &path,
         Some(&file),
     )?;
-    if written || args.restart_bazarr {
+    if written || args.restart.bazarr {
         after_bazarr_write(
             ctx,
             process.as_ref(),
             Some(&path),
-            args.restart_bazarr,
+            args.restart.bazarr,
             &restart_command(ctx, "migrate-apikey"),
         )?;
     }
@@ -273,7 +273,7 @@ fn finish(
     }
     let process = bazarr_process(ctx, Some(path));
     account::import(ctx, token, &user, server.as_ref(), path, None)?;
-    if args.restart_bazarr {
+    if args.restart.bazarr {
         after_bazarr_write(
             ctx,
             process.as_ref(),

@@ -79,7 +79,7 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
             ctx.block_on(servers::probe_one(
                 &plex.identity,
                 chosen.clone(),
-                ctx.probe_timing(args.timeout),
+                ctx.probe_timing(args.probe.timeout),
                 insecure,
             ))?
         }
@@ -96,7 +96,7 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
         &token,
         &report,
         args.insecure,
-        args.timeout,
+        args.probe.timeout,
     ))?;
     let synced = account::choose_server(ctx, account_id, &server)?;
     warn_bazarr(ctx, synced.as_ref());
@@ -125,7 +125,7 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
         ctx,
         process.as_ref(),
         synced.as_ref().and_then(|s| s.updated()),
-        args.restart_bazarr,
+        args.restart.bazarr,
         &restart_command(ctx, &rerun),
     )
 }
@@ -148,7 +148,7 @@ fn pick(
     let found = ctx.block_on(servers::probe_servers(
         &plex.identity,
         list,
-        ctx.probe_timing(args.timeout),
+        ctx.probe_timing(args.probe.timeout),
         insecure,
         None,
     ));

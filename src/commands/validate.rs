@@ -171,7 +171,7 @@ fn check(
                     &plex,
                     &token,
                     selected,
-                    ctx.probe_timing(args.timeout),
+                    ctx.probe_timing(args.probe.timeout),
                 ))
                 .map(|c| (selected, c))
                 .map_err(Error::from),
@@ -223,7 +223,7 @@ fn check(
         ));
     }
     let (bazarr_server, repaired) = match target.as_deref() {
-        Some(path) if args.server => check_bazarr_server(ctx, &plex, path, args.timeout)?,
+        Some(path) if args.server => check_bazarr_server(ctx, &plex, path, args.probe.timeout)?,
         _ => (None, None),
     };
 
@@ -262,14 +262,14 @@ fn check(
         .map(|p| p.to_path_buf());
     let path = match written {
         Some(p) => Some(p),
-        None if args.server && args.restart_bazarr => target,
+        None if args.server && args.restart.bazarr => target,
         None => None,
     };
     after_bazarr_write(
         ctx,
         process.as_ref(),
         path.as_deref(),
-        args.restart_bazarr,
+        args.restart.bazarr,
         &restart_command(ctx, "validate --server"),
     )
 }
