@@ -399,8 +399,9 @@ pub struct TokenArgs {
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Also check that the selected server answers
-    // Said here rather than as `requires` on the shared --restart-bazarr: validate restarts
-    // Bazarr only after the server check.
+    // validate restarts Bazarr only after the server check, so --restart-bazarr needs
+    // --server here. The rule is on --server because --restart-bazarr is shared with
+    // commands that have no --server.
     #[arg(long, required_if_eq("restart_bazarr", "true"))]
     pub server: bool,
 
