@@ -198,26 +198,30 @@ pub enum ColorArg {
 pub enum Command {
     /// Link a Plex account by PIN in the browser, or --with-token from stdin
     #[command(
-        override_usage = "plex-auth login [OPTIONS]",
-        after_help = examples("login")
+        name = names::LOGIN,
+        override_usage = usage(names::LOGIN, ""),
+        after_help = examples(names::LOGIN)
     )]
     Login(LoginArgs),
     /// Show what is stored, where, and whether it is in sync (offline)
     #[command(
-        override_usage = "plex-auth status [OPTIONS]",
-        after_help = examples("status")
+        name = names::STATUS,
+        override_usage = usage(names::STATUS, ""),
+        after_help = examples(names::STATUS)
     )]
     Status,
     /// Ask plex.tv whether the stored token is still good (for cron)
     #[command(
-        override_usage = "plex-auth validate [OPTIONS]",
-        after_help = examples("validate")
+        name = names::VALIDATE,
+        override_usage = usage(names::VALIDATE, ""),
+        after_help = examples(names::VALIDATE)
     )]
     Validate(ValidateArgs),
     /// List the account's servers, probing every connection at once
     #[command(
-        override_usage = "plex-auth servers [OPTIONS]",
-        after_help = examples("servers")
+        name = names::SERVERS,
+        override_usage = usage(names::SERVERS, ""),
+        after_help = examples(names::SERVERS)
     )]
     Servers(ServersArgs),
     /// Choose the server to use (by name, machine id or list number) after testing it
@@ -234,20 +238,23 @@ pub enum Command {
     /// with a note saying so. Choosing a server someone else shares with the account always
     /// says "shared by OWNER", even with --quiet or --json. No such server is exit 6.
     #[command(
-        override_usage = "plex-auth select [OPTIONS] <NAME|MACHINE_ID|N>",
-        after_help = examples("select")
+        name = names::SELECT,
+        override_usage = usage(names::SELECT, " <NAME|MACHINE_ID|N>"),
+        after_help = examples(names::SELECT)
     )]
     Select(SelectArgs),
     /// Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv
     #[command(
-        override_usage = "plex-auth logout [OPTIONS]",
-        after_help = examples("logout")
+        name = names::LOGOUT,
+        override_usage = usage(names::LOGOUT, ""),
+        after_help = examples(names::LOGOUT)
     )]
     Logout(LogoutArgs),
     /// Turn Bazarr's legacy plex.apikey into a managed token (for install scripts)
     #[command(
-        override_usage = "plex-auth migrate-apikey [OPTIONS]",
-        after_help = examples("migrate-apikey")
+        name = names::MIGRATE_APIKEY,
+        override_usage = usage(names::MIGRATE_APIKEY, ""),
+        after_help = examples(names::MIGRATE_APIKEY)
     )]
     MigrateApikey(MigrateArgs),
     /// Replace the key that seals the token with a new one, crash-safely
@@ -260,8 +267,9 @@ pub enum Command {
     /// source instead (see the README). Bazarr's own plex.encryption_key belongs to Bazarr
     /// and is never changed by this command.
     #[command(
-        override_usage = "plex-auth rotate-key [OPTIONS]",
-        after_help = examples("rotate-key")
+        name = names::ROTATE_KEY,
+        override_usage = usage(names::ROTATE_KEY, ""),
+        after_help = examples(names::ROTATE_KEY)
     )]
     RotateKey(RotateKeyArgs),
     /// Print the stored token (or the selected server's) on stdout, for other tools
@@ -273,8 +281,9 @@ pub enum Command {
     /// server is selected. Anyone who can run this as you can read the token: it is the
     /// same as reading the key and the sealed token.
     #[command(
-        override_usage = "plex-auth token [OPTIONS]",
-        after_help = examples("token")
+        name = names::TOKEN,
+        override_usage = usage(names::TOKEN, ""),
+        after_help = examples(names::TOKEN)
     )]
     Token(TokenArgs),
     /// Show the authentication event log (never holds a token or a key)
@@ -287,22 +296,50 @@ pub enum Command {
     /// rotated to events.jsonl.1 at 1 MiB. With --json the lines are printed as stored
     /// (one JSON document per line).
     #[command(
-        override_usage = "plex-auth log [OPTIONS]",
-        after_help = examples("log")
+        name = names::LOG,
+        override_usage = usage(names::LOG, ""),
+        after_help = examples(names::LOG)
     )]
     Log(LogArgs),
     /// Print a shell completion script
     #[command(
-        override_usage = "plex-auth completions [OPTIONS] <SHELL>",
-        after_help = examples("completions")
+        name = names::COMPLETIONS,
+        override_usage = usage(names::COMPLETIONS, " <SHELL>"),
+        after_help = examples(names::COMPLETIONS)
     )]
     Completions(CompletionsArgs),
     /// Print a man page (plex-auth's, or a subcommand's)
     #[command(
-        override_usage = "plex-auth man [OPTIONS] [COMMAND]",
-        after_help = examples("man")
+        name = names::MAN,
+        override_usage = usage(names::MAN, " [COMMAND]"),
+        after_help = examples(names::MAN)
     )]
     Man(ManArgs),
+}
+
+/// `--restart-bazarr`, for the commands that write Bazarr's file: one definition, so that
+/// the flag reads and behaves the same under each of them.
+#[derive(Debug, Args)]
+pub struct RestartArgs {
+    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
+    /// Plex settings (exit 5 when it cannot be reached or does not come back)
+    #[arg(long = "restart-bazarr", id = "restart_bazarr")]
+    pub bazarr: bool,
+}
+
+/// `--probe-timeout` (once `--timeout`), for the commands that probe server connections.
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// Seconds to wait for each server connection probe (all are probed at once)
+    #[arg(
+        long = "probe-timeout",
+        alias = "timeout",
+        value_name = "SECS",
+        default_value_t = 3.0,
+        value_parser = seconds,
+        allow_negative_numbers = true
+    )]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Args)]
@@ -348,10 +385,8 @@ pub struct LoginArgs {
     #[arg(long)]
     pub no_select: bool,
 
-    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
-    /// Plex settings (exit 5 when it cannot be reached or does not come back)
-    #[arg(long)]
-    pub restart_bazarr: bool,
+    #[command(flatten)]
+    pub restart: RestartArgs,
 }
 
 #[derive(Debug, Args)]
@@ -364,24 +399,17 @@ pub struct TokenArgs {
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Also check that the selected server answers
-    #[arg(long)]
+    // validate restarts Bazarr only after the server check, so --restart-bazarr needs
+    // --server here. The rule is on --server because --restart-bazarr is shared with
+    // commands that have no --server.
+    #[arg(long, required_if_eq("restart_bazarr", "true"))]
     pub server: bool,
 
-    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
-    /// Plex settings (exit 5 when it cannot be reached or does not come back)
-    #[arg(long, requires = "server")]
-    pub restart_bazarr: bool,
+    #[command(flatten)]
+    pub restart: RestartArgs,
 
-    /// Seconds to wait for each server connection probe (all are probed at once)
-    #[arg(
-        long = "probe-timeout",
-        alias = "timeout",
-        value_name = "SECS",
-        default_value_t = 3.0,
-        value_parser = seconds,
-        allow_negative_numbers = true
-    )]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
 
     /// Warn (without failing) when the key is older than this many days; 0 never warns
     #[arg(
@@ -407,16 +435,8 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct ServersArgs {
-    /// Seconds to wait for each server connection probe (all are probed at once)
-    #[arg(
-        long = "probe-timeout",
-        alias = "timeout",
-        value_name = "SECS",
-        default_value_t = 3.0,
-        value_parser = seconds,
-        allow_negative_numbers = true
-    )]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -430,21 +450,11 @@ pub struct SelectArgs {
     #[arg(long)]
     pub insecure: bool,
 
-    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
-    /// Plex settings (exit 5 when it cannot be reached or does not come back)
-    #[arg(long)]
-    pub restart_bazarr: bool,
+    #[command(flatten)]
+    pub restart: RestartArgs,
 
-    /// Seconds to wait for each server connection probe (all are probed at once)
-    #[arg(
-        long = "probe-timeout",
-        alias = "timeout",
-        value_name = "SECS",
-        default_value_t = 3.0,
-        value_parser = seconds,
-        allow_negative_numbers = true
-    )]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -467,10 +477,8 @@ pub struct LogoutArgs {
     #[arg(long)]
     pub clear_apikey: bool,
 
-    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
-    /// Plex settings (exit 5 when it cannot be reached or does not come back)
-    #[arg(long)]
-    pub restart_bazarr: bool,
+    #[command(flatten)]
+    pub restart: RestartArgs,
 }
 
 #[derive(Debug, Args)]
@@ -479,21 +487,11 @@ pub struct MigrateArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Restart a running Bazarr through its API afterwards and check that it runs on the new
-    /// Plex settings (exit 5 when it cannot be reached or does not come back)
-    #[arg(long)]
-    pub restart_bazarr: bool,
+    #[command(flatten)]
+    pub restart: RestartArgs,
 
-    /// Seconds to wait for each server connection probe (all are probed at once)
-    #[arg(
-        long = "probe-timeout",
-        alias = "timeout",
-        value_name = "SECS",
-        default_value_t = 3.0,
-        value_parser = seconds,
-        allow_negative_numbers = true
-    )]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -567,46 +565,73 @@ pub fn command() -> clap::Command {
     root
 }
 
-/// The subcommands' names, for `man COMMAND` (checked against [`Command`] by a test).
+/// Each subcommand's name as typed. clap's parser, `man COMMAND`, the examples, the checks
+/// before a run and the event log all take a command's name from here.
+pub mod names {
+    pub const LOGIN: &str = "login";
+    pub const STATUS: &str = "status";
+    pub const VALIDATE: &str = "validate";
+    pub const SERVERS: &str = "servers";
+    pub const SELECT: &str = "select";
+    pub const LOGOUT: &str = "logout";
+    pub const MIGRATE_APIKEY: &str = "migrate-apikey";
+    pub const ROTATE_KEY: &str = "rotate-key";
+    pub const TOKEN: &str = "token";
+    pub const LOG: &str = "log";
+    pub const COMPLETIONS: &str = "completions";
+    pub const MAN: &str = "man";
+}
+
+/// The subcommands' names in the order `--help` lists them, for `man COMMAND` (checked
+/// against [`Command`] by a test).
 pub const COMMANDS: &[&str] = &[
-    "login",
-    "status",
-    "validate",
-    "servers",
-    "select",
-    "logout",
-    "migrate-apikey",
-    "rotate-key",
-    "token",
-    "log",
-    "completions",
-    "man",
+    names::LOGIN,
+    names::STATUS,
+    names::VALIDATE,
+    names::SERVERS,
+    names::SELECT,
+    names::LOGOUT,
+    names::MIGRATE_APIKEY,
+    names::ROTATE_KEY,
+    names::TOKEN,
+    names::LOG,
+    names::COMPLETIONS,
+    names::MAN,
 ];
 
 impl Command {
     /// The command's name as typed, for the event log.
     pub fn name(&self) -> &'static str {
         match self {
-            Command::Login(_) => "login",
-            Command::Status => "status",
-            Command::Validate(_) => "validate",
-            Command::Servers(_) => "servers",
-            Command::Select(_) => "select",
-            Command::Logout(_) => "logout",
-            Command::MigrateApikey(_) => "migrate-apikey",
-            Command::RotateKey(_) => "rotate-key",
-            Command::Token(_) => "token",
-            Command::Log(_) => "log",
-            Command::Completions(_) => "completions",
-            Command::Man(_) => "man",
+            Command::Login(_) => names::LOGIN,
+            Command::Status => names::STATUS,
+            Command::Validate(_) => names::VALIDATE,
+            Command::Servers(_) => names::SERVERS,
+            Command::Select(_) => names::SELECT,
+            Command::Logout(_) => names::LOGOUT,
+            Command::MigrateApikey(_) => names::MIGRATE_APIKEY,
+            Command::RotateKey(_) => names::ROTATE_KEY,
+            Command::Token(_) => names::TOKEN,
+            Command::Log(_) => names::LOG,
+            Command::Completions(_) => names::COMPLETIONS,
+            Command::Man(_) => names::MAN,
         }
     }
 }
 
-/// Examples for `command`'s help and man page: (command line, what it does).
-pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
-    match command {
-        "plex-auth" => &[
+/// A subcommand's usage line: its name, `[OPTIONS]`, then what follows them (`" <SHELL>"`).
+fn usage(name: &str, operands: &str) -> String {
+    format!("plex-auth {name} [OPTIONS]{operands}")
+}
+
+/// A command's examples: (command line, what it does).
+type Examples = &'static [(&'static str, &'static str)];
+
+/// The examples of each command's help and man page, and of plex-auth's own ("plex-auth").
+const EXAMPLES: &[(&str, Examples)] = &[
+    (
+        "plex-auth",
+        &[
             (
                 "plex-auth login",
                 "link an account (a browser, or a link and a code)",
@@ -619,7 +644,10 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
             ),
             ("plex-auth login --help", "more about a command"),
         ],
-        "login" => &[
+    ),
+    (
+        names::LOGIN,
+        &[
             (
                 "plex-auth login",
                 "open a browser, or print the link and code over SSH",
@@ -637,14 +665,20 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
                 "NDJSON events for an installer to show",
             ),
         ],
-        "status" => &[
+    ),
+    (
+        names::STATUS,
+        &[
             (
                 "plex-auth status",
                 "who is linked, where the token and key live",
             ),
             ("plex-auth status --json", "the same as one JSON document"),
         ],
-        "validate" => &[
+    ),
+    (
+        names::VALIDATE,
+        &[
             (
                 "plex-auth validate --quiet",
                 "for cron: silent on success, exit 4 or 5 on trouble",
@@ -659,7 +693,10 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
                 "for node_exporter's textfile collector",
             ),
         ],
-        "servers" => &[
+    ),
+    (
+        names::SERVERS,
+        &[
             (
                 "plex-auth servers",
                 "list servers, probing every connection at once",
@@ -669,7 +706,10 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
                 "give each probe 1 second; JSON",
             ),
         ],
-        "select" => &[
+    ),
+    (
+        names::SELECT,
+        &[
             (
                 "plex-auth select 1",
                 "the first server `plex-auth servers` lists",
@@ -687,11 +727,17 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
                 "and write it to Bazarr",
             ),
         ],
-        "logout" => &[
+    ),
+    (
+        names::LOGOUT,
+        &[
             ("plex-auth logout", "forget the token here (and in Bazarr)"),
             ("plex-auth logout --revoke", "also sign it out at plex.tv"),
         ],
-        "migrate-apikey" => &[
+    ),
+    (
+        names::MIGRATE_APIKEY,
+        &[
             (
                 "plex-auth migrate-apikey --dry-run",
                 "show the change to Bazarr's file",
@@ -705,7 +751,10 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
                 "and make a running Bazarr reload",
             ),
         ],
-        "rotate-key" => &[
+    ),
+    (
+        names::ROTATE_KEY,
+        &[
             (
                 "plex-auth rotate-key",
                 "a new key; the token resealed; the old key gone",
@@ -719,7 +768,10 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
                 "rotate a key kept on another volume",
             ),
         ],
-        "token" => &[
+    ),
+    (
+        names::TOKEN,
+        &[
             (
                 "curl -H \"X-Plex-Token: $(plex-auth token)\" https://plex.tv/api/v2/user",
                 "use the account's token in another tool",
@@ -729,7 +781,10 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
                 "the selected server's access token",
             ),
         ],
-        "log" => &[
+    ),
+    (
+        names::LOG,
+        &[
             ("plex-auth log", "every event, oldest first"),
             ("plex-auth log --since 24h", "the last day's events"),
             (
@@ -737,7 +792,10 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
                 "the last 20 lines as stored, for a script",
             ),
         ],
-        "completions" => &[
+    ),
+    (
+        names::COMPLETIONS,
+        &[
             (
                 "plex-auth completions bash > ~/.local/share/bash-completion/completions/plex-auth",
                 "bash (mkdir -p the folder first)",
@@ -751,12 +809,22 @@ pub fn examples_for(command: &str) -> &'static [(&'static str, &'static str)] {
                 "fish",
             ),
         ],
-        "man" => &[
+    ),
+    (
+        names::MAN,
+        &[
             ("plex-auth man | man -l -", "read plex-auth's page"),
             ("plex-auth man validate | man -l -", "read validate's page"),
         ],
-        _ => &[],
-    }
+    ),
+];
+
+/// Examples for `command`'s help and man page: (command line, what it does).
+pub fn examples_for(command: &str) -> Examples {
+    EXAMPLES
+        .iter()
+        .find(|(name, _)| *name == command)
+        .map_or(&[], |(_, examples)| examples)
 }
 
 /// The "Examples:" block at the end of `command`'s help: each line, then what it does.
@@ -811,36 +879,6 @@ mod tests {
         Cli::command().debug_assert();
     }
 
-    /// A flag's name means one thing: wherever it appears, its help says the same.
-    #[test]
-    fn each_flag_name_has_one_meaning() {
-        use clap::CommandFactory;
-        use std::collections::BTreeMap;
-        let mut seen: BTreeMap<String, (String, String)> = BTreeMap::new();
-        let mut root = Cli::command();
-        root.build();
-        for cmd in std::iter::once(&root).chain(root.get_subcommands()) {
-            for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
-                let Some(long) = arg.get_long() else { continue };
-                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
-                let here = cmd.get_name().to_owned();
-                // `token --server` names what is printed (as `gh auth token` does), not a check.
-                if here == "token" && long == "server" {
-                    continue;
-                }
-                match seen.get(long) {
-                    Some((first, text)) => assert_eq!(
-                        &help, text,
-                        "--{long} means one thing in {first}, another in {here}"
-                    ),
-                    None => {
-                        seen.insert(long.to_owned(), (here, help));
-                    }
-                }
-            }
-        }
-    }
-
     /// The defaults the help names are the ones used.
     #[test]
     fn the_url_defaults_in_help_are_the_real_ones() {
@@ -853,6 +891,13 @@ mod tests {
             let arg = root.get_arguments().find(|a| a.get_id() == id).unwrap();
             let help = arg.get_help().unwrap().to_string();
             assert!(help.contains(&format!("[default: {default}]")), "{help}");
+        }
+    }
+
+    #[test]
+    fn every_command_has_examples() {
+        for name in std::iter::once("plex-auth").chain(COMMANDS.iter().copied()) {
+            assert!(!examples_for(name).is_empty(), "{name} has no examples");
         }
     }
 

@@ -104,6 +104,78 @@ impl Environment {
     }
 }
 
+/// The key file a run uses, where its path came from, and what a seal records of it.
+struct KeyChoice {
+    path: PathBuf,
+    source: KeySource,
+    /// The key is the systemd credential in `$CREDENTIALS_DIRECTORY`.
+    is_credential: bool,
+    /// What a seal records as `key_file`: nothing for the default (found anyway) or for a
+    /// credential (its folder changes with every service start).
+    record: Option<PathBuf>,
+}
+
+impl KeyChoice {
+    fn of(
+        args: &GlobalArgs,
+        from_env: &FromEnv,
+        config_dir: &Path,
+        remembered: Option<&store::Config>,
+    ) -> KeyChoice {
+        let creds = env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
+        let key_home = if args.system {
+            Path::new(SYSTEM_KEY_DIR)
+        } else {
+            config_dir
+        };
+        let default_key = store::key::default_key_path(key_home, creds.as_deref());
+        let (path, source) = match &args.key_file {
+            Some(path) if from_env.key_file => (absolute(path), KeySource::Env),
+            Some(path) => (absolute(path), KeySource::Flag),
+            // A systemd credential (LoadCredential=) is the key under its unit, even when a
+            // path was recorded at login: the unit says where the key comes from.
+            None if creds.as_ref().is_some_and(|c| default_key.starts_with(c)) => {
+                (default_key.clone(), KeySource::Credential)
+            }
+            // The path recorded when the token was sealed.
+            None => match remembered.and_then(|cfg| cfg.key_file.clone()) {
+                Some(path) => (path, KeySource::Recorded),
+                None => (default_key.clone(), KeySource::Default),
+            },
+        };
+        let is_credential = creds.as_ref().is_some_and(|dir| path.starts_with(dir));
+        let record = (path != default_key && !is_credential).then(|| path.clone());
+        KeyChoice {
+            path,
+            source,
+            is_credential,
+            record,
+        }
+    }
+}
+
+/// Where messages go and how they look: --json, --quiet, -v, and colour on a terminal.
+fn output(args: &GlobalArgs) -> Output {
+    let stderr_tty = std::io::stderr().is_terminal();
+    let color = match args.color {
+        Some(ColorArg::Always) => true,
+        Some(ColorArg::Never) => false,
+        None | Some(ColorArg::Auto) => stderr_tty && env::var_os("NO_COLOR").is_none(),
+    };
+    Output::new(args.json, args.quiet, args.verbose, color, stderr_tty)
+}
+
+impl Environment {
+    fn detect() -> Environment {
+        Environment {
+            ssh: env::var_os("SSH_CONNECTION").is_some() || env::var_os("SSH_TTY").is_some(),
+            display: env::var_os("DISPLAY").is_some() || env::var_os("WAYLAND_DISPLAY").is_some(),
+            browser_set: env::var_os("BROWSER").is_some_and(|b| !b.is_empty()),
+            stdin_tty: std::io::stdin().is_terminal(),
+        }
+    }
+}
+
 impl Context {
     pub fn from_args(
         args: &GlobalArgs,
@@ -115,35 +187,11 @@ impl Context {
             None if args.system => PathBuf::from(SYSTEM_STATE_DIR),
             None => default_config_dir()?,
         };
-        let creds = env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
-        let key_home = if args.system {
-            Path::new(SYSTEM_KEY_DIR)
-        } else {
-            config_dir.as_path()
-        };
-        let default_key = store::key::default_key_path(key_home, creds.as_deref());
         // What config.toml remembers (the key's place, Bazarr's address), read once. The
         // command reads it again for its own decisions (and reports its errors there); here
         // a file that cannot be read only means nothing is remembered.
         let remembered = store::config::load(&config_dir).ok();
-        let (key_path, key_source) = match &args.key_file {
-            Some(path) if from_env.key_file => (absolute(path), KeySource::Env),
-            Some(path) => (absolute(path), KeySource::Flag),
-            // A systemd credential (LoadCredential=) is the key under its unit, even when a
-            // path was recorded at login: the unit says where the key comes from.
-            None if creds.as_ref().is_some_and(|c| default_key.starts_with(c)) => {
-                (default_key.clone(), KeySource::Credential)
-            }
-            // The path recorded when the token was sealed.
-            None => match remembered.as_ref().and_then(|cfg| cfg.key_file.clone()) {
-                Some(path) => (path, KeySource::Recorded),
-                None => (default_key.clone(), KeySource::Default),
-            },
-        };
-        let key_is_credential = creds.as_ref().is_some_and(|dir| key_path.starts_with(dir));
-        // What a seal records as `key_file`: nothing for the default (found anyway) or for a
-        // credential (its folder changes with every service start).
-        let key_record = (key_path != default_key && !key_is_credential).then(|| key_path.clone());
+        let key = KeyChoice::of(args, &from_env, &config_dir, remembered.as_ref());
         let store_pref = match args.store {
             // A system service has no keyring session to reach.
             None if args.system => StorePref::File,
@@ -172,26 +220,13 @@ impl Context {
             Some((cfg.bazarr_config?, url))
         });
 
-        let stderr_tty = std::io::stderr().is_terminal();
-        let color = match args.color {
-            Some(ColorArg::Always) => true,
-            Some(ColorArg::Never) => false,
-            None | Some(ColorArg::Auto) => stderr_tty && env::var_os("NO_COLOR").is_none(),
-        };
-        let environment = Environment {
-            ssh: env::var_os("SSH_CONNECTION").is_some() || env::var_os("SSH_TTY").is_some(),
-            display: env::var_os("DISPLAY").is_some() || env::var_os("WAYLAND_DISPLAY").is_some(),
-            browser_set: env::var_os("BROWSER").is_some_and(|b| !b.is_empty()),
-            stdin_tty: std::io::stdin().is_terminal(),
-        };
-        let out = Output::new(args.json, args.quiet, args.verbose, color, stderr_tty);
         let vault =
-            Vault::new(config_dir.clone(), key_path.clone(), store_pref).recording_key(key_record);
+            Vault::new(config_dir.clone(), key.path.clone(), store_pref).recording_key(key.record);
         Ok(Context {
             config_dir,
-            key_path,
-            key_source,
-            key_is_credential,
+            key_path: key.path,
+            key_source: key.source,
+            key_is_credential: key.is_credential,
             state_dir: match &args.state_dir {
                 Some(dir) => Some(absolute(dir)),
                 None if args.system => Some(PathBuf::from(SYSTEM_STATE_DIR)),
@@ -210,8 +245,8 @@ impl Context {
                 args.request_timeout.clamp(0.1, 600.0),
             ),
             probe_grace: probe_grace()?,
-            out,
-            env: environment,
+            out: output(args),
+            env: Environment::detect(),
             vault,
             runtime,
         })

@@ -23,6 +23,7 @@ use std::sync::{Mutex, OnceLock};
 
 use serde::Serialize;
 
+use crate::cli::names;
 use crate::fs as fsutil;
 use crate::output::Output;
 
@@ -233,7 +234,7 @@ pub fn read_lines(dir: &Path) -> io::Result<Vec<String>> {
 
 /// Whether `command` writes to the log at all.
 pub fn is_logged(command: &str) -> bool {
-    !matches!(command, "completions" | "man" | "log")
+    !matches!(command, names::COMPLETIONS | names::MAN | names::LOG)
 }
 
 /// What a command's outcome is called in the log, or `None` for a command that is not
@@ -249,22 +250,22 @@ pub fn closing_event(
         return Some("decrypt_failed".into());
     }
     let name = match (command, error) {
-        ("completions" | "man" | "log", _) | ("status", _) => return None,
-        ("validate", None) => "validated_ok",
-        ("validate", Some(K::InvalidToken | K::TokenExpired)) => "validated_rejected",
-        ("validate", Some(K::Connection)) => "validated_unreachable",
-        ("login", Some(K::PinExpired)) => "pin_expired",
-        ("login", Some(K::AuthTimeout)) => "login_timed_out",
-        ("login", None) => "login_ok",
-        ("select", None) => "server_chosen",
-        ("logout", None) if revoke => "revoke",
-        ("logout", None) => "logout",
-        ("rotate-key", None) => "key_rotated",
-        ("migrate-apikey", None) => "apikey_migrated",
-        ("servers", None) => "servers_listed",
-        ("token", None) => "token_printed",
+        (names::COMPLETIONS | names::MAN | names::LOG, _) | (names::STATUS, _) => return None,
+        (names::VALIDATE, None) => "validated_ok",
+        (names::VALIDATE, Some(K::InvalidToken | K::TokenExpired)) => "validated_rejected",
+        (names::VALIDATE, Some(K::Connection)) => "validated_unreachable",
+        (names::LOGIN, Some(K::PinExpired)) => "pin_expired",
+        (names::LOGIN, Some(K::AuthTimeout)) => "login_timed_out",
+        (names::LOGIN, None) => "login_ok",
+        (names::SELECT, None) => "server_chosen",
+        (names::LOGOUT, None) if revoke => "revoke",
+        (names::LOGOUT, None) => "logout",
+        (names::ROTATE_KEY, None) => "key_rotated",
+        (names::MIGRATE_APIKEY, None) => "apikey_migrated",
+        (names::SERVERS, None) => "servers_listed",
+        (names::TOKEN, None) => "token_printed",
         (other, None) => return Some(format!("{other}_ok")),
-        ("logout", Some(_)) if revoke => "revoke_failed",
+        (names::LOGOUT, Some(_)) if revoke => "revoke_failed",
         (other, Some(_)) => return Some(format!("{}_failed", other.replace('-', "_"))),
     };
     Some(name.to_owned())

@@ -25,7 +25,7 @@ use std::process::ExitCode;
 
 use clap::FromArgMatches;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, names};
 use crate::context::Context;
 use crate::error::{Error, ErrorKind};
 
@@ -69,7 +69,7 @@ pub fn run() -> ExitCode {
         events::init(ctx.state_dir.clone(), name, ctx.out.clone());
         log_subject(&ctx);
     }
-    if name == "login" {
+    if name == names::LOGIN {
         events::emit("login_started", "started", None, None);
     }
     let result = commands::dispatch(&ctx, cli.command);
@@ -104,7 +104,7 @@ pub fn run() -> ExitCode {
 /// said on every command but `status` (which lists it among its warnings), even under
 /// `--quiet`, since cron should hear of it.
 fn check_files(ctx: &Context, name: &str) -> Result<(), Error> {
-    if matches!(name, "completions" | "man") {
+    if matches!(name, names::COMPLETIONS | names::MAN) {
         return Ok(());
     }
     let mut paths: Vec<&std::path::Path> = vec![&ctx.config_dir, &ctx.key_path];
@@ -120,7 +120,7 @@ fn check_files(ctx: &Context, name: &str) -> Result<(), Error> {
             }
         }
     }
-    if name != "status" {
+    if name != names::STATUS {
         for warning in crate::fs::mode_warnings(&[&ctx.config_dir, &ctx.key_path]) {
             ctx.out.essential(format!("warning: {warning}"));
         }

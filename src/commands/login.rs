@@ -146,7 +146,11 @@ fn target(bazarr: &mut Option<Bazarr>) -> Option<&mut DynTarget> {
 /// plex-auth's keys.
 fn settle(ctx: &Context, bazarr: Option<&Bazarr>, args: &LoginArgs) -> Result<()> {
     match bazarr {
-        Some(b) => b.settle(ctx, args.restart_bazarr, &restart_command(ctx, "login")),
+        Some(b) => b.settle(
+            ctx,
+            args.restart.bazarr,
+            &restart_command(ctx, crate::cli::names::LOGIN),
+        ),
         None => Ok(()),
     }
 }

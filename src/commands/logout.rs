@@ -64,7 +64,11 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
     };
     say(ctx, &view, revoked, done.removed_backup.as_deref());
     match &bazarr {
-        Some(b) => b.settle(ctx, args.restart_bazarr, &restart_command(ctx, "logout")),
+        Some(b) => b.settle(
+            ctx,
+            args.restart.bazarr,
+            &restart_command(ctx, crate::cli::names::LOGOUT),
+        ),
         None => Ok(()),
     }
 }

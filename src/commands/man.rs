@@ -156,6 +156,31 @@ fn exit_status(roff: &mut String) {
     }
 }
 
+/// The variables plex-auth reads that mirror no flag.
+const ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "XDG_CONFIG_HOME",
+        "On Linux, the config folder is $XDG_CONFIG_HOME/plex-auth (~/.config/plex-auth \
+             when unset) unless --config-dir or PLEX_AUTH_CONFIG_DIR says otherwise.",
+    ),
+    (
+        "CREDENTIALS_DIRECTORY",
+        "Set by systemd for a unit with LoadCredential=; the key is read from \
+             $CREDENTIALS_DIRECTORY/plex-auth.key when that file exists.",
+    ),
+    (
+        "XDG_STATE_HOME",
+        "On Linux, the event log and validate's counters go to $XDG_STATE_HOME/plex-auth \
+             (~/.local/state/plex-auth when unset) unless --state-dir or PLEX_AUTH_STATE_DIR \
+             says otherwise.",
+    ),
+    ("NO_COLOR", "When set, no colour (as --color never)."),
+    (
+        "BROWSER",
+        "What opens the sign-in link; when set, an SSH session counts as having a browser.",
+    ),
+];
+
 fn environment(roff: &mut String, root: &clap::Command) {
     section(roff, "ENVIRONMENT");
     for arg in root.get_arguments() {
@@ -170,100 +195,81 @@ fn environment(roff: &mut String, root: &clap::Command) {
             &format!("{}. The same as --{long}.", help.trim_end_matches('.')),
         );
     }
-    for (var, meaning) in [
-        (
-            "XDG_CONFIG_HOME",
-            "On Linux, the config folder is $XDG_CONFIG_HOME/plex-auth (~/.config/plex-auth \
-             when unset) unless --config-dir or PLEX_AUTH_CONFIG_DIR says otherwise.",
-        ),
-        (
-            "CREDENTIALS_DIRECTORY",
-            "Set by systemd for a unit with LoadCredential=; the key is read from \
-             $CREDENTIALS_DIRECTORY/plex-auth.key when that file exists.",
-        ),
-        (
-            "XDG_STATE_HOME",
-            "On Linux, the event log and validate's counters go to $XDG_STATE_HOME/plex-auth \
-             (~/.local/state/plex-auth when unset) unless --state-dir or PLEX_AUTH_STATE_DIR \
-             says otherwise.",
-        ),
-        ("NO_COLOR", "When set, no colour (as --color never)."),
-        (
-            "BROWSER",
-            "What opens the sign-in link; when set, an SSH session counts as having a browser.",
-        ),
-    ] {
+    for (var, meaning) in ENVIRONMENT {
         item(roff, var, meaning);
     }
 }
 
-fn files(roff: &mut String) {
-    section(roff, "FILES");
-    for (path, meaning) in [
-        (
-            "~/.config/plex-auth/",
-            "plex-auth's state (mode 0700): $XDG_CONFIG_HOME/plex-auth on Linux, or the folder \
+/// The files plex-auth reads and writes, and what each holds.
+const FILES: &[(&str, &str)] = &[
+    (
+        "~/.config/plex-auth/",
+        "plex-auth's state (mode 0700): $XDG_CONFIG_HOME/plex-auth on Linux, or the folder \
              given by --config-dir.",
-        ),
-        (
-            "~/.config/plex-auth/config.toml",
-            "The client identifier, the store choice, the account, the selected server, the \
+    ),
+    (
+        "~/.config/plex-auth/config.toml",
+        "The client identifier, the store choice, the account, the selected server, the \
              Bazarr file, and the sealed token with --store file (mode 0600). Nothing in it \
              opens the token.",
-        ),
-        (
-            "~/.config/plex-auth/key",
-            "The 32-byte key that seals the token (mode 0600), unless --key-file or a systemd \
+    ),
+    (
+        "~/.config/plex-auth/key",
+        "The 32-byte key that seals the token (mode 0600), unless --key-file or a systemd \
              credential gives another.",
-        ),
-        (
-            "$CREDENTIALS_DIRECTORY/plex-auth.key",
-            "The key, when a systemd unit passes it with \
+    ),
+    (
+        "$CREDENTIALS_DIRECTORY/plex-auth.key",
+        "The key, when a systemd unit passes it with \
              LoadCredential=plex-auth.key:/etc/plex-auth/key.",
-        ),
-        (
-            "/var/lib/plex-auth/",
-            "With --system: the machine's config.toml (with the sealed token), event log, \
+    ),
+    (
+        "/var/lib/plex-auth/",
+        "With --system: the machine's config.toml (with the sealed token), event log, \
              state.toml and validate's counters, shared by root's commands and the system timer.",
-        ),
-        (
-            "/etc/plex-auth/key",
-            "With --system: the key, which the system unit hands over as a credential.",
-        ),
-        (
-            "<key>.next",
-            "The new key, beside the key file, while rotate-key runs; one left behind by an \
+    ),
+    (
+        "/etc/plex-auth/key",
+        "With --system: the key, which the system unit hands over as a credential.",
+    ),
+    (
+        "<key>.next",
+        "The new key, beside the key file, while rotate-key runs; one left behind by an \
              interrupted rotation is finished (or replaced) by the next rotate-key or validate.",
-        ),
-        (
-            "~/.local/state/plex-auth/events.jsonl",
-            "The event log (mode 0600), one JSON line per event: the time, the event, the \
+    ),
+    (
+        "~/.local/state/plex-auth/events.jsonl",
+        "The event log (mode 0600), one JSON line per event: the time, the event, the \
              command, its outcome and exit code, the account's and the server's names, an \
              error code and a short detail. Never a token, a key or a sealed token. Rotated to \
              events.jsonl.1 at 1 MiB. Shown by plex-auth log.",
-        ),
-        (
-            "~/.local/state/plex-auth/state.toml",
-            "What plex-auth saw as it ran, not settings: the last validation's time and result \
+    ),
+    (
+        "~/.local/state/plex-auth/state.toml",
+        "What plex-auth saw as it ran, not settings: the last validation's time and result \
              (shown by plex-auth status). Written by validate instead of config.toml.",
-        ),
-        (
-            "~/.local/state/plex-auth/validate-stats.json",
-            "The counters behind validate --metrics-file (validations by result, failures in \
+    ),
+    (
+        "~/.local/state/plex-auth/validate-stats.json",
+        "The counters behind validate --metrics-file (validations by result, failures in \
              a row, the last success).",
-        ),
-        (
-            "config.yaml, config.yaml.bak",
-            "Bazarr's settings (--bazarr-config), of which plex-auth changes only the Plex \
+    ),
+    (
+        "config.yaml, config.yaml.bak",
+        "Bazarr's settings (--bazarr-config), of which plex-auth changes only the Plex \
              keys, and the previous version it keeps beside them.",
-        ),
-        (
-            "/usr/lib/systemd/system/plex-auth-validate.timer",
-            "With the service of the same name, runs plex-auth --system validate --quiet \
+    ),
+    (
+        "/usr/lib/systemd/system/plex-auth-validate.timer",
+        "With the service of the same name, runs plex-auth --system validate --quiet \
              regularly (and plex-auth validate --quiet in /usr/lib/systemd/user/ for a \
              user's own units).",
-        ),
-    ] {
+    ),
+];
+
+fn files(roff: &mut String) {
+    section(roff, "FILES");
+    for (path, meaning) in FILES {
         item(roff, path, meaning);
     }
 }

@@ -78,11 +78,11 @@ pub fn run(ctx: &Context, args: &MigrateArgs) -> Result<()> {
         &mut bazarr,
         true,
     )?;
-    if written || args.restart_bazarr {
+    if written || args.restart.bazarr {
         bazarr.settle(
             ctx,
-            args.restart_bazarr,
-            &restart_command(ctx, "migrate-apikey"),
+            args.restart.bazarr,
+            &restart_command(ctx, crate::cli::names::MIGRATE_APIKEY),
         )?;
     }
     migrated(ctx, &path, &user, server.as_ref(), oauth)
@@ -114,7 +114,7 @@ fn refuse_while_running(ctx: &Context, args: &MigrateArgs, bazarr: &mut Bazarr) 
         return Ok(());
     }
     bazarr.observe(ctx);
-    if !bazarr.running() || args.restart_bazarr {
+    if !bazarr.running() || args.restart.bazarr {
         return Ok(());
     }
     Err(Error::config(format!(
@@ -123,7 +123,7 @@ fn refuse_while_running(ctx: &Context, args: &MigrateArgs, bazarr: &mut Bazarr) 
     ))
     .with_hint(format!(
         "stop Bazarr first, or run {}",
-        restart_command(ctx, "migrate-apikey")
+        restart_command(ctx, crate::cli::names::MIGRATE_APIKEY)
     )))
 }
 
@@ -155,7 +155,7 @@ fn plan(
 ) -> Result<Option<SelectedServer>> {
     let resources = ctx.block_on(plex.client.resources(&apikey.token))?;
     let oauth = keys::is_oauth_capable(bazarr.file());
-    let server = match find_server(ctx, plex, bazarr.file(), resources, args.timeout) {
+    let server = match find_server(ctx, plex, bazarr.file(), resources, args.probe.timeout) {
         Ok(server) => server,
         // An old Bazarr runs on its ip and port, so a server that is down need not stop the
         // migration; it then gets no server keys.
@@ -302,7 +302,7 @@ fn finish(
     }
     bazarr.observe(ctx);
     link::import(ctx, token, &user, server.as_ref(), &mut bazarr, false)?;
-    if args.restart_bazarr {
+    if args.restart.bazarr {
         bazarr.restart_now(ctx)?;
     }
     done(

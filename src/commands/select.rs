@@ -80,18 +80,19 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
         &token,
         &report,
         args.insecure,
-        args.timeout,
+        args.probe.timeout,
     ))?;
     let target = bazarr.as_mut().map(|b| b as &mut DynTarget);
     let synced = crate::ops::server::choose_server(ctx, account_id, &server, target)?;
     warn_bazarr(ctx, synced.as_ref());
     show(ctx, &server, &report, synced.as_ref());
     let rerun = format!(
-        "select {}",
+        "{} {}",
+        crate::cli::names::SELECT,
         crate::fs::shell_quote(std::path::Path::new(&server.machine_id))
     );
     match &bazarr {
-        Some(b) => b.settle(ctx, args.restart_bazarr, &restart_command(ctx, &rerun)),
+        Some(b) => b.settle(ctx, args.restart.bazarr, &restart_command(ctx, &rerun)),
         None => Ok(()),
     }
 }
@@ -117,7 +118,7 @@ fn named_or_picked(
     Ok(Some(ctx.block_on(servers::probe_one(
         &plex.identity,
         chosen.clone(),
-        ctx.probe_timing(args.timeout),
+        ctx.probe_timing(args.probe.timeout),
         insecure,
     ))?))
 }
@@ -161,7 +162,7 @@ fn pick(
     let found = ctx.block_on(servers::probe_servers(
         &plex.identity,
         list,
-        ctx.probe_timing(args.timeout),
+        ctx.probe_timing(args.probe.timeout),
         insecure,
         None,
     ));

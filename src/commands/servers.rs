@@ -30,7 +30,7 @@ pub fn run(ctx: &Context, args: &ServersArgs) -> Result<()> {
         &plex,
         &token,
         insecure_id,
-        ctx.probe_timing(args.timeout),
+        ctx.probe_timing(args.probe.timeout),
     ));
     if let Some(bar) = spinner {
         bar.finish_and_clear();

@@ -170,7 +170,7 @@ fn check(
                     &plex,
                     &token,
                     selected,
-                    ctx.probe_timing(args.timeout),
+                    ctx.probe_timing(args.probe.timeout),
                 ))
                 .map(|c| (selected, c))
                 .map_err(Error::from),
@@ -227,7 +227,7 @@ fn check(
     }
     let selected = moved.as_ref().or(cfg.server.as_ref());
     let (bazarr_server, _) = match bazarr.as_mut() {
-        Some(b) => check_bazarr_server(ctx, &plex, b, selected, args.timeout)?,
+        Some(b) => check_bazarr_server(ctx, &plex, b, selected, args.probe.timeout)?,
         None => (None, None),
     };
 
@@ -260,8 +260,12 @@ fn check(
     // With --restart-bazarr, a Bazarr still running on older settings is restarted even when
     // nothing moved this time (the command the warning of an earlier run named).
     match &bazarr {
-        Some(b) if args.restart_bazarr => b.restart_now(ctx),
-        Some(b) => b.settle(ctx, false, &restart_command(ctx, "validate --server")),
+        Some(b) if args.restart.bazarr => b.restart_now(ctx),
+        Some(b) => b.settle(
+            ctx,
+            false,
+            &restart_command(ctx, &format!("{} --server", crate::cli::names::VALIDATE)),
+        ),
         None => Ok(()),
     }
 }
