@@ -33,6 +33,9 @@ pub struct Context {
     pub bazarr_url: Option<Url>,
     /// The Bazarr file and the `--bazarr-url` remembered with it in config.toml.
     remembered_bazarr: Option<(PathBuf, Url)>,
+    /// config.toml as read when the command started (the one read a command makes outside
+    /// its transactions); `None` when it could not be read.
+    config: Option<store::Config>,
     /// `--bazarr-url` typed on the command line (not from `PLEX_AUTH_BAZARR_URL`, which
     /// stays set where it is set): what a command remembers with the Bazarr file.
     pub bazarr_url_typed: bool,
@@ -187,9 +190,9 @@ impl Context {
             None if args.system => PathBuf::from(SYSTEM_STATE_DIR),
             None => default_config_dir()?,
         };
-        // What config.toml remembers (the key's place, Bazarr's address), read once. The
-        // command reads it again for its own decisions (and reports its errors there); here
-        // a file that cannot be read only means nothing is remembered.
+        // config.toml, read once for the whole command: what it remembers (the key's place,
+        // Bazarr's address) is settled here, and commands decide on the same copy. One that
+        // cannot be read only means nothing is remembered here; the command reports why.
         let remembered = store::config::load(&config_dir).ok();
         let key = KeyChoice::of(args, &from_env, &config_dir, remembered.as_ref());
         let store_pref = match args.store {
@@ -215,9 +218,9 @@ impl Context {
         );
 
         let bazarr_url = args.bazarr_url.as_deref().map(bazarr_url).transpose()?;
-        let remembered_bazarr = remembered.and_then(|cfg| {
+        let remembered_bazarr = remembered.as_ref().and_then(|cfg| {
             let url = self::bazarr_url(cfg.bazarr_url.as_deref()?).ok()?;
-            Some((cfg.bazarr_config?, url))
+            Some((cfg.bazarr_config.clone()?, url))
         });
 
         let vault =
@@ -235,6 +238,7 @@ impl Context {
             bazarr_flag: args.bazarr_config.as_ref().map(|p| absolute(p)),
             bazarr_url,
             remembered_bazarr,
+            config: remembered,
             bazarr_url_typed: args.bazarr_url.is_some() && !from_env.bazarr_url,
             bazarr_restart_timeout: std::time::Duration::from_secs_f64(
                 args.bazarr_restart_timeout.clamp(1.0, 3600.0),
@@ -254,6 +258,11 @@ impl Context {
 
     /// Run async work (requests, probes, the PIN wait) to completion. Prompts, the browser
     /// and the keyring stay outside: they block, and run between calls to this.
+    /// config.toml as read when the command started; `None` when it could not be read.
+    pub fn config(&self) -> Option<&store::Config> {
+        self.config.as_ref()
+    }
+
     pub fn block_on<F: std::future::Future>(&self, fut: F) -> F::Output {
         self.runtime.block_on(fut)
     }

@@ -129,7 +129,7 @@ fn check_files(ctx: &Context, name: &str) -> Result<(), Error> {
 }
 
 fn log_subject(ctx: &Context) {
-    if let Ok(cfg) = store::config::load(&ctx.config_dir) {
+    if let Some(cfg) = ctx.config() {
         events::set_subject(
             cfg.account.as_ref().map(|a| a.username.as_str()),
             cfg.server.as_ref().map(|s| s.name.as_str()),

@@ -41,10 +41,14 @@ pub fn dispatch(ctx: &Context, command: Command) -> Result<()> {
     }
 }
 
-/// config.toml as it is now, read once for a command's decisions before any network work.
-/// Changes go through a transaction (`account`), which locks and reads it again.
+/// config.toml as the command found it (read once, by `Context`), for its decisions before
+/// any network work. Changes go through a transaction (`ops`), which locks and reads it
+/// again. One that could not be read is read once more, for the error that says why.
 fn snapshot(ctx: &Context) -> Result<Config> {
-    Ok(store::config::load(&ctx.config_dir)?)
+    match ctx.config() {
+        Some(cfg) => Ok(cfg.clone()),
+        None => Ok(store::config::load(&ctx.config_dir)?),
+    }
 }
 
 /// The install's identity and a plex.tv client, made once per command.

@@ -27,6 +27,7 @@ mod offline;
 mod packaging;
 mod prompts;
 mod race;
+mod reads;
 mod rotate;
 mod servers;
 mod signals;
