@@ -15,7 +15,7 @@ use crate::store::key::KeyError;
 use std::process::ExitCode;
 
 /// What went wrong, as far as a caller of the binary is concerned. Each kind has one exit
-/// code and one stable error code (design §1, "Exit codes and error codes").
+/// code and one stable error code (docs/formats.md#exit-codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     Internal,
@@ -182,7 +182,7 @@ const PATH_HINT: &str = "check the path, or pass --bazarr-config PATH";
 const RERUN_STOPPED_HINT: &str = "run the command again; stop Bazarr first so it cannot overwrite the file while plex-auth edits it";
 const APIKEY_HINT: &str = "restore plex.encryption_key from a backup of the file, or put the plain Plex token in plex.apikey and set plex.apikey_encrypted: false";
 
-/// plex.tv's answers (design §1): only a rejection is exit 4; everything that says nothing
+/// plex.tv's answers (docs/formats.md#status-codes): only a rejection is exit 4; everything that says nothing
 /// about the token is exit 5, and the token is kept.
 impl From<PlexError> for Error {
     fn from(err: PlexError) -> Self {

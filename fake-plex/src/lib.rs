@@ -4,7 +4,7 @@
 //!
 //! plex-auth's integration tests run the real binary against it, so the API is blocking: the
 //! servers run on the fake's own tokio runtime, and everything stops when the [`FakePlex`] is
-//! dropped. The HTTP contract is plex-api.md §10.
+//! dropped. The endpoints it answers are the ones in docs/formats.md#plextv-endpoints.
 
 mod bazarr;
 mod hostile;

@@ -1,4 +1,4 @@
-//! The fake plex.tv: the `/api/v2` endpoints of plex-api.md §10, the browser page and the
+//! The fake plex.tv: the `/api/v2` endpoints plex-auth uses (docs/formats.md#plextv-endpoints), the browser page and the
 //! `/__test__` switches.
 
 use std::sync::Arc;

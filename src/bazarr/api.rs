@@ -1,4 +1,4 @@
-//! A running Bazarr, through its own HTTP API (`bazarr.md` §8): is it running, what Plex
+//! A running Bazarr, through its own HTTP API (docs/formats.md#bazarrs-api): is it running, what Plex
 //! settings does it hold in memory, and restarting it so that it reads its file again.
 //!
 //! Bazarr reads config.yaml once at start and rewrites the whole file on every settings save,

@@ -1,5 +1,5 @@
 //! Which Bazarr keys plex-auth writes for login, server selection, logout and the apikey
-//! migration (design §4, bazarr.md §4–§5). Pure: each function only looks at the file and
+//! migration (docs/formats.md#what-each-command-changes). Pure: each function only looks at the file and
 //! returns the changes; the caller applies and writes them.
 
 use crate::bazarr::BazarrError;
@@ -194,7 +194,7 @@ pub fn is_oauth_capable(file: &BazarrFile) -> bool {
         .any(|key| file.has_key(PLEX, key))
 }
 
-/// The changes that turn a legacy apikey setup into a managed OAuth one (design §4): the login
+/// The changes that turn a legacy apikey setup into a managed OAuth one (docs/formats.md#what-each-command-changes): the login
 /// and server keys, the old value kept signed as `plex.legacy_token` so that no plain token
 /// remains, and Bazarr's own migration markers so that Bazarr does not redo it. `timestamp` is
 /// Bazarr's format, `<isoformat>_<8 hex>`, made by the caller.

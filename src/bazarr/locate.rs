@@ -1,4 +1,4 @@
-//! Where Bazarr keeps `config.yaml` (bazarr.md §1 and §7): `<data dir>/config/config.yaml`,
+//! Where Bazarr keeps `config.yaml` (docs/formats.md#bazarrs-configyaml): `<data dir>/config/config.yaml`,
 //! with the data dir at `<install>/data` by default, `/config` in the Docker images and
 //! `/var/lib/bazarr` on NixOS.
 

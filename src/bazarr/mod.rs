@@ -1,5 +1,5 @@
 //! Bazarr's `config.yaml`: its token format, lossless edits, the keys plex-auth writes, and
-//! where to find the file (design §4; facts in `bazarr.md`).
+//! where to find the file (docs/architecture.md#targets; the format in docs/formats.md#bazarrs-configyaml).
 
 pub mod document;
 pub mod error;

@@ -1,4 +1,4 @@
-//! Keeping Bazarr's config.yaml in step with what plex-auth stores (design §4): which file,
+//! Keeping Bazarr's config.yaml in step with what plex-auth stores (docs/architecture.md#targets): which file,
 //! which keys for each change, writing them, and what `status` says about Bazarr's copy.
 
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Key rotation: a new random key, the token sealed again under it, and the old key gone, in
 //! a way that a crash (or `kill -9`) at any moment leaves a token that opens.
 //!
-//! The key file and the sealed token live in different places (design §3: the keyring or
+//! The key file and the sealed token live in different places (the keyring or
 //! config.toml, never beside the key), so no single rename can swap both. The steps, under
 //! config.toml's lock:
 //!

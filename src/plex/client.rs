@@ -1,4 +1,4 @@
-//! The plex.tv API client (plex-api.md §1–§5, §8). The base URL is injected so tests talk to
+//! The plex.tv API client (docs/formats.md#plextv-endpoints). The base URL is injected so tests talk to
 //! a fake on 127.0.0.1. Every request carries the install's one client identifier and the
 //! product headers; a token only ever travels in the `X-Plex-Token` header.
 
@@ -23,7 +23,7 @@ const CALL_BUDGET_TIMEOUTS: u32 = 2;
 const SMALL_BODY: usize = 64 * 1024;
 const RESOURCES_BODY: usize = 8 * 1024 * 1024;
 
-/// Who we are towards Plex: one stable identifier per install (design §2).
+/// Who we are towards Plex: one stable identifier per install (docs/formats.md#headers-on-every-request).
 #[derive(Debug, Clone)]
 pub struct Identity {
     pub client_id: String,
@@ -395,7 +395,7 @@ impl PlexClient {
         decode(status, &body)
     }
 
-    /// `POST /api/v2/pins?strong=true` (§1). Strong PINs go with the browser link.
+    /// `POST /api/v2/pins?strong=true`. Strong PINs go with the browser link.
     /// `strong` gives the long code the sign-in link carries; without it plex.tv makes a
     /// 4-character code for https://plex.tv/link.
     pub async fn create_pin(&self, strong: bool) -> Result<Pin, PlexError> {
@@ -404,7 +404,7 @@ impl PlexClient {
             .await
     }
 
-    /// `GET /api/v2/pins/{id}` (§3). No 429 retries here: the poll loop owns the pacing.
+    /// `GET /api/v2/pins/{id}`. No 429 retries here: the poll loop owns the pacing.
     pub async fn poll_pin(&self, id: u64) -> Result<Pin, PlexError> {
         let (status, body) = self
             .call(Method::GET, &format!("/api/v2/pins/{id}"), &[], None, 0)
@@ -415,7 +415,7 @@ impl PlexClient {
         decode(status, &body)
     }
 
-    /// `GET /api/v2/user` (§4): 200 is a good token, 401 (or 422 "Invalid token") a rejected
+    /// `GET /api/v2/user`: 200 is a good token, 401 (or 422 "Invalid token") a rejected
     /// one, anything else says nothing about the token.
     pub async fn user(&self, token: &Secret) -> Result<User, PlexError> {
         self.call_json(
@@ -428,7 +428,7 @@ impl PlexClient {
         .await
     }
 
-    /// `GET /api/v2/ping` (§4b): what Plex's own clients call to keep a token in use. Any
+    /// `GET /api/v2/ping`: what Plex's own clients call to keep a token in use. Any
     /// 2xx is a pong and the body is not read; no 429 retries, since a missed keep-alive
     /// costs nothing and the next run sends another.
     pub async fn ping(&self, token: &Secret) -> Result<(), PlexError> {
@@ -452,7 +452,7 @@ impl PlexClient {
         check_status(status, &body)
     }
 
-    /// `GET /api/v2/resources` with every kind of connection (§5).
+    /// `GET /api/v2/resources` with every kind of connection.
     pub async fn resources(&self, token: &Secret) -> Result<Vec<Resource>, PlexError> {
         self.call_json(
             Method::GET,
@@ -470,7 +470,7 @@ impl PlexClient {
 }
 
 /// plex.tv's 404 for a PIN comes with its JSON error body; an empty 404 is its edge having a
-/// bad moment (plex-api.md §4) and must not end the login.
+/// bad moment (docs/formats.md#status-codes) and must not end the login.
 fn is_plex_error_body(body: &str) -> bool {
     serde_json::from_str::<ErrorBody>(body).is_ok_and(|b| !b.errors.is_empty())
 }

@@ -1,4 +1,4 @@
-//! The PIN flow (plex-api.md §2, §3): the browser link, the PIN's expiry, and polling until
+//! The PIN flow (docs/formats.md#plextv-endpoints): the browser link, the PIN's expiry, and polling until
 //! the user approves, the PIN expires, the caller's deadline passes or the user interrupts.
 
 use std::time::{Duration, Instant};
@@ -9,12 +9,12 @@ use crate::plex::types::Pin;
 use crate::plex::{PlexClient, PlexError};
 use crate::secret::Secret;
 
-/// plex.tv asks for about one poll a second (plex-api.md §3).
+/// plex.tv asks for about one poll a second (docs/formats.md#limits).
 const POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// After a 429, 5xx or network error without `Retry-After`: 2 s doubling to this cap.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
-/// Percent-encode everything but RFC 3986 unreserved characters (plex-api.md §2).
+/// Percent-encode everything but RFC 3986 unreserved characters.
 const FRAGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')

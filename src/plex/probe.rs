@@ -1,4 +1,4 @@
-//! Finding the best way to reach a Plex Media Server (plex-api.md §5b, §5c): build the
+//! Finding the best way to reach a Plex Media Server (docs/formats.md#plex-media-server-requests): build the
 //! candidate connections, probe every one of every server at the same time, and pick the
 //! best-ranked one that answered as the right machine, not merely the fastest.
 //!

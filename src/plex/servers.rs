@@ -494,7 +494,7 @@ pub async fn check_address(
     Ok(probe::answers_as(&client, url, machine_id).await)
 }
 
-/// The server the way Bazarr picks it (bazarr.md §5): the one with a connection matching
+/// The server the way Bazarr picks it: the one with a connection matching
 /// Bazarr's `ip`/`port`/`ssl` (`legacy`), else the first with a local connection, else the
 /// first server. None when the account has no server.
 pub fn pick_like_bazarr(servers: &[Resource], legacy: Option<&str>) -> Option<Resource> {

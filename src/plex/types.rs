@@ -1,5 +1,5 @@
 //! plex.tv wire types. Decoding is tolerant: unknown fields are ignored and everything the
-//! tool does not rely on is optional (plex-api.md §1, §4, §5).
+//! tool does not rely on is optional (docs/formats.md#endpoints).
 
 use serde::{Deserialize, Serialize};
 

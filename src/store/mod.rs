@@ -1,5 +1,5 @@
 //! Where the token lives. The token is sealed with the key file's key; the sealed blob goes
-//! to the OS keyring or into config.toml, never beside the key (design §3).
+//! to the OS keyring or into config.toml, never beside the key (docs/formats.md#the-sealed-token).
 
 pub mod config;
 pub mod error;
