@@ -216,9 +216,9 @@ pub fn write_undoable(
                 file = BazarrFile::load(&path)?;
             }
             Err(BazarrError::ChangedOnDisk { .. } | BazarrError::SavedMeanwhile { .. }) => {
-                return Err(BazarrError::KeptSaving { path, tries: tried }.into());
+                return Err(BazarrError::KeptSaving { path, tries: tried });
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         }
     }
 }
