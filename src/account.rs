@@ -150,7 +150,7 @@ fn account_of(user: &User, method: AuthMethod) -> Account {
 pub fn stamp_validation(
     ctx: &Context,
     account_id: u64,
-    verdict: &str,
+    verdict: crate::store::state::Verdict,
 ) -> std::result::Result<(), String> {
     let dir = ctx.state_dir.as_deref().ok_or_else(|| {
         "no state folder is known (pass --state-dir or set PLEX_AUTH_STATE_DIR)".to_owned()
@@ -161,7 +161,7 @@ pub fn stamp_validation(
 /// A login just had plex.tv accept the token: that is a validation too. Not kept is said
 /// under -v only; the login itself went through.
 fn stamp_login(ctx: &Context, account_id: u64) {
-    if let Err(why) = stamp_validation(ctx, account_id, "ok") {
+    if let Err(why) = stamp_validation(ctx, account_id, crate::store::state::Verdict::Ok) {
         ctx.out
             .detail(format!("the login was not kept as a validation: {why}"));
     }

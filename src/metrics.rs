@@ -12,9 +12,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::fs as fsutil;
-
-/// The results a validation is counted under.
-pub const RESULTS: [&str; 4] = ["ok", "rejected", "unreachable", "error"];
+use crate::store::state::Verdict;
 
 const STATS_FILE: &str = "validate-stats.json";
 const STATS_LOCK: &str = "validate-stats.lock";
@@ -32,23 +30,23 @@ pub struct Stats {
 }
 
 impl Stats {
-    fn count(&self, result: &str) -> u64 {
+    fn count(&self, result: Verdict) -> u64 {
         match result {
-            "ok" => self.ok,
-            "rejected" => self.rejected,
-            "unreachable" => self.unreachable,
-            _ => self.error,
+            Verdict::Ok => self.ok,
+            Verdict::Rejected => self.rejected,
+            Verdict::Unreachable => self.unreachable,
+            Verdict::Error => self.error,
         }
     }
 
-    fn record(&mut self, result: &str, now: u64) {
+    fn record(&mut self, result: Verdict, now: u64) {
         match result {
-            "ok" => self.ok += 1,
-            "rejected" => self.rejected += 1,
-            "unreachable" => self.unreachable += 1,
-            _ => self.error += 1,
+            Verdict::Ok => self.ok += 1,
+            Verdict::Rejected => self.rejected += 1,
+            Verdict::Unreachable => self.unreachable += 1,
+            Verdict::Error => self.error += 1,
         }
-        if result == "ok" {
+        if result == Verdict::Ok {
             self.consecutive_failures = 0;
             self.last_success = Some(now);
         } else {
@@ -58,7 +56,7 @@ impl Stats {
 }
 
 /// Count this run's result in the state folder's stats, and return them.
-pub fn record(state_dir: &Path, result: &str, now: u64) -> Result<Stats, String> {
+pub fn record(state_dir: &Path, result: Verdict, now: u64) -> Result<Stats, String> {
     fsutil::ensure_private_dir(state_dir).map_err(|e| e.to_string())?;
     let _lock = fsutil::lock_exclusive(&state_dir.join(STATS_LOCK)).map_err(|e| e.to_string())?;
     let path = state_dir.join(STATS_FILE);
@@ -92,11 +90,10 @@ fn read_stats(path: &Path) -> Result<Stats, String> {
 }
 
 /// One validation as the metrics describe it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Run {
     pub now: u64,
-    /// One of [`RESULTS`].
-    pub result: &'static str,
+    pub result: Verdict,
     pub exit_code: u8,
     /// The counters, when the state folder could be used.
     pub stats: Option<Stats>,
@@ -130,7 +127,7 @@ pub fn render(run: &Run) -> String {
         "When plex-auth validate last ran (Unix time).",
         &plain(run.now as f64),
     );
-    let results: Vec<(String, f64)> = RESULTS
+    let results: Vec<(String, f64)> = Verdict::ALL
         .iter()
         .map(|r| {
             (
@@ -166,9 +163,9 @@ pub fn render(run: &Run) -> String {
                 &plain(at as f64),
             );
         }
-        let totals: Vec<(String, f64)> = RESULTS
+        let totals: Vec<(String, f64)> = Verdict::ALL
             .iter()
-            .map(|r| (format!("{{result=\"{r}\"}}"), stats.count(r) as f64))
+            .map(|r| (format!("{{result=\"{r}\"}}"), stats.count(*r) as f64))
             .collect();
         family(
             "plex_auth_validations_total",
@@ -247,16 +244,16 @@ mod tests {
     fn counters_and_streaks() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("state");
-        record(&dir, "ok", 10).unwrap();
-        record(&dir, "unreachable", 20).unwrap();
-        let stats = record(&dir, "rejected", 30).unwrap();
+        record(&dir, Verdict::Ok, 10).unwrap();
+        record(&dir, Verdict::Unreachable, 20).unwrap();
+        let stats = record(&dir, Verdict::Rejected, 30).unwrap();
         assert_eq!(
             (stats.ok, stats.unreachable, stats.rejected, stats.error),
             (1, 1, 1, 0)
         );
         assert_eq!(stats.consecutive_failures, 2);
         assert_eq!(stats.last_success, Some(10));
-        let stats = record(&dir, "ok", 40).unwrap();
+        let stats = record(&dir, Verdict::Ok, 40).unwrap();
         assert_eq!(stats.consecutive_failures, 0);
     }
 

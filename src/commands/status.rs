@@ -12,6 +12,7 @@ use crate::context::{Context, KeySource};
 use crate::error::{Error, Result};
 use crate::fs as fsutil;
 use crate::output::safe;
+use crate::store::state::Verdict;
 use crate::store::{self, AuthMethod, Backend, rotate};
 use crate::time::{ago, timestamp};
 
@@ -50,7 +51,7 @@ struct StoreView {
 
 #[derive(Serialize)]
 struct ValidationView {
-    result: Option<String>,
+    result: Option<Verdict>,
     at: String,
 }
 
@@ -222,11 +223,11 @@ fn not_logged_in(ctx: &Context, cfg: &store::Config) -> Result<()> {
 }
 
 /// The account's last validation (its result and time): from the state folder, else from an
-/// older config.toml that still holds it.
+/// older config.toml that still holds it (as the same words, in plain text).
 fn last_validation(
     ctx: &Context,
     account: Option<&store::Account>,
-) -> Option<(Option<String>, u64)> {
+) -> Option<(Option<Verdict>, u64)> {
     let account = account?;
     let kept = ctx
         .state_dir
@@ -234,9 +235,12 @@ fn last_validation(
         .and_then(|dir| store::state::validation_of(dir, account.id));
     match kept {
         Some(v) => Some((Some(v.result), v.at)),
-        None => account
-            .validated_at
-            .map(|at| (account.last_result.clone(), at)),
+        None => account.validated_at.map(|at| {
+            (
+                account.last_result.as_deref().and_then(|w| w.parse().ok()),
+                at,
+            )
+        }),
     }
 }
 
@@ -287,7 +291,7 @@ fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
     let validated = match last_validation(ctx, account) {
         Some((result, at)) => format!(
             "{}, {} ({})",
-            result.as_deref().unwrap_or("unknown"),
+            result.map_or("unknown", Verdict::as_str),
             timestamp(at),
             ago(at)
         ),

@@ -22,6 +22,7 @@ use crate::plex::servers;
 use crate::plex::{Plex, PlexError};
 use crate::render::AccountView;
 use crate::store::rotate;
+use crate::store::state::Verdict;
 
 #[derive(Serialize)]
 struct ValidateView {
@@ -73,12 +74,7 @@ fn write_metrics(
     server: Option<metrics::ServerSample>,
 ) {
     let kind = result.as_ref().err().map(|e| e.kind);
-    let verdict = match kind {
-        None => "ok",
-        Some(ErrorKind::InvalidToken | ErrorKind::TokenExpired) => "rejected",
-        Some(ErrorKind::Connection) => "unreachable",
-        Some(_) => "error",
-    };
+    let verdict = Verdict::of(kind);
     let now = crate::time::now();
     let stats = ctx
         .state_dir
@@ -146,12 +142,9 @@ fn check(
         Ok(user) => user,
         Err(e) => {
             // The verdict is recorded either way; the token itself is never touched here.
-            let verdict = match e {
-                PlexError::Rejected(_) | PlexError::Expired => "rejected",
-                _ => "unreachable",
-            };
-            keep_verdict(ctx, &cfg, verdict);
-            return Err(e.into());
+            let err = Error::from(e);
+            keep_verdict(ctx, &cfg, Verdict::of_token_check(err.kind));
+            return Err(err);
         }
     };
 
@@ -188,7 +181,7 @@ fn check(
                     up: false,
                     latency_ms: None,
                 });
-                keep_verdict(ctx, &cfg, "ok");
+                keep_verdict(ctx, &cfg, Verdict::Ok);
                 return Err(e);
             }
         };
@@ -207,7 +200,7 @@ fn check(
         });
         moved = check.moved;
     }
-    keep_verdict(ctx, &cfg, "ok");
+    keep_verdict(ctx, &cfg, Verdict::Ok);
     let synced = match &moved {
         Some(server) => account::save_moved_server(ctx, server)?,
         None => None,
@@ -277,7 +270,7 @@ fn check(
 /// Keep the verdict as the account's last validation, in the state folder: never in
 /// config.toml, which the timer may not be allowed to write. One that cannot be kept changes
 /// neither the verdict nor the exit code; it is said once (not under `--quiet`).
-fn keep_verdict(ctx: &Context, cfg: &crate::store::Config, verdict: &str) {
+fn keep_verdict(ctx: &Context, cfg: &crate::store::Config, verdict: Verdict) {
     let Some(account) = &cfg.account else {
         return;
     };
