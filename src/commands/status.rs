@@ -174,7 +174,7 @@ fn not_logged_in(ctx: &Context, cfg: &store::Config) -> Result<()> {
     if bazarr
         .as_ref()
         .and_then(|b| b.link.as_ref())
-        .is_some_and(|l| l.token == "opens")
+        .is_some_and(|l| l.token == sync::LinkToken::Opens)
     {
         err = err.with_hint(
             "run `plex-auth login --from-bazarr` to adopt Bazarr's link, or `plex-auth login`",
