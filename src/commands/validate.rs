@@ -1,7 +1,7 @@
 //! `plex-auth validate`: ask plex.tv whether the stored token is still good. Made for cron:
 //! exit 0, 4 (rejected) or 5 (unreachable, retry later), silent on success with `--quiet`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -11,18 +11,21 @@ use crate::bazarr::keys;
 use crate::bazarr::sync::Synced;
 use crate::cli::ValidateArgs;
 use crate::commands::{
-    after_bazarr_write, bazarr_process, bazarr_target, plex, restart_command, snapshot,
-    stored_token, warn_bazarr,
+    BazarrProcess, after_bazarr_write, bazarr_process, bazarr_target, plex, restart_command,
+    snapshot, stored_token, warn_bazarr,
 };
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::metrics;
 use crate::output::safe;
 use crate::plex::servers;
+use crate::plex::types::User;
 use crate::plex::{Plex, PlexError};
 use crate::render::AccountView;
+use crate::secret::Secret;
 use crate::store::rotate;
 use crate::store::state::Verdict;
+use crate::store::{Config, SelectedServer};
 
 #[derive(Serialize)]
 struct ValidateView {
@@ -56,8 +59,7 @@ struct ServerCheckView {
 }
 
 pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
-    let mut server = None;
-    let result = check(ctx, args, &mut server);
+    let (result, server) = check(ctx, args);
     if let Some(path) = &args.metrics_file {
         write_metrics(ctx, path, &result, server);
     }
@@ -110,15 +112,80 @@ fn write_metrics(
     }
 }
 
-fn check(
-    ctx: &Context,
-    args: &ValidateArgs,
-    sample: &mut Option<metrics::ServerSample>,
-) -> Result<()> {
+/// What every step needs, read before plex.tv is asked.
+struct Setup {
+    cfg: Config,
+    token: Secret,
+    /// Bazarr's file, when one is known.
+    target: Option<PathBuf>,
+    /// The Bazarr running on it: only `--server` can write that file.
+    process: Option<BazarrProcess>,
+    plex: Plex,
+}
+
+/// `--server`'s re-probe of the selected server.
+struct ServerCheck {
+    view: ServerCheckView,
+    /// The selection with its new best address, when that moved.
+    moved: Option<SelectedServer>,
+}
+
+/// The validation's outcome, and with `--server` the selected server as the metrics
+/// describe it (down when it could not be checked, once the token was accepted).
+fn check(ctx: &Context, args: &ValidateArgs) -> (Result<()>, Option<metrics::ServerSample>) {
+    let checked = setup(ctx, args).and_then(|setup| {
+        let user = check_token(ctx, &setup)?;
+        Ok((setup, user))
+    });
+    let (setup, user) = match checked {
+        Ok(checked) => checked,
+        Err(e) => return (Err(e), None),
+    };
+    let server = match args.server.then(|| check_server(ctx, args, &setup)) {
+        None => None,
+        Some(Ok(server)) => Some(server),
+        Some(Err(e)) => {
+            // plex.tv accepted the token: that stays the verdict, whatever the server did.
+            keep_verdict(ctx, &setup.cfg, Verdict::Ok);
+            let down = setup.cfg.server.as_ref().map(|s| metrics::ServerSample {
+                name: s.name.clone(),
+                up: false,
+                latency_ms: None,
+            });
+            return (Err(e), down);
+        }
+    };
+    let sample = server.as_ref().map(|s| metrics::ServerSample {
+        name: s.view.name.clone(),
+        up: true,
+        latency_ms: s.view.latency_ms,
+    });
+    (finish(ctx, args, setup, &user, server), sample)
+}
+
+fn setup(ctx: &Context, args: &ValidateArgs) -> Result<Setup> {
     let cfg = snapshot(ctx)?;
     let token = stored_token(ctx, &cfg)?;
-    // A `rotate-key` cut short leaves the token sealed under `<key>.next`; it opens, and the
-    // timer's next run puts the new key in place.
+    finish_rotation(ctx);
+    warn_old_key(ctx, &cfg, args.max_key_age);
+    let target = bazarr_target(ctx, &cfg);
+    let process = args
+        .server
+        .then(|| bazarr_process(ctx, target.as_deref()))
+        .flatten();
+    let plex = plex(ctx, &cfg)?;
+    Ok(Setup {
+        cfg,
+        token,
+        target,
+        process,
+        plex,
+    })
+}
+
+/// A `rotate-key` cut short leaves the token sealed under `<key>.next`; it opens, and the
+/// timer's next run puts the new key in place.
+fn finish_rotation(ctx: &Context) {
     match ctx.vault().finish_rotation() {
         Ok(true) => {
             crate::events::emit("key_rotation_finished", "ok", None, None);
@@ -128,139 +195,138 @@ fn check(
         Ok(false) => {}
         Err(e) => ctx.out.warn(&e.message),
     }
-    warn_old_key(ctx, &cfg, args.max_key_age);
-    let target = bazarr_target(ctx, &cfg);
-    // Only `--server` can write Bazarr's file.
-    let process = args
-        .server
-        .then(|| bazarr_process(ctx, target.as_deref()))
-        .flatten();
-    let plex = plex(ctx, &cfg)?;
+}
 
-    let (user, ping) = ctx.block_on(user_and_ping(&plex, &token));
-    let user = match user {
-        Ok(user) => user,
-        Err(e) => {
-            // The verdict is recorded either way; the token itself is never touched here.
-            let err = Error::from(e);
-            keep_verdict(ctx, &cfg, Verdict::of_token_check(err.kind));
-            return Err(err);
-        }
-    };
-
+/// plex.tv's answer about the token, kept as the account's verdict when it failed.
+fn check_token(ctx: &Context, setup: &Setup) -> Result<User> {
+    let (user, ping) = ctx.block_on(user_and_ping(&setup.plex, &setup.token));
+    let user = user.map_err(|e| {
+        // The verdict is recorded either way; the token itself is never touched here.
+        let err = Error::from(e);
+        keep_verdict(ctx, &setup.cfg, Verdict::of_token_check(err.kind));
+        err
+    })?;
     // A ping that fails says nothing the user check above did not: it never fails validate.
     if let Some(Err(e)) = ping {
         ctx.out.detail(format!(
             "the keep-alive ping to plex.tv failed ({e}); ignored"
         ));
     }
+    Ok(user)
+}
 
-    let mut server = None;
-    let mut moved = None;
-    if args.server {
-        let check = match &cfg.server {
-            Some(selected) => ctx
-                .block_on(servers::recheck(
-                    &plex,
-                    &token,
-                    selected,
-                    ctx.probe_timing(args.timeout),
-                ))
-                .map(|c| (selected, c))
-                .map_err(Error::from),
-            None => Err(
-                Error::new(ErrorKind::ServerNotFound, "no server is selected")
-                    .with_hint("run `plex-auth servers`, then `plex-auth select N`"),
-            ),
-        };
-        let (selected, check) = match check {
-            Ok(ok) => ok,
-            Err(e) => {
-                *sample = cfg.server.as_ref().map(|s| metrics::ServerSample {
-                    name: s.name.clone(),
-                    up: false,
-                    latency_ms: None,
-                });
-                keep_verdict(ctx, &cfg, Verdict::Ok);
-                return Err(e);
-            }
-        };
-        *sample = Some(metrics::ServerSample {
-            name: selected.name.clone(),
-            up: true,
-            latency_ms: check.latency_ms,
-        });
-        server = Some(ServerCheckView {
-            name: selected.name.clone(),
-            machine_id: selected.machine_id.clone(),
-            url: check.url.clone(),
-            latency_ms: check.latency_ms,
-            changed: check.moved.is_some(),
-            previous_url: check.moved.is_some().then(|| selected.url.clone()),
-        });
-        moved = check.moved;
-    }
-    keep_verdict(ctx, &cfg, Verdict::Ok);
+fn check_server(ctx: &Context, args: &ValidateArgs, setup: &Setup) -> Result<ServerCheck> {
+    let Some(selected) = &setup.cfg.server else {
+        return Err(
+            Error::new(ErrorKind::ServerNotFound, "no server is selected")
+                .with_hint("run `plex-auth servers`, then `plex-auth select N`"),
+        );
+    };
+    let check = ctx.block_on(servers::recheck(
+        &setup.plex,
+        &setup.token,
+        selected,
+        ctx.probe_timing(args.timeout),
+    ))?;
+    let view = ServerCheckView {
+        name: selected.name.clone(),
+        machine_id: selected.machine_id.clone(),
+        url: check.url.clone(),
+        latency_ms: check.latency_ms,
+        changed: check.moved.is_some(),
+        previous_url: check.moved.is_some().then(|| selected.url.clone()),
+    };
+    Ok(ServerCheck {
+        view,
+        moved: check.moved,
+    })
+}
+
+/// The token was accepted (and the server answered, with `--server`): keep that, save a
+/// server that moved, check Bazarr's server keys, say so, and restart Bazarr if asked.
+fn finish(
+    ctx: &Context,
+    args: &ValidateArgs,
+    setup: Setup,
+    user: &User,
+    server: Option<ServerCheck>,
+) -> Result<()> {
+    keep_verdict(ctx, &setup.cfg, Verdict::Ok);
+    let (server, moved) = server.map_or((None, None), |s| (Some(s.view), s.moved));
     let synced = match &moved {
         Some(server) => account::save_moved_server(ctx, server)?,
         None => None,
     };
     warn_bazarr(ctx, synced.as_ref());
-    if let (Some(s), Some(previous)) = (
-        &server,
-        server.as_ref().and_then(|s| s.previous_url.as_ref()),
-    ) {
+    if let Some(s) = &server
+        && let Some(previous) = &s.previous_url
+    {
         ctx.out.info(format!(
             "The best address of {} changed from {previous} to {}; saved.",
             s.name, s.url
         ));
     }
-    let (bazarr_server, repaired) = match target.as_deref() {
-        Some(path) if args.server => check_bazarr_server(ctx, &plex, path, args.timeout)?,
+    let (bazarr_server, repaired) = match setup.target.as_deref() {
+        Some(path) if args.server => check_bazarr_server(ctx, &setup.plex, path, args.timeout)?,
         _ => (None, None),
     };
-
-    let view = ValidateView {
-        valid: true,
-        account: AccountView::from(&user),
-        server,
-        bazarr_server,
-    };
-    if ctx.out.json {
-        ctx.out.json_value(&view);
-    } else {
-        ctx.out.result(format!(
-            "The token is valid: logged in as {} ({}).",
-            safe(&user.username),
-            safe(&user.email)
-        ));
-        if let Some(s) = &view.server {
-            let ms = s
-                .latency_ms
-                .map(|m| format!(" ({m} ms)"))
-                .unwrap_or_default();
-            ctx.out.result(format!(
-                "{} answers at {}{ms}.",
-                safe(&s.name),
-                safe(&s.url)
-            ));
-        }
-    }
-    // With --restart-bazarr, a Bazarr still running on older settings is restarted even when
-    // nothing moved this time (the command the warning of an earlier run named).
+    show(
+        ctx,
+        &ValidateView {
+            valid: true,
+            account: AccountView::from(user),
+            server,
+            bazarr_server,
+        },
+        user,
+    );
     let written = synced
         .as_ref()
         .and_then(|s| s.updated())
         .or_else(|| repaired.as_ref().and_then(|s| s.updated()))
         .map(|p| p.to_path_buf());
+    restart_bazarr(ctx, args, setup, written)
+}
+
+fn show(ctx: &Context, view: &ValidateView, user: &User) {
+    if ctx.out.json {
+        ctx.out.json_value(view);
+        return;
+    }
+    ctx.out.result(format!(
+        "The token is valid: logged in as {} ({}).",
+        safe(&user.username),
+        safe(&user.email)
+    ));
+    if let Some(s) = &view.server {
+        let ms = s
+            .latency_ms
+            .map(|m| format!(" ({m} ms)"))
+            .unwrap_or_default();
+        ctx.out.result(format!(
+            "{} answers at {}{ms}.",
+            safe(&s.name),
+            safe(&s.url)
+        ));
+    }
+}
+
+/// With --restart-bazarr, a Bazarr still running on older settings is restarted even when
+/// nothing moved this time (the command the warning of an earlier run named).
+fn restart_bazarr(
+    ctx: &Context,
+    args: &ValidateArgs,
+    setup: Setup,
+    written: Option<PathBuf>,
+) -> Result<()> {
     let path = match written {
         Some(p) => Some(p),
-        None if args.server && args.restart_bazarr => target,
+        None if args.server && args.restart_bazarr => setup.target,
         None => None,
     };
     after_bazarr_write(
         ctx,
-        process.as_ref(),
+        setup.process.as_ref(),
         path.as_deref(),
         args.restart_bazarr,
         &restart_command(ctx, "validate --server"),
