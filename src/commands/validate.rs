@@ -421,6 +421,21 @@ fn check_bazarr_server(
     let Some(why) = view.error.clone() else {
         return Ok((Some(view), None));
     };
+    let repaired = repair_bazarr_server(ctx, &cfg, path, &view, &why)?;
+    view.repaired = repaired.as_ref().and_then(Synced::updated).is_some();
+    Ok((Some(view), repaired))
+}
+
+/// Bazarr's server did not answer (`why`): write the selection's keys over it when
+/// plex-auth manages the file and say so, else warn with what to run. Returns what was
+/// written.
+fn repair_bazarr_server(
+    ctx: &Context,
+    cfg: &Config,
+    path: &Path,
+    view: &BazarrServerView,
+    why: &str,
+) -> Result<Option<Synced>> {
     let repaired = match &cfg.server {
         Some(selected) => account::repair_bazarr_server(ctx, path, selected)?,
         None => None,
@@ -428,7 +443,6 @@ fn check_bazarr_server(
     let written = repaired.as_ref().and_then(Synced::updated).is_some();
     match (&cfg.server, written) {
         (Some(s), true) => {
-            view.repaired = true;
             ctx.out.info(format!(
                 "Bazarr's server_url {} did not answer as its server ({why}); wrote the selected server {} at {} to {} instead.",
                 safe(&view.url),
@@ -448,7 +462,7 @@ fn check_bazarr_server(
             ));
         }
     }
-    Ok((Some(view), repaired))
+    Ok(repaired)
 }
 
 /// The key is older than `--max-key-age` days: say so, without failing (and, like every
