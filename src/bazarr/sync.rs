@@ -304,10 +304,35 @@ pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
             };
         }
     };
+    // Each check gives a stable word for scripts and a sentence for people.
+    let (token_state, token_line) = token_check(&file, token);
+    let server_url = file.get_str("plex", "server_url").unwrap_or_default();
+    let (server_state, server_line) = server_check(&file, cfg, &server_url);
+    BazarrStatus {
+        path: path.to_path_buf(),
+        readable: true,
+        error: None,
+        token: Some(token_state),
+        server: Some(server_state),
+        server_url: Some(server_url),
+        signed_not_encrypted: Some(true),
+        running: None,
+        link: None,
+        lines: vec![
+            path.display().to_string(),
+            token_line,
+            server_line,
+            "Bazarr's copy is signed, not encrypted: anyone who can read that file can read the token".into(),
+        ],
+        warnings: mode_warnings(path),
+    }
+}
+
+/// Bazarr's token beside the stored one: the word for scripts and the sentence for people.
+fn token_check(file: &BazarrFile, token: &Secret) -> (TokenMatch, String) {
     let key = file.get_str("plex", "encryption_key").unwrap_or_default();
     let signed = file.get_str("plex", "token").unwrap_or_default();
-    // Each check gives a stable word for scripts and a sentence for people.
-    let (token_state, token_line) = if signed.is_empty() {
+    if signed.is_empty() {
         (
             TokenMatch::Missing,
             "holds no token (run `plex-auth login` to write it)".to_string(),
@@ -328,12 +353,16 @@ pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
                     .to_string(),
             ),
         }
-    };
+    }
+}
+
+/// Bazarr's server keys (its `server_url` given) beside the selection: the word for
+/// scripts and the sentence for people.
+fn server_check(file: &BazarrFile, cfg: &Config, server_url: &str) -> (ServerMatch, String) {
     let server_id = file
         .get_str("plex", "server_machine_id")
         .unwrap_or_default();
-    let server_url = file.get_str("plex", "server_url").unwrap_or_default();
-    let (server_state, server_line) = match &cfg.server {
+    match &cfg.server {
         None => (
             ServerMatch::NoneSelected,
             "no server selected here".to_string(),
@@ -378,24 +407,6 @@ pub fn status(path: &Path, cfg: &Config, token: &Secret) -> BazarrStatus {
                 s.machine_id
             ),
         ),
-    };
-    BazarrStatus {
-        path: path.to_path_buf(),
-        readable: true,
-        error: None,
-        token: Some(token_state),
-        server: Some(server_state),
-        server_url: Some(server_url),
-        signed_not_encrypted: Some(true),
-        running: None,
-        link: None,
-        lines: vec![
-            path.display().to_string(),
-            token_line,
-            server_line,
-            "Bazarr's copy is signed, not encrypted: anyone who can read that file can read the token".into(),
-        ],
-        warnings: mode_warnings(path),
     }
 }
 
