@@ -336,7 +336,7 @@ fn restart_bazarr(
 /// Keep the verdict as the account's last validation, in the state folder: never in
 /// config.toml, which the timer may not be allowed to write. One that cannot be kept changes
 /// neither the verdict nor the exit code; it is said once (not under `--quiet`).
-fn keep_verdict(ctx: &Context, cfg: &crate::store::Config, verdict: Verdict) {
+fn keep_verdict(ctx: &Context, cfg: &Config, verdict: Verdict) {
     let Some(account) = &cfg.account else {
         return;
     };
@@ -352,9 +352,9 @@ fn keep_verdict(ctx: &Context, cfg: &crate::store::Config, verdict: Verdict) {
 /// (`None`) rather than waited for; once it has succeeded, the ping is waited for.
 async fn user_and_ping(
     plex: &Plex,
-    token: &crate::secret::Secret,
+    token: &Secret,
 ) -> (
-    std::result::Result<crate::plex::types::User, PlexError>,
+    std::result::Result<User, PlexError>,
     Option<std::result::Result<(), PlexError>>,
 ) {
     let mut user = std::pin::pin!(plex.client.user(token));
@@ -467,7 +467,7 @@ fn repair_bazarr_server(
 
 /// The key is older than `--max-key-age` days: say so, without failing (and, like every
 /// warning, not under `--quiet`, so cron does not mail about it every half hour).
-fn warn_old_key(ctx: &Context, cfg: &crate::store::Config, max_days: u64) {
+fn warn_old_key(ctx: &Context, cfg: &Config, max_days: u64) {
     if max_days == 0 {
         return;
     }
