@@ -12,6 +12,7 @@ use crate::store::StoreError;
 use crate::store::config::ConfigError;
 use crate::store::error::keyring_service_name;
 use crate::store::key::KeyError;
+use crate::store::state::Verdict;
 use std::process::ExitCode;
 
 /// What went wrong, as far as a caller of the binary is concerned. Each kind has one exit
@@ -73,6 +74,29 @@ impl ErrorKind {
             ErrorKind::Tls => "TLS_ERROR",
             ErrorKind::Output => "OUTPUT_ERROR",
             ErrorKind::Interrupted => "INTERRUPTED",
+        }
+    }
+}
+
+impl ErrorKind {
+    /// The verdict of a validate that ended with `error` (`None`: it succeeded). The one
+    /// place an error's kind is turned into a verdict.
+    pub fn verdict(error: Option<ErrorKind>) -> Verdict {
+        match error {
+            None => Verdict::Ok,
+            Some(ErrorKind::InvalidToken | ErrorKind::TokenExpired) => Verdict::Rejected,
+            Some(ErrorKind::Connection) => Verdict::Unreachable,
+            Some(_) => Verdict::Error,
+        }
+    }
+
+    /// The verdict kept for the account when plex.tv's answer about the token failed with
+    /// this kind: only a rejection says anything about the token, so every other failure is
+    /// kept as unreachable (try again later), never as an error of the token.
+    pub fn token_verdict(self) -> Verdict {
+        match ErrorKind::verdict(Some(self)) {
+            Verdict::Error => Verdict::Unreachable,
+            verdict => verdict,
         }
     }
 }

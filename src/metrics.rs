@@ -12,9 +12,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::fs as fsutil;
-
-/// The results a validation is counted under.
-pub const RESULTS: [&str; 4] = ["ok", "rejected", "unreachable", "error"];
+use crate::store::state::Verdict;
 
 const STATS_FILE: &str = "validate-stats.json";
 const STATS_LOCK: &str = "validate-stats.lock";
@@ -32,23 +30,23 @@ pub struct Stats {
 }
 
 impl Stats {
-    fn count(&self, result: &str) -> u64 {
+    fn count(&self, result: Verdict) -> u64 {
         match result {
-            "ok" => self.ok,
-            "rejected" => self.rejected,
-            "unreachable" => self.unreachable,
-            _ => self.error,
+            Verdict::Ok => self.ok,
+            Verdict::Rejected => self.rejected,
+            Verdict::Unreachable => self.unreachable,
+            Verdict::Error => self.error,
         }
     }
 
-    fn record(&mut self, result: &str, now: u64) {
+    fn record(&mut self, result: Verdict, now: u64) {
         match result {
-            "ok" => self.ok += 1,
-            "rejected" => self.rejected += 1,
-            "unreachable" => self.unreachable += 1,
-            _ => self.error += 1,
+            Verdict::Ok => self.ok += 1,
+            Verdict::Rejected => self.rejected += 1,
+            Verdict::Unreachable => self.unreachable += 1,
+            Verdict::Error => self.error += 1,
         }
-        if result == "ok" {
+        if result == Verdict::Ok {
             self.consecutive_failures = 0;
             self.last_success = Some(now);
         } else {
@@ -58,7 +56,7 @@ impl Stats {
 }
 
 /// Count this run's result in the state folder's stats, and return them.
-pub fn record(state_dir: &Path, result: &str, now: u64) -> Result<Stats, String> {
+pub fn record(state_dir: &Path, result: Verdict, now: u64) -> Result<Stats, String> {
     fsutil::ensure_private_dir(state_dir).map_err(|e| e.to_string())?;
     let _lock = fsutil::lock_exclusive(&state_dir.join(STATS_LOCK)).map_err(|e| e.to_string())?;
     let path = state_dir.join(STATS_FILE);
@@ -92,11 +90,10 @@ fn read_stats(path: &Path) -> Result<Stats, String> {
 }
 
 /// One validation as the metrics describe it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Run {
     pub now: u64,
-    /// One of [`RESULTS`].
-    pub result: &'static str,
+    pub result: Verdict,
     pub exit_code: u8,
     /// The counters, when the state folder could be used.
     pub stats: Option<Stats>,
@@ -115,94 +112,107 @@ pub struct ServerSample {
 
 /// The text-format exposition of `run`.
 pub fn render(run: &Run) -> String {
-    let mut out = String::new();
-    let mut family = |name: &str, kind: &str, help: &str, samples: &[(String, f64)]| {
-        let _ = writeln!(out, "# HELP {name} {help}");
-        let _ = writeln!(out, "# TYPE {name} {kind}");
-        for (labels, value) in samples {
-            let _ = writeln!(out, "{name}{labels} {value}");
-        }
-    };
-    let plain = |v: f64| vec![(String::new(), v)];
-    family(
-        "plex_auth_validate_last_run_timestamp_seconds",
-        "gauge",
-        "When plex-auth validate last ran (Unix time).",
-        &plain(run.now as f64),
-    );
-    let results: Vec<(String, f64)> = RESULTS
-        .iter()
-        .map(|r| {
-            (
-                format!("{{result=\"{r}\"}}"),
-                if *r == run.result { 1.0 } else { 0.0 },
-            )
-        })
-        .collect();
-    family(
-        "plex_auth_validate_last_result",
-        "gauge",
-        "The last validation's result: 1 for the result it had, 0 for the others.",
-        &results,
-    );
-    family(
-        "plex_auth_validate_last_exit_code",
-        "gauge",
-        "The last validation's exit code (0 ok, 4 rejected, 5 unreachable; see plex-auth(1)).",
-        &plain(f64::from(run.exit_code)),
-    );
+    let mut out = Exposition::default();
+    out.last_run(run);
     if let Some(stats) = &run.stats {
-        family(
-            "plex_auth_validate_consecutive_failures",
+        out.counters(stats);
+    }
+    out.ages(run);
+    if let Some(server) = &run.server {
+        out.server(server);
+    }
+    out.text
+}
+
+/// The exposition being written, one metric family after another.
+#[derive(Default)]
+struct Exposition {
+    text: String,
+}
+
+impl Exposition {
+    /// A family: its HELP and TYPE lines, then one line for each of its samples (labels,
+    /// value).
+    fn family(&mut self, name: &str, kind: &str, help: &str, samples: &[(String, f64)]) {
+        let _ = writeln!(self.text, "# HELP {name} {help}");
+        let _ = writeln!(self.text, "# TYPE {name} {kind}");
+        for (labels, value) in samples {
+            let _ = writeln!(self.text, "{name}{labels} {value}");
+        }
+    }
+
+    /// A gauge with a single, unlabelled sample.
+    fn gauge(&mut self, name: &str, help: &str, value: f64) {
+        self.family(name, "gauge", help, &[(String::new(), value)]);
+    }
+
+    fn last_run(&mut self, run: &Run) {
+        self.gauge(
+            "plex_auth_validate_last_run_timestamp_seconds",
+            "When plex-auth validate last ran (Unix time).",
+            run.now as f64,
+        );
+        self.family(
+            "plex_auth_validate_last_result",
             "gauge",
+            "The last validation's result: 1 for the result it had, 0 for the others.",
+            &by_result(|r| if r == run.result { 1.0 } else { 0.0 }),
+        );
+        self.gauge(
+            "plex_auth_validate_last_exit_code",
+            "The last validation's exit code (0 ok, 4 rejected, 5 unreachable; see plex-auth(1)).",
+            f64::from(run.exit_code),
+        );
+    }
+
+    fn counters(&mut self, stats: &Stats) {
+        self.gauge(
+            "plex_auth_validate_consecutive_failures",
             "Validations in a row that did not end with the token accepted.",
-            &plain(stats.consecutive_failures as f64),
+            stats.consecutive_failures as f64,
         );
         if let Some(at) = stats.last_success {
-            family(
+            self.gauge(
                 "plex_auth_validate_last_success_timestamp_seconds",
-                "gauge",
                 "When plex.tv last accepted the token (Unix time).",
-                &plain(at as f64),
+                at as f64,
             );
         }
-        let totals: Vec<(String, f64)> = RESULTS
-            .iter()
-            .map(|r| (format!("{{result=\"{r}\"}}"), stats.count(r) as f64))
-            .collect();
-        family(
+        self.family(
             "plex_auth_validations_total",
             "counter",
             "Validations run with --metrics-file, by result.",
-            &totals,
+            &by_result(|r| stats.count(r) as f64),
         );
     }
-    if let Some(linked) = run.linked_at {
-        family(
-            "plex_auth_token_age_seconds",
-            "gauge",
-            "Seconds since the stored token was linked.",
-            &plain(run.now.saturating_sub(linked) as f64),
-        );
+
+    fn ages(&mut self, run: &Run) {
+        if let Some(linked) = run.linked_at {
+            self.gauge(
+                "plex_auth_token_age_seconds",
+                "Seconds since the stored token was linked.",
+                run.now.saturating_sub(linked) as f64,
+            );
+        }
+        if let Some(created) = run.key_created_at {
+            self.gauge(
+                "plex_auth_key_age_seconds",
+                "Seconds since the key that seals the token was made (see plex-auth rotate-key).",
+                run.now.saturating_sub(created) as f64,
+            );
+        }
     }
-    if let Some(created) = run.key_created_at {
-        family(
-            "plex_auth_key_age_seconds",
-            "gauge",
-            "Seconds since the key that seals the token was made (see plex-auth rotate-key).",
-            &plain(run.now.saturating_sub(created) as f64),
-        );
-    }
-    if let Some(server) = &run.server {
+
+    fn server(&mut self, server: &ServerSample) {
         let label = format!("{{server=\"{}\"}}", label_value(&server.name));
-        family(
+        self.family(
             "plex_auth_server_up",
             "gauge",
             "1 when the selected server answered validate --server, else 0.",
             &[(label.clone(), if server.up { 1.0 } else { 0.0 })],
         );
         if let Some(ms) = server.latency_ms {
-            family(
+            self.family(
                 "plex_auth_server_latency_seconds",
                 "gauge",
                 "How long the selected server took to answer validate --server.",
@@ -210,7 +220,14 @@ pub fn render(run: &Run) -> String {
             );
         }
     }
-    out
+}
+
+/// One sample for each verdict, labelled `result`, in the order of [`Verdict::ALL`].
+fn by_result(value: impl Fn(Verdict) -> f64) -> Vec<(String, f64)> {
+    Verdict::ALL
+        .into_iter()
+        .map(|r| (format!("{{result=\"{r}\"}}"), value(r)))
+        .collect()
 }
 
 /// A label value in the text format: backslash, double quote and newline escaped.
@@ -247,17 +264,108 @@ mod tests {
     fn counters_and_streaks() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("state");
-        record(&dir, "ok", 10).unwrap();
-        record(&dir, "unreachable", 20).unwrap();
-        let stats = record(&dir, "rejected", 30).unwrap();
+        record(&dir, Verdict::Ok, 10).unwrap();
+        record(&dir, Verdict::Unreachable, 20).unwrap();
+        let stats = record(&dir, Verdict::Rejected, 30).unwrap();
         assert_eq!(
             (stats.ok, stats.unreachable, stats.rejected, stats.error),
             (1, 1, 1, 0)
         );
         assert_eq!(stats.consecutive_failures, 2);
         assert_eq!(stats.last_success, Some(10));
-        let stats = record(&dir, "ok", 40).unwrap();
+        let stats = record(&dir, Verdict::Ok, 40).unwrap();
         assert_eq!(stats.consecutive_failures, 0);
+    }
+
+    /// Every family, for a run with counters, ages and a server.
+    const FULL_EXPOSITION: &str = concat!(
+        "# HELP plex_auth_validate_last_run_timestamp_seconds When plex-auth validate last ran (Unix time).\n",
+        "# TYPE plex_auth_validate_last_run_timestamp_seconds gauge\n",
+        "plex_auth_validate_last_run_timestamp_seconds 1700000500\n",
+        "# HELP plex_auth_validate_last_result The last validation's result: 1 for the result it had, 0 for the others.\n",
+        "# TYPE plex_auth_validate_last_result gauge\n",
+        "plex_auth_validate_last_result{result=\"ok\"} 0\n",
+        "plex_auth_validate_last_result{result=\"rejected\"} 0\n",
+        "plex_auth_validate_last_result{result=\"unreachable\"} 1\n",
+        "plex_auth_validate_last_result{result=\"error\"} 0\n",
+        "# HELP plex_auth_validate_last_exit_code The last validation's exit code (0 ok, 4 rejected, 5 unreachable; see plex-auth(1)).\n",
+        "# TYPE plex_auth_validate_last_exit_code gauge\n",
+        "plex_auth_validate_last_exit_code 5\n",
+        "# HELP plex_auth_validate_consecutive_failures Validations in a row that did not end with the token accepted.\n",
+        "# TYPE plex_auth_validate_consecutive_failures gauge\n",
+        "plex_auth_validate_consecutive_failures 2\n",
+        "# HELP plex_auth_validate_last_success_timestamp_seconds When plex.tv last accepted the token (Unix time).\n",
+        "# TYPE plex_auth_validate_last_success_timestamp_seconds gauge\n",
+        "plex_auth_validate_last_success_timestamp_seconds 1700000100\n",
+        "# HELP plex_auth_validations_total Validations run with --metrics-file, by result.\n",
+        "# TYPE plex_auth_validations_total counter\n",
+        "plex_auth_validations_total{result=\"ok\"} 3\n",
+        "plex_auth_validations_total{result=\"rejected\"} 1\n",
+        "plex_auth_validations_total{result=\"unreachable\"} 2\n",
+        "plex_auth_validations_total{result=\"error\"} 0\n",
+        "# HELP plex_auth_token_age_seconds Seconds since the stored token was linked.\n",
+        "# TYPE plex_auth_token_age_seconds gauge\n",
+        "plex_auth_token_age_seconds 500\n",
+        "# HELP plex_auth_key_age_seconds Seconds since the key that seals the token was made (see plex-auth rotate-key).\n",
+        "# TYPE plex_auth_key_age_seconds gauge\n",
+        "plex_auth_key_age_seconds 1500\n",
+        "# HELP plex_auth_server_up 1 when the selected server answered validate --server, else 0.\n",
+        "# TYPE plex_auth_server_up gauge\n",
+        "plex_auth_server_up{server=\"Tow\\\"er\"} 1\n",
+        "# HELP plex_auth_server_latency_seconds How long the selected server took to answer validate --server.\n",
+        "# TYPE plex_auth_server_latency_seconds gauge\n",
+        "plex_auth_server_latency_seconds{server=\"Tow\\\"er\"} 0.012\n",
+    );
+
+    /// The whole exposition, byte for byte: node_exporter and the alerts built on it read
+    /// these exact names, labels and values.
+    #[test]
+    fn the_exposition_is_unchanged() {
+        let run = Run {
+            now: 1_700_000_500,
+            result: Verdict::Unreachable,
+            exit_code: 5,
+            stats: Some(Stats {
+                ok: 3,
+                rejected: 1,
+                unreachable: 2,
+                error: 0,
+                consecutive_failures: 2,
+                last_success: Some(1_700_000_100),
+            }),
+            linked_at: Some(1_700_000_000),
+            key_created_at: Some(1_699_999_000),
+            server: Some(ServerSample {
+                name: "Tow\"er".into(),
+                up: true,
+                latency_ms: Some(12),
+            }),
+        };
+        assert_eq!(render(&run), FULL_EXPOSITION);
+        let bare = Run {
+            now: 10,
+            result: Verdict::Ok,
+            exit_code: 0,
+            stats: None,
+            linked_at: None,
+            key_created_at: None,
+            server: None,
+        };
+        let expected = concat!(
+            "# HELP plex_auth_validate_last_run_timestamp_seconds When plex-auth validate last ran (Unix time).\n",
+            "# TYPE plex_auth_validate_last_run_timestamp_seconds gauge\n",
+            "plex_auth_validate_last_run_timestamp_seconds 10\n",
+            "# HELP plex_auth_validate_last_result The last validation's result: 1 for the result it had, 0 for the others.\n",
+            "# TYPE plex_auth_validate_last_result gauge\n",
+            "plex_auth_validate_last_result{result=\"ok\"} 1\n",
+            "plex_auth_validate_last_result{result=\"rejected\"} 0\n",
+            "plex_auth_validate_last_result{result=\"unreachable\"} 0\n",
+            "plex_auth_validate_last_result{result=\"error\"} 0\n",
+            "# HELP plex_auth_validate_last_exit_code The last validation's exit code (0 ok, 4 rejected, 5 unreachable; see plex-auth(1)).\n",
+            "# TYPE plex_auth_validate_last_exit_code gauge\n",
+            "plex_auth_validate_last_exit_code 0\n",
+        );
+        assert_eq!(render(&bare), expected);
     }
 
     #[test]

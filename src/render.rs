@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::output::{Output, safe};
-use crate::plex::probe::{ServerReport, State};
+use crate::plex::probe::{Place, ServerReport, State};
 use crate::plex::types::{Resource, User};
 use crate::store::SelectedServer;
 
@@ -113,9 +113,9 @@ pub struct ServerView {
     pub selected: bool,
     pub best_connection: Option<BestConnectionView>,
     pub connections: Vec<ConnectionView>,
-    /// For `-v`: "local", "remote" or "relay" per connection, in the same order.
+    /// For `-v`: where each connection goes, in the same order.
     #[serde(skip)]
-    pub places: Vec<String>,
+    pub places: Vec<Place>,
 }
 
 fn owner(res: &Resource) -> String {
@@ -157,13 +157,18 @@ pub fn server_views(reports: &[ServerReport], selected: Option<&str>) -> Vec<Ser
                     error: p.error.clone(),
                 })
                 .collect(),
-            places: r
-                .probes
-                .iter()
-                .map(|p| format!("{:?}", p.candidate.place).to_lowercase())
-                .collect(),
+            places: r.probes.iter().map(|p| p.candidate.place).collect(),
         })
         .collect()
+}
+
+/// A connection's place as `servers -v` says it: the same word as in `--json`.
+fn place_word(place: Place) -> &'static str {
+    match place {
+        Place::Local => "local",
+        Place::Remote => "remote",
+        Place::Relay => "relay",
+    }
 }
 
 /// The server table people read (`servers`, the picker after login).
@@ -210,6 +215,7 @@ pub fn server_table(out: &Output, servers: &[ServerView]) -> String {
         if ri > 0 && out.verbose {
             let s = &servers[ri - 1];
             for (c, place) in s.connections.iter().zip(&s.places) {
+                let place = place_word(*place);
                 let state = match (c.state, c.latency_ms, &c.error) {
                     (State::Reachable, Some(ms), _) => format!("{ms} ms"),
                     (State::Unanswered, _, _) => "not waited for (the choice was made)".into(),
@@ -256,5 +262,19 @@ pub fn qr_code(text: &str) -> String {
             .build(),
         // Only a text too long for any QR version fails; the link is printed above anyway.
         Err(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `servers -v` names each place with the word `--json` gives it.
+    #[test]
+    fn place_words_are_the_json_ones() {
+        for place in [Place::Local, Place::Remote, Place::Relay] {
+            let json = serde_json::to_value(place).unwrap();
+            assert_eq!(json.as_str(), Some(place_word(place)));
+        }
     }
 }

@@ -242,12 +242,10 @@ pub struct BazarrStatus {
     pub readable: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// `matches`, `differs`, `missing` or `does-not-open`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub token: Option<&'static str>,
-    /// `matches`, `differs` or `none-selected`.
+    pub token: Option<TokenMatch>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub server: Option<&'static str>,
+    pub server: Option<ServerMatch>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -267,6 +265,36 @@ pub struct BazarrStatus {
     pub warnings: Vec<String>,
 }
 
+/// Bazarr's token beside the stored one; `status --json` says it as `matches`, `differs`,
+/// `missing` or `does-not-open`, words scripts read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenMatch {
+    Matches,
+    Differs,
+    Missing,
+    DoesNotOpen,
+}
+
+/// Bazarr's server keys beside the selection: `matches`, `differs` or `none-selected`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServerMatch {
+    Matches,
+    Differs,
+    NoneSelected,
+}
+
+/// Whether the token of Bazarr's own link opens with its key: `opens`, `does-not-open` or
+/// `missing`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkToken {
+    Opens,
+    DoesNotOpen,
+    Missing,
+}
+
 /// A Bazarr file `status` could not read.
 pub fn unreadable(path: &Path, e: &BazarrError) -> BazarrStatus {
     BazarrStatus {
@@ -279,75 +307,10 @@ pub fn unreadable(path: &Path, e: &BazarrError) -> BazarrStatus {
 
 pub fn status(file: &BazarrFile, cfg: &Config, token: &Secret) -> BazarrStatus {
     let path = file.path();
-    let key = file.get_str("plex", "encryption_key").unwrap_or_default();
-    let signed = file.get_str("plex", "token").unwrap_or_default();
     // Each check gives a stable word for scripts and a sentence for people.
-    let (token_state, token_line) = if signed.is_empty() {
-        (
-            "missing",
-            "holds no token (run `plex-auth login` to write it)".to_string(),
-        )
-    } else {
-        match signer::verify(&key, &signed) {
-            Ok(t) if &t == token => ("matches", "token matches the stored one".to_string()),
-            Ok(_) => (
-                "differs",
-                "holds ANOTHER token (run `plex-auth login` to sync it)".to_string(),
-            ),
-            Err(_) => (
-                "does-not-open",
-                "its token does not open with its encryption_key (run `plex-auth login`)"
-                    .to_string(),
-            ),
-        }
-    };
-    let server_id = file
-        .get_str("plex", "server_machine_id")
-        .unwrap_or_default();
+    let (token_state, token_line) = token_check(file, token);
     let server_url = file.get_str("plex", "server_url").unwrap_or_default();
-    let (server_state, server_line) = match &cfg.server {
-        None => ("none-selected", "no server selected here".to_string()),
-        Some(s) if s.machine_id == server_id && s.url == server_url => (
-            "matches",
-            format!("server matches the selection ({server_url})"),
-        ),
-        // A shared selection is plex-auth's alone: Bazarr keeps a server it can use.
-        Some(s) if !s.owned && s.machine_id != server_id => (
-            "differs",
-            format!(
-                "{}: the selected {} is shared with the account, and Bazarr can use only servers the account owns; to change Bazarr's, select an owned one (`plex-auth select NAME`)",
-                match server_id.is_empty() {
-                    true => "has no server of its own".to_string(),
-                    false => format!(
-                        "keeps its own server ({} {server_id})",
-                        file.get_str("plex", "server_name").unwrap_or_default()
-                    ),
-                },
-                s.name,
-            ),
-        ),
-        Some(_) if server_id.is_empty() => (
-            "differs",
-            "has no server yet (run `plex-auth select`)".to_string(),
-        ),
-        Some(s) if s.machine_id == server_id => (
-            "differs",
-            format!(
-                "reaches the selected server at another address ({server_url}, not {}; `plex-auth validate --server` checks that it answers)",
-                s.url
-            ),
-        ),
-        Some(s) => (
-            "differs",
-            format!(
-                "uses another server ({} {server_id} at {server_url}, not {} {}; run `plex-auth select {}` to write the selected one)",
-                file.get_str("plex", "server_name").unwrap_or_default(),
-                s.name,
-                s.machine_id,
-                s.machine_id
-            ),
-        ),
-    };
+    let (server_state, server_line) = server_check(file, cfg, &server_url);
     BazarrStatus {
         path: path.to_path_buf(),
         readable: true,
@@ -368,6 +331,88 @@ pub fn status(file: &BazarrFile, cfg: &Config, token: &Secret) -> BazarrStatus {
     }
 }
 
+/// Bazarr's token beside the stored one: the word for scripts and the sentence for people.
+fn token_check(file: &BazarrFile, token: &Secret) -> (TokenMatch, String) {
+    let key = file.get_str("plex", "encryption_key").unwrap_or_default();
+    let signed = file.get_str("plex", "token").unwrap_or_default();
+    if signed.is_empty() {
+        (
+            TokenMatch::Missing,
+            "holds no token (run `plex-auth login` to write it)".to_string(),
+        )
+    } else {
+        match signer::verify(&key, &signed) {
+            Ok(t) if &t == token => (
+                TokenMatch::Matches,
+                "token matches the stored one".to_string(),
+            ),
+            Ok(_) => (
+                TokenMatch::Differs,
+                "holds ANOTHER token (run `plex-auth login` to sync it)".to_string(),
+            ),
+            Err(_) => (
+                TokenMatch::DoesNotOpen,
+                "its token does not open with its encryption_key (run `plex-auth login`)"
+                    .to_string(),
+            ),
+        }
+    }
+}
+
+/// Bazarr's server keys (its `server_url` given) beside the selection: the word for
+/// scripts and the sentence for people.
+fn server_check(file: &BazarrFile, cfg: &Config, server_url: &str) -> (ServerMatch, String) {
+    let server_id = file
+        .get_str("plex", "server_machine_id")
+        .unwrap_or_default();
+    match &cfg.server {
+        None => (
+            ServerMatch::NoneSelected,
+            "no server selected here".to_string(),
+        ),
+        Some(s) if s.machine_id == server_id && s.url == server_url => (
+            ServerMatch::Matches,
+            format!("server matches the selection ({server_url})"),
+        ),
+        // A shared selection is plex-auth's alone: Bazarr keeps a server it can use.
+        Some(s) if !s.owned && s.machine_id != server_id => (
+            ServerMatch::Differs,
+            format!(
+                "{}: the selected {} is shared with the account, and Bazarr can use only servers the account owns; to change Bazarr's, select an owned one (`plex-auth select NAME`)",
+                match server_id.is_empty() {
+                    true => "has no server of its own".to_string(),
+                    false => format!(
+                        "keeps its own server ({} {server_id})",
+                        file.get_str("plex", "server_name").unwrap_or_default()
+                    ),
+                },
+                s.name,
+            ),
+        ),
+        Some(_) if server_id.is_empty() => (
+            ServerMatch::Differs,
+            "has no server yet (run `plex-auth select`)".to_string(),
+        ),
+        Some(s) if s.machine_id == server_id => (
+            ServerMatch::Differs,
+            format!(
+                "reaches the selected server at another address ({server_url}, not {}; `plex-auth validate --server` checks that it answers)",
+                s.url
+            ),
+        ),
+        Some(s) => (
+            ServerMatch::Differs,
+            format!(
+                "uses another server ({} {server_id} at {server_url}, not {} {}; run `plex-auth select {}` to write the selected one)",
+                file.get_str("plex", "server_name").unwrap_or_default(),
+                s.name,
+                s.machine_id,
+                s.machine_id
+            ),
+        ),
+    }
+}
+
 /// The Plex link Bazarr's file holds on its own (made in Bazarr's web UI, or left by
 /// plex-auth): read offline, the token only opened, never sent anywhere.
 #[derive(Debug, Clone, Serialize)]
@@ -378,17 +423,16 @@ pub struct BazarrLink {
     pub server_name: String,
     pub server_machine_id: String,
     pub server_url: String,
-    /// `opens`, `does-not-open` or `missing`.
-    pub token: &'static str,
+    pub token: LinkToken,
 }
 
 impl BazarrLink {
     pub fn read(file: &BazarrFile) -> BazarrLink {
         let get = |key: &str| file.get_str("plex", key).unwrap_or_default();
         let token = match keys::read_token(file) {
-            Ok(_) => "opens",
-            Err(_) if get("token").is_empty() => "missing",
-            Err(_) => "does-not-open",
+            Ok(_) => LinkToken::Opens,
+            Err(_) if get("token").is_empty() => LinkToken::Missing,
+            Err(_) => LinkToken::DoesNotOpen,
         };
         BazarrLink {
             auth_method: file.get_str("plex", "auth_method"),
@@ -405,15 +449,15 @@ impl BazarrLink {
     pub fn lines(&self) -> Vec<String> {
         let mut lines = Vec::new();
         match self.token {
-            "opens" => lines.push(format!(
+            LinkToken::Opens => lines.push(format!(
                 "Bazarr is linked to Plex on its own as {} ({}); its token opens with its encryption_key",
                 self.username, self.email
             )),
-            "does-not-open" => lines.push(format!(
+            LinkToken::DoesNotOpen => lines.push(format!(
                 "Bazarr's file names the account {} ({}), but its token does NOT open with its encryption_key",
                 self.username, self.email
             )),
-            _ => lines.push("Bazarr holds no Plex token either".to_string()),
+            LinkToken::Missing => lines.push("Bazarr holds no Plex token either".to_string()),
         }
         if !self.server_url.is_empty() {
             lines.push(format!(
@@ -593,6 +637,28 @@ mod tests {
             after.get_str("plex", "server_machine_id").as_deref(),
             Some("")
         );
+    }
+
+    /// The words `status --json` has always given scripts.
+    #[test]
+    fn status_words_are_unchanged() {
+        fn json(v: impl Serialize) -> String {
+            serde_json::to_value(v)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+        assert_eq!(json(TokenMatch::Matches), "matches");
+        assert_eq!(json(TokenMatch::Differs), "differs");
+        assert_eq!(json(TokenMatch::Missing), "missing");
+        assert_eq!(json(TokenMatch::DoesNotOpen), "does-not-open");
+        assert_eq!(json(ServerMatch::Matches), "matches");
+        assert_eq!(json(ServerMatch::Differs), "differs");
+        assert_eq!(json(ServerMatch::NoneSelected), "none-selected");
+        assert_eq!(json(LinkToken::Opens), "opens");
+        assert_eq!(json(LinkToken::DoesNotOpen), "does-not-open");
+        assert_eq!(json(LinkToken::Missing), "missing");
     }
 
     #[test]

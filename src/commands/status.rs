@@ -13,6 +13,8 @@ use crate::error::{Error, Result};
 use crate::fs as fsutil;
 use crate::ops::rotate;
 use crate::output::safe;
+use crate::secret::Secret;
+use crate::store::state::Verdict;
 use crate::store::{self, AuthMethod, Backend};
 use crate::time::{ago, timestamp};
 
@@ -51,7 +53,7 @@ struct StoreView {
 
 #[derive(Serialize)]
 struct ValidationView {
-    result: Option<String>,
+    result: Option<Verdict>,
     at: String,
 }
 
@@ -69,12 +71,31 @@ struct StatusServer {
 
 pub fn run(ctx: &Context) -> Result<()> {
     let cfg = snapshot(ctx)?;
-    let vault = ctx.vault();
-    let Some(token) = vault.load_token(&cfg)? else {
+    let Some(token) = ctx.vault().load_token(&cfg)? else {
         return not_logged_in(ctx, &cfg);
     };
-    let config_path = store::config::path(&ctx.config_dir);
+    let mut warnings = local_warnings(ctx, &cfg);
+    let bazarr = sync::target(ctx.bazarr_flag.as_deref(), &cfg)
+        .map(|path| bazarr_status(ctx, &path, &cfg, &token));
+    if let Some(b) = &bazarr {
+        warnings.extend(b.warnings.iter().cloned());
+    }
+    let view = logged_in_view(ctx, &cfg, &token, bazarr, warnings);
+    if ctx.out.json {
+        ctx.out.json_value(&view);
+        return Ok(());
+    }
+    render(ctx, &view, &cfg);
+    for w in &view.warnings {
+        ctx.out.warn(w);
+    }
+    Ok(())
+}
 
+/// What is amiss here, in plex-auth's own files: loose modes, the key beside the token, a
+/// key rotation left unfinished.
+fn local_warnings(ctx: &Context, cfg: &store::Config) -> Vec<String> {
+    let config_path = store::config::path(&ctx.config_dir);
     let mut warnings = fsutil::mode_warnings(&[&ctx.config_dir, &config_path, &ctx.key_path]);
     // Said at login; here only when asked (-v) or read by a script (--json): on a one-disk
     // machine there is nothing to do about it, and it would fill every status.
@@ -90,23 +111,36 @@ pub fn run(ctx: &Context) -> Result<()> {
             rotate::next_path(&ctx.key_path).display()
         ));
     }
-    let key_created = rotate::key_created_at(&cfg, &ctx.key_path);
-    let bazarr = sync::target(ctx.bazarr_flag.as_deref(), &cfg).map(|path| {
-        match crate::ops::target::bazarr::Bazarr::read(ctx, &path) {
-            Ok(b) => {
-                let mut status = sync::status(b.file(), &cfg, &token);
-                b.live(ctx, &mut status);
-                status
-            }
-            Err(e) => sync::unreadable(&path, &e),
-        }
-    });
-    if let Some(b) = &bazarr {
-        warnings.extend(b.warnings.iter().cloned());
-    }
+    warnings
+}
 
+/// Bazarr's copy of the link, read once, and whether Bazarr answers (asked without its key).
+fn bazarr_status(
+    ctx: &Context,
+    path: &std::path::Path,
+    cfg: &store::Config,
+    token: &Secret,
+) -> BazarrStatus {
+    match crate::ops::target::bazarr::Bazarr::read(ctx, path) {
+        Ok(b) => {
+            let mut status = sync::status(b.file(), cfg, token);
+            b.live(ctx, &mut status);
+            status
+        }
+        Err(e) => sync::unreadable(path, &e),
+    }
+}
+
+fn logged_in_view(
+    ctx: &Context,
+    cfg: &store::Config,
+    token: &Secret,
+    bazarr: Option<BazarrStatus>,
+    warnings: Vec<String>,
+) -> StatusView {
+    let key_created = rotate::key_created_at(cfg, &ctx.key_path);
     let account = cfg.account.as_ref();
-    let view = StatusView {
+    StatusView {
         logged_in: true,
         account: account.map(|a| StatusAccount {
             username: a.username.clone(),
@@ -117,12 +151,6 @@ pub fn run(ctx: &Context) -> Result<()> {
         auth_method: account.map(|a| a.auth_method),
         token: Some(token.masked()),
         linked_at: account.map(|a| timestamp(a.linked_at)),
-        store: StoreView {
-            backend: cfg.store,
-            location: vault.describe(&cfg),
-        },
-        key_file: ctx.key_path.clone(),
-        key_source: ctx.key_source,
         key_created_at: key_created.map(timestamp),
         key_age_days: key_created.map(|at| crate::time::now().saturating_sub(at) / 86_400),
         validation: last_validation(ctx, account).map(|(result, at)| ValidationView {
@@ -141,16 +169,31 @@ pub fn run(ctx: &Context) -> Result<()> {
         }),
         bazarr,
         warnings,
-    };
-    if ctx.out.json {
-        ctx.out.json_value(&view);
-        return Ok(());
+        ..bare_view(ctx, cfg)
     }
-    render(ctx, &view, &cfg);
-    for w in &view.warnings {
-        ctx.out.warn(w);
+}
+
+/// The facts known without a token: where it would be stored, and the key.
+fn bare_view(ctx: &Context, cfg: &store::Config) -> StatusView {
+    StatusView {
+        logged_in: false,
+        account: None,
+        auth_method: None,
+        token: None,
+        linked_at: None,
+        store: StoreView {
+            backend: cfg.store,
+            location: ctx.vault().describe(cfg),
+        },
+        key_file: ctx.key_path.clone(),
+        key_source: ctx.key_source,
+        key_created_at: None,
+        key_age_days: None,
+        validation: None,
+        server: None,
+        bazarr: None,
+        warnings: vec![],
     }
-    Ok(())
 }
 
 /// Nothing stored: exit 3 as before, but `--json` still gets the status document (with
@@ -158,28 +201,12 @@ pub fn run(ctx: &Context) -> Result<()> {
 /// script reads one shape either way.
 fn not_logged_in(ctx: &Context, cfg: &store::Config) -> Result<()> {
     let mut err = Error::not_logged_in();
-    let bazarr = sync::target(ctx.bazarr_flag.as_deref(), cfg).map(|path| {
-        let (readable, error, link) = match crate::bazarr::file::BazarrFile::load(&path) {
-            Ok(file) => (true, None, Some(sync::BazarrLink::read(&file))),
-            Err(e) => (false, Some(e.to_string()), None),
-        };
-        let mut lines = vec![path.display().to_string()];
-        lines.extend(link.iter().flat_map(sync::BazarrLink::lines));
-        lines.extend(error.clone());
-        BazarrStatus {
-            lines,
-            link,
-            path,
-            readable,
-            error,
-            ..BazarrStatus::default()
-        }
-    });
+    let bazarr = sync::target(ctx.bazarr_flag.as_deref(), cfg).map(bazarr_link);
     // A link made in Bazarr's web UI can be adopted.
     if bazarr
         .as_ref()
         .and_then(|b| b.link.as_ref())
-        .is_some_and(|l| l.token == "opens")
+        .is_some_and(|l| l.token == sync::LinkToken::Opens)
     {
         err = err.with_hint(
             "run `plex-auth login --from-bazarr` to adopt Bazarr's link, or `plex-auth login`",
@@ -199,23 +226,8 @@ fn not_logged_in(ctx: &Context, cfg: &store::Config) -> Result<()> {
         return Err(err);
     }
     let view = StatusView {
-        logged_in: false,
-        account: None,
-        auth_method: None,
-        token: None,
-        linked_at: None,
-        store: StoreView {
-            backend: cfg.store,
-            location: ctx.vault().describe(cfg),
-        },
-        key_file: ctx.key_path.clone(),
-        key_source: ctx.key_source,
-        key_created_at: None,
-        key_age_days: None,
-        validation: None,
-        server: None,
         bazarr,
-        warnings: vec![],
+        ..bare_view(ctx, cfg)
     };
     let mut doc = serde_json::to_value(&view).map_err(|e| Error::internal(e.to_string()))?;
     doc["error"] = serde_json::json!({
@@ -227,12 +239,31 @@ fn not_logged_in(ctx: &Context, cfg: &store::Config) -> Result<()> {
     Err(err)
 }
 
+/// Bazarr's file when plex-auth holds no token: only its own link can be reported.
+fn bazarr_link(path: PathBuf) -> BazarrStatus {
+    let (readable, error, link) = match crate::bazarr::file::BazarrFile::load(&path) {
+        Ok(file) => (true, None, Some(sync::BazarrLink::read(&file))),
+        Err(e) => (false, Some(e.to_string()), None),
+    };
+    let mut lines = vec![path.display().to_string()];
+    lines.extend(link.iter().flat_map(sync::BazarrLink::lines));
+    lines.extend(error.clone());
+    BazarrStatus {
+        lines,
+        link,
+        path,
+        readable,
+        error,
+        ..BazarrStatus::default()
+    }
+}
+
 /// The account's last validation (its result and time): from the state folder, else from an
-/// older config.toml that still holds it.
+/// older config.toml that still holds it (as the same words, in plain text).
 fn last_validation(
     ctx: &Context,
     account: Option<&store::Account>,
-) -> Option<(Option<String>, u64)> {
+) -> Option<(Option<Verdict>, u64)> {
     let account = account?;
     let kept = ctx
         .state_dir
@@ -240,36 +271,18 @@ fn last_validation(
         .and_then(|dir| store::state::validation_of(dir, account.id));
     match kept {
         Some(v) => Some((Some(v.result), v.at)),
-        None => account
-            .validated_at
-            .map(|at| (account.last_result.clone(), at)),
+        None => account.validated_at.map(|at| {
+            (
+                account.last_result.as_deref().and_then(|w| w.parse().ok()),
+                at,
+            )
+        }),
     }
 }
 
 fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
-    let mut lines = Vec::new();
     let account = cfg.account.as_ref();
-    match account {
-        Some(a) => lines.push(format!(
-            "Logged in as {} ({}, id {})",
-            ctx.out.bold(&safe(&a.username)),
-            safe(&a.email),
-            a.id
-        )),
-        None => lines.push("Logged in (no account details recorded)".to_string()),
-    }
-    let row = |label: &str, value: String| format!("  {label:<11}{value}");
-    if let Some(a) = account {
-        let how = match a.auth_method {
-            AuthMethod::Pin => "by PIN",
-            AuthMethod::Token => "from an existing token",
-            AuthMethod::Bazarr => "from Bazarr's link",
-        };
-        lines.push(row(
-            "linked:",
-            format!("{how}, {} ({})", timestamp(a.linked_at), ago(a.linked_at)),
-        ));
-    }
+    let mut lines = account_lines(ctx, account);
     lines.push(row(
         "token:",
         format!(
@@ -293,32 +306,14 @@ fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
     let validated = match last_validation(ctx, account) {
         Some((result, at)) => format!(
             "{}, {} ({})",
-            result.as_deref().unwrap_or("unknown"),
+            result.map_or("unknown", Verdict::as_str),
             timestamp(at),
             ago(at)
         ),
         None => "never (run `plex-auth validate`)".into(),
     };
     lines.push(row("validated:", validated));
-    match &cfg.server {
-        Some(s) => {
-            let mut v = format!(
-                "{} at {} ({}), chosen {}",
-                safe(&s.name),
-                safe(&s.url),
-                if s.local { "local" } else { "remote" },
-                ago(s.selected_at)
-            );
-            if s.insecure {
-                v.push_str("; certificate NOT verified (--insecure)");
-            }
-            lines.push(row("server:", v));
-        }
-        None => lines.push(row(
-            "server:",
-            "none chosen (choose one with `plex-auth select`)".into(),
-        )),
-    }
+    lines.push(row("server:", server_line(cfg.server.as_ref())));
     if let Some(b) = &view.bazarr {
         for (i, line) in b.lines.iter().enumerate() {
             lines.push(row(
@@ -328,4 +323,50 @@ fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
         }
     }
     ctx.out.result(lines.join("\n"));
+}
+
+/// A labelled line of the text status, the values lined up.
+fn row(label: &str, value: String) -> String {
+    format!("  {label:<11}{value}")
+}
+
+/// Who is logged in, and how the account was linked.
+fn account_lines(ctx: &Context, account: Option<&store::Account>) -> Vec<String> {
+    let Some(a) = account else {
+        return vec!["Logged in (no account details recorded)".to_string()];
+    };
+    let how = match a.auth_method {
+        AuthMethod::Pin => "by PIN",
+        AuthMethod::Token => "from an existing token",
+        AuthMethod::Bazarr => "from Bazarr's link",
+    };
+    vec![
+        format!(
+            "Logged in as {} ({}, id {})",
+            ctx.out.bold(&safe(&a.username)),
+            safe(&a.email),
+            a.id
+        ),
+        row(
+            "linked:",
+            format!("{how}, {} ({})", timestamp(a.linked_at), ago(a.linked_at)),
+        ),
+    ]
+}
+
+fn server_line(server: Option<&store::SelectedServer>) -> String {
+    let Some(s) = server else {
+        return "none chosen (choose one with `plex-auth select`)".into();
+    };
+    let mut v = format!(
+        "{} at {} ({}), chosen {}",
+        safe(&s.name),
+        safe(&s.url),
+        if s.local { "local" } else { "remote" },
+        ago(s.selected_at)
+    );
+    if s.insecure {
+        v.push_str("; certificate NOT verified (--insecure)");
+    }
+    v
 }

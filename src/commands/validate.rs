@@ -16,8 +16,12 @@ use crate::ops::target::{DynTarget, Target};
 use crate::ops::{link, server as ops_server};
 use crate::output::safe;
 use crate::plex::servers;
+use crate::plex::types::User;
 use crate::plex::{Plex, PlexError};
 use crate::render::AccountView;
+use crate::secret::Secret;
+use crate::store::state::Verdict;
+use crate::store::{Config, SelectedServer};
 
 #[derive(Serialize)]
 struct ValidateView {
@@ -51,8 +55,7 @@ struct ServerCheckView {
 }
 
 pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
-    let mut server = None;
-    let result = check(ctx, args, &mut server);
+    let (result, server) = check(ctx, args);
     if let Some(path) = &args.metrics_file {
         write_metrics(ctx, path, &result, server);
     }
@@ -69,12 +72,7 @@ fn write_metrics(
     server: Option<metrics::ServerSample>,
 ) {
     let kind = result.as_ref().err().map(|e| e.kind);
-    let verdict = match kind {
-        None => "ok",
-        Some(ErrorKind::InvalidToken | ErrorKind::TokenExpired) => "rejected",
-        Some(ErrorKind::Connection) => "unreachable",
-        Some(_) => "error",
-    };
+    let verdict = ErrorKind::verdict(kind);
     let now = crate::time::now();
     let stats = ctx
         .state_dir
@@ -110,15 +108,82 @@ fn write_metrics(
     }
 }
 
-fn check(
-    ctx: &Context,
-    args: &ValidateArgs,
-    sample: &mut Option<metrics::ServerSample>,
-) -> Result<()> {
+/// What every step needs, read before plex.tv is asked.
+struct Setup {
+    cfg: Config,
+    token: Secret,
+    /// Bazarr's file and the Bazarr running on it, with `--server` (the only way validate
+    /// writes that file).
+    bazarr: Option<Bazarr>,
+    plex: Plex,
+}
+
+/// `--server`'s re-probe of the selected server.
+struct ServerCheck {
+    view: ServerCheckView,
+    /// The selection with its new best address, when that moved.
+    moved: Option<SelectedServer>,
+}
+
+/// The validation's outcome, and with `--server` the selected server as the metrics
+/// describe it (down when it could not be checked, once the token was accepted).
+fn check(ctx: &Context, args: &ValidateArgs) -> (Result<()>, Option<metrics::ServerSample>) {
+    let checked = setup(ctx, args).and_then(|setup| {
+        let user = check_token(ctx, &setup)?;
+        Ok((setup, user))
+    });
+    let (setup, user) = match checked {
+        Ok(checked) => checked,
+        Err(e) => return (Err(e), None),
+    };
+    let server = match args.server.then(|| check_server(ctx, args, &setup)) {
+        None => None,
+        Some(Ok(server)) => Some(server),
+        Some(Err(e)) => {
+            // plex.tv accepted the token: that stays the verdict, whatever the server did.
+            keep_verdict(ctx, &setup.cfg, Verdict::Ok);
+            let down = setup.cfg.server.as_ref().map(|s| metrics::ServerSample {
+                name: s.name.clone(),
+                up: false,
+                latency_ms: None,
+            });
+            return (Err(e), down);
+        }
+    };
+    let sample = server.as_ref().map(|s| metrics::ServerSample {
+        name: s.view.name.clone(),
+        up: true,
+        latency_ms: s.view.latency_ms,
+    });
+    (finish(ctx, args, setup, &user, server), sample)
+}
+
+fn setup(ctx: &Context, args: &ValidateArgs) -> Result<Setup> {
     let cfg = snapshot(ctx)?;
     let token = stored_token(ctx, &cfg)?;
-    // A `rotate-key` cut short leaves the token sealed under `<key>.next`; it opens, and the
-    // timer's next run puts the new key in place.
+    finish_rotation(ctx);
+    warn_old_key(ctx, &cfg, args.max_key_age);
+    // One that cannot be read is reported by the commands that write it, and by `status`:
+    // it is not this check's business.
+    let mut bazarr = match args.server {
+        true => Bazarr::kept_in_step(ctx, &cfg).ok().flatten(),
+        false => None,
+    };
+    if let Some(b) = bazarr.as_mut() {
+        b.observe(ctx);
+    }
+    let plex = plex(ctx, &cfg)?;
+    Ok(Setup {
+        cfg,
+        token,
+        bazarr,
+        plex,
+    })
+}
+
+/// A `rotate-key` cut short leaves the token sealed under `<key>.next`; it opens, and the
+/// timer's next run puts the new key in place.
+fn finish_rotation(ctx: &Context) {
     match ctx.vault().finish_rotation() {
         Ok(true) => {
             crate::events::emit("key_rotation_finished", "ok", None, None);
@@ -128,138 +193,126 @@ fn check(
         Ok(false) => {}
         Err(e) => ctx.out.warn(&e.message),
     }
-    warn_old_key(ctx, &cfg, args.max_key_age);
-    // Only `--server` can write Bazarr's file. One that cannot be read is reported by the
-    // commands that write it, and by `status`: it is not this check's business.
-    let mut bazarr = match args.server {
-        true => Bazarr::kept_in_step(ctx, &cfg).ok().flatten(),
-        false => None,
-    };
-    if let Some(b) = bazarr.as_mut() {
-        b.observe(ctx);
-    }
-    let plex = plex(ctx, &cfg)?;
+}
 
-    let (user, ping) = ctx.block_on(user_and_ping(&plex, &token));
-    let user = match user {
-        Ok(user) => user,
-        Err(e) => {
-            // The verdict is recorded either way; the token itself is never touched here.
-            let verdict = match e {
-                PlexError::Rejected(_) | PlexError::Expired => "rejected",
-                _ => "unreachable",
-            };
-            keep_verdict(ctx, &cfg, verdict);
-            return Err(e.into());
-        }
-    };
-
+/// plex.tv's answer about the token, kept as the account's verdict when it failed.
+fn check_token(ctx: &Context, setup: &Setup) -> Result<User> {
+    let (user, ping) = ctx.block_on(user_and_ping(&setup.plex, &setup.token));
+    let user = user.map_err(|e| {
+        // The verdict is recorded either way; the token itself is never touched here.
+        let err = Error::from(e);
+        keep_verdict(ctx, &setup.cfg, err.kind.token_verdict());
+        err
+    })?;
     // A ping that fails says nothing the user check above did not: it never fails validate.
     if let Some(Err(e)) = ping {
         ctx.out.detail(format!(
             "the keep-alive ping to plex.tv failed ({e}); ignored"
         ));
     }
+    Ok(user)
+}
 
-    let mut server = None;
-    let mut moved = None;
-    if args.server {
-        let check = match &cfg.server {
-            Some(selected) => ctx
-                .block_on(servers::recheck(
-                    &plex,
-                    &token,
-                    selected,
-                    ctx.probe_timing(args.probe.timeout),
-                ))
-                .map(|c| (selected, c))
-                .map_err(Error::from),
-            None => Err(
-                Error::new(ErrorKind::ServerNotFound, "no server is selected")
-                    .with_hint("run `plex-auth servers`, then `plex-auth select N`"),
-            ),
-        };
-        let (selected, check) = match check {
-            Ok(ok) => ok,
-            Err(e) => {
-                *sample = cfg.server.as_ref().map(|s| metrics::ServerSample {
-                    name: s.name.clone(),
-                    up: false,
-                    latency_ms: None,
-                });
-                keep_verdict(ctx, &cfg, "ok");
-                return Err(e);
-            }
-        };
-        *sample = Some(metrics::ServerSample {
-            name: selected.name.clone(),
-            up: true,
-            latency_ms: check.latency_ms,
-        });
-        server = Some(ServerCheckView {
-            name: selected.name.clone(),
-            machine_id: selected.machine_id.clone(),
-            url: check.url.clone(),
-            latency_ms: check.latency_ms,
-            changed: check.moved.is_some(),
-            previous_url: check.moved.is_some().then(|| selected.url.clone()),
-        });
-        moved = check.moved;
-    }
-    keep_verdict(ctx, &cfg, "ok");
+fn check_server(ctx: &Context, args: &ValidateArgs, setup: &Setup) -> Result<ServerCheck> {
+    let Some(selected) = &setup.cfg.server else {
+        return Err(
+            Error::new(ErrorKind::ServerNotFound, "no server is selected")
+                .with_hint("run `plex-auth servers`, then `plex-auth select N`"),
+        );
+    };
+    let check = ctx.block_on(servers::recheck(
+        &setup.plex,
+        &setup.token,
+        selected,
+        ctx.probe_timing(args.probe.timeout),
+    ))?;
+    let view = ServerCheckView {
+        name: selected.name.clone(),
+        machine_id: selected.machine_id.clone(),
+        url: check.url.clone(),
+        latency_ms: check.latency_ms,
+        changed: check.moved.is_some(),
+        previous_url: check.moved.is_some().then(|| selected.url.clone()),
+    };
+    Ok(ServerCheck {
+        view,
+        moved: check.moved,
+    })
+}
+
+/// The token was accepted (and the server answered, with `--server`): keep that, save a
+/// server that moved, check Bazarr's server keys, say so, and restart Bazarr if asked.
+fn finish(
+    ctx: &Context,
+    args: &ValidateArgs,
+    mut setup: Setup,
+    user: &User,
+    server: Option<ServerCheck>,
+) -> Result<()> {
+    keep_verdict(ctx, &setup.cfg, Verdict::Ok);
+    let (server, moved) = server.map_or((None, None), |s| (Some(s.view), s.moved));
     let synced = match &moved {
         Some(server) => ops_server::save_moved_server(
             ctx,
             server,
-            bazarr.as_mut().map(|b| b as &mut DynTarget),
+            setup.bazarr.as_mut().map(|b| b as &mut DynTarget),
         )?,
         None => None,
     };
     warn_bazarr(ctx, synced.as_ref());
-    if let (Some(s), Some(previous)) = (
-        &server,
-        server.as_ref().and_then(|s| s.previous_url.as_ref()),
-    ) {
+    if let Some(s) = &server
+        && let Some(previous) = &s.previous_url
+    {
         ctx.out.info(format!(
             "The best address of {} changed from {previous} to {}; saved.",
             s.name, s.url
         ));
     }
-    let selected = moved.as_ref().or(cfg.server.as_ref());
-    let (bazarr_server, _) = match bazarr.as_mut() {
-        Some(b) => check_bazarr_server(ctx, &plex, b, selected, args.probe.timeout)?,
+    let selected = moved.as_ref().or(setup.cfg.server.as_ref());
+    let (bazarr_server, _) = match setup.bazarr.as_mut() {
+        Some(b) => check_bazarr_server(ctx, &setup.plex, b, selected, args.probe.timeout)?,
         None => (None, None),
     };
+    show(
+        ctx,
+        &ValidateView {
+            valid: true,
+            account: AccountView::from(user),
+            server,
+            bazarr_server,
+        },
+        user,
+    );
+    restart_bazarr(ctx, args, setup.bazarr.as_ref())
+}
 
-    let view = ValidateView {
-        valid: true,
-        account: AccountView::from(&user),
-        server,
-        bazarr_server,
-    };
+fn show(ctx: &Context, view: &ValidateView, user: &User) {
     if ctx.out.json {
-        ctx.out.json_value(&view);
-    } else {
-        ctx.out.result(format!(
-            "The token is valid: logged in as {} ({}).",
-            safe(&user.username),
-            safe(&user.email)
-        ));
-        if let Some(s) = &view.server {
-            let ms = s
-                .latency_ms
-                .map(|m| format!(" ({m} ms)"))
-                .unwrap_or_default();
-            ctx.out.result(format!(
-                "{} answers at {}{ms}.",
-                safe(&s.name),
-                safe(&s.url)
-            ));
-        }
+        ctx.out.json_value(view);
+        return;
     }
-    // With --restart-bazarr, a Bazarr still running on older settings is restarted even when
-    // nothing moved this time (the command the warning of an earlier run named).
-    match &bazarr {
+    ctx.out.result(format!(
+        "The token is valid: logged in as {} ({}).",
+        safe(&user.username),
+        safe(&user.email)
+    ));
+    if let Some(s) = &view.server {
+        let ms = s
+            .latency_ms
+            .map(|m| format!(" ({m} ms)"))
+            .unwrap_or_default();
+        ctx.out.result(format!(
+            "{} answers at {}{ms}.",
+            safe(&s.name),
+            safe(&s.url)
+        ));
+    }
+}
+
+/// With --restart-bazarr, a Bazarr still running on older settings is restarted even when
+/// nothing moved this time (the command the warning of an earlier run named).
+fn restart_bazarr(ctx: &Context, args: &ValidateArgs, bazarr: Option<&Bazarr>) -> Result<()> {
+    match bazarr {
         Some(b) if args.restart.bazarr => b.restart_now(ctx),
         Some(b) => b.settle(
             ctx,
@@ -273,7 +326,7 @@ fn check(
 /// Keep the verdict as the account's last validation, in the state folder: never in
 /// config.toml, which the timer may not be allowed to write. One that cannot be kept changes
 /// neither the verdict nor the exit code; it is said once (not under `--quiet`).
-fn keep_verdict(ctx: &Context, cfg: &crate::store::Config, verdict: &str) {
+fn keep_verdict(ctx: &Context, cfg: &Config, verdict: Verdict) {
     let Some(account) = &cfg.account else {
         return;
     };
@@ -289,9 +342,9 @@ fn keep_verdict(ctx: &Context, cfg: &crate::store::Config, verdict: &str) {
 /// (`None`) rather than waited for; once it has succeeded, the ping is waited for.
 async fn user_and_ping(
     plex: &Plex,
-    token: &crate::secret::Secret,
+    token: &Secret,
 ) -> (
-    std::result::Result<crate::plex::types::User, PlexError>,
+    std::result::Result<User, PlexError>,
     Option<std::result::Result<(), PlexError>>,
 ) {
     let mut user = std::pin::pin!(plex.client.user(token));
@@ -323,10 +376,9 @@ fn check_bazarr_server(
     ctx: &Context,
     plex: &Plex,
     bazarr: &mut Bazarr,
-    selected: Option<&crate::store::SelectedServer>,
+    selected: Option<&SelectedServer>,
     timeout: f64,
 ) -> Result<(Option<BazarrServerView>, Option<Synced>)> {
-    let path = bazarr.path_buf();
     let file = bazarr.file();
     let url = file.get_str("plex", "server_url").unwrap_or_default();
     let machine_id = file
@@ -353,14 +405,29 @@ fn check_bazarr_server(
     let Some(why) = view.error.clone() else {
         return Ok((Some(view), None));
     };
+    let repaired = repair_bazarr_server(ctx, selected, bazarr, &view, &why)?;
+    view.repaired = repaired.as_ref().and_then(Synced::updated).is_some();
+    Ok((Some(view), repaired))
+}
+
+/// Bazarr's server did not answer (`why`): write the selection's keys over it when
+/// plex-auth manages the file and say so, else warn with what to run. Returns what was
+/// written.
+fn repair_bazarr_server(
+    ctx: &Context,
+    selected: Option<&SelectedServer>,
+    bazarr: &mut Bazarr,
+    view: &BazarrServerView,
+    why: &str,
+) -> Result<Option<Synced>> {
     let repaired = match selected {
         Some(selected) => ops_server::repair_bazarr_server(ctx, bazarr, selected)?,
         None => None,
     };
+    let path = bazarr.path_buf();
     let written = repaired.as_ref().and_then(Synced::updated).is_some();
     match (selected, written) {
         (Some(s), true) => {
-            view.repaired = true;
             ctx.out.info(format!(
                 "Bazarr's server_url {} did not answer as its server ({why}); wrote the selected server {} at {} to {} instead.",
                 safe(&view.url),
@@ -380,12 +447,12 @@ fn check_bazarr_server(
             ));
         }
     }
-    Ok((Some(view), repaired))
+    Ok(repaired)
 }
 
 /// The key is older than `--max-key-age` days: say so, without failing (and, like every
 /// warning, not under `--quiet`, so cron does not mail about it every half hour).
-fn warn_old_key(ctx: &Context, cfg: &crate::store::Config, max_days: u64) {
+fn warn_old_key(ctx: &Context, cfg: &Config, max_days: u64) {
     if max_days == 0 {
         return;
     }

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::plex::types::User;
 use crate::secret::Secret;
 use crate::store::config::Transaction;
+use crate::store::state::Verdict;
 use crate::store::{Account, AuthMethod, Backend, SelectedServer};
 
 fn account_of(user: &User, method: AuthMethod) -> Account {
@@ -28,7 +29,7 @@ fn account_of(user: &User, method: AuthMethod) -> Account {
 pub fn stamp_validation(
     ctx: &Context,
     account_id: u64,
-    verdict: &str,
+    verdict: Verdict,
 ) -> std::result::Result<(), String> {
     let dir = ctx.state_dir.as_deref().ok_or_else(|| {
         "no state folder is known (pass --state-dir or set PLEX_AUTH_STATE_DIR)".to_owned()
@@ -39,7 +40,7 @@ pub fn stamp_validation(
 /// A login just had plex.tv accept the token: that is a validation too. Not kept is said
 /// under -v only; the login itself went through.
 fn stamp_login(ctx: &Context, account_id: u64) {
-    if let Err(why) = stamp_validation(ctx, account_id, "ok") {
+    if let Err(why) = stamp_validation(ctx, account_id, Verdict::Ok) {
         ctx.out
             .detail(format!("the login was not kept as a validation: {why}"));
     }
@@ -62,7 +63,7 @@ pub fn link(
     token: &Secret,
     user: &User,
     method: AuthMethod,
-    mut target: Option<&mut DynTarget>,
+    target: Option<&mut DynTarget>,
 ) -> Result<Linked> {
     let mut txn = Transaction::begin(&ctx.config_dir)?;
     let mut notice = |m: &str| ctx.out.notice(m);
@@ -76,7 +77,7 @@ pub fn link(
     crate::events::set_subject(Some(&user.username), None);
     crate::events::emit("linked", "ok", None, None);
     let mut synced = None;
-    if let Some(target) = target.as_deref_mut() {
+    if let Some(target) = target {
         // Adopting Bazarr's own link leaves its sign-in keys as Bazarr wrote them.
         let change = match method {
             AuthMethod::Bazarr => LinkChange::Adopt { user },

@@ -32,6 +32,10 @@ use crate::store::config::Transaction;
 pub use crate::store::key::{key_created_at, key_target, next_path, pending};
 use crate::store::{Backend, Config, StoreError, Vault, key, seal};
 
+/// What the last step of a rotation did: when the key was made, the old key file a move
+/// removed, and one it could not remove with why.
+type Recorded = (u64, Option<PathBuf>, Option<(PathBuf, String)>);
+
 /// What a rotation did.
 #[derive(Debug)]
 pub struct Rotated {
@@ -172,12 +176,7 @@ impl Vault {
     /// The last step of a rotation: record the new key, and remove the file a move took the
     /// key from (the token no longer opens with it). Returns when the key was made, the old
     /// file removed, and one that could not be removed with why.
-    fn record(
-        &self,
-        txn: &mut Transaction,
-        new_id: String,
-        key_path: &Path,
-    ) -> Result<(u64, Option<PathBuf>, Option<(PathBuf, String)>)> {
+    fn record(&self, txn: &mut Transaction, new_id: String, key_path: &Path) -> Result<Recorded> {
         let created_at = crate::time::now();
         txn.cfg.key_id = Some(new_id);
         txn.cfg.key_created_at = Some(created_at);

@@ -8,7 +8,9 @@
 //! validation. So it is read leniently (missing, too large or unparsable is empty) and
 //! written atomically under a lock of its own, never under config.toml's.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +30,59 @@ pub struct State {
     pub validation: Option<Validation>,
 }
 
+/// What a validation came to. The words are what state.toml, `status` (text and `--json`)
+/// and the metrics' `result` label have always said, so they must not change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// plex.tv accepted the token.
+    Ok,
+    /// plex.tv refused the token, or said it has expired.
+    Rejected,
+    /// plex.tv could not be asked: nothing is known about the token.
+    Unreachable,
+    /// validate failed for another reason (counted by the metrics, never kept here).
+    Error,
+}
+
+impl Verdict {
+    /// Every verdict, in the order the metrics list them.
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Ok,
+        Verdict::Rejected,
+        Verdict::Unreachable,
+        Verdict::Error,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::Rejected => "rejected",
+            Verdict::Unreachable => "unreachable",
+            Verdict::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The word as written by [`Verdict::as_str`]; config.toml of earlier versions keeps it as
+/// plain text.
+impl FromStr for Verdict {
+    type Err = ();
+
+    fn from_str(word: &str) -> Result<Self, Self::Err> {
+        Verdict::ALL
+            .into_iter()
+            .find(|v| v.as_str() == word)
+            .ok_or(())
+    }
+}
+
 /// The last time plex.tv was asked about the stored token, and what it said.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Validation {
@@ -36,8 +91,8 @@ pub struct Validation {
     pub account_id: u64,
     /// Seconds since the epoch.
     pub at: u64,
-    /// "ok", "rejected" or "unreachable".
-    pub result: String,
+    /// Ok, rejected or unreachable.
+    pub result: Verdict,
 }
 
 pub fn path(dir: &Path) -> PathBuf {
@@ -73,11 +128,11 @@ pub fn validation_of(dir: &Path, account_id: u64) -> Option<Validation> {
 }
 
 /// Record a validation of account `account_id` now.
-pub fn record_validation(dir: &Path, account_id: u64, result: &str) -> Result<(), String> {
+pub fn record_validation(dir: &Path, account_id: u64, result: Verdict) -> Result<(), String> {
     let validation = Validation {
         account_id,
         at: crate::time::now(),
-        result: result.to_owned(),
+        result,
     };
     update(dir, |state| state.validation = Some(validation))
 }
@@ -124,9 +179,9 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("state");
         assert_eq!(load(&dir), State::default());
-        record_validation(&dir, 7, "rejected").unwrap();
+        record_validation(&dir, 7, Verdict::Rejected).unwrap();
         let v = validation_of(&dir, 7).unwrap();
-        assert_eq!(v.result, "rejected");
+        assert_eq!(v.result, Verdict::Rejected);
         assert!(v.at > 0);
         assert_eq!(validation_of(&dir, 8), None);
         let text = fs::read_to_string(path(&dir)).unwrap();
@@ -141,20 +196,42 @@ mod tests {
         assert!(!none.exists());
     }
 
+    /// A file written before the verdict was typed (the same words) still reads, and each
+    /// word is written as it always was.
+    #[test]
+    fn verdict_words_are_the_ones_files_already_hold() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("state");
+        fs::create_dir_all(&dir).unwrap();
+        for verdict in Verdict::ALL {
+            let text = format!(
+                "{HEADER}[validation]\naccount_id = 3\nat = 1700000000\nresult = \"{verdict}\"\n"
+            );
+            fs::write(path(&dir), &text).unwrap();
+            assert_eq!(validation_of(&dir, 3).unwrap().result, verdict);
+            assert_eq!(verdict.as_str().parse(), Ok(verdict));
+            let state = load(&dir);
+            assert_eq!(
+                format!("{HEADER}{}", toml::to_string_pretty(&state).unwrap()),
+                text
+            );
+        }
+    }
+
     #[cfg(unix)]
     #[test]
     fn the_file_is_private_and_a_broken_one_starts_again() {
         use std::os::unix::fs::PermissionsExt;
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("state");
-        record_validation(&dir, 1, "ok").unwrap();
+        record_validation(&dir, 1, Verdict::Ok).unwrap();
         let mode = fs::metadata(path(&dir)).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
 
         fs::write(path(&dir), "validation = [oops\n").unwrap();
         assert_eq!(load(&dir), State::default());
-        record_validation(&dir, 1, "unreachable").unwrap();
-        assert_eq!(validation_of(&dir, 1).unwrap().result, "unreachable");
+        record_validation(&dir, 1, Verdict::Unreachable).unwrap();
+        assert_eq!(validation_of(&dir, 1).unwrap().result, Verdict::Unreachable);
 
         // A huge file is not read to its end.
         fs::write(path(&dir), vec![b'#'; MAX_FILE as usize + 1]).unwrap();
@@ -173,7 +250,7 @@ mod tests {
             .unwrap();
         assert!(status.success());
         assert_eq!(load(tmp.path()), State::default());
-        let err = record_validation(tmp.path(), 1, "ok").unwrap_err();
+        let err = record_validation(tmp.path(), 1, Verdict::Ok).unwrap_err();
         assert!(err.contains("not a regular file"), "{err}");
         assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
     }
