@@ -115,6 +115,9 @@ struct Setup {
     /// Bazarr's file and the Bazarr running on it, with `--server` (the only way validate
     /// writes that file).
     bazarr: Option<Bazarr>,
+    /// Why Bazarr's file could not be used: a moved address is then not saved either, so
+    /// config.toml and Bazarr's file never disagree.
+    bazarr_unusable: Option<Error>,
     plex: Plex,
 }
 
@@ -163,11 +166,14 @@ fn setup(ctx: &Context, args: &ValidateArgs) -> Result<Setup> {
     let token = stored_token(ctx, &cfg)?;
     finish_rotation(ctx);
     warn_old_key(ctx, &cfg, args.max_key_age);
-    // One that cannot be read is reported by the commands that write it, and by `status`:
-    // it is not this check's business.
-    let mut bazarr = match args.server {
-        true => Bazarr::kept_in_step(ctx, &cfg).ok().flatten(),
-        false => None,
+    // One that cannot be read fails the check only when it must be written (the address
+    // moved); otherwise it is reported by the commands that write it, and by `status`.
+    let (mut bazarr, bazarr_unusable) = match args.server {
+        true => match Bazarr::kept_in_step(ctx, &cfg) {
+            Ok(bazarr) => (bazarr, None),
+            Err(e) => (None, Some(e)),
+        },
+        false => (None, None),
     };
     if let Some(b) = bazarr.as_mut() {
         b.observe(ctx);
@@ -177,6 +183,7 @@ fn setup(ctx: &Context, args: &ValidateArgs) -> Result<Setup> {
         cfg,
         token,
         bazarr,
+        bazarr_unusable,
         plex,
     })
 }
@@ -251,6 +258,11 @@ fn finish(
 ) -> Result<()> {
     keep_verdict(ctx, &setup.cfg, Verdict::Ok);
     let (server, moved) = server.map_or((None, None), |s| (Some(s.view), s.moved));
+    if moved.is_some()
+        && let Some(e) = setup.bazarr_unusable.take()
+    {
+        return Err(e.context("the server's new address was not saved"));
+    }
     let synced = match &moved {
         Some(server) => ops_server::save_moved_server(
             ctx,
