@@ -533,6 +533,9 @@ impl From<BazarrError> for Error {
                 "pass --bazarr-config PATH (Bazarr keeps it in <data dir>/config/config.yaml)".to_string(),
             ),
             B::SeveralFound { .. } => Some("choose one with --bazarr-config PATH".to_string()),
+            B::Sealed { .. } => Some(
+                "restore general.secrets_encryption_key from a backup of the file (Bazarr+ sealed its secrets with it); plex-auth left the file as it was".to_string(),
+            ),
         };
         Error::from_typed(ErrorKind::Config, err, hint)
     }

@@ -25,6 +25,10 @@ pub const POLL_EVERY: Duration = Duration::from_millis(500);
 /// The longest settings answer read.
 const BODY_LIMIT: usize = 4 * 1024 * 1024;
 
+/// How Bazarr+'s settings API shows a system secret (`plex.encryption_key`,
+/// `general.secrets_encryption_key`) that is set.
+const MASKED: &str = "***";
+
 /// The Plex keys compared between the file and what Bazarr holds in memory; the secret ones
 /// are only ever said to match or differ, never shown.
 const COMPARED: &[(&str, &str, bool)] = &[
@@ -45,6 +49,8 @@ const COMPARED: &[(&str, &str, bool)] = &[
 pub enum ApiError {
     #[error("Bazarr's config file has no auth.apikey, so its API cannot be used")]
     NoApiKey,
+    #[error("{0}, so Bazarr's API cannot be used")]
+    SealedKey(super::secrets::SecretError),
     #[error("Bazarr's address {0:?} is not a usable URL")]
     BadUrl(String),
     #[error("Bazarr does not answer at {url} ({why})")]
@@ -103,8 +109,9 @@ impl BazarrApi {
     /// `--bazarr-url` when given, else `http://<general.ip>:<general.port><general.base_url>`
     /// from the file, with loopback for `*`, `0.0.0.0` and `::`.
     pub fn for_file(file: &BazarrFile, url: Option<&Url>) -> Result<BazarrApi, ApiError> {
-        let apikey = file
-            .get_str("auth", "apikey")
+        // Bazarr+ keeps it sealed; the API takes it as it was before sealing.
+        let apikey = super::secrets::read(file, "auth", "apikey")
+            .map_err(ApiError::SealedKey)?
             .filter(|k| !k.trim().is_empty())
             .ok_or(ApiError::NoApiKey)?;
         // An address the user named is trusted as it is.
@@ -396,7 +403,15 @@ pub fn differences(file: &BazarrFile, live: &serde_json::Value) -> Vec<Differenc
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        let in_file = file.get_str(section, key).unwrap_or_default();
+        // Bazarr+ answers with its system secrets masked: nothing to compare.
+        if running == MASKED {
+            continue;
+        }
+        // Its other secrets come back opened; the file's are compared opened too.
+        let in_file = match super::secrets::read(file, section, key) {
+            Ok(value) => value.map(|v| v.to_string()).unwrap_or_default(),
+            Err(_) => file.get_str(section, key).unwrap_or_default(),
+        };
         if running != in_file {
             out.push(Difference {
                 key: format!("{section}.{key}"),

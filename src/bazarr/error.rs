@@ -8,6 +8,12 @@ use std::path::PathBuf;
 pub enum BazarrError {
     #[error(transparent)]
     Random(#[from] crate::secret::RandomError),
+    /// A Bazarr+ secret that cannot be opened.
+    #[error("{why} in {}", .path.display())]
+    Sealed {
+        path: PathBuf,
+        why: super::secrets::SecretError,
+    },
     #[error("Bazarr's config file {} does not exist", .path.display())]
     Missing { path: PathBuf },
     #[error("cannot read Bazarr's config file {}: {source}", .path.display())]

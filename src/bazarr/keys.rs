@@ -3,6 +3,7 @@
 //! returns the changes; the caller applies and writes them.
 
 use crate::bazarr::BazarrError;
+use crate::bazarr::secrets::{self, Flavour};
 type Result<T, E = BazarrError> = std::result::Result<T, E>;
 use crate::secret::Secret;
 
@@ -62,25 +63,34 @@ pub fn login_changes(
         change(GENERAL, "use_plex", Value::Bool(true)),
         change(PLEX, "auth_method", text("oauth")),
     ];
-    let (key, signed) = match existing_key(file) {
-        Some(key) => {
-            let signed = match reusable_signed(file, "token", &key, token) {
-                Some(signed) => signed,
-                None => signer::sign(&key, token)?,
-            };
-            (key, signed)
-        }
+    let key = match existing_key(file) {
+        Some(key) => key,
         None => {
             let key = signer::new_key()?;
             changes.push(change(PLEX, "encryption_key", text(&key)));
-            let signed = signer::sign(&key, token)?;
-            (key, signed)
+            key
         }
     };
+    // Bazarr+ reads the token itself, sealed in its secret store when it has a key, and
+    // the name and email likewise; upstream reads the token signed with `encryption_key`.
+    let plus = Flavour::of(file) == Flavour::BazarrPlus;
+    let (token, username, email) = if plus {
+        (
+            secrets::stored_form(file, PLEX, "token", token.expose()),
+            secrets::stored_form(file, PLEX, "username", username),
+            secrets::stored_form(file, PLEX, "email", email),
+        )
+    } else {
+        let signed = match reusable_signed(file, "token", &key, token) {
+            Some(signed) => signed,
+            None => signer::sign(&key, token)?,
+        };
+        (signed, username.to_string(), email.to_string())
+    };
     changes.extend([
-        change(PLEX, "token", Value::Str(signed)),
-        change(PLEX, "username", text(username)),
-        change(PLEX, "email", text(email)),
+        change(PLEX, "token", Value::Str(token)),
+        change(PLEX, "username", text(&username)),
+        change(PLEX, "email", text(&email)),
         change(PLEX, "user_id", Value::Str(user_id.to_string())),
         change(PLEX, "apikey", text("")),
         change(PLEX, "apikey_encrypted", Value::Bool(false)),
@@ -145,7 +155,12 @@ pub struct ApikeyInfo {
 /// The legacy token in `plex.apikey`, if there is one. A signed one that does not open with
 /// `plex.encryption_key` is a config error: Bazarr could not use it either.
 pub fn read_apikey(file: &BazarrFile) -> std::result::Result<Option<ApikeyInfo>, BazarrError> {
-    let Some(apikey) = file.get_str(PLEX, "apikey").filter(|a| !a.is_empty()) else {
+    // Bazarr+ keeps it sealed in its secret store; opened, it is what upstream keeps.
+    let apikey = secrets::read(file, PLEX, "apikey").map_err(|why| BazarrError::Sealed {
+        path: file.path().to_path_buf(),
+        why,
+    })?;
+    let Some(apikey) = apikey.map(|a| a.to_string()).filter(|a| !a.is_empty()) else {
         return Ok(None);
     };
     if file.get_bool(PLEX, "apikey_encrypted") != Some(true) {
@@ -171,6 +186,9 @@ pub fn read_apikey(file: &BazarrFile) -> std::result::Result<Option<ApikeyInfo>,
 /// Bazarr's own OAuth token: `plex.token`, opened with `plex.encryption_key`. The error says
 /// why it cannot be used, for a person to read.
 pub fn read_token(file: &BazarrFile) -> std::result::Result<Secret, String> {
+    if Flavour::of(file) == Flavour::BazarrPlus {
+        return read_plus_token(file);
+    }
     let Some(signed) = file.get_str(PLEX, "token").filter(|t| !t.is_empty()) else {
         return Err("plex.token is empty: Bazarr is not linked to Plex".into());
     };
@@ -184,6 +202,22 @@ pub fn read_token(file: &BazarrFile) -> std::result::Result<Secret, String> {
         }
         SignError::BadPayload(why) => format!("plex.token is not a token Bazarr signed ({why})"),
     })
+}
+
+/// Bazarr+ 2.2 and later keep the token itself, sealed when the file has a secret key. Those
+/// up to 2.5 could not convert an upstream-signed token when they started and sealed the
+/// signed text as it was: such a value is opened with `plex.encryption_key` as upstream's.
+fn read_plus_token(file: &BazarrFile) -> std::result::Result<Secret, String> {
+    let value = secrets::read(file, PLEX, "token").map_err(|e| e.to_string())?;
+    let Some(value) = value.filter(|t| !t.is_empty()) else {
+        return Err("plex.token is empty: Bazarr is not linked to Plex".into());
+    };
+    if let Some(key) = existing_key(file)
+        && let Ok(token) = signer::verify(&key, &value)
+    {
+        return Ok(token);
+    }
+    Ok(Secret::new(value.as_str()))
 }
 
 /// The file comes from Bazarr 1.5.3 or later, which reads the OAuth keys. Older versions would

@@ -7,6 +7,7 @@ pub mod file;
 pub mod keys;
 pub mod listener;
 pub mod locate;
+pub mod secrets;
 pub mod signer;
 
 pub use error::BazarrError;

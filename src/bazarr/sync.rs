@@ -92,13 +92,23 @@ pub fn adopt_changes(file: &BazarrFile, user: &User) -> Vec<Change> {
         ("email", user.email.as_str()),
         ("user_id", id.as_str()),
     ];
+    // Bazarr+ keeps the name and email sealed: compared opened, and written in the form
+    // the file keeps them in.
     details
         .into_iter()
-        .filter(|(key, value)| file.get_str("plex", key).as_deref() != Some(*value))
+        .filter(|(key, value)| {
+            let held = crate::bazarr::secrets::read(file, "plex", key)
+                .ok()
+                .flatten();
+            held.as_deref().map(String::as_str) != Some(*value)
+        })
         .map(|(key, value)| Change {
             section: "plex",
             key,
-            value: crate::bazarr::file::Value::Str(value.to_string()),
+            value: crate::bazarr::file::Value::Str(match key {
+                "user_id" => value.to_string(),
+                _ => crate::bazarr::secrets::stored_form(file, "plex", key, value),
+            }),
         })
         .collect()
 }
@@ -240,6 +250,9 @@ pub fn apply(file: &mut BazarrFile, mut changes: Vec<Change>) -> Result<Vec<Stri
 pub struct BazarrStatus {
     pub path: PathBuf,
     pub readable: bool,
+    /// Which Bazarr the file belongs to (upstream before or after 1.5.3, or Bazarr+).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flavour: Option<crate::bazarr::secrets::Flavour>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -311,23 +324,46 @@ pub fn status(file: &BazarrFile, cfg: &Config, token: &Secret) -> BazarrStatus {
     let (token_state, token_line) = token_check(file, token);
     let server_url = file.get_str("plex", "server_url").unwrap_or_default();
     let (server_state, server_line) = server_check(file, cfg, &server_url);
+    let flavour = crate::bazarr::secrets::Flavour::of(file);
+    let (signed_only, protection) = protection(file, flavour);
     BazarrStatus {
         path: path.to_path_buf(),
         readable: true,
+        flavour: Some(flavour),
         error: None,
         token: Some(token_state),
         server: Some(server_state),
         server_url: Some(server_url),
-        signed_not_encrypted: Some(true),
+        signed_not_encrypted: Some(signed_only),
         running: None,
         link: None,
         lines: vec![
-            path.display().to_string(),
+            format!("{} ({})", path.display(), flavour.label()),
             token_line,
             server_line,
-            "Bazarr's copy is signed, not encrypted: anyone who can read that file can read the token".into(),
+            protection.into(),
         ],
         warnings: mode_warnings(path),
+    }
+}
+
+/// How Bazarr's copy of the token is kept: only signed (upstream), or sealed by Bazarr+'s
+/// secret store, whose key is in the same file; either way the file's readers can use it.
+fn protection(file: &BazarrFile, flavour: crate::bazarr::secrets::Flavour) -> (bool, &'static str) {
+    use crate::bazarr::secrets::{Flavour, SecretKey};
+    match flavour {
+        Flavour::BazarrPlus if SecretKey::of(file).is_some() => (
+            false,
+            "Bazarr+'s copy is encrypted with the secrets_encryption_key kept in the same file: anyone who can read that file can open the token",
+        ),
+        Flavour::BazarrPlus => (
+            false,
+            "Bazarr+'s copy is plaintext until Bazarr+ next starts and encrypts it: anyone who can read that file can read the token",
+        ),
+        _ => (
+            true,
+            "Bazarr's copy is signed, not encrypted: anyone who can read that file can read the token",
+        ),
     }
 }
 
@@ -341,7 +377,12 @@ fn token_check(file: &BazarrFile, token: &Secret) -> (TokenMatch, String) {
             "holds no token (run `plex-auth login` to write it)".to_string(),
         )
     } else {
-        match signer::verify(&key, &signed) {
+        // Bazarr+ keeps the token itself (sealed): opened the way Bazarr reads it.
+        let opened = match crate::bazarr::secrets::Flavour::of(file) {
+            crate::bazarr::secrets::Flavour::BazarrPlus => keys::read_token(file).map_err(drop),
+            _ => signer::verify(&key, &signed).map_err(drop),
+        };
+        match opened {
             Ok(t) if &t == token => (
                 TokenMatch::Matches,
                 "token matches the stored one".to_string(),

@@ -14,7 +14,7 @@ use crate::util::{Env, Run};
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bazarr");
 const FIXTURE_APIKEY: &str = "AbCdEfGhIjKlMnOpQrSt";
 const FIXTURE_SIGNED_APIKEY: &str = "eyJ0b2tlbiI6IkFiQ2RFZkdoSWpLbE1uT3BRclN0Iiwic2FsdCI6IjlmODZkMDgxODg0YzdkNjU5YTJmZWFhMGM1NWFkMDE1IiwidGltZXN0YW1wIjoxNzY3MjI1NjAwfQ.isZiuGDSp3GfNAxym9_jFbfwfX0";
-const FIXTURE_KEY: &str = "q3Vx8bN1sYpT0wLrKc5dHfZ2mJ7aGeU9iOvRtW4yXk6";
+pub const FIXTURE_KEY: &str = "q3Vx8bN1sYpT0wLrKc5dHfZ2mJ7aGeU9iOvRtW4yXk6";
 
 /// A copy of a fixture in Bazarr's layout (`<data>/config/config.yaml`), with the fixture's
 /// invented Plex token replaced by `token` (signed again when the fixture signed it).
@@ -225,7 +225,7 @@ fn a_broken_bazarr_file_is_exit_9_and_left_byte_identical() {
     .error_code("CONFIG_ERROR");
 }
 
-fn with_local_server(env: &Env) -> fake_plex::ServerHandle {
+pub fn with_local_server(env: &Env) -> fake_plex::ServerHandle {
     env.fake.add_server(ServerSpec::owned(
         "Tower",
         "towerid",

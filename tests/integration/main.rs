@@ -8,6 +8,7 @@
 
 mod bash_completion;
 mod bazarr;
+mod bazarr_plus;
 mod bazarr_running;
 mod docs;
 mod dry_run;

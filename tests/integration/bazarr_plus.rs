@@ -1,0 +1,215 @@
+//! Bazarr+ (LavX's fork, 2.2 and later): secrets sealed in its secret store as `enc:v1:` and
+//! a Fernet token under a key made from `general.secrets_encryption_key`. The files here are
+//! made in the test from upstream's fixture, sealed with Fernet, through the binary.
+
+use std::path::{Path, PathBuf};
+
+use plex_auth::bazarr::secrets::SecretKey;
+use plex_auth::bazarr::signer;
+use plex_auth::secret::Secret;
+
+use crate::bazarr::{FIXTURE_KEY, bazarr_copy, with_local_server};
+use crate::util::Env;
+
+const MASTER: &str = "a-bazarr-plus-secret-key";
+
+fn key() -> SecretKey {
+    SecretKey::from_master(MASTER).unwrap()
+}
+
+/// A Bazarr+ file: upstream 1.5.6's, with a secret key (empty when `master` is ""), and
+/// `plex` keys set as given (values already in the form the test wants on disk).
+fn bazarr_plus(env: &Env, master: &str, plex: &[(&str, &str)]) -> PathBuf {
+    let path = bazarr_copy(env, "bazarr-1.5.6-fresh-install.config.yaml", None);
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "\ngeneral:\n",
+        &format!("\ngeneral:\n  secrets_encryption_key: '{master}'\n"),
+    );
+    // Only the plex section's keys: `auth` has an `apikey` too.
+    let at = text.find("\nplex:\n").unwrap() + "\nplex:\n".len();
+    let (head, mut section) = (text[..at].to_string(), text[at..].to_string());
+    for (key, value) in plex {
+        let new = format!("  {key}: '{value}'");
+        section = match section
+            .lines()
+            .find(|l| l.starts_with(&format!("  {key}: ")))
+        {
+            Some(old) => section.replacen(&old.to_string(), &new, 1),
+            None => format!("{new}\n{section}"),
+        };
+    }
+    let text = head + &section;
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn value(path: &Path, section: &str, key: &str) -> String {
+    let doc: yaml_serde::Value =
+        yaml_serde::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    doc[section][key].as_str().unwrap_or_default().to_string()
+}
+
+fn opened(path: &Path, section: &str, key: &str) -> String {
+    let stored = value(path, section, key);
+    assert!(
+        stored.starts_with("enc:v1:"),
+        "{section}.{key} = {stored:?}"
+    );
+    self::key().open(&stored).unwrap().to_string()
+}
+
+#[test]
+fn login_seals_the_token_itself_the_way_bazarr_plus_reads_it() {
+    let env = Env::new();
+    let path = bazarr_plus(&env, MASTER, &[]);
+    let arg = path.to_str().unwrap();
+    let token = env.fake.token();
+    env.run_stdin(&["login", "--with-token", "--bazarr-config", arg], &token)
+        .ok();
+    // The token itself, not signed: Bazarr+ sends what it opens to plex.tv as it is.
+    assert_eq!(opened(&path, "plex", "token"), token);
+    assert_eq!(opened(&path, "plex", "username"), "alice");
+    assert_eq!(opened(&path, "plex", "email"), "alice@example.com");
+    let status = env.run(&["status", "--json"]).json();
+    assert_eq!(status["bazarr"]["token"], "matches", "{status}");
+    assert_eq!(status["bazarr"]["flavour"], "bazarr-plus", "{status}");
+    assert_eq!(status["bazarr"]["signed_not_encrypted"], false, "{status}");
+    env.run(&["status"]).ok().stdout_has("Bazarr+ 2.2 or later");
+    // Linking again changes nothing: what is sealed already is kept, not sealed anew.
+    let before = std::fs::read(&path).unwrap();
+    env.run_stdin(&["login", "--with-token", "--bazarr-config", arg], &token)
+        .ok();
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn without_a_secret_key_the_token_is_written_as_plaintext() {
+    let env = Env::new();
+    let path = bazarr_plus(&env, "", &[]);
+    let token = env.fake.token();
+    env.run_stdin(
+        &[
+            "login",
+            "--with-token",
+            "--bazarr-config",
+            path.to_str().unwrap(),
+        ],
+        &token,
+    )
+    .ok();
+    // Bazarr+ makes its key at its next start and seals what it finds then.
+    assert_eq!(value(&path, "plex", "token"), token);
+    assert_eq!(value(&path, "plex", "username"), "alice");
+}
+
+#[test]
+fn a_link_made_in_bazarr_plus_is_adopted() {
+    let env = Env::new();
+    let token = env.fake.token();
+    let path = bazarr_plus(
+        &env,
+        MASTER,
+        &[
+            ("auth_method", "oauth"),
+            ("token", &key().seal(&token)),
+            ("username", &key().seal("alice")),
+            ("email", &key().seal("alice@example.com")),
+            ("user_id", "12345678"),
+        ],
+    );
+    let before = std::fs::read(&path).unwrap();
+    env.run(&[
+        "login",
+        "--from-bazarr",
+        "--bazarr-config",
+        path.to_str().unwrap(),
+    ])
+    .ok()
+    .stderr_has("Took the token");
+    // The account details plex.tv returned are the ones Bazarr+ holds: nothing to write.
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(env.run(&["token"]).stdout.trim(), token);
+}
+
+/// Bazarr+ 2.2 to 2.5 could not convert an upstream-signed token at start and sealed the
+/// signed text as it was; plex-auth reads through that too.
+#[test]
+fn a_signed_token_bazarr_plus_sealed_as_it_was_still_opens() {
+    let env = Env::new();
+    let token = env.fake.token();
+    let signed = signer::sign(FIXTURE_KEY, &Secret::new(token.clone())).unwrap();
+    let path = bazarr_plus(
+        &env,
+        MASTER,
+        &[("auth_method", "oauth"), ("token", &key().seal(&signed))],
+    );
+    env.run(&[
+        "login",
+        "--from-bazarr",
+        "--bazarr-config",
+        path.to_str().unwrap(),
+    ])
+    .ok();
+    assert_eq!(env.run(&["token"]).stdout.trim(), token);
+}
+
+#[test]
+fn a_sealed_apikey_is_migrated() {
+    let env = Env::new();
+    let token = env.fake.token();
+    with_local_server(&env);
+    let path = bazarr_plus(&env, MASTER, &[("apikey", &key().seal(&token))]);
+    env.run(&["migrate-apikey", "--bazarr-config", path.to_str().unwrap()])
+        .ok()
+        .stdout_has("Migrated");
+    assert_eq!(env.run(&["token"]).stdout.trim(), token);
+    assert_eq!(opened(&path, "plex", "token"), token);
+}
+
+#[test]
+fn a_secret_sealed_under_another_key_is_exit_9_and_says_which() {
+    let env = Env::new();
+    let other = SecretKey::from_master("not-this-files-key").unwrap();
+    let path = bazarr_plus(&env, MASTER, &[("apikey", &other.seal("whatever"))]);
+    let before = std::fs::read(&path).unwrap();
+    env.run(&["migrate-apikey", "--bazarr-config", path.to_str().unwrap()])
+        .code(9)
+        .stderr_has("plex.apikey does not open with general.secrets_encryption_key");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+/// Python's `cryptography`, as Bazarr+ uses it (tests/python/fernet_check.py).
+fn python_fernet(action: &str, value: &str) -> String {
+    let python = std::env::var("PLEX_AUTH_TEST_PYTHON")
+        .expect("PLEX_AUTH_TEST_PYTHON: a python with the cryptography package");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/fernet_check.py");
+    let out = std::process::Command::new(python)
+        .args([script, action, MASTER, value])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// What plex-auth seals, Python's Fernet opens; what Python's Fernet seals, plex-auth opens.
+#[test]
+#[ignore = "needs Python with cryptography (PLEX_AUTH_TEST_PYTHON); .ci/run runs it"]
+fn python_cryptography_and_plex_auth_open_each_others_secrets() {
+    let env = Env::new();
+    let token = env.fake.token();
+    with_local_server(&env);
+    let path = bazarr_plus(&env, MASTER, &[("apikey", &python_fernet("seal", &token))]);
+    env.run(&["migrate-apikey", "--bazarr-config", path.to_str().unwrap()])
+        .ok()
+        .stdout_has("Migrated");
+    assert_eq!(env.run(&["token"]).stdout.trim(), token);
+    assert_eq!(python_fernet("open", &value(&path, "plex", "token")), token);
+    assert_eq!(
+        python_fernet("open", &value(&path, "plex", "username")),
+        "alice"
+    );
+}
