@@ -40,6 +40,11 @@ struct State {
     restart_takes: Option<Duration>,
     /// Bazarr 1.5.2 and older: the restart request gets `204`.
     answers_restart: bool,
+    /// Bazarr+'s Docker image: a supervisor keeps the port and answers `503` while the
+    /// process behind it restarts (the restart request included).
+    supervised: bool,
+    /// The supervisor's process is restarting.
+    down: bool,
     /// `METHOD target` of every request, and whether it carried an `X-API-KEY`.
     requests: Vec<(String, bool)>,
     /// The running process's accept loop; aborting it closes the listening socket.
@@ -86,6 +91,8 @@ impl FakeBazarr {
                 restarts: 0,
                 restart_takes: Some(Duration::from_millis(1200)),
                 answers_restart: false,
+                supervised: false,
+                down: false,
                 requests: Vec::new(),
                 process: None,
             }),
@@ -120,6 +127,12 @@ impl FakeBazarr {
     /// Behave as Bazarr 1.5.2 and older: answer the restart request with `204`.
     pub fn answers_restart(&self) {
         self.shared.lock().answers_restart = true;
+    }
+
+    /// Behind Bazarr+'s Docker supervisor: `503` to the restart request and to everything
+    /// while the process is down, instead of a closed port.
+    pub fn supervised(&self) {
+        self.shared.lock().supervised = true;
     }
 
     pub fn restarts(&self) -> u32 {
@@ -221,7 +234,15 @@ async fn handle(request: Request<Incoming>, shared: Arc<Shared>, end: End) -> Re
         let mut s = shared.lock();
         s.requests
             .push((format!("{method} {target}"), key.is_some()));
+        if s.down {
+            drop(s);
+            return answer(503, r#"{"error": "Backend is starting up"}"#.into());
+        }
         let live = settings(&s.text);
+        // Bazarr+ (its secret store): what it holds in memory, and checks the key against,
+        // is opened.
+        let plus = live["general"].get("secrets_encryption_key").is_some();
+        let live = if plus { masked(live) } else { live };
         let apikey = live["auth"]["apikey"]
             .as_str()
             .unwrap_or_default()
@@ -230,10 +251,25 @@ async fn handle(request: Request<Incoming>, shared: Arc<Shared>, end: End) -> Re
         match (&method, target.as_str()) {
             (&Method::GET, "/api/system/ping") => Ok((200, r#"{"status":"OK"}"#.to_string())),
             _ if !authorized => Ok((401, r#"{"message":"Unauthorized"}"#.to_string())),
+            (&Method::GET, "/api/system/status") if plus => Ok((
+                200,
+                r#"{"data":{"bazarr_version":"2.5.0","package_version":"Bazarr+ v2.5.0 by LavX"}}"#
+                    .into(),
+            )),
             (&Method::GET, "/api/system/status") => {
                 Ok((200, r#"{"data":{"bazarr_version":"1.5.6"}}"#.into()))
             }
             (&Method::GET, "/api/system/settings") => Ok((200, live.to_string())),
+            (&Method::POST, "/api/system?action=restart") if s.supervised => {
+                s.restarts += 1;
+                s.down = true;
+                let takes = s.restart_takes;
+                drop(s);
+                if let Some(takes) = takes {
+                    tokio::spawn(supervisor_brings_it_back(Arc::clone(&shared), takes));
+                }
+                return answer(503, r#"{"error": "Backend is starting up"}"#.into());
+            }
             (&Method::POST, "/api/system?action=restart") => {
                 s.restarts += 1;
                 Err((s.process.take(), s.restart_takes, s.answers_restart))
@@ -298,6 +334,66 @@ fn answer(status: u16, body: String) -> Response<Body> {
         .header(header::CONNECTION, "close")
         .body(Body::from(body))
         .unwrap()
+}
+
+/// The supervisor's new process: it reads the file again; the port never closed.
+async fn supervisor_brings_it_back(shared: Arc<Shared>, takes: Duration) {
+    tokio::time::sleep(takes).await;
+    let text = std::fs::read_to_string(&shared.file).unwrap();
+    let mut state = shared.lock();
+    state.text = text;
+    state.down = false;
+}
+
+/// What Bazarr+ shows of its system secrets: `***` for one that is set.
+const SYSTEM_SECRETS: &[(&str, &str)] = &[
+    ("general", "secrets_encryption_key"),
+    ("general", "flask_secret_key"),
+    ("plex", "encryption_key"),
+];
+
+/// Bazarr+ holds its secrets opened in memory, and its settings API gives them so; its
+/// system secrets it masks.
+fn masked(mut live: serde_json::Value) -> serde_json::Value {
+    let master = live["general"]["secrets_encryption_key"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let fernet = bazarr_plus_key(&master);
+    for section in ["auth", "plex", "general"] {
+        let Some(keys) = live.get_mut(section).and_then(|s| s.as_object_mut()) else {
+            continue;
+        };
+        for (key, value) in keys.iter_mut() {
+            let masked = SYSTEM_SECRETS.contains(&(section, key.as_str()));
+            match value.as_str() {
+                Some(v) if masked && !v.is_empty() => *value = "***".into(),
+                Some(v) if v.starts_with("enc:v1:") => {
+                    let opened = fernet
+                        .as_ref()
+                        .and_then(|f| f.decrypt(&v["enc:v1:".len()..]).ok())
+                        .map(|b| String::from_utf8_lossy(&b).into_owned());
+                    // One that does not open stays as it was, as Bazarr+ leaves it.
+                    if let Some(opened) = opened {
+                        *value = opened.into();
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    live
+}
+
+/// Bazarr+'s Fernet key: URL-safe base64 of SHA-256 of `general.secrets_encryption_key`.
+fn bazarr_plus_key(master: &str) -> Option<fernet::Fernet> {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    if master.trim().is_empty() {
+        return None;
+    }
+    let digest = sha2::Sha256::digest(master.as_bytes());
+    fernet::Fernet::new(&base64::engine::general_purpose::URL_SAFE.encode(digest))
 }
 
 /// Bazarr's settings as its API gives them: each section's scalar keys (enough for the

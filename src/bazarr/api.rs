@@ -297,7 +297,10 @@ impl BazarrApi {
             )
             .await;
         match sent {
-            Ok(_) | Err(ApiError::Dropped { .. }) => Ok(()),
+            // Bazarr ends its process inside the request; behind Bazarr+'s Docker supervisor
+            // that reads `503` ("Backend is starting up"). Either way the request was sent:
+            // whether it restarted is what the wait below sees.
+            Ok(_) | Err(ApiError::Dropped { .. } | ApiError::Status { status: 503, .. }) => Ok(()),
             Err(e) => Err(e),
         }
     }

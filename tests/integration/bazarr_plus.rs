@@ -213,3 +213,35 @@ fn python_cryptography_and_plex_auth_open_each_others_secrets() {
         "alice"
     );
 }
+
+/// A running Bazarr+ behind its Docker supervisor: its API takes the opened `auth.apikey`,
+/// answers the restart with `503` while the process behind it restarts, and then runs on
+/// the file's new values, its secrets opened and its system secrets masked.
+#[test]
+fn restart_bazarr_restarts_bazarr_plus_with_its_opened_api_key() {
+    let env = Env::new();
+    let path = bazarr_plus(&env, MASTER, &[]);
+    let apikey = "dd5706718ef782d2b3221435636f921a";
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        &format!("  apikey: {apikey}\n"),
+        &format!("  apikey: '{}'\n", key().seal(apikey)),
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let bazarr = fake_plex::FakeBazarr::start(&path);
+    bazarr.supervised();
+    let mut cmd = env.cmd();
+    cmd.env("PLEX_AUTH_BAZARR_URL", bazarr.url()).args([
+        "login",
+        "--with-token",
+        "--restart-bazarr",
+        "--bazarr-config",
+        path.to_str().unwrap(),
+    ]);
+    crate::util::run_with_input(cmd, &env.fake.token())
+        .ok()
+        .stderr_has("Restarted Bazarr")
+        .stderr_has("it runs on the new Plex settings");
+    assert_eq!(bazarr.restarts(), 1);
+    assert_eq!(opened(&path, "plex", "token"), env.fake.token());
+}
