@@ -245,3 +245,30 @@ fn restart_bazarr_restarts_bazarr_plus_with_its_opened_api_key() {
     assert_eq!(bazarr.restarts(), 1);
     assert_eq!(opened(&path, "plex", "token"), env.fake.token());
 }
+
+/// `select` writes Bazarr+'s server keys as upstream's (they are not secrets); `logout`
+/// clears its sign-in, and no secret is left in clear in the file or its backup.
+#[test]
+fn select_and_logout_on_bazarr_plus_leave_no_secret_in_clear() {
+    let env = Env::new();
+    let token = env.fake.token();
+    let server = with_local_server(&env);
+    let path = bazarr_plus(&env, MASTER, &[]);
+    let arg = path.to_str().unwrap();
+    env.run_stdin(&["login", "--with-token", "--bazarr-config", arg], &token)
+        .ok();
+    env.run(&["select", "Tower"]).ok();
+    assert_eq!(value(&path, "plex", "server_url"), server.uris[0]);
+    assert_eq!(opened(&path, "plex", "token"), token);
+    env.run(&["logout"]).ok();
+    assert_eq!(value(&path, "plex", "token"), "");
+    for file in [path.clone(), path.with_file_name("config.yaml.bak")] {
+        if let Ok(text) = std::fs::read_to_string(&file) {
+            assert!(
+                !text.contains(&token),
+                "{} holds the token in clear",
+                file.display()
+            );
+        }
+    }
+}
