@@ -248,6 +248,16 @@ impl From<PlexError> for Error {
     }
 }
 
+/// Minting an app's own token: plex.tv's answer decides, as for the account's.
+impl From<crate::plex::mint::MintError> for Error {
+    fn from(err: crate::plex::mint::MintError) -> Self {
+        match err {
+            crate::plex::mint::MintError::Plex(plex) => Error::from(plex),
+            other => Error::from_typed(ErrorKind::Connection, other, None),
+        }
+    }
+}
+
 /// Waiting for the PIN's approval: a wait that ran out is exit 7, and the step is a new PIN.
 impl From<PinError> for Error {
     fn from(err: PinError) -> Self {

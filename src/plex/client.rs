@@ -28,6 +28,8 @@ const RESOURCES_BODY: usize = 8 * 1024 * 1024;
 pub struct Identity {
     pub client_id: String,
     pub device_name: String,
+    /// `X-Plex-Product`: the name the account's "Authorized Devices" shows.
+    pub product: String,
 }
 
 impl Identity {
@@ -36,6 +38,16 @@ impl Identity {
         Identity {
             client_id,
             device_name: format!("plex-auth@{host}"),
+            product: crate::PRODUCT.to_string(),
+        }
+    }
+
+    /// An app's own device (`client_id` is the app's, kept with it): shown in the account's
+    /// "Authorized Devices" as "`app` (plex-auth)", so it can be signed out alone.
+    pub fn for_app(client_id: String, app: &str) -> Self {
+        Identity {
+            product: format!("{app} ({})", crate::PRODUCT),
+            ..Identity::new(client_id)
         }
     }
 
@@ -43,7 +55,7 @@ impl Identity {
         let platform = platform_name();
         let pairs = [
             ("x-plex-client-identifier", self.client_id.clone()),
-            ("x-plex-product", crate::PRODUCT.to_string()),
+            ("x-plex-product", self.product.clone()),
             ("x-plex-version", env!("CARGO_PKG_VERSION").to_string()),
             ("x-plex-platform", platform.to_string()),
             ("x-plex-platform-version", platform_version()),
@@ -121,6 +133,9 @@ impl PlexError {
         }
     }
 }
+
+/// Name-value pairs for a query string or a form body.
+type Pairs<'a> = &'a [(&'a str, &'a str)];
 
 /// What one request got back, before it is judged.
 struct Answer {
@@ -260,7 +275,7 @@ impl PlexClient {
         &self,
         method: Method,
         path: &str,
-        query: &[(&str, &str)],
+        (query, form): (Pairs<'_>, Pairs<'_>),
         token: Option<&Secret>,
         retries_429: u32,
     ) -> Result<(StatusCode, String), PlexError> {
@@ -279,7 +294,14 @@ impl PlexClient {
                 retry_after,
                 location: headers_location,
             } = self
-                .send(&method, path, query, token, left.min(self.timeout), limit)
+                .send(
+                    &method,
+                    path,
+                    (query, form),
+                    token,
+                    left.min(self.timeout),
+                    limit,
+                )
                 .await?;
             // A request that carried the token and is refused (401) or forbidden (403) is
             // plex.tv's verdict on the token, whatever the body says.
@@ -314,7 +336,7 @@ impl PlexClient {
         &self,
         method: &Method,
         path: &str,
-        query: &[(&str, &str)],
+        (query, form): (Pairs<'_>, Pairs<'_>),
         token: Option<&Secret>,
         timeout: Duration,
         limit: usize,
@@ -325,6 +347,18 @@ impl PlexClient {
             .timeout(timeout);
         if !query.is_empty() {
             req = req.query(query);
+        }
+        // A form body, as plex.tv's own apps send `code` to `/api/v2/pins/link`.
+        if !form.is_empty() {
+            let body = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(form)
+                .finish();
+            req = req
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(body);
         }
         if let Some(token) = token {
             req = req.header(
@@ -391,7 +425,9 @@ impl PlexClient {
         token: Option<&Secret>,
         retries_429: u32,
     ) -> Result<T, PlexError> {
-        let (status, body) = self.call(method, path, query, token, retries_429).await?;
+        let (status, body) = self
+            .call(method, path, (query, &[]), token, retries_429)
+            .await?;
         decode(status, &body)
     }
 
@@ -407,7 +443,13 @@ impl PlexClient {
     /// `GET /api/v2/pins/{id}`. No 429 retries here: the poll loop owns the pacing.
     pub async fn poll_pin(&self, id: u64) -> Result<Pin, PlexError> {
         let (status, body) = self
-            .call(Method::GET, &format!("/api/v2/pins/{id}"), &[], None, 0)
+            .call(
+                Method::GET,
+                &format!("/api/v2/pins/{id}"),
+                (&[], &[]),
+                None,
+                0,
+            )
             .await?;
         if status == StatusCode::NOT_FOUND && is_plex_error_body(&body) {
             return Err(PlexError::PinGone(error_message(&body, status)));
@@ -433,7 +475,7 @@ impl PlexClient {
     /// costs nothing and the next run sends another.
     pub async fn ping(&self, token: &Secret) -> Result<(), PlexError> {
         let (status, body) = self
-            .call(Method::GET, "/api/v2/ping", &[], Some(token), 0)
+            .call(Method::GET, "/api/v2/ping", (&[], &[]), Some(token), 0)
             .await?;
         check_status(status, &body)
     }
@@ -444,11 +486,30 @@ impl PlexClient {
             .call(
                 Method::DELETE,
                 "/api/v2/users/signout",
-                &[],
+                (&[], &[]),
                 Some(token),
                 MAX_429_RETRIES,
             )
             .await?;
+        check_status(status, &body)
+    }
+
+    /// `PUT /api/v2/pins/link` (form field `code`): approve another device's short PIN with
+    /// the account's token, as a signed-in Plex app does when someone types a code. A code
+    /// plex.tv does not know (expired, or never made) is `PinGone`.
+    pub async fn link_pin(&self, account: &Secret, code: &str) -> Result<(), PlexError> {
+        let (status, body) = self
+            .call(
+                Method::PUT,
+                "/api/v2/pins/link",
+                (&[], &[("code", code)]),
+                Some(account),
+                MAX_429_RETRIES,
+            )
+            .await?;
+        if status == StatusCode::NOT_FOUND {
+            return Err(PlexError::PinGone(error_message(&body, status)));
+        }
         check_status(status, &body)
     }
 
@@ -529,6 +590,7 @@ mod tests {
         let id = Identity {
             client_id: "x".into(),
             device_name: "d".into(),
+            product: "p".into(),
         };
         let c = PlexClient::new(
             Url::parse("http://127.0.0.1:9/prefix/").unwrap(),

@@ -1,6 +1,7 @@
 //! plex.tv and Plex Media Server: the client, wire types, and connection probing.
 
 pub mod client;
+pub mod mint;
 pub mod pin;
 pub mod probe;
 pub mod servers;
