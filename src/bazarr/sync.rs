@@ -470,6 +470,11 @@ pub struct BazarrLink {
 impl BazarrLink {
     pub fn read(file: &BazarrFile) -> BazarrLink {
         let get = |key: &str| file.get_str("plex", key).unwrap_or_default();
+        // Bazarr+ keeps the name and email sealed: shown opened, or as Bazarr+ would fail.
+        let opened = |key: &'static str| match crate::bazarr::secrets::read(file, "plex", key) {
+            Ok(value) => value.map(|v| v.to_string()).unwrap_or_default(),
+            Err(e) => format!("<{e}>"),
+        };
         let token = match keys::read_token(file) {
             Ok(_) => LinkToken::Opens,
             Err(_) if get("token").is_empty() => LinkToken::Missing,
@@ -477,8 +482,8 @@ impl BazarrLink {
         };
         BazarrLink {
             auth_method: file.get_str("plex", "auth_method"),
-            username: get("username"),
-            email: get("email"),
+            username: opened("username"),
+            email: opened("email"),
             server_name: get("server_name"),
             server_machine_id: get("server_machine_id"),
             server_url: get("server_url"),

@@ -117,6 +117,17 @@ fn a_link_made_in_bazarr_plus_is_adopted() {
             ("user_id", "12345678"),
         ],
     );
+    // Before adopting it, status names Bazarr+'s account opened, not sealed.
+    let status = env
+        .run(&[
+            "status",
+            "--json",
+            "--bazarr-config",
+            path.to_str().unwrap(),
+        ])
+        .json();
+    assert_eq!(status["bazarr"]["link"]["username"], "alice", "{status}");
+    assert_eq!(status["bazarr"]["link"]["token"], "opens", "{status}");
     let before = std::fs::read(&path).unwrap();
     env.run(&[
         "login",
