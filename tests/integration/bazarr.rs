@@ -569,40 +569,9 @@ fn plex_auth_reads_what_bazarr_signed() {
         .stdout_has("Migrated");
 }
 
-/// A moved address is saved only together with Bazarr's copy: with Bazarr's file unusable,
-/// `validate --server` saves neither (exit 9), so the two never disagree.
-#[test]
-fn validate_server_saves_no_moved_address_while_bazarrs_file_is_unusable() {
-    let env = Env::new();
-    let path = bazarr_copy(&env, "bazarr-1.5.6-fresh-install.config.yaml", None);
-    let arg = path.to_str().unwrap();
-    env.run_stdin(
-        &["login", "--with-token", "--bazarr-config", arg],
-        &env.fake.token(),
-    )
-    .ok();
-    let s = env.fake.add_server(ServerSpec::owned(
-        "Tower",
-        "towerid",
-        vec![
-            ConnSpec::new(ConnKind::Live),
-            ConnSpec {
-                local: false,
-                ..ConnSpec::new(ConnKind::Live)
-            },
-        ],
-    ));
-    env.run(&["select", "Tower"]).ok();
-    env.fake.set_conn("towerid", 0, ConnKind::Closed);
-    std::fs::write(&path, "plex: [unclosed\n").unwrap();
-    env.run(&["validate", "--server"]).code(9).stderr_has(arg);
-    let status = env.run(&["status", "--json"]).json();
-    assert_eq!(status["server"]["url"], s.uris[0].as_str(), "{status}");
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), "plex: [unclosed\n");
-}
-
-#[test]
-fn validate_server_moves_bazarrs_server_url_with_the_address() {
+/// Logged in with Bazarr's file kept in step, and `Tower` selected at the first of its two
+/// addresses (the local one, which a test can then close to make the best address move).
+fn linked_to_a_server_with_two_addresses() -> (Env, PathBuf, fake_plex::ServerHandle) {
     let env = Env::new();
     let path = bazarr_copy(&env, "bazarr-1.5.6-fresh-install.config.yaml", None);
     env.run_stdin(
@@ -615,7 +584,7 @@ fn validate_server_moves_bazarrs_server_url_with_the_address() {
         &env.fake.token(),
     )
     .ok();
-    let s = env.fake.add_server(ServerSpec::owned(
+    let server = env.fake.add_server(ServerSpec::owned(
         "Tower",
         "towerid",
         vec![
@@ -627,6 +596,26 @@ fn validate_server_moves_bazarrs_server_url_with_the_address() {
         ],
     ));
     env.run(&["select", "Tower"]).ok();
+    (env, path, server)
+}
+
+/// A moved address is saved only together with Bazarr's copy: with Bazarr's file unusable,
+/// `validate --server` saves neither (exit 9), so the two never disagree.
+#[test]
+fn validate_server_saves_no_moved_address_while_bazarrs_file_is_unusable() {
+    let (env, path, s) = linked_to_a_server_with_two_addresses();
+    let arg = path.to_str().unwrap();
+    env.fake.set_conn("towerid", 0, ConnKind::Closed);
+    std::fs::write(&path, "plex: [unclosed\n").unwrap();
+    env.run(&["validate", "--server"]).code(9).stderr_has(arg);
+    let status = env.run(&["status", "--json"]).json();
+    assert_eq!(status["server"]["url"], s.uris[0].as_str(), "{status}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "plex: [unclosed\n");
+}
+
+#[test]
+fn validate_server_moves_bazarrs_server_url_with_the_address() {
+    let (env, path, s) = linked_to_a_server_with_two_addresses();
     assert_eq!(
         plex(&yaml(&path), "server_url").as_str(),
         Some(s.uris[0].as_str())
