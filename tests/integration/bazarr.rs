@@ -481,26 +481,9 @@ fn migrate_without_a_path_looks_in_the_usual_places() {
         .stdout_has("nothing to migrate");
 }
 
-fn python() -> Option<String> {
-    std::env::var("PLEX_AUTH_TEST_PYTHON").ok()
-}
-
 fn bazarr_check(args: &[&str]) -> serde_json::Value {
-    let python = python().expect("PLEX_AUTH_TEST_PYTHON: a python with dynaconf and itsdangerous");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/bazarr_check.py");
-    let out = std::process::Command::new(python)
-        .arg(script)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "bazarr_check {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-        serde_json::Value::String(String::from_utf8_lossy(&out.stdout).trim().to_string())
-    })
+    let out = crate::util::test_python("bazarr_check.py", args);
+    serde_json::from_str(&out).unwrap_or_else(|_| serde_json::Value::String(out.trim().to_string()))
 }
 
 #[test]

@@ -191,19 +191,9 @@ fn a_secret_sealed_under_another_key_is_exit_9_and_says_which() {
 
 /// Python's `cryptography`, as Bazarr+ uses it (tests/python/fernet_check.py).
 fn python_fernet(action: &str, value: &str) -> String {
-    let python = std::env::var("PLEX_AUTH_TEST_PYTHON")
-        .expect("PLEX_AUTH_TEST_PYTHON: a python with the cryptography package");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/fernet_check.py");
-    let out = std::process::Command::new(python)
-        .args([script, action, MASTER, value])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
+    crate::util::test_python("fernet_check.py", &[action, MASTER, value])
+        .trim()
+        .to_string()
 }
 
 /// What plex-auth seals, Python's Fernet opens; what Python's Fernet seals, plex-auth opens.

@@ -16,22 +16,9 @@ const FIXTURE: &str = "bazarr-1.5.6-oauth-server-selected.config.yaml";
 
 /// One JSON line per file from `bazarr_check.py roundtrip`.
 fn roundtrip(files: &[PathBuf]) -> Vec<serde_json::Value> {
-    let python = std::env::var("PLEX_AUTH_TEST_PYTHON")
-        .expect("PLEX_AUTH_TEST_PYTHON: a python with dynaconf and itsdangerous");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/bazarr_check.py");
-    let out = std::process::Command::new(python)
-        .arg(script)
-        .arg("roundtrip")
-        .args(files)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
+    let mut args = vec![std::ffi::OsString::from("roundtrip")];
+    args.extend(files.iter().map(|f| f.as_os_str().to_owned()));
+    crate::util::test_python("bazarr_check.py", &args)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()

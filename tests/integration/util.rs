@@ -280,3 +280,25 @@ impl Run {
         self
     }
 }
+
+/// Run `tests/python/<script>` with `args` on the Python CI provides (`PLEX_AUTH_TEST_PYTHON`,
+/// with Bazarr's libraries and `cryptography`); its stdout. Fails the test, with the script's
+/// stderr, when it does not succeed.
+pub fn test_python<S: AsRef<std::ffi::OsStr>>(script: &str, args: &[S]) -> String {
+    let python = std::env::var("PLEX_AUTH_TEST_PYTHON")
+        .expect("PLEX_AUTH_TEST_PYTHON: a python with dynaconf, itsdangerous and cryptography");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/python")
+        .join(script);
+    let out = std::process::Command::new(python)
+        .arg(path)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{script}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
