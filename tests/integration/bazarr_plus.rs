@@ -273,3 +273,36 @@ fn select_and_logout_on_bazarr_plus_leave_no_secret_in_clear() {
         }
     }
 }
+
+/// An `auth.apikey` that does not open with the file's key cannot reach Bazarr+'s API: the
+/// restart is exit 5, says which key and why, and the new settings stay in the file.
+#[test]
+fn restart_bazarr_with_an_api_key_that_does_not_open_says_so() {
+    let env = Env::new();
+    let path = bazarr_plus(&env, MASTER, &[]);
+    let other = SecretKey::from_master("not-this-files-key").unwrap();
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "  apikey: dd5706718ef782d2b3221435636f921a\n",
+        &format!(
+            "  apikey: '{}'\n",
+            other.seal("dd5706718ef782d2b3221435636f921a")
+        ),
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let arg = path.to_str().unwrap();
+    let run = env.run_stdin(
+        &[
+            "login",
+            "--with-token",
+            "--restart-bazarr",
+            "--bazarr-config",
+            arg,
+        ],
+        &env.fake.token(),
+    );
+    run.code(5)
+        .stderr_has("auth.apikey does not open with general.secrets_encryption_key")
+        .stderr_has("holds the new Plex settings");
+    assert_eq!(opened(&path, "plex", "token"), env.fake.token());
+}
