@@ -266,51 +266,14 @@ fn remove_stale_temps(target: &Path, meta: &fs::Metadata) {
     fsutil::remove_stale_temps(&sibling(target, ".bak"), Some(meta));
 }
 
-/// Opens `target` read-only (never through a symlink, never blocking on a FIFO) and locks it.
-/// Another plex-auth may have replaced the file while this one waited, leaving the lock on an
-/// inode that no longer has the name; then the new file is opened and locked instead.
+/// [`fsutil::lock_in_place`], with its failures as Bazarr's.
 fn lock_in_place(target: &Path) -> Result<(fs::File, fs::Metadata), BazarrError> {
-    for _ in 0..16 {
-        let mut opts = fs::OpenOptions::new();
-        opts.read(true);
-        #[cfg(unix)]
-        {
-            use rustix::fs::OFlags;
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.custom_flags(fsutil::open_flags(
-                OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC,
-            ));
-        }
-        let file = opts
-            .open(target)
-            .map_err(|e| io_error(e, "cannot open", target))?;
-        let meta = file
-            .metadata()
-            .map_err(|e| io_error(e, "cannot read", target))?;
-        if !meta.is_file() {
-            return Err(BazarrError::NotRegular {
-                path: target.to_path_buf(),
-            });
-        }
-        fsutil::lock(&file, target)?;
-        if same_file(&meta, target) {
-            return Ok((file, meta));
-        }
-    }
-    Err(BazarrError::KeptReplaced {
-        path: target.to_path_buf(),
+    fsutil::lock_in_place(target).map_err(|e| match e {
+        fsutil::InPlaceError::Open { path, source } => io_error(source, "cannot open", &path),
+        fsutil::InPlaceError::NotRegular { path } => BazarrError::NotRegular { path },
+        fsutil::InPlaceError::KeptReplaced { path } => BazarrError::KeptReplaced { path },
+        fsutil::InPlaceError::Lock(e) => e.into(),
     })
-}
-
-#[cfg(unix)]
-fn same_file(meta: &fs::Metadata, path: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    fs::symlink_metadata(path).is_ok_and(|now| now.dev() == meta.dev() && now.ino() == meta.ino())
-}
-
-#[cfg(not(unix))]
-fn same_file(_meta: &fs::Metadata, _path: &Path) -> bool {
-    true
 }
 
 /// The file's bytes, never blocking on a FIFO and never reading more than

@@ -30,6 +30,72 @@ pub enum LockError {
     Link { path: PathBuf },
 }
 
+/// Why [`lock_in_place`] could not lock a file.
+#[derive(Debug, thiserror::Error)]
+pub enum InPlaceError {
+    #[error("cannot open {}: {source}", .path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{} is not a regular file", .path.display())]
+    NotRegular { path: PathBuf },
+    #[error("{} kept being replaced while plex-auth waited to lock it", .path.display())]
+    KeptReplaced { path: PathBuf },
+    #[error(transparent)]
+    Lock(#[from] LockError),
+}
+
+/// Opens `target` read-only (never through a symlink, never blocking on a FIFO) and locks
+/// it, for a file another program owns and replaces by rename (an app's config): the lock is
+/// on the file itself, so nothing is created beside it. Another plex-auth may have replaced
+/// the file while this one waited, leaving the lock on an inode that no longer has the name;
+/// then the new file is opened and locked instead.
+pub fn lock_in_place(target: &Path) -> std::result::Result<(File, fs::Metadata), InPlaceError> {
+    for _ in 0..16 {
+        let mut opts = OpenOptions::new();
+        opts.read(true);
+        #[cfg(unix)]
+        {
+            use rustix::fs::OFlags;
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.custom_flags(super::open_flags(
+                OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC,
+            ));
+        }
+        let open = |source| InPlaceError::Open {
+            path: target.to_path_buf(),
+            source,
+        };
+        let file = opts.open(target).map_err(open)?;
+        let meta = file.metadata().map_err(open)?;
+        if !meta.is_file() {
+            return Err(InPlaceError::NotRegular {
+                path: target.to_path_buf(),
+            });
+        }
+        lock(&file, target)?;
+        if same_file(&meta, target) {
+            return Ok((file, meta));
+        }
+    }
+    Err(InPlaceError::KeptReplaced {
+        path: target.to_path_buf(),
+    })
+}
+
+#[cfg(unix)]
+fn same_file(meta: &fs::Metadata, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    fs::symlink_metadata(path).is_ok_and(|now| now.dev() == meta.dev() && now.ino() == meta.ino())
+}
+
+#[cfg(not(unix))]
+fn same_file(_meta: &fs::Metadata, _path: &Path) -> bool {
+    true
+}
+
 /// Takes an exclusive advisory lock on `file` (which is `path`), waiting at most
 /// [`LOCK_WAIT`]: a cron job must never hang behind a stuck process. The lock lasts as long as
 /// the open file does.

@@ -22,7 +22,7 @@ use std::path::Path;
 #[cfg(all(test, unix))]
 pub(crate) use atomic::before_next_swap;
 pub use atomic::{Mode, remove_stale_temps, replace_file, replace_file_if_unchanged};
-pub use lock::{LOCK_WAIT, LockError, lock, lock_exclusive};
+pub use lock::{InPlaceError, LOCK_WAIT, LockError, lock, lock_exclusive, lock_in_place};
 pub use perms::{mode_warnings, untrusted_by_root};
 #[cfg(unix)]
 pub use read::open_flags;
