@@ -551,6 +551,34 @@ impl From<BazarrError> for Error {
     }
 }
 
+/// An app's file that cannot be read, parsed or written: a config error (exit 9), with the
+/// step that fixes it.
+impl From<crate::apps::file::AppError> for Error {
+    fn from(err: crate::apps::file::AppError) -> Self {
+        use crate::apps::FormatError as F;
+        use crate::apps::file::AppError as A;
+        let hint = match &err {
+            A::Missing { .. } => Some(
+                "check the path, or forget the app with `plex-auth apps remove NAME`".to_string(),
+            ),
+            A::Unreadable { .. } | A::NotText { .. } => None,
+            A::Format {
+                source: F::Refused(_),
+                ..
+            } => None,
+            A::Format { .. } => Some(
+                "check that this is the app's own file; plex-auth left it as it was".to_string(),
+            ),
+            A::Write { .. } => None,
+            A::KeptSaving { .. } => Some(
+                "stop the app so it cannot save its file meanwhile, then run the command again"
+                    .to_string(),
+            ),
+        };
+        Error::from_typed(ErrorKind::Config, err, hint)
+    }
+}
+
 /// Sealing failed (no random source): exit 1.
 impl From<crate::store::seal::SealError> for Error {
     fn from(err: crate::store::seal::SealError) -> Self {

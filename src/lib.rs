@@ -1,6 +1,7 @@
 //! plex-auth: link a Plex account to a machine, keep the link healthy, and keep Bazarr's Plex
 //! settings in sync. The binary is a thin wrapper around [`run`].
 
+pub mod apps;
 pub mod bazarr;
 pub mod cli;
 pub mod commands;

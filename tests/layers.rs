@@ -12,7 +12,7 @@ const ABOVE_DOMAIN: &[&str] = &[
     "error", "output", "context", "cli", "commands", "render", "ops", "picker", "terminal",
     "events", "metrics",
 ];
-const DOMAIN: &[&str] = &["plex", "store", "bazarr"];
+const DOMAIN: &[&str] = &["plex", "store", "bazarr", "apps"];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in fs::read_dir(dir).unwrap() {

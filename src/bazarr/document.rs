@@ -344,7 +344,7 @@ pub const MAX_FLOW_DEPTH: usize = 64;
 /// KiB of unclosed `[` took 43 s to be refused). Counts flow brackets outside quoted scalars
 /// and comments; brackets inside plain scalars count too, which only errs towards refusing
 /// a file with dozens of unmatched brackets in values.
-fn check_shape(text: &str) -> std::result::Result<(), String> {
+pub(crate) fn check_shape(text: &str) -> std::result::Result<(), String> {
     if text.len() > MAX_SIZE {
         return Err(format!(
             "is larger than {} MiB ({} bytes), far more than any Bazarr config",
@@ -425,7 +425,7 @@ fn parse(text: &str) -> std::result::Result<Yaml, yaml_serde::Error> {
 /// `1:30` or `0x1F` into other types, and fails on some plain text with tabs or `=`). Words
 /// that are plainly text stay plain, as Bazarr writes them; other short printable text is
 /// single-quoted, as Bazarr writes it; everything else is double-quoted, with escapes.
-fn scalar(s: &str) -> yaml_edit::ScalarValue {
+pub(crate) fn scalar(s: &str) -> yaml_edit::ScalarValue {
     if is_plain_text(s) {
         yaml_edit::ScalarValue::string(s)
     } else if s.len() <= 60 && s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
@@ -440,7 +440,7 @@ fn scalar(s: &str) -> yaml_edit::ScalarValue {
 /// Starts with a letter, has only letters, digits and `_ . - / : + ~ @`, is not one of YAML
 /// 1.1's words for booleans and null, and has no `: ` or ` #`. Such a scalar is a string under
 /// YAML 1.1 and 1.2 alike (numbers, dates and times all start with a digit, a sign or a dot).
-fn is_plain_text(s: &str) -> bool {
+pub(crate) fn is_plain_text(s: &str) -> bool {
     const WORDS: &[&str] = &["y", "n", "yes", "no", "on", "off", "true", "false", "null"];
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())

@@ -243,6 +243,11 @@ pub fn size_label(bytes: usize) -> String {
 }
 
 impl PlexClient {
+    /// The address plex.tv is reached at (`--plex-url`).
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
     pub fn new(base: Url, identity: &Identity, timeout: Duration) -> Result<Self, PlexError> {
         let host = base.host_str().unwrap_or("plex.tv").to_string();
         let host = match base.port() {

@@ -39,6 +39,31 @@ pub struct Config {
     /// `--bazarr-url` as last given with that Bazarr file (a port mapping, a proxy): later
     /// commands on the same file use it without the flag.
     pub bazarr_url: Option<String>,
+    /// The other apps kept in step with the link (`plex-auth apps add`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub apps: Vec<AppEntry>,
+}
+
+/// An app registered with `plex-auth apps add`. It holds nothing that opens a token: the
+/// app's own file holds the app's token (in clear, as the app reads it), and plex-auth keeps
+/// a fingerprint of what it wrote there to tell, offline, whether the app still holds it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AppEntry {
+    pub name: String,
+    pub kind: crate::apps::Kind,
+    /// The app's file (resolved when added).
+    pub path: PathBuf,
+    /// The app's own client identifier: the device plex.tv lists for it ("Kometa
+    /// (plex-auth)"), which its token was issued to.
+    pub client_identifier: String,
+    /// The fingerprint of the token plex-auth last wrote into the app (see
+    /// `apps::fingerprint`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_fingerprint: Option<String>,
+    /// The app holds a token of its own (`false`: the account's, where minting failed).
+    #[serde(default)]
+    pub own_token: bool,
+    pub added_at: u64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -324,6 +349,7 @@ mod tests {
             }),
             bazarr_config: Some(PathBuf::from("/opt/bazarr/data/config/config.yaml")),
             bazarr_url: Some("http://127.0.0.1:16767/".into()),
+            apps: Vec::new(),
         }
     }
 
