@@ -50,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'plex-auth' -ScriptBlock {
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv')
             [CompletionResult]::new('migrate-apikey', 'migrate-apikey', [CompletionResultType]::ParameterValue, 'Turn Bazarr''s legacy plex.apikey into a managed token (for install scripts)')
             [CompletionResult]::new('rotate-key', 'rotate-key', [CompletionResultType]::ParameterValue, 'Replace the key that seals the token with a new one, crash-safely')
+            [CompletionResult]::new('apps', 'apps', [CompletionResultType]::ParameterValue, 'Keep other apps on this host (Tautulli, Kometa, PlexTraktSync) on the same link')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the stored token (or the selected server''s) on stdout, for other tools')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the authentication event log (never holds a token or a key)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -210,6 +211,7 @@ Register-ArgumentCompleter -Native -CommandName 'plex-auth' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto; NO_COLOR turns it off]')
             [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Also sign the token out at plex.tv, so it stops working everywhere. First: when plex.tv cannot be reached, nothing is forgotten (exit 5), so the revoke can be retried')
             [CompletionResult]::new('--clear-apikey', '--clear-apikey', [CompletionResultType]::ParameterName, 'Also clear plex.apikey in Bazarr''s file when a Bazarr 1.5.2 or older still signs in with it (kept otherwise, so that Bazarr keeps working; cleared anyway with --revoke)')
+            [CompletionResult]::new('--apps', '--apps', [CompletionResultType]::ParameterName, 'Also clear the token in every registered app''s file (`plex-auth apps list`), as each app''s own sign-out does; without it the apps are left holding their tokens, and said')
             [CompletionResult]::new('--restart-bazarr', '--restart-bazarr', [CompletionResultType]::ParameterName, 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Use the link for the whole machine, which root''s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit''s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (NDJSON events for login)')
@@ -273,6 +275,156 @@ Register-ArgumentCompleter -Native -CommandName 'plex-auth' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'plex-auth;apps' {
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Folder for plex-auth''s own state (config.toml, key)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the sealed token is kept')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for the event log (events.jsonl) and validate''s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]')
+            [CompletionResult]::new('--bazarr-config', '--bazarr-config', [CompletionResultType]::ParameterName, 'Bazarr''s config.yaml to keep in sync (remembered once used)')
+            [CompletionResult]::new('--bazarr-url', '--bazarr-url', [CompletionResultType]::ParameterName, 'Bazarr''s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy); trusted with Bazarr''s API key as given, and remembered with the Bazarr file [default: the remembered one, else general.ip, general.port and general.base_url from its config.yaml]')
+            [CompletionResult]::new('--bazarr-restart-timeout', '--bazarr-restart-timeout', [CompletionResultType]::ParameterName, 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)')
+            [CompletionResult]::new('--plex-url', '--plex-url', [CompletionResultType]::ParameterName, 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]')
+            [CompletionResult]::new('--app-url', '--app-url', [CompletionResultType]::ParameterName, 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto; NO_COLOR turns it off]')
+            [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Use the link for the whole machine, which root''s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit''s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (NDJSON events for login)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Register an app: read its file now and say what it holds')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the registered apps and whether each holds the link (offline)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget an app; nothing in the app changes')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Give the apps named (or every app) the current link and the selected server')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'plex-auth;apps;add' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The name plex-auth knows it by [default: the kind, then kind-2, kind-3 and so on]')
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Folder for plex-auth''s own state (config.toml, key)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the sealed token is kept')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for the event log (events.jsonl) and validate''s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]')
+            [CompletionResult]::new('--bazarr-config', '--bazarr-config', [CompletionResultType]::ParameterName, 'Bazarr''s config.yaml to keep in sync (remembered once used)')
+            [CompletionResult]::new('--bazarr-url', '--bazarr-url', [CompletionResultType]::ParameterName, 'Bazarr''s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy); trusted with Bazarr''s API key as given, and remembered with the Bazarr file [default: the remembered one, else general.ip, general.port and general.base_url from its config.yaml]')
+            [CompletionResult]::new('--bazarr-restart-timeout', '--bazarr-restart-timeout', [CompletionResultType]::ParameterName, 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)')
+            [CompletionResult]::new('--plex-url', '--plex-url', [CompletionResultType]::ParameterName, 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]')
+            [CompletionResult]::new('--app-url', '--app-url', [CompletionResultType]::ParameterName, 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto; NO_COLOR turns it off]')
+            [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Use the link for the whole machine, which root''s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit''s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (NDJSON events for login)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'plex-auth;apps;list' {
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Folder for plex-auth''s own state (config.toml, key)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the sealed token is kept')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for the event log (events.jsonl) and validate''s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]')
+            [CompletionResult]::new('--bazarr-config', '--bazarr-config', [CompletionResultType]::ParameterName, 'Bazarr''s config.yaml to keep in sync (remembered once used)')
+            [CompletionResult]::new('--bazarr-url', '--bazarr-url', [CompletionResultType]::ParameterName, 'Bazarr''s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy); trusted with Bazarr''s API key as given, and remembered with the Bazarr file [default: the remembered one, else general.ip, general.port and general.base_url from its config.yaml]')
+            [CompletionResult]::new('--bazarr-restart-timeout', '--bazarr-restart-timeout', [CompletionResultType]::ParameterName, 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)')
+            [CompletionResult]::new('--plex-url', '--plex-url', [CompletionResultType]::ParameterName, 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]')
+            [CompletionResult]::new('--app-url', '--app-url', [CompletionResultType]::ParameterName, 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto; NO_COLOR turns it off]')
+            [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Use the link for the whole machine, which root''s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit''s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (NDJSON events for login)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'plex-auth;apps;remove' {
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Folder for plex-auth''s own state (config.toml, key)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the sealed token is kept')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for the event log (events.jsonl) and validate''s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]')
+            [CompletionResult]::new('--bazarr-config', '--bazarr-config', [CompletionResultType]::ParameterName, 'Bazarr''s config.yaml to keep in sync (remembered once used)')
+            [CompletionResult]::new('--bazarr-url', '--bazarr-url', [CompletionResultType]::ParameterName, 'Bazarr''s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy); trusted with Bazarr''s API key as given, and remembered with the Bazarr file [default: the remembered one, else general.ip, general.port and general.base_url from its config.yaml]')
+            [CompletionResult]::new('--bazarr-restart-timeout', '--bazarr-restart-timeout', [CompletionResultType]::ParameterName, 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)')
+            [CompletionResult]::new('--plex-url', '--plex-url', [CompletionResultType]::ParameterName, 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]')
+            [CompletionResult]::new('--app-url', '--app-url', [CompletionResultType]::ParameterName, 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto; NO_COLOR turns it off]')
+            [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Also sign the app''s own token out at plex.tv first (its device, alone); when plex.tv cannot be reached, nothing is forgotten (exit 5)')
+            [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Use the link for the whole machine, which root''s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit''s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (NDJSON events for login)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'plex-auth;apps;sync' {
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Folder for plex-auth''s own state (config.toml, key)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the sealed token is kept')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for the event log (events.jsonl) and validate''s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]')
+            [CompletionResult]::new('--bazarr-config', '--bazarr-config', [CompletionResultType]::ParameterName, 'Bazarr''s config.yaml to keep in sync (remembered once used)')
+            [CompletionResult]::new('--bazarr-url', '--bazarr-url', [CompletionResultType]::ParameterName, 'Bazarr''s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy); trusted with Bazarr''s API key as given, and remembered with the Bazarr file [default: the remembered one, else general.ip, general.port and general.base_url from its config.yaml]')
+            [CompletionResult]::new('--bazarr-restart-timeout', '--bazarr-restart-timeout', [CompletionResultType]::ParameterName, 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)')
+            [CompletionResult]::new('--plex-url', '--plex-url', [CompletionResultType]::ParameterName, 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]')
+            [CompletionResult]::new('--app-url', '--app-url', [CompletionResultType]::ParameterName, 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto; NO_COLOR turns it off]')
+            [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Use the link for the whole machine, which root''s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit''s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (NDJSON events for login)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more detail')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more detail')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'plex-auth;apps;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Register an app: read its file now and say what it holds')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the registered apps and whether each holds the link (offline)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget an app; nothing in the app changes')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Give the apps named (or every app) the current link and the selected server')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'plex-auth;apps;help;add' {
+            break
+        }
+        'plex-auth;apps;help;list' {
+            break
+        }
+        'plex-auth;apps;help;remove' {
+            break
+        }
+        'plex-auth;apps;help;sync' {
+            break
+        }
+        'plex-auth;apps;help;help' {
             break
         }
         'plex-auth;token' {
@@ -385,6 +537,7 @@ Register-ArgumentCompleter -Native -CommandName 'plex-auth' -ScriptBlock {
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv')
             [CompletionResult]::new('migrate-apikey', 'migrate-apikey', [CompletionResultType]::ParameterValue, 'Turn Bazarr''s legacy plex.apikey into a managed token (for install scripts)')
             [CompletionResult]::new('rotate-key', 'rotate-key', [CompletionResultType]::ParameterValue, 'Replace the key that seals the token with a new one, crash-safely')
+            [CompletionResult]::new('apps', 'apps', [CompletionResultType]::ParameterValue, 'Keep other apps on this host (Tautulli, Kometa, PlexTraktSync) on the same link')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the stored token (or the selected server''s) on stdout, for other tools')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the authentication event log (never holds a token or a key)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -414,6 +567,25 @@ Register-ArgumentCompleter -Native -CommandName 'plex-auth' -ScriptBlock {
             break
         }
         'plex-auth;help;rotate-key' {
+            break
+        }
+        'plex-auth;help;apps' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Register an app: read its file now and say what it holds')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the registered apps and whether each holds the link (offline)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget an app; nothing in the app changes')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Give the apps named (or every app) the current link and the selected server')
+            break
+        }
+        'plex-auth;help;apps;add' {
+            break
+        }
+        'plex-auth;help;apps;list' {
+            break
+        }
+        'plex-auth;help;apps;remove' {
+            break
+        }
+        'plex-auth;help;apps;sync' {
             break
         }
         'plex-auth;help;token' {

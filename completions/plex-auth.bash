@@ -16,6 +16,9 @@ _plex__auth() {
             ",$1")
                 cmd="plex__auth"
                 ;;
+            plex__auth,apps)
+                cmd="plex__auth__subcmd__apps"
+                ;;
             plex__auth,completions)
                 cmd="plex__auth__subcmd__completions"
                 ;;
@@ -54,6 +57,39 @@ _plex__auth() {
                 ;;
             plex__auth,validate)
                 cmd="plex__auth__subcmd__validate"
+                ;;
+            plex__auth__subcmd__apps,add)
+                cmd="plex__auth__subcmd__apps__subcmd__add"
+                ;;
+            plex__auth__subcmd__apps,help)
+                cmd="plex__auth__subcmd__apps__subcmd__help"
+                ;;
+            plex__auth__subcmd__apps,list)
+                cmd="plex__auth__subcmd__apps__subcmd__list"
+                ;;
+            plex__auth__subcmd__apps,remove)
+                cmd="plex__auth__subcmd__apps__subcmd__remove"
+                ;;
+            plex__auth__subcmd__apps,sync)
+                cmd="plex__auth__subcmd__apps__subcmd__sync"
+                ;;
+            plex__auth__subcmd__apps__subcmd__help,add)
+                cmd="plex__auth__subcmd__apps__subcmd__help__subcmd__add"
+                ;;
+            plex__auth__subcmd__apps__subcmd__help,help)
+                cmd="plex__auth__subcmd__apps__subcmd__help__subcmd__help"
+                ;;
+            plex__auth__subcmd__apps__subcmd__help,list)
+                cmd="plex__auth__subcmd__apps__subcmd__help__subcmd__list"
+                ;;
+            plex__auth__subcmd__apps__subcmd__help,remove)
+                cmd="plex__auth__subcmd__apps__subcmd__help__subcmd__remove"
+                ;;
+            plex__auth__subcmd__apps__subcmd__help,sync)
+                cmd="plex__auth__subcmd__apps__subcmd__help__subcmd__sync"
+                ;;
+            plex__auth__subcmd__help,apps)
+                cmd="plex__auth__subcmd__help__subcmd__apps"
                 ;;
             plex__auth__subcmd__help,completions)
                 cmd="plex__auth__subcmd__help__subcmd__completions"
@@ -94,6 +130,18 @@ _plex__auth() {
             plex__auth__subcmd__help,validate)
                 cmd="plex__auth__subcmd__help__subcmd__validate"
                 ;;
+            plex__auth__subcmd__help__subcmd__apps,add)
+                cmd="plex__auth__subcmd__help__subcmd__apps__subcmd__add"
+                ;;
+            plex__auth__subcmd__help__subcmd__apps,list)
+                cmd="plex__auth__subcmd__help__subcmd__apps__subcmd__list"
+                ;;
+            plex__auth__subcmd__help__subcmd__apps,remove)
+                cmd="plex__auth__subcmd__help__subcmd__apps__subcmd__remove"
+                ;;
+            plex__auth__subcmd__help__subcmd__apps,sync)
+                cmd="plex__auth__subcmd__help__subcmd__apps__subcmd__sync"
+                ;;
             *)
                 ;;
         esac
@@ -101,8 +149,386 @@ _plex__auth() {
 
     case "${cmd}" in
         plex__auth)
-            opts="-q -v -h -V --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey rotate-key token log completions man help"
+            opts="-q -v -h -V --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey rotate-key apps token log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "auto keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plex-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__apps)
+            opts="-q -v -h -V --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version add list remove sync help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "auto keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plex-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__apps__subcmd__add)
+            opts="-q -v -h -V --name --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "auto keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plex-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__apps__subcmd__help)
+            opts="add list remove sync help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__apps__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__apps__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__apps__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__apps__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__apps__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__apps__subcmd__list)
+            opts="-q -v -h -V --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "auto keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plex-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__apps__subcmd__remove)
+            opts="-q -v -h -V --revoke --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "auto keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bazarr-restart-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plex-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__apps__subcmd__sync)
+            opts="-q -v -h -V --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -221,8 +647,78 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__help)
-            opts="login status validate servers select logout migrate-apikey rotate-key token log completions man help"
+            opts="login status validate servers select logout migrate-apikey rotate-key apps token log completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__help__subcmd__apps)
+            opts="add list remove sync"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__help__subcmd__apps__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__help__subcmd__apps__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__help__subcmd__apps__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        plex__auth__subcmd__help__subcmd__apps__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -549,7 +1045,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__logout)
-            opts="-q -v -h -V --revoke --clear-apikey --restart-bazarr --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --revoke --clear-apikey --apps --restart-bazarr --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -607,7 +1103,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__man)
-            opts="-q -v -h -V --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey rotate-key token log completions man"
+            opts="-q -v -h -V --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version login status validate servers select logout migrate-apikey rotate-key apps token log completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -47,6 +47,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand logout 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv'
             cand migrate-apikey 'Turn Bazarr''s legacy plex.apikey into a managed token (for install scripts)'
             cand rotate-key 'Replace the key that seals the token with a new one, crash-safely'
+            cand apps 'Keep other apps on this host (Tautulli, Kometa, PlexTraktSync) on the same link'
             cand token 'Print the stored token (or the selected server''s) on stdout, for other tools'
             cand log 'Show the authentication event log (never holds a token or a key)'
             cand completions 'Print a shell completion script'
@@ -201,6 +202,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand --color 'When to use colour [default: auto; NO_COLOR turns it off]'
             cand --revoke 'Also sign the token out at plex.tv, so it stops working everywhere. First: when plex.tv cannot be reached, nothing is forgotten (exit 5), so the revoke can be retried'
             cand --clear-apikey 'Also clear plex.apikey in Bazarr''s file when a Bazarr 1.5.2 or older still signs in with it (kept otherwise, so that Bazarr keeps working; cleared anyway with --revoke)'
+            cand --apps 'Also clear the token in every registered app''s file (`plex-auth apps list`), as each app''s own sign-out does; without it the apps are left holding their tokens, and said'
             cand --restart-bazarr 'Restart a running Bazarr through its API afterwards and check that it runs on the new Plex settings (exit 5 when it cannot be reached or does not come back)'
             cand --system 'Use the link for the whole machine, which root''s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit''s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
             cand --json 'Print one JSON document on stdout (NDJSON events for login)'
@@ -262,6 +264,145 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'plex-auth;apps'= {
+            cand --config-dir 'Folder for plex-auth''s own state (config.toml, key)'
+            cand --store 'Where the sealed token is kept'
+            cand --key-file 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]'
+            cand --state-dir 'Folder for the event log (events.jsonl) and validate''s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]'
+            cand --bazarr-config 'Bazarr''s config.yaml to keep in sync (remembered once used)'
+            cand --bazarr-url 'Bazarr''s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy); trusted with Bazarr''s API key as given, and remembered with the Bazarr file [default: the remembered one, else general.ip, general.port and general.base_url from its config.yaml]'
+            cand --bazarr-restart-timeout 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)'
+            cand --plex-url 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]'
+            cand --app-url 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]'
+            cand --request-timeout 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this'
+            cand --color 'When to use colour [default: auto; NO_COLOR turns it off]'
+            cand --system 'Use the link for the whole machine, which root''s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit''s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
+            cand --json 'Print one JSON document on stdout (NDJSON events for login)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -v 'Print more detail'
+            cand --verbose 'Print more detail'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Register an app: read its file now and say what it holds'
+            cand list 'List the registered apps and whether each holds the link (offline)'
+            cand remove 'Forget an app; nothing in the app changes'
+            cand sync 'Give the apps named (or every app) the current link and the selected server'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'plex-auth;apps;add'= {
+            cand --name 'The name plex-auth knows it by [default: the kind, then kind-2, kind-3 and so on]'
+            cand --config-dir 'Folder for plex-auth''s own state (config.toml, key)'
+            cand --store 'Where the sealed token is kept'
+            cand --key-file 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]'
+            cand --state-dir 'Folder for the event log (events.jsonl) and validate''s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]'
+            cand --bazarr-config 'Bazarr''s config.yaml to keep in sync (remembered once used)'
+            cand --bazarr-url 'Bazarr''s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy); trusted with Bazarr''s API key as given, and remembered with the Bazarr file [default: the remembered one, else general.ip, general.port and general.base_url from its config.yaml]'
+            cand --bazarr-restart-timeout 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)'
+            cand --plex-url 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]'
+            cand --app-url 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]'
+            cand --request-timeout 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this'
+            cand --color 'When to use colour [default: auto; NO_COLOR turns it off]'
+            cand --system 'Use the link for the whole machine, which root''s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit''s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
+            cand --json 'Print one JSON document on stdout (NDJSON events for login)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -v 'Print more detail'
+            cand --verbose 'Print more detail'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'plex-auth;apps;list'= {
+            cand --config-dir 'Folder for plex-auth''s own state (config.toml, key)'
+            cand --store 'Where the sealed token is kept'
+            cand --key-file 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]'
+            cand --state-dir 'Folder for the event log (events.jsonl) and validate''s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]'
+            cand --bazarr-config 'Bazarr''s config.yaml to keep in sync (remembered once used)'
+            cand --bazarr-url 'Bazarr''s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy); trusted with Bazarr''s API key as given, and remembered with the Bazarr file [default: the remembered one, else general.ip, general.port and general.base_url from its config.yaml]'
+            cand --bazarr-restart-timeout 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)'
+            cand --plex-url 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]'
+            cand --app-url 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]'
+            cand --request-timeout 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this'
+            cand --color 'When to use colour [default: auto; NO_COLOR turns it off]'
+            cand --system 'Use the link for the whole machine, which root''s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit''s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
+            cand --json 'Print one JSON document on stdout (NDJSON events for login)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -v 'Print more detail'
+            cand --verbose 'Print more detail'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'plex-auth;apps;remove'= {
+            cand --config-dir 'Folder for plex-auth''s own state (config.toml, key)'
+            cand --store 'Where the sealed token is kept'
+            cand --key-file 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]'
+            cand --state-dir 'Folder for the event log (events.jsonl) and validate''s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]'
+            cand --bazarr-config 'Bazarr''s config.yaml to keep in sync (remembered once used)'
+            cand --bazarr-url 'Bazarr''s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy); trusted with Bazarr''s API key as given, and remembered with the Bazarr file [default: the remembered one, else general.ip, general.port and general.base_url from its config.yaml]'
+            cand --bazarr-restart-timeout 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)'
+            cand --plex-url 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]'
+            cand --app-url 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]'
+            cand --request-timeout 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this'
+            cand --color 'When to use colour [default: auto; NO_COLOR turns it off]'
+            cand --revoke 'Also sign the app''s own token out at plex.tv first (its device, alone); when plex.tv cannot be reached, nothing is forgotten (exit 5)'
+            cand --system 'Use the link for the whole machine, which root''s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit''s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
+            cand --json 'Print one JSON document on stdout (NDJSON events for login)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -v 'Print more detail'
+            cand --verbose 'Print more detail'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'plex-auth;apps;sync'= {
+            cand --config-dir 'Folder for plex-auth''s own state (config.toml, key)'
+            cand --store 'Where the sealed token is kept'
+            cand --key-file 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]'
+            cand --state-dir 'Folder for the event log (events.jsonl) and validate''s counters [default: $XDG_STATE_HOME/plex-auth, else ~/.local/state/plex-auth]'
+            cand --bazarr-config 'Bazarr''s config.yaml to keep in sync (remembered once used)'
+            cand --bazarr-url 'Bazarr''s own address, for --restart-bazarr and the running check (a Docker port mapping or a reverse proxy); trusted with Bazarr''s API key as given, and remembered with the Bazarr file [default: the remembered one, else general.ip, general.port and general.base_url from its config.yaml]'
+            cand --bazarr-restart-timeout 'Seconds --restart-bazarr waits for Bazarr to answer again (exit 5 after that)'
+            cand --plex-url 'Base URL of the plex.tv API (https, or http on a loopback address) [default: https://plex.tv]'
+            cand --app-url 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]'
+            cand --request-timeout 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this'
+            cand --color 'When to use colour [default: auto; NO_COLOR turns it off]'
+            cand --system 'Use the link for the whole machine, which root''s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit''s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
+            cand --json 'Print one JSON document on stdout (NDJSON events for login)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -v 'Print more detail'
+            cand --verbose 'Print more detail'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'plex-auth;apps;help'= {
+            cand add 'Register an app: read its file now and say what it holds'
+            cand list 'List the registered apps and whether each holds the link (offline)'
+            cand remove 'Forget an app; nothing in the app changes'
+            cand sync 'Give the apps named (or every app) the current link and the selected server'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'plex-auth;apps;help;add'= {
+        }
+        &'plex-auth;apps;help;list'= {
+        }
+        &'plex-auth;apps;help;remove'= {
+        }
+        &'plex-auth;apps;help;sync'= {
+        }
+        &'plex-auth;apps;help;help'= {
         }
         &'plex-auth;token'= {
             cand --config-dir 'Folder for plex-auth''s own state (config.toml, key)'
@@ -369,6 +510,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand logout 'Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv'
             cand migrate-apikey 'Turn Bazarr''s legacy plex.apikey into a managed token (for install scripts)'
             cand rotate-key 'Replace the key that seals the token with a new one, crash-safely'
+            cand apps 'Keep other apps on this host (Tautulli, Kometa, PlexTraktSync) on the same link'
             cand token 'Print the stored token (or the selected server''s) on stdout, for other tools'
             cand log 'Show the authentication event log (never holds a token or a key)'
             cand completions 'Print a shell completion script'
@@ -390,6 +532,20 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
         &'plex-auth;help;migrate-apikey'= {
         }
         &'plex-auth;help;rotate-key'= {
+        }
+        &'plex-auth;help;apps'= {
+            cand add 'Register an app: read its file now and say what it holds'
+            cand list 'List the registered apps and whether each holds the link (offline)'
+            cand remove 'Forget an app; nothing in the app changes'
+            cand sync 'Give the apps named (or every app) the current link and the selected server'
+        }
+        &'plex-auth;help;apps;add'= {
+        }
+        &'plex-auth;help;apps;list'= {
+        }
+        &'plex-auth;help;apps;remove'= {
+        }
+        &'plex-auth;help;apps;sync'= {
         }
         &'plex-auth;help;token'= {
         }

@@ -239,7 +239,7 @@ pub enum Command {
     /// says "shared by OWNER", even with --quiet or --json. No such server is exit 6.
     #[command(
         name = names::SELECT,
-        override_usage = usage(names::SELECT, " <NAME|MACHINE_ID|N>"),
+        override_usage = usage(names::SELECT, " [NAME|MACHINE_ID|N]"),
         after_help = examples(names::SELECT)
     )]
     Select(SelectArgs),
@@ -272,6 +272,23 @@ pub enum Command {
         after_help = examples(names::ROTATE_KEY)
     )]
     RotateKey(RotateKeyArgs),
+    /// Keep other apps on this host (Tautulli, Kometa, PlexTraktSync) on the same link
+    ///
+    /// Each registered app gets a token of its own, a device of its own in the account's
+    /// "Authorized Devices" named like "Kometa (plex-auth)", minted with the account's token
+    /// and no further approval; `login` gives every app its token, `select` points every
+    /// app at the server, `validate` checks each app's copy, and `apps sync` does it again
+    /// for the apps named (or all). plex-auth edits only the token and the keys that travel
+    /// with it, keeping every other byte, the owner and the mode; a value that names another
+    /// source (Kometa's `ENV`, `<<name>>`) is left as it is. Tautulli writes its settings back
+    /// from memory when it stops, so it is written only while it is stopped.
+    #[command(
+        name = names::APPS,
+        override_usage = usage(names::APPS, " <COMMAND>"),
+        after_help = examples(names::APPS),
+        subcommand_required = true
+    )]
+    Apps(AppsArgs),
     /// Print the stored token (or the selected server's) on stdout, for other tools
     ///
     /// Prints one line, the token, and nothing else on stdout, so that other tools can use
@@ -390,6 +407,53 @@ pub struct LoginArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct AppsArgs {
+    #[command(subcommand)]
+    pub command: AppsCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AppsCommand {
+    /// Register an app: read its file now and say what it holds
+    #[command(override_usage = "plex-auth apps add [OPTIONS] <KIND> [LOCATION]")]
+    Add {
+        /// tautulli (its config.ini), kometa (its config.yml) or plextraktsync (its config
+        /// folder, holding servers.yml and .env)
+        #[arg(value_name = "KIND", value_parser = app_kind)]
+        kind: crate::apps::Kind,
+        /// The app's file, or the folder it is in [default: the first of the app's usual
+        /// places that exists]
+        #[arg(value_name = "LOCATION", value_parser = Utf8Path)]
+        location: Option<PathBuf>,
+        /// The name plex-auth knows it by [default: the kind, then kind-2, kind-3 and so on]
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// List the registered apps and whether each holds the link (offline)
+    List,
+    /// Forget an app; nothing in the app changes
+    Remove {
+        /// The app's name, as `plex-auth apps list` shows it
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Also sign the app's own token out at plex.tv first (its device, alone); when
+        /// plex.tv cannot be reached, nothing is forgotten (exit 5)
+        #[arg(long)]
+        revoke: bool,
+    },
+    /// Give the apps named (or every app) the current link and the selected server
+    Sync {
+        /// The apps' names [default: every registered app]
+        #[arg(value_name = "NAME")]
+        names: Vec<String>,
+    },
+}
+
+fn app_kind(value: &str) -> Result<crate::apps::Kind, String> {
+    value.parse()
+}
+
+#[derive(Debug, Args)]
 pub struct TokenArgs {
     /// Print the selected server's access token instead of the account's (asks plex.tv)
     #[arg(long)]
@@ -476,6 +540,11 @@ pub struct LogoutArgs {
     /// with it (kept otherwise, so that Bazarr keeps working; cleared anyway with --revoke)
     #[arg(long)]
     pub clear_apikey: bool,
+
+    /// Also clear the token in every registered app's file (`plex-auth apps list`), as each
+    /// app's own sign-out does; without it the apps are left holding their tokens, and said
+    #[arg(long)]
+    pub apps: bool,
 
     #[command(flatten)]
     pub restart: RestartArgs,
@@ -576,6 +645,7 @@ pub mod names {
     pub const LOGOUT: &str = "logout";
     pub const MIGRATE_APIKEY: &str = "migrate-apikey";
     pub const ROTATE_KEY: &str = "rotate-key";
+    pub const APPS: &str = "apps";
     pub const TOKEN: &str = "token";
     pub const LOG: &str = "log";
     pub const COMPLETIONS: &str = "completions";
@@ -593,6 +663,7 @@ pub const COMMANDS: &[&str] = &[
     names::LOGOUT,
     names::MIGRATE_APIKEY,
     names::ROTATE_KEY,
+    names::APPS,
     names::TOKEN,
     names::LOG,
     names::COMPLETIONS,
@@ -611,6 +682,7 @@ impl Command {
             Command::Logout(_) => names::LOGOUT,
             Command::MigrateApikey(_) => names::MIGRATE_APIKEY,
             Command::RotateKey(_) => names::ROTATE_KEY,
+            Command::Apps(_) => names::APPS,
             Command::Token(_) => names::TOKEN,
             Command::Log(_) => names::LOG,
             Command::Completions(_) => names::COMPLETIONS,
@@ -663,6 +735,24 @@ const EXAMPLES: &[(&str, Examples)] = &[
             (
                 "plex-auth login --json --no-browser",
                 "NDJSON events for an installer to show",
+            ),
+        ],
+    ),
+    (
+        names::APPS,
+        &[
+            (
+                "plex-auth apps add tautulli /opt/Tautulli/config.ini",
+                "register Tautulli; it gets a token of its own at the next login",
+            ),
+            (
+                "plex-auth apps add kometa /srv/kometa/config --name kometa-4k",
+                "register a Kometa by its config folder, under a name",
+            ),
+            ("plex-auth apps list", "which apps hold the link"),
+            (
+                "plex-auth apps sync",
+                "give every app the current link again",
             ),
         ],
     ),

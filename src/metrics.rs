@@ -101,7 +101,24 @@ pub struct Run {
     pub key_created_at: Option<u64>,
     /// With `--server`: the server's name, whether it answered, and how fast.
     pub server: Option<ServerSample>,
+    /// Each registered app: its name, kind, and what its copy of the token is (`matches`,
+    /// `differs`, `unreachable`: see [`AppSample`]).
+    pub apps: Vec<AppSample>,
 }
+
+/// One registered app's copy of the link, as validate found it.
+#[derive(Debug)]
+pub struct AppSample {
+    pub name: String,
+    pub kind: String,
+    /// `matches` (it holds the token plex-auth gave it), `differs` (another token, none, or
+    /// one from elsewhere), or `unreachable` (its file could not be read).
+    pub state: &'static str,
+}
+
+/// The states an app's series is labelled with, each always present (0 or 1), so an alert
+/// can match on `state="differs"` without the series coming and going.
+pub const APP_STATES: [&str; 3] = ["matches", "differs", "unreachable"];
 
 #[derive(Debug)]
 pub struct ServerSample {
@@ -120,6 +137,9 @@ pub fn render(run: &Run) -> String {
     out.ages(run);
     if let Some(server) = &run.server {
         out.server(server);
+    }
+    if !run.apps.is_empty() {
+        out.apps(&run.apps);
     }
     out.text
 }
@@ -222,6 +242,28 @@ impl Exposition {
     }
 }
 
+impl Exposition {
+    fn apps(&mut self, apps: &[AppSample]) {
+        let mut samples = Vec::new();
+        for app in apps {
+            for state in APP_STATES {
+                let labels = format!(
+                    "{{app=\"{}\",kind=\"{}\",state=\"{state}\"}}",
+                    label_value(&app.name),
+                    label_value(&app.kind)
+                );
+                samples.push((labels, if app.state == state { 1.0 } else { 0.0 }));
+            }
+        }
+        self.family(
+            "plex_auth_app_token",
+            "gauge",
+            "1 for the state of each registered app's copy of the token: matches (it holds the token plex-auth gave it), differs, or unreachable (its file could not be read).",
+            &samples,
+        );
+    }
+}
+
 /// One sample for each verdict, labelled `result`, in the order of [`Verdict::ALL`].
 fn by_result(value: impl Fn(Verdict) -> f64) -> Vec<(String, f64)> {
     Verdict::ALL
@@ -317,6 +359,38 @@ mod tests {
         "plex_auth_server_latency_seconds{server=\"Tow\\\"er\"} 0.012\n",
     );
 
+    #[test]
+    fn each_app_has_one_series_per_state() {
+        let run = Run {
+            now: 10,
+            result: Verdict::Ok,
+            exit_code: 0,
+            stats: None,
+            linked_at: None,
+            key_created_at: None,
+            server: None,
+            apps: vec![AppSample {
+                name: "kometa-4k".into(),
+                kind: "kometa".into(),
+                state: "differs",
+            }],
+        };
+        let text = render(&run);
+        assert!(
+            text.contains("# TYPE plex_auth_app_token gauge\n"),
+            "{text}"
+        );
+        assert!(text.contains(
+            "plex_auth_app_token{app=\"kometa-4k\",kind=\"kometa\",state=\"matches\"} 0\n"
+        ));
+        assert!(text.contains(
+            "plex_auth_app_token{app=\"kometa-4k\",kind=\"kometa\",state=\"differs\"} 1\n"
+        ));
+        assert!(text.contains(
+            "plex_auth_app_token{app=\"kometa-4k\",kind=\"kometa\",state=\"unreachable\"} 0\n"
+        ));
+    }
+
     /// The whole exposition, byte for byte: node_exporter and the alerts built on it read
     /// these exact names, labels and values.
     #[test]
@@ -340,6 +414,7 @@ mod tests {
                 up: true,
                 latency_ms: Some(12),
             }),
+            apps: Vec::new(),
         };
         assert_eq!(render(&run), FULL_EXPOSITION);
         let bare = Run {
@@ -350,6 +425,7 @@ mod tests {
             linked_at: None,
             key_created_at: None,
             server: None,
+            apps: Vec::new(),
         };
         let expected = concat!(
             "# HELP plex_auth_validate_last_run_timestamp_seconds When plex-auth validate last ran (Unix time).\n",

@@ -278,3 +278,225 @@ mod tests {
         }
     }
 }
+
+/// One registered app as `apps list`, `status` and `validate` show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppView {
+    pub name: String,
+    pub kind: crate::apps::Kind,
+    pub path: std::path::PathBuf,
+    /// matches, not-given, differs, empty, elsewhere or unreadable.
+    pub token: &'static str,
+    /// The app holds a token of its own (a device of its own), not the account's.
+    pub own_token: bool,
+    pub server: Option<String>,
+    pub server_matches: Option<bool>,
+    /// Why the file cannot be read, or where the token comes from instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl From<&crate::ops::apps::AppStatus> for AppView {
+    fn from(s: &crate::ops::apps::AppStatus) -> Self {
+        use crate::ops::apps::TokenState;
+        let detail = match &s.token {
+            TokenState::Elsewhere(places) => Some(places.join(", ")),
+            TokenState::Unreadable(why) => Some(why.clone()),
+            _ => None,
+        };
+        AppView {
+            name: s.entry.name.clone(),
+            kind: s.entry.kind,
+            path: s.entry.path.clone(),
+            token: s.token.word(),
+            own_token: s.entry.own_token,
+            server: s.server.clone(),
+            server_matches: s.server_matches,
+            detail,
+        }
+    }
+}
+
+/// Rows of cells as aligned columns, the header in bold.
+fn columns(out: &Output, rows: &[Vec<String>]) -> Vec<String> {
+    let n = rows.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..n)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    rows.iter()
+        .enumerate()
+        .map(|(ri, row)| {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .map(|(cell, w)| format!("{cell:<w$}"))
+                .collect();
+            let line = cells.join("  ").trim_end().to_string();
+            if ri == 0 { out.bold(&line) } else { line }
+        })
+        .collect()
+}
+
+/// The apps table (`apps list`, `status`).
+pub fn app_table(out: &Output, apps: &[AppView]) -> String {
+    let mut rows = vec![vec![
+        "NAME".to_string(),
+        "KIND".into(),
+        "TOKEN".into(),
+        "SERVER".into(),
+        "FILE".into(),
+    ]];
+    for a in apps {
+        let token = match (a.token, a.own_token) {
+            ("matches", true) => "matches (own)".to_string(),
+            ("matches", false) => "matches (account's)".to_string(),
+            (word, _) => word.to_string(),
+        };
+        let server = match (&a.server, a.server_matches) {
+            (Some(s), Some(false)) => format!("{} (not the selected one)", safe(s)),
+            (Some(s), _) => safe(s).into_owned(),
+            (None, _) => "-".into(),
+        };
+        rows.push(vec![
+            safe(&a.name).into_owned(),
+            a.kind.to_string(),
+            token,
+            server,
+            safe(&a.path.display().to_string()).into_owned(),
+        ]);
+    }
+    let mut lines = columns(out, &rows);
+    for a in apps {
+        if let Some(detail) = &a.detail {
+            lines.push(format!("{}: {}", safe(&a.name), safe(detail)));
+        }
+    }
+    lines.join("\n")
+}
+
+/// What `apps add` found in an app's file.
+pub fn app_found(view: &crate::apps::View, holds_account: bool) -> Vec<String> {
+    use crate::apps::Held;
+    let mut lines = Vec::new();
+    for slot in &view.slots {
+        let what = match &slot.held {
+            Held::Token(_) if holds_account => "the account's token (plex-auth's)".to_string(),
+            Held::Token(t) => format!("a token ({})", t.masked()),
+            Held::Empty => "no token".to_string(),
+            Held::Elsewhere(from) => {
+                format!("no token itself: it reads {from}, which plex-auth leaves as it is")
+            }
+        };
+        lines.push(format!("  {}: {what}", slot.at));
+    }
+    match (&view.server_id, &view.server_url) {
+        (Some(id), _) => lines.push(format!("  server: {}", safe(id))),
+        (None, Some(url)) => lines.push(format!("  server: {}", safe(url))),
+        (None, None) => lines.push("  server: not set".into()),
+    }
+    lines
+}
+
+/// One app's outcome after a login, `select` or `apps sync`.
+#[derive(Debug, Serialize)]
+pub struct AppReportView {
+    pub name: String,
+    pub kind: crate::apps::Kind,
+    pub path: std::path::PathBuf,
+    /// updated, unchanged, elsewhere or failed.
+    pub outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<crate::ops::apps::Given>,
+    pub changed_keys: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl From<&crate::ops::apps::Report> for AppReportView {
+    fn from(r: &crate::ops::apps::Report) -> Self {
+        use crate::ops::apps::Outcome;
+        let mut view = AppReportView {
+            name: r.name.clone(),
+            kind: r.kind,
+            path: r.path.clone(),
+            outcome: "unchanged",
+            token: None,
+            changed_keys: Vec::new(),
+            error: None,
+            hint: None,
+            note: r.note.clone(),
+        };
+        match &r.outcome {
+            Outcome::Done {
+                changed_keys,
+                given,
+            } => {
+                view.outcome = if changed_keys.is_empty() {
+                    "unchanged"
+                } else {
+                    "updated"
+                };
+                view.token = *given;
+                view.changed_keys = changed_keys.clone();
+            }
+            Outcome::Elsewhere(places) => {
+                view.outcome = "elsewhere";
+                view.note = Some(places.join(", "));
+            }
+            Outcome::Failed(e) => {
+                view.outcome = "failed";
+                view.error = Some(e.message.clone());
+                view.hint = e.hint.clone();
+            }
+        }
+        view
+    }
+}
+
+/// The per-app summary people read.
+pub fn app_report_lines(reports: &[crate::ops::apps::Report]) -> Vec<String> {
+    use crate::ops::apps::{Given, Outcome};
+    let mut lines = vec!["Apps:".to_string()];
+    for r in reports {
+        let name = safe(&r.name);
+        let path = r.path.display();
+        let line = match &r.outcome {
+            Outcome::Done {
+                changed_keys,
+                given,
+            } => {
+                let token = match given {
+                    Some(Given::Kept) => "kept its own token, which still works; ",
+                    Some(Given::Own) => "a new token of its own; ",
+                    Some(Given::Account) => "the account's token; ",
+                    None => "",
+                };
+                if changed_keys.is_empty() {
+                    format!("  {name}: {token}{path} already held it")
+                } else {
+                    format!(
+                        "  {name}: {token}updated {path} ({})",
+                        changed_keys.join(", ")
+                    )
+                }
+            }
+            Outcome::Elsewhere(places) => format!(
+                "  {name}: reads its token from elsewhere ({}); left as it is",
+                places.join(", ")
+            ),
+            Outcome::Failed(e) => match &e.hint {
+                Some(hint) => format!("  {name}: NOT updated; to fix: {hint}"),
+                None => format!("  {name}: NOT updated (see below)"),
+            },
+        };
+        lines.push(line);
+        if let Some(note) = &r.note {
+            lines.push(format!("    note: {note}"));
+        }
+    }
+    lines
+}

@@ -147,6 +147,18 @@ impl FakePlex {
         self.shared.lock().revoke(token);
     }
 
+    /// Signs out every device of alice's account, as plex.tv's "sign out of all devices"
+    /// and its forced password resets do. Returns how many tokens stopped working.
+    pub fn revoke_all(&self) -> usize {
+        self.shared.lock().revoke_all(state::ALICE_ID)
+    }
+
+    /// The client identifier of the device a token was issued to through a PIN, as the
+    /// account's "Authorized Devices" lists it.
+    pub fn device_of(&self, token: &str) -> Option<String> {
+        self.shared.lock().device_of(token)
+    }
+
     pub fn is_valid(&self, token: &str) -> bool {
         self.shared.lock().is_valid(token)
     }

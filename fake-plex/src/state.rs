@@ -26,6 +26,9 @@ pub(crate) struct User {
 struct Grant {
     user_id: u64,
     valid: bool,
+    /// The client identifier of the device the token was issued to through a PIN: one
+    /// entry in the account's "Authorized Devices".
+    device: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -174,9 +177,28 @@ impl State {
             Grant {
                 user_id,
                 valid: true,
+                device: None,
             },
         );
         token
+    }
+
+    /// Signs out every device of the account at once, as plex.tv's "sign out of all
+    /// devices" (and its password resets) do. Returns how many tokens stopped working.
+    pub fn revoke_all(&mut self, user_id: u64) -> usize {
+        let mut n = 0;
+        for grant in self.tokens.values_mut() {
+            if grant.user_id == user_id && grant.valid {
+                grant.valid = false;
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// The device (client identifier) a token was issued to through a PIN.
+    pub fn device_of(&self, token: &str) -> Option<String> {
+        self.tokens.get(token)?.device.clone()
     }
 
     /// Returns whether the token was valid until now.
@@ -264,7 +286,9 @@ impl State {
             return None;
         }
         if pin.auth_token.is_none() && approve_after.is_some_and(|d| now >= pin.created + d) {
+            let device = pin.client_id.clone();
             let token = self.issue_token(ALICE_ID);
+            self.set_device(&token, device);
             self.pins.get_mut(&id)?.auth_token = Some(token);
         }
         self.pins.get(&id)
@@ -281,8 +305,16 @@ impl State {
             return Some(token.clone());
         }
         let token = self.issue_token(user_id);
+        let device = self.pins[&id].client_id.clone();
+        self.set_device(&token, device);
         self.pins.get_mut(&id)?.auth_token = Some(token.clone());
         Some(token)
+    }
+
+    fn set_device(&mut self, token: &str, device: String) {
+        if let Some(grant) = self.tokens.get_mut(token) {
+            grant.device = Some(device);
+        }
     }
 
     pub fn push_fault(&mut self, fault: Fault, count: usize) {

@@ -70,7 +70,7 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<()> {
     if !args.force
         && let Some((user, token)) = already_linked(ctx, &plex, &cfg)?
     {
-        return confirm(ctx, &token, &user, args, bazarr);
+        return confirm(ctx, &plex, &token, &user, args, bazarr);
     }
     let token = pin_flow(ctx, &plex, args)?;
     let user = ctx.block_on(plex.client.user(&token))?;
@@ -111,6 +111,7 @@ fn check_given_token(ctx: &Context, plex: &Plex, token: &Secret) -> Result<User>
 /// hold it too.
 fn confirm(
     ctx: &Context,
+    plex: &Plex,
     token: &Secret,
     user: &User,
     args: &LoginArgs,
@@ -118,7 +119,10 @@ fn confirm(
 ) -> Result<()> {
     let synced = link::confirm(ctx, token, user, target(&mut bazarr))?;
     warn_bazarr(ctx, synced.as_ref());
+    let apps = super::apps::keep_in_step(ctx, plex, token, user, &apps_of(ctx))
+        .and_then(|reports| super::apps::failed(&reports));
     settle(ctx, bazarr.as_ref(), args)?;
+    apps?;
     if ctx.out.json {
         ctx.out.json_value(&Event::Linked {
             already: true,
@@ -135,6 +139,11 @@ fn confirm(
         ));
     }
     Ok(())
+}
+
+/// The apps registered when the command started.
+fn apps_of(ctx: &Context) -> Vec<crate::store::config::AppEntry> {
+    ctx.config().map(|c| c.apps.clone()).unwrap_or_default()
 }
 
 /// The Bazarr a command keeps in step, as the ops take it.
@@ -437,8 +446,12 @@ fn finish(
         offer_picker(ctx, plex, token, user, bazarr.as_deref_mut())?;
         crate::signals::on_interrupt(crate::signals::NOTHING_HALF_WRITTEN, None);
     }
+    // After the picker, so that the apps get the server chosen there too.
+    let apps = super::apps::keep_in_step(ctx, plex, token, user, &apps_of(ctx))
+        .and_then(|reports| super::apps::failed(&reports));
     // After the picker, so that one restart carries the sign-in and the server.
-    settle(ctx, bazarr.as_deref(), args)
+    settle(ctx, bazarr.as_deref(), args)?;
+    apps.map_err(|e| e.context(format!("logged in as {}", safe(&user.username))))
 }
 
 /// Who is linked, where the token is, and what became of Bazarr's file.

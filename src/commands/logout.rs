@@ -63,14 +63,15 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<()> {
         bazarr_apikey_kept: done.apikey_kept,
     };
     say(ctx, &view, revoked, done.removed_backup.as_deref());
-    match &bazarr {
-        Some(b) => b.settle(
+    let apps = super::apps::after_logout(ctx, &cfg.apps, args.apps);
+    if let Some(b) = &bazarr {
+        b.settle(
             ctx,
             args.restart.bazarr,
             &restart_command(ctx, crate::cli::names::LOGOUT),
-        ),
-        None => Ok(()),
+        )?;
     }
+    apps
 }
 
 /// `--revoke`: sign the token out at plex.tv first. `None` without `--revoke`.

@@ -23,18 +23,12 @@ pub fn page(command: Option<&str>) -> Result<Vec<u8>> {
     // and the global options.
     root.build();
     let version = root.get_version().unwrap_or_default().to_owned();
-    let (cmd, title, key) = match command {
-        None => (root.clone(), "plex-auth".to_owned(), "plex-auth"),
-        Some(name) => {
-            let sub = root.find_subcommand(name).cloned().ok_or_else(|| {
-                Error::new(ErrorKind::Usage, format!("no command named {name:?}"))
-                    .with_hint("see `plex-auth --help` for the commands")
-            })?;
-            (sub, format!("plex-auth-{name}"), name)
-        }
-    };
+    let (cmd, title, key) = command_of(&root, command)?;
     let has_subcommands = cmd.has_subcommands();
     let has_arguments = cmd.get_arguments().any(|a| !a.is_hide_set());
+    // A command's own subcommands (`apps add`) have no pages of their own: they are
+    // described on its page.
+    let nested = command.is_some().then(|| nested_commands(&cmd));
     let man = clap_mangen::Man::new(cmd)
         .title(title)
         .source(format!("plex-auth {version}"))
@@ -63,10 +57,12 @@ pub fn page(command: Option<&str>) -> Result<Vec<u8>> {
     if has_arguments {
         render(&mut out, &|w| man.render_options_section(w))?;
     }
-    if has_subcommands {
-        render(&mut out, &|w| man.render_subcommands_section(w))?;
-    }
     let mut roff = String::new();
+    match nested {
+        Some(text) if has_subcommands => roff.push_str(&text),
+        _ if has_subcommands => render(&mut out, &|w| man.render_subcommands_section(w))?,
+        _ => {}
+    }
     exit_status(&mut roff);
     environment(&mut roff, &root);
     files(&mut roff);
@@ -75,6 +71,58 @@ pub fn page(command: Option<&str>) -> Result<Vec<u8>> {
     out.extend_from_slice(roff.as_bytes());
     render(&mut out, &|w| man.render_version_section(w))?;
     Ok(out)
+}
+
+/// The command a page is about, its title and its examples' key.
+fn command_of<'a>(
+    root: &clap::Command,
+    command: Option<&'a str>,
+) -> Result<(clap::Command, String, &'a str)> {
+    match command {
+        None => Ok((root.clone(), "plex-auth".to_owned(), "plex-auth")),
+        Some(name) => {
+            let sub = root.find_subcommand(name).cloned().ok_or_else(|| {
+                Error::new(ErrorKind::Usage, format!("no command named {name:?}"))
+                    .with_hint("see `plex-auth --help` for the commands")
+            })?;
+            Ok((sub, format!("plex-auth-{name}"), name))
+        }
+    }
+}
+
+/// The COMMANDS section of a page whose command has subcommands of its own: each one's
+/// usage and what it does, then its arguments and options.
+fn nested_commands(cmd: &clap::Command) -> String {
+    let mut roff = String::new();
+    section(&mut roff, "COMMANDS");
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let usage = sub.clone().render_usage().to_string();
+        let usage = usage.trim_start_matches("Usage:").trim();
+        item(
+            &mut roff,
+            usage,
+            &sub.get_about().map(|a| a.to_string()).unwrap_or_default(),
+        );
+        let own = sub.get_arguments().filter(|a| {
+            !a.is_hide_set()
+                && !a.is_global_set()
+                && !matches!(a.get_id().as_str(), "help" | "version")
+        });
+        roff.push_str(".RS\n");
+        for arg in own {
+            let name = match arg.get_long() {
+                Some(long) => format!("--{long}"),
+                None => arg
+                    .get_value_names()
+                    .and_then(|v| v.first())
+                    .map_or_else(|| arg.get_id().to_string(), |v| v.to_string()),
+            };
+            let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            roff.push_str(&format!(".TP\n{}\n{}\n", esc(&name), esc(&help)));
+        }
+        roff.push_str(".RE\n");
+    }
+    roff
 }
 
 /// Text for a roff line: backslashes and hyphens escaped, and a leading `.` or `'` kept from

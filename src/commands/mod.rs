@@ -2,6 +2,7 @@
 //! (`ops`, or a read of the domain for the commands that only look), and renders one view.
 //! No command calls another.
 
+pub mod apps;
 pub mod completions;
 pub mod log;
 pub mod login;
@@ -34,6 +35,7 @@ pub fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::Logout(args) => logout::run(ctx, &args),
         Command::MigrateApikey(args) => migrate_apikey::run(ctx, &args),
         Command::RotateKey(args) => rotate_key::run(ctx, &args),
+        Command::Apps(args) => apps::run(ctx, args),
         Command::Token(args) => token::run(ctx, &args),
         Command::Log(args) => log::run(ctx, &args),
         Command::Completions(args) => completions::run(ctx, &args),

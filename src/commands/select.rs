@@ -86,15 +86,16 @@ pub fn run(ctx: &Context, args: &SelectArgs) -> Result<()> {
     let synced = crate::ops::server::choose_server(ctx, account_id, &server, target)?;
     warn_bazarr(ctx, synced.as_ref());
     show(ctx, &server, &report, synced.as_ref());
+    let apps = super::apps::point_at(ctx, &server, &cfg.apps);
     let rerun = format!(
         "{} {}",
         crate::cli::names::SELECT,
         crate::fs::shell_quote(std::path::Path::new(&server.machine_id))
     );
-    match &bazarr {
-        Some(b) => b.settle(ctx, args.restart.bazarr, &restart_command(ctx, &rerun)),
-        None => Ok(()),
+    if let Some(b) = &bazarr {
+        b.settle(ctx, args.restart.bazarr, &restart_command(ctx, &rerun))?;
     }
+    apps
 }
 
 /// The server the argument names, probed; or, with no argument, the one picked from every

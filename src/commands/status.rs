@@ -34,6 +34,9 @@ struct StatusView {
     validation: Option<ValidationView>,
     server: Option<StatusServer>,
     bazarr: Option<BazarrStatus>,
+    /// The registered apps, each as its file says now (offline).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    apps: Vec<crate::render::AppView>,
     warnings: Vec<String>,
 }
 
@@ -168,6 +171,10 @@ fn logged_in_view(
             selected_at: timestamp(s.selected_at),
         }),
         bazarr,
+        apps: crate::ops::apps::status(cfg)
+            .iter()
+            .map(crate::render::AppView::from)
+            .collect(),
         warnings,
         ..bare_view(ctx, cfg)
     }
@@ -192,6 +199,7 @@ fn bare_view(ctx: &Context, cfg: &store::Config) -> StatusView {
         validation: None,
         server: None,
         bazarr: None,
+        apps: Vec::new(),
         warnings: vec![],
     }
 }
@@ -322,7 +330,25 @@ fn render(ctx: &Context, view: &StatusView, cfg: &store::Config) {
             ));
         }
     }
+    for (i, app) in view.apps.iter().enumerate() {
+        lines.push(row(if i == 0 { "apps:" } else { "" }, app_line(app)));
+    }
     ctx.out.result(lines.join("\n"));
+}
+
+/// One app on the status: its name and kind, what its copy of the token is, its server.
+fn app_line(app: &crate::render::AppView) -> String {
+    let server = match app.server_matches {
+        Some(true) => ", the selected server",
+        Some(false) => ", another server",
+        None => "",
+    };
+    format!(
+        "{} ({}): token {}{server}",
+        safe(&app.name),
+        app.kind,
+        app.token
+    )
 }
 
 /// A labelled line of the text status, the values lined up.

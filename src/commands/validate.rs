@@ -30,6 +30,9 @@ struct ValidateView {
     server: Option<ServerCheckView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     bazarr_server: Option<BazarrServerView>,
+    /// Each registered app's copy, read offline.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    apps: Vec<crate::render::AppView>,
 }
 
 /// `validate --server`'s check of the server keys in Bazarr's file.
@@ -97,6 +100,18 @@ fn write_metrics(
             .as_ref()
             .and_then(|_| rotate::key_created_at(&cfg, &ctx.key_path)),
         server,
+        apps: crate::ops::apps::status(&cfg)
+            .iter()
+            .map(|a| metrics::AppSample {
+                name: a.entry.name.clone(),
+                kind: a.entry.kind.to_string(),
+                state: match &a.token {
+                    crate::ops::apps::TokenState::Matches => "matches",
+                    crate::ops::apps::TokenState::Unreadable(_) => "unreachable",
+                    _ => "differs",
+                },
+            })
+            .collect(),
     };
     if let Err(e) = metrics::write(path, &metrics::render(&run)) {
         // Not silenced by --quiet: the metrics are part of the job cron asked for, and a
@@ -209,7 +224,7 @@ fn check_token(ctx: &Context, setup: &Setup) -> Result<User> {
         // The verdict is recorded either way; the token itself is never touched here.
         let err = Error::from(e);
         keep_verdict(ctx, &setup.cfg, err.kind.token_verdict());
-        err
+        apps_on_rejected(err, &setup.cfg)
     })?;
     // A ping that fails says nothing the user check above did not: it never fails validate.
     if let Some(Err(e)) = ping {
@@ -218,6 +233,30 @@ fn check_token(ctx: &Context, setup: &Setup) -> Result<User> {
         ));
     }
     Ok(user)
+}
+
+/// A rejected token (a sign-out of every device, a password reset) usually means every app
+/// linked through the account lost its token too: name them, and the one command that links
+/// again and gives each a working token.
+fn apps_on_rejected(err: Error, cfg: &Config) -> Error {
+    if !matches!(err.kind, ErrorKind::InvalidToken | ErrorKind::TokenExpired) || cfg.apps.is_empty()
+    {
+        return err;
+    }
+    let names: Vec<String> = cfg
+        .apps
+        .iter()
+        .map(|a| format!("{} ({})", safe(&a.name), a.kind.product()))
+        .collect();
+    let mut err = err;
+    err.message = format!(
+        "{}; the apps kept on this link are likely signed out too: {}",
+        err.message,
+        names.join(", ")
+    );
+    err.with_hint(
+        "run `plex-auth login --force`: a new PIN, a new token, and every app given a working one",
+    )
 }
 
 fn check_server(ctx: &Context, args: &ValidateArgs, setup: &Setup) -> Result<ServerCheck> {
@@ -292,6 +331,10 @@ fn finish(
             account: AccountView::from(user),
             server,
             bazarr_server,
+            apps: crate::ops::apps::status(&setup.cfg)
+                .iter()
+                .map(crate::render::AppView::from)
+                .collect(),
         },
         user,
     );
@@ -308,6 +351,19 @@ fn show(ctx: &Context, view: &ValidateView, user: &User) {
         safe(&user.username),
         safe(&user.email)
     ));
+    for app in view
+        .apps
+        .iter()
+        .filter(|a| !matches!(a.token, "matches" | "elsewhere"))
+    {
+        ctx.out.warn(format!(
+            "{} ({}) does not hold the token plex-auth gave it ({}); `plex-auth apps sync {}` gives it again",
+            safe(&app.name),
+            app.kind,
+            app.token,
+            safe(&app.name)
+        ));
+    }
     if let Some(s) = &view.server {
         let ms = s
             .latency_ms

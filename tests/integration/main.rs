@@ -6,6 +6,7 @@
 // between test modules, not exported.
 #![allow(clippy::print_stderr, clippy::print_stdout, unreachable_pub)]
 
+mod apps;
 mod bash_completion;
 mod bazarr;
 mod bazarr_plus;

@@ -8,6 +8,7 @@
 //! store here then cannot be saved ([`Target::put_back`]), and afterwards restart the app and
 //! verify what it runs on, or warn that it still runs on the old values ([`Target::settle`]).
 
+pub mod app;
 pub mod bazarr;
 
 use std::path::Path;

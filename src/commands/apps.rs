@@ -1,0 +1,401 @@
+//! `plex-auth apps`: register the other apps on this host that keep a Plex token (Tautulli,
+//! Kometa, PlexTraktSync), list them with what each holds, forget one, and give them the
+//! current link again (`sync`). `login` and `select` keep them in step through the same op.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::apps::Kind;
+use crate::cli::{AppsArgs, AppsCommand};
+use crate::commands::{plex, snapshot, stored_token};
+use crate::context::Context;
+use crate::error::{Error, ErrorKind, Result};
+use crate::ops::apps::{self as ops_apps, Outcome, Report};
+use crate::output::safe;
+use crate::plex::Plex;
+use crate::plex::types::User;
+use crate::render::AppView;
+use crate::secret::Secret;
+
+pub fn run(ctx: &Context, args: AppsArgs) -> Result<()> {
+    match args.command {
+        AppsCommand::Add {
+            kind,
+            location,
+            name,
+        } => add(ctx, kind, location.as_deref(), name),
+        AppsCommand::List => list(ctx),
+        AppsCommand::Remove { name, revoke } => remove(ctx, &name, revoke),
+        AppsCommand::Sync { names } => sync(ctx, &names),
+    }
+}
+
+/// Read the app's file now (a file that is not the app's is exit 9, and nothing is
+/// registered), register it, say what it holds, and give it the link when one is stored.
+fn add(ctx: &Context, kind: Kind, location: Option<&Path>, name: Option<String>) -> Result<()> {
+    let cfg = snapshot(ctx)?;
+    let path = match location {
+        Some(loc) => kind.file_in(loc),
+        None => usual_place(kind)?,
+    };
+    let path = std::fs::canonicalize(&path).map_err(|e| {
+        Error::config(format!("{} cannot be used: {e}", path.display()))
+            .with_hint("give the app's file or its folder as LOCATION")
+    })?;
+    let file = crate::apps::file::AppFile::load(kind, &path)?;
+    let view = file.view()?;
+    let name = match name {
+        Some(n) => checked_name(n)?,
+        None => free_name(kind, &cfg.apps),
+    };
+    ops_apps::add(ctx, ops_apps::new_entry(name.clone(), kind, path.clone())?)?;
+    let account = ctx.vault().load_token(&cfg).ok().flatten();
+    let holds_account = account.as_ref().is_some_and(|t| view.tokens().contains(&t));
+    ctx.out.result(format!(
+        "Registered {} ({}) at {}.",
+        safe(&name),
+        kind.product(),
+        path.display()
+    ));
+    for line in crate::render::app_found(&view, holds_account) {
+        ctx.out.info(line);
+    }
+    ctx.out
+        .info(format!("{} {}.", kind.product(), kind.reloads()));
+    let entry = crate::store::config::load(&ctx.config_dir)?
+        .apps
+        .into_iter()
+        .filter(|a| a.name == name)
+        .collect();
+    match account {
+        Some(token) => give_link(ctx, &cfg, &token, entry),
+        None => {
+            ctx.out
+                .info("No account is linked yet: `plex-auth login` gives it a token of its own.");
+            Ok(())
+        }
+    }
+}
+
+/// Where each kind keeps its file when installed the usual way (a package, a Docker volume).
+fn usual_place(kind: Kind) -> Result<PathBuf> {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let places: Vec<PathBuf> = match kind {
+        Kind::Tautulli => vec![
+            "/opt/Tautulli/config.ini".into(),
+            "/config/config.ini".into(),
+        ],
+        Kind::Kometa => vec!["/config/config.yml".into()],
+        Kind::Plextraktsync => vec![
+            home.join(".config/PlexTraktSync/servers.yml"),
+            "/app/config/servers.yml".into(),
+        ],
+    };
+    places.iter().find(|p| p.is_file()).cloned().ok_or_else(|| {
+        let tried: Vec<String> = places.iter().map(|p| p.display().to_string()).collect();
+        Error::new(
+            ErrorKind::Usage,
+            format!(
+                "no {} file in its usual places ({})",
+                kind.product(),
+                tried.join(", ")
+            ),
+        )
+        .with_hint(format!("give its place: `plex-auth apps add {kind} PATH`"))
+    })
+}
+
+/// Names are shown in tables and typed in commands: short, and plain.
+fn checked_name(name: String) -> Result<String> {
+    let fine = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if fine {
+        return Ok(name);
+    }
+    Err(Error::new(
+        ErrorKind::Usage,
+        format!("`{}` cannot name an app", safe(&name)),
+    )
+    .with_hint("use up to 64 letters, digits, `-`, `_` and `.`"))
+}
+
+fn free_name(kind: Kind, apps: &[crate::store::config::AppEntry]) -> String {
+    let taken = |n: &str| apps.iter().any(|a| a.name == n);
+    let mut name = kind.word().to_owned();
+    let mut n = 2;
+    while taken(&name) {
+        name = format!("{}-{n}", kind.word());
+        n += 1;
+    }
+    name
+}
+
+fn list(ctx: &Context) -> Result<()> {
+    let cfg = snapshot(ctx)?;
+    let views: Vec<AppView> = ops_apps::status(&cfg).iter().map(AppView::from).collect();
+    if ctx.out.json {
+        ctx.out.json_value(&serde_json::json!({ "apps": views }));
+        return Ok(());
+    }
+    if views.is_empty() {
+        ctx.out
+            .info("No apps are registered; add one with `plex-auth apps add KIND PATH`.");
+        return Ok(());
+    }
+    ctx.out.result(crate::render::app_table(&ctx.out, &views));
+    Ok(())
+}
+
+fn remove(ctx: &Context, name: &str, revoke: bool) -> Result<()> {
+    let unknown = || {
+        Error::new(
+            ErrorKind::Usage,
+            format!("no app named {} is registered", safe(name)),
+        )
+        .with_hint("`plex-auth apps list` shows the registered apps")
+    };
+    if revoke {
+        let cfg = snapshot(ctx)?;
+        let entry = ops_apps::find(&cfg, name).ok_or_else(unknown)?;
+        revoke_own(ctx, entry)?;
+    }
+    let Some(entry) = ops_apps::remove(ctx, name)? else {
+        return Err(unknown());
+    };
+    #[derive(Serialize)]
+    struct Removed<'a> {
+        removed: &'a str,
+        path: &'a Path,
+    }
+    if ctx.out.json {
+        ctx.out.json_value(&Removed {
+            removed: &entry.name,
+            path: &entry.path,
+        });
+    } else {
+        ctx.out.result(format!(
+            "Forgot {} ({}); nothing in {} was changed, and it still holds its token.",
+            safe(&entry.name),
+            entry.kind.product(),
+            entry.path.display()
+        ));
+    }
+    Ok(())
+}
+
+/// `apps remove --revoke`: sign out the token plex-auth gave the app (its own device) at
+/// plex.tv. The account's token is never signed out this way: that would end plex-auth's
+/// own link.
+fn revoke_own(ctx: &Context, entry: &crate::store::config::AppEntry) -> Result<()> {
+    let file = crate::apps::file::AppFile::load(entry.kind, &entry.path)?;
+    let view = file.view()?;
+    let held = view.tokens();
+    let own = held
+        .iter()
+        .find(|t| ops_apps::holds_given(entry, &[t]) && entry.own_token);
+    let Some(token) = own else {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "{} does not hold a token of its own from plex-auth (it holds the account's, another, or none), so nothing was revoked and it was not forgotten",
+                safe(&entry.name)
+            ),
+        )
+        .with_hint(format!(
+            "forget it without --revoke: `plex-auth apps remove {}`",
+            safe(&entry.name)
+        )));
+    };
+    let identity = crate::plex::client::Identity::for_app(
+        entry.client_identifier.clone(),
+        entry.kind.product(),
+    );
+    let client = crate::plex::PlexClient::new(ctx.plex_url()?, &identity, ctx.request_timeout)?;
+    match ctx.block_on(client.signout(token)) {
+        Ok(()) | Err(crate::plex::PlexError::Rejected(_) | crate::plex::PlexError::Expired) => {
+            ctx.out.info(format!(
+                "Signed out {}'s own token at plex.tv.",
+                safe(&entry.name)
+            ));
+            Ok(())
+        }
+        Err(e) => Err(Error::from(e).context(format!(
+            "{}'s token was not signed out, and the app was not forgotten",
+            safe(&entry.name)
+        ))),
+    }
+}
+
+fn sync(ctx: &Context, names: &[String]) -> Result<()> {
+    let cfg = snapshot(ctx)?;
+    let token = stored_token(ctx, &cfg)?;
+    let entries = if names.is_empty() {
+        cfg.apps.clone()
+    } else {
+        names
+            .iter()
+            .map(|name| {
+                ops_apps::find(&cfg, name).cloned().ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::Usage,
+                        format!("no app named {} is registered", safe(name)),
+                    )
+                    .with_hint("`plex-auth apps list` shows the registered apps")
+                })
+            })
+            .collect::<Result<_>>()?
+    };
+    give_link(ctx, &cfg, &token, entries)
+}
+
+/// The account's link and the selected server, given to the apps (all, or `only`), with
+/// the per-app summary. Any app that failed makes the command fail, after the others.
+fn give_link(
+    ctx: &Context,
+    cfg: &crate::store::Config,
+    token: &Secret,
+    entries: Vec<crate::store::config::AppEntry>,
+) -> Result<()> {
+    let plex = plex(ctx, cfg)?;
+    let user = ctx.block_on(plex.client.user(token)).map_err(|e| {
+        Error::from(e).with_hint(
+            "link again with `plex-auth login --force`; every app is then given a new token",
+        )
+    })?;
+    let reports = keep_in_step(ctx, &plex, token, &user, &entries)?;
+    failed(&reports)
+}
+
+/// After a login (or `apps add`, `apps sync`): give these apps their token (and the
+/// selected server), and say per app what was done. Nothing is read or written when there
+/// are none.
+pub(super) fn keep_in_step(
+    ctx: &Context,
+    plex: &Plex,
+    token: &Secret,
+    user: &User,
+    entries: &[crate::store::config::AppEntry],
+) -> Result<Vec<Report>> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut reports = ops_apps::give_token(ctx, plex, token, user, entries)?;
+    // As the login (or its server picker) left it.
+    let server = crate::store::config::load(&ctx.config_dir)?.server;
+    if let Some(server) = server {
+        let pointed = ops_apps::give_server(ctx, &server, entries);
+        merge_server(&mut reports, pointed);
+    }
+    render_reports(ctx, &reports);
+    Ok(reports)
+}
+
+/// The server's outcome joined to the token's, per app (an app the token step failed for
+/// keeps that failure).
+fn merge_server(reports: &mut [Report], pointed: Vec<Report>) {
+    for p in pointed {
+        let Some(r) = reports.iter_mut().find(|r| r.name == p.name) else {
+            continue;
+        };
+        match (&mut r.outcome, p.outcome) {
+            (
+                Outcome::Done { changed_keys, .. },
+                Outcome::Done {
+                    changed_keys: more, ..
+                },
+            ) => changed_keys.extend(more),
+            (Outcome::Done { .. } | Outcome::Elsewhere(_), failed @ Outcome::Failed(_)) => {
+                r.outcome = failed
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Say per app what was done, and for a failure the step that fixes it.
+pub(super) fn render_reports(ctx: &Context, reports: &[Report]) {
+    if reports.is_empty() {
+        return;
+    }
+    if ctx.out.json {
+        let views: Vec<crate::render::AppReportView> = reports
+            .iter()
+            .map(crate::render::AppReportView::from)
+            .collect();
+        ctx.out
+            .json_value(&serde_json::json!({ "event": "apps", "apps": views }));
+        return;
+    }
+    for line in crate::render::app_report_lines(reports) {
+        ctx.out.info(line);
+    }
+    for r in reports {
+        if let Outcome::Failed(e) = &r.outcome {
+            ctx.out.warn(format!("{}: {}", safe(&r.name), e.message));
+        }
+    }
+}
+
+/// After `select`: point every registered app at `server`, and say per app what was done.
+pub(super) fn point_at(
+    ctx: &Context,
+    server: &crate::store::SelectedServer,
+    entries: &[crate::store::config::AppEntry],
+) -> Result<()> {
+    let reports = ops_apps::give_server(ctx, server, entries);
+    render_reports(ctx, &reports);
+    failed(&reports)
+}
+
+/// After `logout`: with `--apps`, clear each app's token; without, say which apps still
+/// hold a token from this link (each its own device, which `--revoke` does not sign out).
+pub(super) fn after_logout(
+    ctx: &Context,
+    entries: &[crate::store::config::AppEntry],
+    clear: bool,
+) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    if clear {
+        let reports = ops_apps::clear_tokens(ctx, entries)?;
+        render_reports(ctx, &reports);
+        return failed(&reports);
+    }
+    let names: Vec<String> = entries.iter().map(|a| safe(&a.name).into_owned()).collect();
+    ctx.out.notice(format!(
+        "these apps still hold their tokens from this link: {}; `plex-auth logout --apps` clears them, and Plex's Authorized Devices signs each out",
+        names.join(", ")
+    ));
+    Ok(())
+}
+
+/// Exit with the first failure's kind when any app failed, naming how many.
+pub(super) fn failed(reports: &[Report]) -> Result<()> {
+    let failures: Vec<&Error> = reports
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            Outcome::Failed(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    let Some(first) = failures.first() else {
+        return Ok(());
+    };
+    let mut err = Error::new(
+        first.kind,
+        format!(
+            "{} of {} apps were not updated",
+            failures.len(),
+            reports.len()
+        ),
+    );
+    err.hint = first.hint.clone();
+    Err(err)
+}

@@ -1,0 +1,433 @@
+//! The registered apps kept in step with the link: register and forget one, give each a
+//! token of its own when the account is linked, point each at the chosen server. Every app
+//! is written in its own safe write; one that fails does not stop the others, and the
+//! report says per app what was done and the step that fixes a failure.
+
+use std::path::PathBuf;
+
+use super::target::app::App;
+use super::target::{LinkChange, Target};
+use crate::apps::{self, Kind};
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::plex::client::Identity;
+use crate::plex::types::User;
+use crate::plex::{Plex, PlexClient, mint};
+use crate::secret::Secret;
+use crate::store::config::{AppEntry, Transaction};
+use crate::store::{Config, SelectedServer};
+
+/// Which token an app was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Given {
+    /// Its own token still works: kept.
+    Kept,
+    /// A new token of its own, minted with the account's.
+    Own,
+    /// The account's token (plex.tv would not mint one of its own; said in `note`).
+    Account,
+}
+
+/// What became of one app.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The app's file holds the link now; `changed_keys` is empty when it already did.
+    Done {
+        changed_keys: Vec<String>,
+        given: Option<Given>,
+    },
+    /// The app reads its token from elsewhere (an environment variable): left, and said.
+    Elsewhere(Vec<String>),
+    Failed(Error),
+}
+
+#[derive(Debug)]
+pub struct Report {
+    pub name: String,
+    pub kind: Kind,
+    pub path: PathBuf,
+    pub outcome: Outcome,
+    /// Said beside the outcome (why an app got the account's token).
+    pub note: Option<String>,
+}
+
+impl Report {
+    fn failed(entry: &AppEntry, e: Error) -> Report {
+        Report {
+            name: entry.name.clone(),
+            kind: entry.kind,
+            path: entry.path.clone(),
+            outcome: Outcome::Failed(e),
+            note: None,
+        }
+    }
+}
+
+/// Register `entry` (its file was read and checked by the caller). A name already taken is
+/// exit 2, and so is a file already registered under another name.
+pub fn add(ctx: &Context, entry: AppEntry) -> Result<()> {
+    let mut txn = Transaction::begin(&ctx.config_dir)?;
+    if let Some(other) = txn
+        .cfg
+        .apps
+        .iter()
+        .find(|a| a.name == entry.name || a.path == entry.path)
+    {
+        let what = if other.name == entry.name {
+            format!("an app named {} is already registered", other.name)
+        } else {
+            format!(
+                "{} is already registered as {}",
+                entry.path.display(),
+                other.name
+            )
+        };
+        return Err(Error::new(crate::error::ErrorKind::Usage, what).with_hint(format!(
+            "choose another name with --name, or forget it first with `plex-auth apps remove {}`",
+            other.name
+        )));
+    }
+    txn.cfg.apps.push(entry);
+    txn.commit()?;
+    Ok(())
+}
+
+/// Forget the app named `name` (nothing in the app changes). `None` when there is none.
+pub fn remove(ctx: &Context, name: &str) -> Result<Option<AppEntry>> {
+    let mut txn = Transaction::begin(&ctx.config_dir)?;
+    let Some(at) = txn.cfg.apps.iter().position(|a| a.name == name) else {
+        return Ok(None);
+    };
+    let entry = txn.cfg.apps.remove(at);
+    txn.commit()?;
+    Ok(Some(entry))
+}
+
+/// Give every registered app (or the ones in `only`) the link of `user`: an app whose own
+/// token still works keeps it, any other gets a new token of its own, minted with
+/// `account_token`, or the account's token where minting fails. Each app's file is written
+/// in its own safe write, then config.toml records what each holds; when config.toml cannot
+/// be saved, every app is put back.
+pub fn give_token(
+    ctx: &Context,
+    plex: &Plex,
+    account_token: &Secret,
+    user: &User,
+    entries: &[AppEntry],
+) -> Result<Vec<Report>> {
+    let mut reports = Vec::new();
+    let mut written: Vec<App> = Vec::new();
+    for entry in entries {
+        match token_to(ctx, plex, entry, account_token, user) {
+            Ok((app, report)) => {
+                if matches!(report.outcome, Outcome::Done { .. }) {
+                    written.push(app);
+                }
+                reports.push(report);
+            }
+            Err(e) => reports.push(Report::failed(entry, e)),
+        }
+    }
+    record(ctx, &mut written, &mut reports)?;
+    Ok(reports)
+}
+
+/// One app: read its file, choose its token, write it.
+fn token_to(
+    ctx: &Context,
+    plex: &Plex,
+    entry: &AppEntry,
+    account_token: &Secret,
+    user: &User,
+) -> Result<(App, Report)> {
+    let mut app = App::open(entry)?;
+    app.observe(ctx);
+    let view = app.file.view()?;
+    let elsewhere: Vec<String> = view
+        .slots
+        .iter()
+        .filter_map(|s| match &s.held {
+            apps::Held::Elsewhere(from) => Some(format!("{} (from {from})", s.at)),
+            _ => None,
+        })
+        .collect();
+    let literal = view
+        .slots
+        .iter()
+        .any(|s| !matches!(s.held, apps::Held::Elsewhere(_)));
+    let mut report = Report {
+        name: entry.name.clone(),
+        kind: entry.kind,
+        path: entry.path.clone(),
+        outcome: Outcome::Elsewhere(elsewhere.clone()),
+        note: None,
+    };
+    if !literal {
+        return Ok((app, report));
+    }
+    let held: Vec<Secret> = view.tokens().into_iter().cloned().collect();
+    let (token, given, note) = choose_token(ctx, plex, entry, &held, account_token, user);
+    app.entry.own_token = given != Given::Account;
+    let written = app.write(LinkChange::Login {
+        token: &token,
+        user,
+    })?;
+    report.note = note;
+    report.outcome = Outcome::Done {
+        changed_keys: written.changed_keys,
+        given: Some(given),
+    };
+    Ok((app, report))
+}
+
+/// The token an app gets: its own, when the one it holds is the one plex-auth gave it and
+/// plex.tv still takes it for this account; else a new one of its own; else the account's.
+fn choose_token(
+    ctx: &Context,
+    plex: &Plex,
+    entry: &AppEntry,
+    held: &[Secret],
+    account_token: &Secret,
+    user: &User,
+) -> (Secret, Given, Option<String>) {
+    let identity = Identity::for_app(entry.client_identifier.clone(), entry.kind.product());
+    let base = plex.client.base().clone();
+    let client = match PlexClient::new(base, &identity, ctx.request_timeout) {
+        Ok(client) => client,
+        Err(e) => return fallback(account_token, &e.to_string()),
+    };
+    let ours = held.iter().find(|t| {
+        entry.own_token && entry.token_fingerprint.as_deref() == Some(apps::fingerprint(t).as_str())
+    });
+    if let Some(own) = ours
+        && matches!(ctx.block_on(client.user(own)), Ok(u) if u.id == user.id)
+    {
+        return (own.clone(), Given::Kept, None);
+    }
+    match ctx.block_on(mint::token_for_app(&client, &plex.client, account_token)) {
+        Ok(token) => (token, Given::Own, None),
+        Err(e) => fallback(account_token, &e.to_string()),
+    }
+}
+
+fn fallback(account_token: &Secret, why: &str) -> (Secret, Given, Option<String>) {
+    let note = format!(
+        "plex.tv did not give it a token of its own ({why}), so it holds the account's token; `plex-auth apps sync` tries again"
+    );
+    (account_token.clone(), Given::Account, Some(note))
+}
+
+/// Point every registered app at `server` (PlexTraktSync's `urls` and `id`, Tautulli's
+/// `pms_*` keys, Kometa's `url`). Nothing in config.toml changes.
+pub fn give_server(ctx: &Context, server: &SelectedServer, entries: &[AppEntry]) -> Vec<Report> {
+    entries
+        .iter()
+        .map(|entry| {
+            let result = App::open(entry).map_err(Error::from).and_then(|mut app| {
+                app.observe(ctx);
+                app.write(LinkChange::Server(server))
+            });
+            match result {
+                Ok(written) => Report {
+                    name: entry.name.clone(),
+                    kind: entry.kind,
+                    path: entry.path.clone(),
+                    outcome: Outcome::Done {
+                        changed_keys: written.changed_keys,
+                        given: None,
+                    },
+                    note: None,
+                },
+                Err(e) => Report::failed(entry, e),
+            }
+        })
+        .collect()
+}
+
+/// `logout --apps`: clear the token in each app's file, as the app's own sign-out does,
+/// and forget the fingerprints.
+pub fn clear_tokens(ctx: &Context, entries: &[AppEntry]) -> Result<Vec<Report>> {
+    let mut reports = Vec::new();
+    let mut written = Vec::new();
+    for entry in entries {
+        let result = App::open(entry).map_err(Error::from).and_then(|mut app| {
+            app.observe(ctx);
+            let w = app.write(LinkChange::Logout {
+                clear_apikey: false,
+            })?;
+            Ok((app, w))
+        });
+        match result {
+            Ok((app, w)) => {
+                reports.push(Report {
+                    name: entry.name.clone(),
+                    kind: entry.kind,
+                    path: entry.path.clone(),
+                    outcome: Outcome::Done {
+                        changed_keys: w.changed_keys,
+                        given: None,
+                    },
+                    note: None,
+                });
+                written.push(app);
+            }
+            Err(e) => reports.push(Report::failed(entry, e)),
+        }
+    }
+    record(ctx, &mut written, &mut reports)?;
+    Ok(reports)
+}
+
+/// Record in config.toml what each written app holds now. When that cannot be saved, each
+/// app is put back, and its report says so.
+fn record(ctx: &Context, written: &mut [App], reports: &mut [Report]) -> Result<()> {
+    if written.is_empty() {
+        return Ok(());
+    }
+    let saved = Transaction::begin(&ctx.config_dir).and_then(|mut txn| {
+        for app in written.iter() {
+            app.remember(ctx, &mut txn.cfg);
+        }
+        txn.commit()
+    });
+    let Err(e) = saved else {
+        return Ok(());
+    };
+    let mut said = Vec::new();
+    for app in written.iter_mut() {
+        said.extend(app.put_back());
+    }
+    let mut err = Error::from(e).context("the apps' new tokens could not be recorded");
+    if !said.is_empty() {
+        err.message = format!("{}; {}", err.message, said.join("; "));
+    }
+    for report in reports.iter_mut() {
+        if matches!(report.outcome, Outcome::Done { .. }) {
+            report.outcome =
+                Outcome::Failed(Error::config("put back: config.toml could not be saved"));
+        }
+    }
+    Err(err)
+}
+
+/// An app's entry for `apps add`: its own client identifier, made now.
+pub fn new_entry(name: String, kind: Kind, path: PathBuf) -> Result<AppEntry> {
+    Ok(AppEntry {
+        name,
+        kind,
+        path,
+        client_identifier: crate::store::config::new_client_identifier()?,
+        token_fingerprint: None,
+        own_token: false,
+        added_at: crate::time::now(),
+    })
+}
+
+/// Whether the app's copy holds the token plex-auth last gave it, offline.
+pub fn holds_given(entry: &AppEntry, held: &[&Secret]) -> bool {
+    entry
+        .token_fingerprint
+        .as_deref()
+        .is_some_and(|fp| held.iter().any(|t| apps::fingerprint(t) == fp))
+}
+
+/// The entry for `cfg`'s app named `name`.
+pub fn find<'a>(cfg: &'a Config, name: &str) -> Option<&'a AppEntry> {
+    cfg.apps.iter().find(|a| a.name == name)
+}
+
+/// Whether an app's copy of the link is the one plex-auth gave it, offline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenState {
+    /// It holds the token plex-auth last gave it.
+    Matches,
+    /// Registered, and not given a token yet (`apps sync`, or the next login, does).
+    NotGiven,
+    /// It holds another token (changed in the app, or an older one).
+    Differs,
+    /// It holds none.
+    Empty,
+    /// It reads its token from elsewhere (these places, each with where from).
+    Elsewhere(Vec<String>),
+    /// Its file cannot be read or parsed (why).
+    Unreadable(String),
+}
+
+impl TokenState {
+    pub fn word(&self) -> &'static str {
+        match self {
+            TokenState::Matches => "matches",
+            TokenState::NotGiven => "not-given",
+            TokenState::Differs => "differs",
+            TokenState::Empty => "empty",
+            TokenState::Elsewhere(_) => "elsewhere",
+            TokenState::Unreadable(_) => "unreadable",
+        }
+    }
+}
+
+/// One registered app as its file says now.
+#[derive(Debug, Clone)]
+pub struct AppStatus {
+    pub entry: AppEntry,
+    pub token: TokenState,
+    /// The server the app points at (its machine id, else its address), when the file says.
+    pub server: Option<String>,
+    /// Whether that is the server selected here (`None`: no server selected, or the app's
+    /// file does not say).
+    pub server_matches: Option<bool>,
+}
+
+/// Read each registered app's file (offline) and compare it with what plex-auth gave it.
+pub fn status(cfg: &Config) -> Vec<AppStatus> {
+    cfg.apps.iter().map(|e| status_of(e, cfg)).collect()
+}
+
+fn status_of(entry: &AppEntry, cfg: &Config) -> AppStatus {
+    let unreadable = |why: String| AppStatus {
+        entry: entry.clone(),
+        token: TokenState::Unreadable(why),
+        server: None,
+        server_matches: None,
+    };
+    let view =
+        match crate::apps::file::AppFile::load(entry.kind, &entry.path).and_then(|f| f.view()) {
+            Ok(view) => view,
+            Err(e) => return unreadable(e.to_string()),
+        };
+    let held = view.tokens();
+    let elsewhere: Vec<String> = view
+        .slots
+        .iter()
+        .filter_map(|s| match &s.held {
+            apps::Held::Elsewhere(from) => Some(format!("{} (from {from})", s.at)),
+            _ => None,
+        })
+        .collect();
+    let token = if holds_given(entry, &held) {
+        TokenState::Matches
+    } else if !held.is_empty() && entry.token_fingerprint.is_none() {
+        TokenState::NotGiven
+    } else if !held.is_empty() {
+        TokenState::Differs
+    } else if !elsewhere.is_empty() {
+        TokenState::Elsewhere(elsewhere)
+    } else {
+        TokenState::Empty
+    };
+    let server_matches =
+        cfg.server
+            .as_ref()
+            .and_then(|s| match (&view.server_id, &view.server_url) {
+                (Some(id), _) => Some(*id == s.machine_id),
+                (None, Some(url)) => Some(*url == s.url || s.connections.contains(url)),
+                (None, None) => None,
+            });
+    AppStatus {
+        entry: entry.clone(),
+        token,
+        server: view.server_id.or(view.server_url),
+        server_matches,
+    }
+}

@@ -1,0 +1,160 @@
+//! An app registered with `plex-auth apps add` (Tautulli, Kometa, PlexTraktSync) as a
+//! [`Target`]: its file, read once, written with a compare-and-swap against the app's own
+//! saves, and put back from memory. What each kind keeps where is in `apps::<kind>`; this
+//! file is the same for every kind.
+
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
+use std::path::Path;
+use std::time::Duration;
+
+use super::{LinkChange, Target, Written};
+use crate::apps::file::{AppFile, Updated};
+use crate::apps::{self, Change, Kind, Server};
+use crate::bazarr::sync::Synced;
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::store::Config;
+use crate::store::config::AppEntry;
+
+/// How long a look for a running app waits for its port.
+const PORT_WAIT: Duration = Duration::from_millis(300);
+
+pub struct App {
+    pub entry: AppEntry,
+    pub file: AppFile,
+    /// The app was found running on its file (Tautulli writes its settings back from memory
+    /// when it stops, so a change made under it would be lost).
+    running: Option<u16>,
+    /// What the last write left in the file: `Some(Some(fp))` a token with that
+    /// fingerprint, `Some(None)` no token (a logout); `None` when no token was written.
+    written_fingerprint: Option<Option<String>>,
+}
+
+impl App {
+    /// The registered app's file, read now.
+    pub fn open(entry: &AppEntry) -> std::result::Result<App, crate::apps::file::AppError> {
+        let file = AppFile::load(entry.kind, &entry.path)?;
+        Ok(App {
+            entry: entry.clone(),
+            file,
+            running: None,
+            written_fingerprint: None,
+        })
+    }
+
+    /// The port the app was found listening on by [`Target::observe`].
+    pub fn running_on(&self) -> Option<u16> {
+        self.running
+    }
+
+    fn refuse_running(&self, port: u16) -> Error {
+        Error::config(format!(
+            "{} ({}) is running (it answers on port {port}) and writes its settings back from memory when it stops, so a change to {} now would be lost; nothing was written to it",
+            crate::text::safe(&self.entry.name),
+            self.entry.kind.product(),
+            self.file.path().display()
+        ))
+        .with_hint(format!(
+            "stop {}, run `plex-auth apps sync {}`, then start it",
+            self.entry.kind.product(),
+            crate::fs::shell_quote(Path::new(&self.entry.name))
+        ))
+    }
+}
+
+impl Target for App {
+    fn path(&self) -> &Path {
+        self.file.path()
+    }
+
+    /// Tautulli is the kind that must be stopped to take a new token: it is running when
+    /// something answers on its web port on this host. Nothing is sent to that port.
+    fn observe(&mut self, _ctx: &Context) {
+        if self.entry.kind != Kind::Tautulli {
+            return;
+        }
+        let Some(port) = apps::tautulli::http_port(self.file.text()) else {
+            return;
+        };
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        if TcpStream::connect_timeout(&addr, PORT_WAIT).is_ok() {
+            self.running = Some(port);
+        }
+    }
+
+    fn write(&mut self, change: LinkChange<'_>) -> Result<Written> {
+        let connections;
+        let change = match change {
+            LinkChange::Login { token, .. } => Change::Token {
+                token,
+                client_id: &self.entry.client_identifier,
+            },
+            LinkChange::Adopt { .. } => return Ok(self.done(Updated::Unchanged)),
+            LinkChange::Server(server) => {
+                connections = server.connections.clone();
+                Change::Server(Server {
+                    machine_id: &server.machine_id,
+                    name: &server.name,
+                    url: &server.url,
+                    connections: &connections,
+                })
+            }
+            LinkChange::Logout { .. } => Change::Clear,
+        };
+        if let Some(port) = self.running {
+            // Only a change the file does not hold yet would be lost.
+            if !self.file.preview(&change)?.changed_keys.is_empty() {
+                return Err(self.refuse_running(port));
+            }
+        }
+        let updated = self.file.update(&change)?;
+        self.written_fingerprint = match change {
+            Change::Token { token, .. } => Some(Some(apps::fingerprint(token))),
+            Change::Clear => Some(None),
+            Change::Server(_) => self.written_fingerprint.take(),
+        };
+        Ok(self.done(updated))
+    }
+
+    fn put_back(&mut self) -> Option<String> {
+        let path = self.file.path().display().to_string();
+        match self.file.put_back() {
+            Ok(true) => Some(format!("{path} was put back as it was")),
+            Ok(false) => None,
+            Err(e) => Some(format!("{path} could not be put back: {e}")),
+        }
+    }
+
+    /// Keep in config.toml the fingerprint of the token the app now holds.
+    fn remember(&self, _ctx: &Context, cfg: &mut Config) {
+        if let Some(entry) = cfg.apps.iter_mut().find(|a| a.name == self.entry.name) {
+            if let Some(fp) = &self.written_fingerprint {
+                entry.token_fingerprint = fp.clone();
+            }
+            entry.own_token = self.entry.own_token;
+        }
+    }
+
+    /// Kometa and PlexTraktSync read their files at every run; Tautulli was refused while it
+    /// ran (see [`Target::write`]). Nothing to restart.
+    fn settle(&self, _ctx: &Context, _restart: bool, _rerun: &str) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl App {
+    fn done(&self, updated: Updated) -> Written {
+        let changed_keys = match updated {
+            Updated::Unchanged => Vec::new(),
+            Updated::Written { changed_keys } => changed_keys,
+        };
+        Written {
+            synced: Synced::Updated {
+                path: self.file.path().to_path_buf(),
+                notes: Vec::new(),
+            },
+            changed_keys,
+            apikey_kept: false,
+        }
+    }
+}
