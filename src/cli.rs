@@ -244,6 +244,17 @@ pub enum Command {
     )]
     Select(SelectArgs),
     /// Forget the token here (and in Bazarr); --revoke also signs it out at plex.tv
+    ///
+    /// In Bazarr's file it makes the changes Bazarr's own logout makes, and names the keys
+    /// it changed on stderr (never their values): plex.token, plex.username, plex.email,
+    /// plex.user_id, plex.encryption_key and plex.legacy_token emptied; plex.auth_method set
+    /// to apikey; plex.apikey emptied and plex.apikey_encrypted false, unless a Bazarr 1.5.2
+    /// or older still signs in with that apikey (kept then; --clear-apikey or --revoke clear
+    /// it); the server keys (server_machine_id, server_name, server_url, server_local)
+    /// emptied; plex.ip, port and ssl reset to 127.0.0.1, 32400 and false; and
+    /// general.use_plex false. The config.yaml.bak plex-auth made is removed, as it holds the
+    /// token. The apps registered with `plex-auth apps add` keep their tokens unless --apps
+    /// is given, and are named.
     #[command(
         name = names::LOGOUT,
         override_usage = usage(names::LOGOUT, ""),
