@@ -392,6 +392,7 @@ Register-ArgumentCompleter -Native -CommandName 'plex-auth' -ScriptBlock {
             [CompletionResult]::new('--app-url', '--app-url', [CompletionResultType]::ParameterName, 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto; NO_COLOR turns it off]')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show each app''s change as a diff (a new token shown as a placeholder) and write, mint and send nothing')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'Use the link for the whole machine, which root''s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit''s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (NDJSON events for login)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')

@@ -360,6 +360,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_see
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_seen_subcommand_from sync" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_seen_subcommand_from sync" -l dry-run -d 'Show each app\'s change as a diff (a new token shown as a placeholder) and write, mint and send nothing'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_seen_subcommand_from sync" -l system -d 'Use the link for the whole machine, which root\'s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit\'s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_seen_subcommand_from sync" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_seen_subcommand_from sync" -s q -l quiet -d 'Print nothing on success'

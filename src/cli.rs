@@ -457,6 +457,10 @@ pub enum AppsCommand {
         /// The apps' names [default: every registered app]
         #[arg(value_name = "NAME")]
         names: Vec<String>,
+        /// Show each app's change as a diff (a new token shown as a placeholder) and write,
+        /// mint and send nothing
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 

@@ -79,6 +79,18 @@ impl AppFile {
         &self.path
     }
 
+    /// The same file with `text` in place of what was read (a change made in memory),
+    /// for a preview of the next change on top of it.
+    pub fn from_text(kind: Kind, path: &Path, text: String, read: &AppFile) -> AppFile {
+        AppFile {
+            kind,
+            path: path.to_path_buf(),
+            text,
+            companion: read.companion.clone(),
+            replaced: None,
+        }
+    }
+
     /// The file's text as last read or written.
     pub fn text(&self) -> &str {
         &self.text
@@ -213,4 +225,120 @@ fn read_locked(mut file: &fs::File) -> std::io::Result<String> {
     let mut text = String::new();
     file.by_ref().take(MAX_SIZE + 1).read_to_string(&mut text)?;
     Ok(text)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+    use std::os::unix::fs::PermissionsExt;
+
+    const KOMETA: &str = "# mine\nplex:\n  url: http://x:32400\n  token: oldtoken\n  timeout: 60\n";
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The app saves its file between plex-auth's read and its swap: the save is kept, read
+    /// again, and the token written on top of it.
+    #[test]
+    fn a_save_of_the_apps_own_meanwhile_is_kept_and_the_change_made_on_top() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("config.yml");
+        fs::write(&path, KOMETA).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        let mut file = AppFile::load(Kind::Kometa, &path).unwrap();
+        let (p, dir) = (path.clone(), tmp.path().to_path_buf());
+        crate::fs::before_next_swap(move || {
+            // Kometa adds a setting it was missing and saves, by rename.
+            let other = dir.join("config.yml.new");
+            fs::write(
+                &other,
+                KOMETA.replace("  timeout: 60\n", "  timeout: 60\n  verify_ssl: true\n"),
+            )
+            .unwrap();
+            fs::set_permissions(&other, fs::Permissions::from_mode(0o640)).unwrap();
+            fs::rename(&other, &p).unwrap();
+        });
+        let token = Secret::new("NewToken456");
+        let done = file
+            .update(&Change::Token {
+                token: &token,
+                client_id: "c",
+            })
+            .unwrap();
+        assert_eq!(
+            done,
+            Updated::Written {
+                changed_keys: vec!["plex.token".into()]
+            }
+        );
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "# mine\nplex:\n  url: http://x:32400\n  token: NewToken456\n  timeout: 60\n  verify_ssl: true\n"
+        );
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        assert_eq!(names(tmp.path()), ["config.yml"]);
+    }
+
+    /// Put back restores what was read, unless the app saved since.
+    #[test]
+    fn put_back_restores_the_file_unless_the_app_saved_since() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("config.yml");
+        fs::write(&path, KOMETA).unwrap();
+        let mut file = AppFile::load(Kind::Kometa, &path).unwrap();
+        let token = Secret::new("NewToken456");
+        let change = Change::Token {
+            token: &token,
+            client_id: "c",
+        };
+        file.update(&change).unwrap();
+        assert!(file.put_back().unwrap());
+        assert_eq!(fs::read_to_string(&path).unwrap(), KOMETA);
+        file.update(&change).unwrap();
+        fs::write(&path, "plex:\n  token: theirs\n").unwrap();
+        assert!(!file.put_back().unwrap());
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "plex:\n  token: theirs\n"
+        );
+    }
+
+    /// A FIFO, a symlink to a device or a huge file is refused before it is read.
+    #[test]
+    fn only_a_small_regular_file_is_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join("config.yml");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        assert!(matches!(
+            AppFile::load(Kind::Kometa, &fifo),
+            Err(AppError::Unreadable { .. })
+        ));
+        let big = tmp.path().join("big.yml");
+        fs::write(&big, "a: b\n".repeat((MAX_SIZE / 5 + 1) as usize)).unwrap();
+        assert!(matches!(
+            AppFile::load(Kind::Kometa, &big),
+            Err(AppError::Unreadable { .. })
+        ));
+        assert!(matches!(
+            AppFile::load(Kind::Kometa, &tmp.path().join("none.yml")),
+            Err(AppError::Missing { .. })
+        ));
+    }
 }

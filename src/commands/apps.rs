@@ -27,7 +27,7 @@ pub fn run(ctx: &Context, args: AppsArgs) -> Result<()> {
         } => add(ctx, kind, location.as_deref(), name),
         AppsCommand::List => list(ctx),
         AppsCommand::Remove { name, revoke } => remove(ctx, &name, revoke),
-        AppsCommand::Sync { names } => sync(ctx, &names),
+        AppsCommand::Sync { names, dry_run } => sync(ctx, &names, dry_run),
     }
 }
 
@@ -232,7 +232,7 @@ fn revoke_own(ctx: &Context, entry: &crate::store::config::AppEntry) -> Result<(
     }
 }
 
-fn sync(ctx: &Context, names: &[String]) -> Result<()> {
+fn sync(ctx: &Context, names: &[String], dry_run: bool) -> Result<()> {
     let cfg = snapshot(ctx)?;
     let token = stored_token(ctx, &cfg)?;
     let entries = if names.is_empty() {
@@ -251,7 +251,46 @@ fn sync(ctx: &Context, names: &[String]) -> Result<()> {
             })
             .collect::<Result<_>>()?
     };
+    if dry_run {
+        return preview(ctx, &cfg, &entries);
+    }
     give_link(ctx, &cfg, &token, entries)
+}
+
+/// `apps sync --dry-run`: each app's change as a diff, nothing written, minted or sent.
+fn preview(
+    ctx: &Context,
+    cfg: &crate::store::Config,
+    entries: &[crate::store::config::AppEntry],
+) -> Result<()> {
+    let mut diffs = Vec::new();
+    for entry in entries {
+        let diff = ops_apps::preview(entry, cfg.server.as_ref())
+            .map_err(|e| e.context(format!("{} cannot be read", safe(&entry.name))))?;
+        diffs.push((entry.name.clone(), diff));
+    }
+    if ctx.out.json {
+        let apps: Vec<serde_json::Value> = diffs
+            .iter()
+            .map(|(name, diff)| serde_json::json!({ "name": name, "diff": diff }))
+            .collect();
+        ctx.out
+            .json_value(&serde_json::json!({ "dry_run": true, "apps": apps }));
+        return Ok(());
+    }
+    for (name, diff) in &diffs {
+        match diff.is_empty() {
+            true => ctx.out.result(format!("{}: no change", safe(name))),
+            false => ctx
+                .out
+                .result(format!("{}:\n{}", safe(name), diff.trim_end())),
+        }
+    }
+    ctx.out.info(format!(
+        "Nothing was written. A new token of its own is shown as `{}`; an app whose own token still works keeps it.",
+        ops_apps::NEW_TOKEN
+    ));
+    Ok(())
 }
 
 /// The account's link and the selected server, given to the apps (all, or `only`), with

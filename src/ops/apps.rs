@@ -324,6 +324,54 @@ pub fn new_entry(name: String, kind: Kind, path: PathBuf) -> Result<AppEntry> {
     })
 }
 
+/// What `apps sync --dry-run` shows where an app would get a new token.
+pub const NEW_TOKEN: &str = "new-token-of-its-own";
+
+/// The change `apps sync` would make to an app's file, as a unified diff with every token
+/// masked: the token (the one it holds when it is plex-auth's, else [`NEW_TOKEN`]) and the
+/// selected server. Nothing is written, minted or sent.
+pub fn preview(entry: &AppEntry, server: Option<&SelectedServer>) -> Result<String> {
+    let file = crate::apps::file::AppFile::load(entry.kind, &entry.path)?;
+    let view = file.view()?;
+    let held = view.tokens();
+    let token = held
+        .iter()
+        .find(|t| holds_given(entry, &[t]))
+        .map(|t| (*t).clone())
+        .unwrap_or_else(|| Secret::new(NEW_TOKEN));
+    let mut text = file
+        .preview(&apps::Change::Token {
+            token: &token,
+            client_id: &entry.client_identifier,
+        })?
+        .text;
+    if let Some(s) = server {
+        let next =
+            crate::apps::file::AppFile::from_text(entry.kind, &entry.path, text.clone(), &file);
+        text = next
+            .preview(&apps::Change::Server(apps::Server {
+                machine_id: &s.machine_id,
+                name: &s.name,
+                url: &s.url,
+                connections: &s.connections,
+            }))?
+            .text;
+    }
+    let diff = similar::TextDiff::from_lines(file.text(), &text)
+        .unified_diff()
+        .context_radius(2)
+        .header(
+            &entry.path.display().to_string(),
+            &format!("{} (new)", entry.path.display()),
+        )
+        .to_string();
+    let secrets: Vec<&Secret> = held.into_iter().chain([&token]).collect();
+    Ok(secrets
+        .iter()
+        .filter(|t| t.expose() != NEW_TOKEN && t.expose().len() >= 4)
+        .fold(diff, |d, t| d.replace(t.expose(), &t.masked())))
+}
+
 /// Whether the app's copy holds the token plex-auth last gave it, offline.
 pub fn holds_given(entry: &AppEntry, held: &[&Secret]) -> bool {
     entry

@@ -437,6 +437,31 @@ fn remove_revoke_signs_out_only_that_apps_token() {
     assert!(env.fake.is_valid(&account));
 }
 
+/// `apps sync --dry-run` shows each app's change with every token masked, and writes,
+/// mints and sends nothing.
+#[test]
+fn sync_dry_run_shows_the_change_and_does_nothing() {
+    let env = Env::new();
+    env.logged_in();
+    let apps = write_apps(&env, "oldtoken999");
+    add(&env, "kometa", &apps.kometa).ok();
+    add(&env, "plextraktsync", &apps.pts).ok();
+    let own = token_in(&apps.pts, "token");
+    let text = std::fs::read_to_string(&apps.kometa).unwrap();
+    let changed = text.replace(&yaml_scalar(&token_in(&apps.kometa, "token")), "someoneelses1");
+    std::fs::write(&apps.kometa, &changed).unwrap();
+    let pins = env.fake.pins_created();
+    let run = env.run(&["apps", "sync", "--dry-run"]);
+    run.ok()
+        .stdout_has("-  token: some…(13 chars)")
+        .stdout_has("+  token: new-token-of-its-own")
+        .stdout_has("plextraktsync: no change")
+        .stderr_has("Nothing was written");
+    assert!(!run.stdout.contains("someoneelses1") && !run.stdout.contains(&own));
+    assert_eq!(std::fs::read_to_string(&apps.kometa).unwrap(), changed);
+    assert_eq!(env.fake.pins_created(), pins);
+}
+
 /// `select` points every app at the server: PlexTraktSync's `urls` and `id`, Tautulli's
 /// `pms_*` keys, Kometa's `url`.
 #[test]
