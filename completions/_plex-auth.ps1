@@ -308,6 +308,8 @@ Register-ArgumentCompleter -Native -CommandName 'plex-auth' -ScriptBlock {
         }
         'plex-auth;apps;add' {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The name plex-auth knows it by [default: the kind, then kind-2, kind-3 and so on]')
+            [CompletionResult]::new('--config-xml', '--config-xml', [CompletionResultType]::ParameterName, 'sonarr, radarr: the app''s config.xml, whose API key is read each time (never stored by plex-auth, sent only to LOCATION, the app''s address)')
+            [CompletionResult]::new('--api-key-file', '--api-key-file', [CompletionResultType]::ParameterName, 'sonarr, radarr: a file holding only the app''s API key (Settings, General), read each time; never give a key on the command line')
             [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Folder for plex-auth''s own state (config.toml, key)')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the sealed token is kept')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]')

@@ -281,6 +281,8 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and not __fish
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and not __fish_seen_subcommand_from add list remove sync help" -f -a "sync" -d 'Give the apps named (or every app) the current link and the selected server'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and not __fish_seen_subcommand_from add list remove sync help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_seen_subcommand_from add" -l name -d 'The name plex-auth knows it by [default: the kind, then kind-2, kind-3 and so on]' -r
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_seen_subcommand_from add" -l config-xml -d 'sonarr, radarr: the app\'s config.xml, whose API key is read each time (never stored by plex-auth, sent only to LOCATION, the app\'s address)' -r -F
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_seen_subcommand_from add" -l api-key-file -d 'sonarr, radarr: a file holding only the app\'s API key (Settings, General), read each time; never give a key on the command line' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_seen_subcommand_from add" -l config-dir -d 'Folder for plex-auth\'s own state (config.toml, key)' -r -F
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_seen_subcommand_from add" -l store -d 'Where the sealed token is kept' -r -f -a "auto\t'The OS keyring when one answers, else the config file; the choice is remembered'
 keyring\t'The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager)'

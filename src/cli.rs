@@ -428,17 +428,27 @@ pub enum AppsCommand {
     /// Register an app: read its file now and say what it holds
     #[command(override_usage = "plex-auth apps add [OPTIONS] <KIND> [LOCATION]")]
     Add {
-        /// tautulli (its config.ini), kometa (its config.yml) or plextraktsync (its config
-        /// folder, holding servers.yml and .env)
+        /// tautulli (its config.ini), kometa (its config.yml), plextraktsync (its config
+        /// folder, holding servers.yml and .env), sonarr or radarr (its address, with
+        /// --config-xml or --api-key-file)
         #[arg(value_name = "KIND", value_parser = app_kind)]
         kind: crate::apps::Kind,
         /// The app's file, or the folder it is in [default: the first of the app's usual
-        /// places that exists]
+        /// places that exists]; for sonarr and radarr, the app's address
+        /// (http://127.0.0.1:8989)
         #[arg(value_name = "LOCATION", value_parser = Utf8Path)]
         location: Option<PathBuf>,
         /// The name plex-auth knows it by [default: the kind, then kind-2, kind-3 and so on]
         #[arg(long, value_name = "NAME")]
         name: Option<String>,
+        /// sonarr, radarr: the app's config.xml, whose API key is read each time (never
+        /// stored by plex-auth, sent only to LOCATION, the app's address)
+        #[arg(long, value_name = "PATH", value_parser = Utf8Path, conflicts_with = "api_key_file")]
+        config_xml: Option<PathBuf>,
+        /// sonarr, radarr: a file holding only the app's API key (Settings, General), read
+        /// each time; never give a key on the command line
+        #[arg(long, value_name = "PATH", value_parser = Utf8Path)]
+        api_key_file: Option<PathBuf>,
     },
     /// List the registered apps and whether each holds the link (offline)
     List,

@@ -579,6 +579,21 @@ impl From<crate::apps::file::AppError> for Error {
     }
 }
 
+/// Sonarr or Radarr could not be reached (exit 5, try again later), refused its key, or did
+/// not take the change (exit 9, fix it there).
+impl From<crate::apps::arr::ArrError> for Error {
+    fn from(err: crate::apps::arr::ArrError) -> Self {
+        use crate::apps::arr::ArrError as A;
+        let (kind, hint) = match &err {
+            A::Unreachable { .. } => (ErrorKind::Connection, Some("check that it runs at that address, then run the command again".to_string())),
+            A::KeyRefused { .. } => (ErrorKind::Config, Some("check the API key file given to `plex-auth apps add` (Settings, General, API Key)".to_string())),
+            A::Refused { .. } | A::Status { .. } => (ErrorKind::Config, None),
+            A::NoPlex { .. } => (ErrorKind::Config, None),
+        };
+        Error::from_typed(kind, err, hint)
+    }
+}
+
 /// Sealing failed (no random source): exit 1.
 impl From<crate::store::seal::SealError> for Error {
     fn from(err: crate::store::seal::SealError) -> Self {

@@ -6,6 +6,7 @@
 //! servers run on the fake's own tokio runtime, and everything stops when the [`FakePlex`] is
 //! dropped. The endpoints it answers are the ones in docs/formats.md#plextv-endpoints.
 
+mod arr;
 mod bazarr;
 mod hostile;
 mod http;
@@ -27,6 +28,7 @@ use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::runtime::Runtime;
 
+pub use arr::{FakeArr, TokenCheck};
 pub use bazarr::FakeBazarr;
 pub use hostile::{Hostile, Reply};
 pub use spec::{ConnKind, ConnSpec, Fault, PmsRecorded, Recorded, ServerHandle, ServerSpec};
@@ -157,6 +159,13 @@ impl FakePlex {
     /// account's "Authorized Devices" lists it.
     pub fn device_of(&self, token: &str) -> Option<String> {
         self.shared.lock().device_of(token)
+    }
+
+    /// A check another fake (Sonarr, Overseerr) can make, as those apps ask plex.tv: whether
+    /// this fake plex.tv takes a token.
+    pub fn token_check(&self) -> TokenCheck {
+        let shared = Arc::clone(&self.shared);
+        Arc::new(move |token: &str| shared.lock().is_valid(token))
     }
 
     pub fn is_valid(&self, token: &str) -> bool {

@@ -9,6 +9,7 @@
 //! `<<name>>`) is never replaced with a literal: the slot is reported as [`Held::Elsewhere`]
 //! and left alone.
 
+pub mod arr;
 pub mod file;
 pub mod kometa;
 pub mod plextraktsync;
@@ -29,10 +30,23 @@ pub enum Kind {
     Tautulli,
     Kometa,
     Plextraktsync,
+    Sonarr,
+    Radarr,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Tautulli, Kind::Kometa, Kind::Plextraktsync];
+    pub const ALL: [Kind; 5] = [
+        Kind::Tautulli,
+        Kind::Kometa,
+        Kind::Plextraktsync,
+        Kind::Sonarr,
+        Kind::Radarr,
+    ];
+
+    /// Kept through the app's API (Sonarr, Radarr), not a file.
+    pub fn is_api(self) -> bool {
+        matches!(self, Kind::Sonarr | Kind::Radarr)
+    }
 
     /// The word used on the command line and in config.toml.
     pub fn word(self) -> &'static str {
@@ -40,6 +54,8 @@ impl Kind {
             Kind::Tautulli => "tautulli",
             Kind::Kometa => "kometa",
             Kind::Plextraktsync => "plextraktsync",
+            Kind::Sonarr => "sonarr",
+            Kind::Radarr => "radarr",
         }
     }
 
@@ -49,6 +65,8 @@ impl Kind {
             Kind::Tautulli => "Tautulli",
             Kind::Kometa => "Kometa",
             Kind::Plextraktsync => "PlexTraktSync",
+            Kind::Sonarr => "Sonarr",
+            Kind::Radarr => "Radarr",
         }
     }
 
@@ -59,6 +77,7 @@ impl Kind {
             Kind::Tautulli => "config.ini",
             Kind::Kometa => "config.yml",
             Kind::Plextraktsync => "servers.yml",
+            Kind::Sonarr | Kind::Radarr => "config.xml",
         };
         if location.is_dir() {
             location.join(name)
@@ -77,6 +96,9 @@ impl Kind {
             Kind::Plextraktsync => {
                 "reads servers.yml at every run; a running `plextraktsync watch` needs a restart"
             }
+            Kind::Sonarr | Kind::Radarr => {
+                "takes the token through its API and uses it at once, after testing it"
+            }
         }
     }
 
@@ -85,7 +107,7 @@ impl Kind {
     pub fn companion(self) -> Option<&'static str> {
         match self {
             Kind::Plextraktsync => Some(".env"),
-            Kind::Tautulli | Kind::Kometa => None,
+            _ => None,
         }
     }
 
@@ -95,6 +117,7 @@ impl Kind {
             Kind::Tautulli => tautulli::read(text),
             Kind::Kometa => kometa::read(text),
             Kind::Plextraktsync => plextraktsync::read(text, companion),
+            Kind::Sonarr | Kind::Radarr => Err(self.through_api()),
         }
     }
 
@@ -108,7 +131,15 @@ impl Kind {
             Kind::Tautulli => tautulli::apply(text, change),
             Kind::Kometa => kometa::apply(text, change),
             Kind::Plextraktsync => plextraktsync::apply(text, companion, change),
+            Kind::Sonarr | Kind::Radarr => Err(self.through_api()),
         }
+    }
+
+    fn through_api(self) -> FormatError {
+        FormatError::Refused(format!(
+            "{} keeps its token in its database, reached through its API, not in a file",
+            self.product()
+        ))
     }
 }
 

@@ -24,7 +24,29 @@ pub fn run(ctx: &Context, args: AppsArgs) -> Result<()> {
             kind,
             location,
             name,
-        } => add(ctx, kind, location.as_deref(), name),
+            config_xml,
+            api_key_file,
+        } if kind.is_api() => {
+            let key = KeyFrom::of(config_xml, api_key_file)?;
+            add_api(ctx, kind, location.as_deref(), key, name)
+        }
+        AppsCommand::Add {
+            kind,
+            location,
+            name,
+            config_xml,
+            api_key_file,
+        } => {
+            if config_xml.is_some() || api_key_file.is_some() {
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    format!(
+                        "--config-xml and --api-key-file are for sonarr and radarr, not {kind}"
+                    ),
+                ));
+            }
+            add(ctx, kind, location.as_deref(), name)
+        }
         AppsCommand::List => list(ctx),
         AppsCommand::Remove { name, revoke } => remove(ctx, &name, revoke),
         AppsCommand::Sync { names, dry_run } => sync(ctx, &names, dry_run),
@@ -78,6 +100,76 @@ fn add(ctx: &Context, kind: Kind, location: Option<&Path>, name: Option<String>)
     }
 }
 
+/// Where Sonarr's or Radarr's API key is read from.
+struct KeyFrom {
+    path: PathBuf,
+    key_file: bool,
+}
+
+impl KeyFrom {
+    fn of(config_xml: Option<PathBuf>, api_key_file: Option<PathBuf>) -> Result<KeyFrom> {
+        match (config_xml, api_key_file) {
+            (Some(path), None) => Ok(KeyFrom { path, key_file: false }),
+            (None, Some(path)) => Ok(KeyFrom { path, key_file: true }),
+            _ => Err(Error::new(
+                ErrorKind::Usage,
+                "sonarr and radarr need their API key: --config-xml PATH (its config.xml) or --api-key-file PATH",
+            )
+            .with_hint("never give the key itself on the command line: every user here can read it there")),
+        }
+    }
+}
+
+/// `apps add sonarr|radarr URL`: the key read and the API asked now (an address that does
+/// not answer, a key it refuses, or no Plex connection there is an error, and nothing is
+/// registered), then registered and given the link.
+fn add_api(
+    ctx: &Context,
+    kind: Kind,
+    url: Option<&Path>,
+    key: KeyFrom,
+    name: Option<String>,
+) -> Result<()> {
+    let cfg = snapshot(ctx)?;
+    let url = url.and_then(Path::to_str).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Usage,
+            format!("{kind} needs its address as LOCATION"),
+        )
+        .with_hint(format!(
+            "`plex-auth apps add {kind} http://127.0.0.1:PORT --config-xml PATH`"
+        ))
+    })?;
+    let base = crate::ops::target::arr::app_url(url)?;
+    let path = std::fs::canonicalize(&key.path)
+        .map_err(|e| Error::config(format!("{} cannot be used: {e}", key.path.display())))?;
+    let name = match name {
+        Some(n) => checked_name(n)?,
+        None => free_name(kind, &cfg.apps),
+    };
+    let mut entry = ops_apps::new_entry(name.clone(), kind, path)?;
+    entry.url = Some(base.to_string());
+    entry.key_file = key.key_file;
+    let app = crate::ops::target::arr::Arr::open(ctx, &entry)?;
+    ops_apps::add(ctx, entry.clone())?;
+    ctx.out.result(format!(
+        "Registered {} ({}) at {}.",
+        safe(&name),
+        kind.product(),
+        base
+    ));
+    ctx.out.info(format!(
+        "  {} Plex Media Server connection(s) there; {} {}.",
+        app.connections_len(),
+        kind.product(),
+        kind.reloads()
+    ));
+    match ctx.vault().load_token(&cfg).ok().flatten() {
+        Some(token) => give_link(ctx, &cfg, &token, vec![entry]),
+        None => Ok(()),
+    }
+}
+
 /// Where each kind keeps its file when installed the usual way (a package, a Docker volume).
 fn usual_place(kind: Kind) -> Result<PathBuf> {
     let home = std::env::var_os("HOME")
@@ -93,6 +185,7 @@ fn usual_place(kind: Kind) -> Result<PathBuf> {
             home.join(".config/PlexTraktSync/servers.yml"),
             "/app/config/servers.yml".into(),
         ],
+        Kind::Sonarr | Kind::Radarr => Vec::new(),
     };
     places.iter().find(|p| p.is_file()).cloned().ok_or_else(|| {
         let tried: Vec<String> = places.iter().map(|p| p.display().to_string()).collect();
@@ -193,6 +286,20 @@ fn remove(ctx: &Context, name: &str, revoke: bool) -> Result<()> {
 /// plex.tv. The account's token is never signed out this way: that would end plex-auth's
 /// own link.
 fn revoke_own(ctx: &Context, entry: &crate::store::config::AppEntry) -> Result<()> {
+    if entry.kind.is_api() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "{}'s API never shows its token, so plex-auth cannot sign it out; nothing was revoked and it was not forgotten",
+                entry.kind.product()
+            ),
+        )
+        .with_hint(format!(
+            "sign out \"{} (plex-auth)\" in Plex's Authorized Devices, then `plex-auth apps remove {}`",
+            entry.kind.product(),
+            safe(&entry.name)
+        )));
+    }
     let file = crate::apps::file::AppFile::load(entry.kind, &entry.path)?;
     let view = file.view()?;
     let held = view.tokens();

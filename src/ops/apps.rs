@@ -6,7 +6,8 @@
 use std::path::PathBuf;
 
 use super::target::app::App;
-use super::target::{LinkChange, Target};
+use super::target::arr::Arr;
+use super::target::{DynTarget, LinkChange, Target};
 use crate::apps::{self, Kind};
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -117,9 +118,13 @@ pub fn give_token(
     entries: &[AppEntry],
 ) -> Result<Vec<Report>> {
     let mut reports = Vec::new();
-    let mut written: Vec<App> = Vec::new();
+    let mut written: Vec<Box<DynTarget>> = Vec::new();
     for entry in entries {
-        match token_to(ctx, plex, entry, account_token, user) {
+        let done = match entry.kind.is_api() {
+            true => token_through_api(ctx, plex, entry, account_token, user),
+            false => token_to(ctx, plex, entry, account_token, user),
+        };
+        match done {
             Ok((app, report)) => {
                 if matches!(report.outcome, Outcome::Done { .. }) {
                     written.push(app);
@@ -133,6 +138,46 @@ pub fn give_token(
     Ok(reports)
 }
 
+/// Sonarr or Radarr: it keeps its own token while the app's own test still passes with it;
+/// else it is given a new one through its API (which tests it before saving).
+fn token_through_api(
+    ctx: &Context,
+    plex: &Plex,
+    entry: &AppEntry,
+    account_token: &Secret,
+    user: &User,
+) -> Result<(Box<DynTarget>, Report)> {
+    let mut app = Arr::open(ctx, entry)?;
+    let mut report = Report {
+        name: entry.name.clone(),
+        kind: entry.kind,
+        path: entry.path.clone(),
+        outcome: Outcome::Done {
+            changed_keys: Vec::new(),
+            given: Some(Given::Kept),
+        },
+        note: None,
+    };
+    if entry.own_token && entry.token_fingerprint.is_some() && app.holds_working_token(ctx) {
+        return Ok((Box::new(app), report));
+    }
+    let (token, given, note) = choose_token(ctx, plex, entry, &[], account_token, user);
+    app.entry.own_token = given != Given::Account;
+    let written = app.write(
+        ctx,
+        LinkChange::Login {
+            token: &token,
+            user,
+        },
+    )?;
+    report.note = note;
+    report.outcome = Outcome::Done {
+        changed_keys: written.changed_keys,
+        given: Some(given),
+    };
+    Ok((Box::new(app), report))
+}
+
 /// One app: read its file, choose its token, write it.
 fn token_to(
     ctx: &Context,
@@ -140,7 +185,7 @@ fn token_to(
     entry: &AppEntry,
     account_token: &Secret,
     user: &User,
-) -> Result<(App, Report)> {
+) -> Result<(Box<DynTarget>, Report)> {
     let mut app = App::open(entry)?;
     app.observe(ctx);
     let view = app.file.view()?;
@@ -164,21 +209,24 @@ fn token_to(
         note: None,
     };
     if !literal {
-        return Ok((app, report));
+        return Ok((Box::new(app), report));
     }
     let held: Vec<Secret> = view.tokens().into_iter().cloned().collect();
     let (token, given, note) = choose_token(ctx, plex, entry, &held, account_token, user);
     app.entry.own_token = given != Given::Account;
-    let written = app.write(LinkChange::Login {
-        token: &token,
-        user,
-    })?;
+    let written = app.write(
+        ctx,
+        LinkChange::Login {
+            token: &token,
+            user,
+        },
+    )?;
     report.note = note;
     report.outcome = Outcome::Done {
         changed_keys: written.changed_keys,
         given: Some(given),
     };
-    Ok((app, report))
+    Ok((Box::new(app), report))
 }
 
 /// The token an app gets: its own, when the one it holds is the one plex-auth gave it and
@@ -224,9 +272,9 @@ pub fn give_server(ctx: &Context, server: &SelectedServer, entries: &[AppEntry])
     entries
         .iter()
         .map(|entry| {
-            let result = App::open(entry).map_err(Error::from).and_then(|mut app| {
+            let result = open(ctx, entry).and_then(|mut app| {
                 app.observe(ctx);
-                app.write(LinkChange::Server(server))
+                app.write(ctx, LinkChange::Server(server))
             });
             match result {
                 Ok(written) => Report {
@@ -245,17 +293,28 @@ pub fn give_server(ctx: &Context, server: &SelectedServer, entries: &[AppEntry])
         .collect()
 }
 
+/// A registered app as a target: its file, or its API.
+fn open(ctx: &Context, entry: &AppEntry) -> Result<Box<DynTarget>> {
+    Ok(match entry.kind.is_api() {
+        true => Box::new(Arr::open(ctx, entry)?),
+        false => Box::new(App::open(entry)?),
+    })
+}
+
 /// `logout --apps`: clear the token in each app's file, as the app's own sign-out does,
 /// and forget the fingerprints.
 pub fn clear_tokens(ctx: &Context, entries: &[AppEntry]) -> Result<Vec<Report>> {
     let mut reports = Vec::new();
     let mut written = Vec::new();
     for entry in entries {
-        let result = App::open(entry).map_err(Error::from).and_then(|mut app| {
+        let result = open(ctx, entry).and_then(|mut app| {
             app.observe(ctx);
-            let w = app.write(LinkChange::Logout {
-                clear_apikey: false,
-            })?;
+            let w = app.write(
+                ctx,
+                LinkChange::Logout {
+                    clear_apikey: false,
+                },
+            )?;
             Ok((app, w))
         });
         match result {
@@ -281,7 +340,7 @@ pub fn clear_tokens(ctx: &Context, entries: &[AppEntry]) -> Result<Vec<Report>> 
 
 /// Record in config.toml what each written app holds now. When that cannot be saved, each
 /// app is put back, and its report says so.
-fn record(ctx: &Context, written: &mut [App], reports: &mut [Report]) -> Result<()> {
+fn record(ctx: &Context, written: &mut [Box<DynTarget>], reports: &mut [Report]) -> Result<()> {
     if written.is_empty() {
         return Ok(());
     }
@@ -318,6 +377,8 @@ pub fn new_entry(name: String, kind: Kind, path: PathBuf) -> Result<AppEntry> {
         kind,
         path,
         client_identifier: crate::store::config::new_client_identifier()?,
+        url: None,
+        key_file: false,
         token_fingerprint: None,
         own_token: false,
         added_at: crate::time::now(),
@@ -331,6 +392,18 @@ pub const NEW_TOKEN: &str = "new-token-of-its-own";
 /// masked: the token (the one it holds when it is plex-auth's, else [`NEW_TOKEN`]) and the
 /// selected server. Nothing is written, minted or sent.
 pub fn preview(entry: &AppEntry, server: Option<&SelectedServer>) -> Result<String> {
+    if entry.kind.is_api() {
+        let what = match server {
+            Some(_) => "the token and the server's address",
+            None => "the token",
+        };
+        return Ok(format!(
+            "(through {}'s API at {}: {what} of each Plex Media Server connection, tested by {} first)\n",
+            entry.kind.product(),
+            entry.url.as_deref().unwrap_or_default(),
+            entry.kind.product()
+        ));
+    }
     let file = crate::apps::file::AppFile::load(entry.kind, &entry.path)?;
     let view = file.view()?;
     let held = view.tokens();
@@ -433,6 +506,18 @@ pub fn status(cfg: &Config) -> Vec<AppStatus> {
 }
 
 fn status_of(entry: &AppEntry, cfg: &Config) -> AppStatus {
+    // An app kept through its API is not asked anything offline: what it was given is known.
+    if entry.kind.is_api() {
+        return AppStatus {
+            entry: entry.clone(),
+            token: match entry.token_fingerprint {
+                Some(_) => TokenState::Matches,
+                None => TokenState::NotGiven,
+            },
+            server: entry.url.clone(),
+            server_matches: None,
+        };
+    }
     let unreadable = |why: String| AppStatus {
         entry: entry.clone(),
         token: TokenState::Unreadable(why),

@@ -85,7 +85,7 @@ pub fn link(
         };
         synced = Some(
             target
-                .write(change)
+                .write(ctx, change)
                 .map_err(|e| linked_but(e, user))?
                 .synced,
         );
@@ -124,7 +124,7 @@ pub fn confirm(
     }
     let mut synced = None;
     if let Some(target) = target {
-        synced = Some(target.write(LinkChange::Login { token, user })?.synced);
+        synced = Some(target.write(ctx, LinkChange::Login { token, user })?.synced);
         target.remember(ctx, &mut txn.cfg);
     }
     txn.commit()?;

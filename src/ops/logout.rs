@@ -32,9 +32,12 @@ pub fn logout(
     let mut txn = Transaction::begin(&ctx.config_dir)?;
     let was_logged_in = txn.cfg.account.is_some() || txn.cfg.sealed_token.is_some();
     let written = match target.as_deref_mut() {
-        Some(t) => Some(t.write(LinkChange::Logout { clear_apikey }).map_err(|e| {
-            e.context("Bazarr's file could not be updated, so nothing was logged out")
-        })?),
+        Some(t) => Some(
+            t.write(ctx, LinkChange::Logout { clear_apikey })
+                .map_err(|e| {
+                    e.context("Bazarr's file could not be updated, so nothing was logged out")
+                })?,
+        ),
         None => None,
     };
     if let Some(t) = target.as_deref() {

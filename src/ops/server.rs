@@ -56,7 +56,7 @@ fn write_server(
     let Some(target) = target else {
         return Ok(None);
     };
-    let written = target.write(LinkChange::Server(server))?;
+    let written = target.write(ctx, LinkChange::Server(server))?;
     target.remember(ctx, cfg);
     Ok(Some(written.synced))
 }

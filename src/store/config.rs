@@ -51,8 +51,16 @@ pub struct Config {
 pub struct AppEntry {
     pub name: String,
     pub kind: crate::apps::Kind,
-    /// The app's file (resolved when added).
+    /// The app's file (resolved when added); for an app kept through its API (Sonarr,
+    /// Radarr), the file its API key is read from each time (its config.xml, or a file
+    /// holding only the key: `key_file`).
     pub path: PathBuf,
+    /// The app's address, for an app kept through its API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// `path` holds only the API key (`--api-key-file`), not the app's config.xml.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub key_file: bool,
     /// The app's own client identifier: the device plex.tv lists for it ("Kometa
     /// (plex-auth)"), which its token was issued to.
     pub client_identifier: String,

@@ -156,7 +156,7 @@ fn a_file_that_is_not_the_apps_is_refused_and_not_registered() {
     let ini = env.dir.path().join("config.ini");
     std::fs::write(&ini, "[General]\nhttp_port = 8181\n").unwrap();
     add(&env, "tautulli", &ini).code(9);
-    env.run(&["apps", "add", "sonarr", ini.to_str().unwrap()])
+    env.run(&["apps", "add", "overseerr", ini.to_str().unwrap()])
         .code(2)
         .stderr_has("not a kind of app plex-auth knows");
     assert!(client_ids(&env).is_empty());
@@ -249,6 +249,11 @@ fn after_a_sign_out_of_every_device_one_login_relinks_every_app() {
     .ok();
     add(&env, "plextraktsync", &apps.pts).ok();
     add(&env, "plextraktsync", &pts2.join("servers.yml")).ok();
+    let (sonarr, sonarr_xml) = arr(&env, "Sonarr", "oldtoken999");
+    let (radarr, radarr_xml) = arr(&env, "Radarr", "oldtoken999");
+    add_arr(&env, "sonarr", &sonarr.url(), &sonarr_xml).ok();
+    add_arr(&env, "radarr", &radarr.url(), &radarr_xml).ok();
+    let arrs_before = [sonarr.token(1), radarr.token(1)];
     let files = [
         (&apps.tautulli, "pms_token"),
         (&apps.kometa, "token"),
@@ -258,7 +263,7 @@ fn after_a_sign_out_of_every_device_one_login_relinks_every_app() {
     ];
     let before: Vec<String> = files.iter().map(|(p, k)| token_in(p, k)).collect();
 
-    assert!(env.fake.revoke_all() >= 6);
+    assert!(env.fake.revoke_all() >= 8);
     let run = env.run(&["validate"]);
     run.code(4).stderr_has("plex-auth login --force");
     for name in [
@@ -267,6 +272,8 @@ fn after_a_sign_out_of_every_device_one_login_relinks_every_app() {
         "kometa-4k",
         "plextraktsync",
         "plextraktsync-2",
+        "sonarr",
+        "radarr",
     ] {
         run.stderr_has(&format!("{name} ("));
     }
@@ -282,9 +289,14 @@ fn after_a_sign_out_of_every_device_one_login_relinks_every_app() {
         assert!(env.fake.is_valid(new), "{}", path.display());
         devices.push(env.fake.device_of(new).unwrap());
     }
+    for (old, new) in arrs_before.iter().zip([sonarr.token(1), radarr.token(1)]) {
+        assert_ne!(old, &new);
+        assert!(env.fake.is_valid(&new));
+        devices.push(env.fake.device_of(&new).unwrap());
+    }
     devices.sort();
     devices.dedup();
-    assert_eq!(devices.len(), 5, "each app is a device of its own");
+    assert_eq!(devices.len(), 7, "each app is a device of its own");
     env.run(&["validate"]).ok();
 }
 
@@ -448,7 +460,10 @@ fn sync_dry_run_shows_the_change_and_does_nothing() {
     add(&env, "plextraktsync", &apps.pts).ok();
     let own = token_in(&apps.pts, "token");
     let text = std::fs::read_to_string(&apps.kometa).unwrap();
-    let changed = text.replace(&yaml_scalar(&token_in(&apps.kometa, "token")), "someoneelses1");
+    let changed = text.replace(
+        &yaml_scalar(&token_in(&apps.kometa, "token")),
+        "someoneelses1",
+    );
     std::fs::write(&apps.kometa, &changed).unwrap();
     let pins = env.fake.pins_created();
     let run = env.run(&["apps", "sync", "--dry-run"]);
@@ -460,6 +475,107 @@ fn sync_dry_run_shows_the_change_and_does_nothing() {
     assert!(!run.stdout.contains("someoneelses1") && !run.stdout.contains(&own));
     assert_eq!(std::fs::read_to_string(&apps.kometa).unwrap(), changed);
     assert_eq!(env.fake.pins_created(), pins);
+}
+
+const ARR_KEY: &str = "0123456789abcdef0123456789abcdef";
+
+/// A fake Sonarr (or Radarr) with one Plex Media Server connection holding `token`, and its
+/// config.xml.
+fn arr(env: &Env, app: &'static str, token: &str) -> (fake_plex::FakeArr, PathBuf) {
+    let fake = fake_plex::FakeArr::start(app, ARR_KEY, env.fake.token_check());
+    fake.add_plex("Plex", "192.168.1.5", token);
+    let xml = env.dir.path().join(format!("{app}-config.xml"));
+    std::fs::write(
+        &xml,
+        format!("<Config>\n  <Port>8989</Port>\n  <ApiKey>{ARR_KEY}</ApiKey>\n</Config>\n"),
+    )
+    .unwrap();
+    (fake, xml)
+}
+
+fn add_arr(env: &Env, kind: &str, url: &str, xml: &Path) -> crate::util::Run {
+    env.run(&[
+        "apps",
+        "add",
+        kind,
+        url,
+        "--config-xml",
+        xml.to_str().unwrap(),
+    ])
+}
+
+/// Sonarr takes its token through its API: the whole connection is sent back with only the
+/// token changed, its own test passes, and the key goes only to Sonarr.
+#[test]
+fn sonarr_gets_a_token_of_its_own_through_its_api() {
+    let env = Env::new();
+    let account = env.logged_in();
+    let (sonarr, xml) = arr(&env, "Sonarr", "oldtoken999");
+    add_arr(&env, "sonarr", &sonarr.url(), &xml)
+        .ok()
+        .stdout_has("Registered sonarr (Sonarr)")
+        .stderr_has("1 Plex Media Server connection(s) there")
+        .stderr_has("a new token of its own; updated");
+    let token = sonarr.token(1);
+    assert_ne!(token, account);
+    assert!(env.fake.is_valid(&token));
+    assert_eq!(env.fake.device_of(&token), Some(client_id(&env, "sonarr")));
+    assert_eq!(sonarr.field(1, "host"), "192.168.1.5");
+    assert_eq!(sonarr.field(1, "updateLibrary"), true);
+    assert_eq!(sonarr.field(1, "signIn"), "startOAuth");
+    assert!(
+        !env.config_text().contains(ARR_KEY),
+        "the API key is never stored"
+    );
+    // Again: its own token still passes Sonarr's test, so it is kept.
+    env.run(&["apps", "sync", "sonarr"])
+        .ok()
+        .stderr_has("kept its own token");
+    assert_eq!(sonarr.token(1), token);
+}
+
+/// A key Sonarr refuses, an address that is plain http across the internet, or no key
+/// file: refused, and nothing registered.
+#[test]
+fn sonarr_with_a_wrong_key_or_an_unsafe_address_is_not_registered() {
+    let env = Env::new();
+    env.logged_in();
+    let (sonarr, xml) = arr(&env, "Sonarr", "oldtoken999");
+    let wrong = env.dir.path().join("key");
+    std::fs::write(&wrong, "ffffffffffffffffffffffffffffffff\n").unwrap();
+    let url = sonarr.url();
+    env.run(&[
+        "apps",
+        "add",
+        "sonarr",
+        &url,
+        "--api-key-file",
+        wrong.to_str().unwrap(),
+    ])
+    .code(9)
+    .stderr_has("refused its API key");
+    add_arr(&env, "sonarr", "http://sonarr.example.com:8989", &xml)
+        .code(2)
+        .stderr_has("where the API key would travel in clear");
+    env.run(&["apps", "add", "sonarr", &url])
+        .code(2)
+        .stderr_has("--config-xml PATH");
+    assert!(client_ids(&env).is_empty());
+    assert_eq!(sonarr.token(1), "oldtoken999");
+}
+
+/// A token Radarr's own test rejects is not saved there; the summary says so.
+#[test]
+fn a_token_radarr_rejects_is_not_saved() {
+    let env = Env::new();
+    env.logged_in();
+    let radarr = fake_plex::FakeArr::start("Radarr", ARR_KEY, std::sync::Arc::new(|_: &str| false));
+    radarr.add_plex("Plex", "192.168.1.5", "oldtoken999");
+    let (_other, xml) = arr(&env, "Radarr", "x");
+    add_arr(&env, "radarr", &radarr.url(), &xml)
+        .code(9)
+        .stderr_has("Radarr did not take the change: Authentication Token is invalid");
+    assert_eq!(radarr.token(1), "oldtoken999");
 }
 
 /// `select` points every app at the server: PlexTraktSync's `urls` and `id`, Tautulli's

@@ -82,7 +82,7 @@ impl Target for App {
         }
     }
 
-    fn write(&mut self, change: LinkChange<'_>) -> Result<Written> {
+    fn write(&mut self, _ctx: &Context, change: LinkChange<'_>) -> Result<Written> {
         let connections;
         let change = match change {
             LinkChange::Login { token, .. } => Change::Token {

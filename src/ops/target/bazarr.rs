@@ -260,7 +260,7 @@ impl Target for Bazarr {
         };
     }
 
-    fn write(&mut self, change: LinkChange<'_>) -> Result<Written> {
+    fn write(&mut self, _ctx: &Context, change: LinkChange<'_>) -> Result<Written> {
         let path = self.file.path().to_path_buf();
         // Bazarr lists and uses only servers the account owns: a shared one leaves its keys.
         if let LinkChange::Server(server) = change

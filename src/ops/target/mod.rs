@@ -9,6 +9,7 @@
 //! verify what it runs on, or warn that it still runs on the old values ([`Target::settle`]).
 
 pub mod app;
+pub mod arr;
 pub mod bazarr;
 
 use std::path::Path;
@@ -51,9 +52,9 @@ pub trait Target {
     /// restart, a warning) depends on it. Warns when the app's address cannot be trusted.
     fn observe(&mut self, ctx: &Context);
 
-    /// Write `change` into the app's copy in one safe write. A copy that was replaced can be
-    /// put back until the next write.
-    fn write(&mut self, change: LinkChange<'_>) -> Result<Written>;
+    /// Write `change` into the app's copy in one safe write (`ctx` runs what the app's API
+    /// needs). A copy that was replaced can be put back until the next write.
+    fn write(&mut self, ctx: &Context, change: LinkChange<'_>) -> Result<Written>;
 
     /// The store here could not be saved after [`Target::write`]: put the app's copy back as
     /// it was. Says what became of it, for the error; `None` when nothing had been replaced.

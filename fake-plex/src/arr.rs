@@ -1,0 +1,314 @@
+//! A fake Sonarr or Radarr on 127.0.0.1:0, as their v3 API treats a "Plex Media Server"
+//! connection (`implementation: "PlexServer"`, `configContract: "PlexServerSettings"`;
+//! Sonarr's `ProviderControllerBase` and `PlexServerSettings`, Radarr the same):
+//!
+//! - every request needs `X-Api-Key` (else 401);
+//! - `GET /api/v3/notification` lists the connections with `authToken` masked as
+//!   `********` (it is `PrivacyLevel.ApiKey`);
+//! - `PUT /api/v3/notification/{id}` rebuilds the settings from the fields sent, so a field
+//!   left out goes back to its default, and `********` keeps the stored token; when the
+//!   connection is enabled and changed, and `forceSave` is not set, it is tested first (the
+//!   token must be one plex.tv takes) and a failure is 400 with Sonarr's validation list;
+//!   then 202 Accepted;
+//! - `POST /api/v3/notification/test` tests a connection the same way without saving.
+
+use std::net::Ipv4Addr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use serde_json::{Value, json};
+use tokio::runtime::Runtime;
+
+/// Whether plex.tv takes a token: the test's fake plex.tv answers it.
+pub type TokenCheck = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+
+const MASK: &str = "********";
+/// The settings' fields and their defaults, in `PlexServerSettings`' order.
+type DefaultValue = fn() -> Value;
+const FIELDS: &[(&str, DefaultValue)] = &[
+    ("host", || json!("")),
+    ("port", || json!(32400)),
+    ("useSsl", || json!(false)),
+    ("urlBase", || json!("")),
+    ("authToken", || json!("")),
+    ("signIn", || json!("startOAuth")),
+    ("updateLibrary", || json!(true)),
+];
+
+struct Inner {
+    api_key: String,
+    app: &'static str,
+    /// Each connection as stored: the resource with its real token in `authToken`.
+    notifications: Vec<Value>,
+    check: TokenCheck,
+    /// `METHOD path` of every request that carried the right key.
+    requests: Vec<String>,
+}
+
+#[derive(Clone)]
+struct Shared(Arc<Mutex<Inner>>);
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A running fake Sonarr or Radarr. Every method is blocking; it stops when dropped.
+pub struct FakeArr {
+    shared: Shared,
+    url: String,
+    runtime: Option<Runtime>,
+}
+
+impl FakeArr {
+    /// Start as `app` ("Sonarr" or "Radarr") with this API key; `check` says whether plex.tv
+    /// takes a token.
+    ///
+    /// # Panics
+    /// When no runtime or loopback listener can be set up.
+    pub fn start(app: &'static str, api_key: &str, check: TokenCheck) -> FakeArr {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("fake-arr")
+            .enable_all()
+            .build()
+            .expect("fake-arr: a tokio runtime");
+        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let shared = Shared(Arc::new(Mutex::new(Inner {
+            api_key: api_key.to_owned(),
+            app,
+            notifications: Vec::new(),
+            check,
+            requests: Vec::new(),
+        })));
+        let router = Router::new()
+            .route("/api/v3/system/status", get(status))
+            .route("/api/v3/notification", get(list))
+            .route("/api/v3/notification/{id}", put(update))
+            .route("/api/v3/notification/test", post(test))
+            .with_state(shared.clone());
+        {
+            let _context = runtime.enter();
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            runtime.spawn(async move {
+                let _ = axum::serve(listener, router).await;
+            });
+        }
+        FakeArr {
+            shared,
+            url,
+            runtime: Some(runtime),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// Add a "Plex Media Server" connection holding `token`, enabled for downloads. Returns
+    /// its id.
+    pub fn add_plex(&self, name: &str, host: &str, token: &str) -> u64 {
+        let mut inner = self.shared.lock();
+        let id = inner.notifications.len() as u64 + 1;
+        let fields: Vec<Value> = FIELDS
+            .iter()
+            .map(|(field, default)| {
+                let value = match *field {
+                    "host" => json!(host),
+                    "authToken" => json!(token),
+                    _ => default(),
+                };
+                json!({ "name": field, "value": value })
+            })
+            .collect();
+        inner.notifications.push(json!({
+            "id": id,
+            "name": name,
+            "implementation": "PlexServer",
+            "implementationName": "Plex Media Server",
+            "configContract": "PlexServerSettings",
+            "onDownload": true,
+            "onUpgrade": true,
+            "tags": [],
+            "fields": fields,
+        }));
+        id
+    }
+
+    /// The token connection `id` holds (as stored, unmasked).
+    pub fn token(&self, id: u64) -> String {
+        self.field(id, "authToken")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// A field of connection `id` as stored.
+    pub fn field(&self, id: u64, name: &str) -> Value {
+        let inner = self.shared.lock();
+        let n = inner.notifications.iter().find(|n| n["id"] == id).cloned();
+        n.map(|n| field_of(&n, name)).unwrap_or(Value::Null)
+    }
+
+    /// The requests that carried the right API key, `METHOD path`.
+    pub fn requests(&self) -> Vec<String> {
+        self.shared.lock().requests.clone()
+    }
+}
+
+impl Drop for FakeArr {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+fn field_of(n: &Value, name: &str) -> Value {
+    n["fields"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["name"] == name))
+        .map(|f| f["value"].clone())
+        .unwrap_or(Value::Null)
+}
+
+/// The key checked and the request recorded; `Some` is the 401 to answer instead.
+fn refused(shared: &Shared, headers: &HeaderMap, what: String) -> Option<Response> {
+    let mut inner = shared.lock();
+    let sent = headers.get("x-api-key").and_then(|v| v.to_str().ok());
+    if sent != Some(inner.api_key.as_str()) {
+        return Some(StatusCode::UNAUTHORIZED.into_response());
+    }
+    inner.requests.push(what);
+    None
+}
+
+async fn status(State(shared): State<Shared>, headers: HeaderMap) -> Response {
+    if let Some(r) = refused(&shared, &headers, "GET /api/v3/system/status".into()) {
+        return r;
+    }
+    let app = shared.lock().app;
+    axum::Json(json!({ "appName": app, "instanceName": app, "version": "4.0.19.2979" }))
+        .into_response()
+}
+
+async fn list(State(shared): State<Shared>, headers: HeaderMap) -> Response {
+    if let Some(r) = refused(&shared, &headers, "GET /api/v3/notification".into()) {
+        return r;
+    }
+    let inner = shared.lock();
+    let masked: Vec<Value> = inner.notifications.iter().map(mask).collect();
+    axum::Json(Value::Array(masked)).into_response()
+}
+
+fn mask(n: &Value) -> Value {
+    let mut n = n.clone();
+    if let Some(fields) = n["fields"].as_array_mut() {
+        for f in fields {
+            if f["name"] == "authToken" && f["value"].as_str().is_some_and(|v| !v.is_empty()) {
+                f["value"] = json!(MASK);
+            }
+        }
+    }
+    n
+}
+
+/// The stored connection `existing` as `sent` makes it: each setting from the fields sent
+/// (a missing one back to its default; `********` keeps the stored token), the rest from
+/// the resource.
+fn rebuilt(existing: &Value, sent: &Value) -> Value {
+    let fields: Vec<Value> = FIELDS
+        .iter()
+        .map(|(name, default)| {
+            let value = match field_of(sent, name) {
+                Value::Null => default(),
+                v if *name == "authToken" && v == MASK => field_of(existing, name),
+                v => v,
+            };
+            json!({ "name": name, "value": value })
+        })
+        .collect();
+    let mut n = sent.clone();
+    n["id"] = existing["id"].clone();
+    n["fields"] = Value::Array(fields);
+    n
+}
+
+/// PlexServerService.Test: plex.tv must take the token; `Some` is Sonarr's 400.
+fn failed_test(inner: &Inner, n: &Value) -> Option<Response> {
+    let token = field_of(n, "authToken");
+    let token = token.as_str().unwrap_or_default();
+    if token.is_empty() || !(inner.check)(token) {
+        let failures = json!([{
+            "propertyName": "AuthToken",
+            "errorMessage": "Authentication Token is invalid",
+            "severity": "error"
+        }]);
+        return Some((StatusCode::BAD_REQUEST, axum::Json(failures)).into_response());
+    }
+    None
+}
+
+fn enabled(n: &Value) -> bool {
+    n.as_object()
+        .is_some_and(|o| o.iter().any(|(k, v)| k.starts_with("on") && v == true))
+}
+
+async fn update(
+    State(shared): State<Shared>,
+    Path(id): Path<u64>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Some(r) = refused(&shared, &headers, format!("PUT /api/v3/notification/{id}")) {
+        return r;
+    }
+    let Ok(sent) = serde_json::from_slice::<Value>(&body) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let mut inner = shared.lock();
+    let Some(at) = inner.notifications.iter().position(|n| n["id"] == id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let new = rebuilt(&inner.notifications[at], &sent);
+    let changed = new != inner.notifications[at];
+    let force = query.get("forceSave").is_some_and(|v| v == "true");
+    if enabled(&new)
+        && changed
+        && !force
+        && let Some(r) = failed_test(&inner, &new)
+    {
+        return r;
+    }
+    inner.notifications[at] = new.clone();
+    (StatusCode::ACCEPTED, axum::Json(mask(&new))).into_response()
+}
+
+async fn test(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(r) = refused(&shared, &headers, "POST /api/v3/notification/test".into()) {
+        return r;
+    }
+    let Ok(sent) = serde_json::from_slice::<Value>(&body) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let inner = shared.lock();
+    let existing = inner
+        .notifications
+        .iter()
+        .find(|n| n["id"] == sent["id"])
+        .cloned()
+        .unwrap_or(Value::Null);
+    match failed_test(&inner, &rebuilt(&existing, &sent)) {
+        None => axum::Json(json!({})).into_response(),
+        Some(r) => r,
+    }
+}

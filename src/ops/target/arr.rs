@@ -1,0 +1,214 @@
+//! Sonarr or Radarr as a [`Target`]: its "Plex Media Server" connections, read once through
+//! its API with the key from its own config.xml (read each time, never stored here, sent only
+//! to the address the user registered), and written back whole with only the token or the
+//! server's address changed. The app tests a new token against plex.tv before it saves it;
+//! a token it refuses is a clear error and nothing is saved.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use super::{LinkChange, Target, Written};
+use crate::apps::arr::{self, ArrApi, ArrError};
+use crate::apps::file::AppError;
+use crate::bazarr::sync::Synced;
+use crate::context::Context;
+use crate::error::{Error, ErrorKind, Result};
+use crate::store::Config;
+use crate::store::config::AppEntry;
+
+pub struct Arr {
+    pub entry: AppEntry,
+    api: ArrApi,
+    /// The app's Plex connections, as its API gave them (the token masked).
+    connections: Vec<Value>,
+    written_fingerprint: Option<Option<String>>,
+}
+
+impl Arr {
+    /// Read the API key and the app's Plex connections now. An app with none is exit 9 with
+    /// the step that adds one.
+    pub fn open(ctx: &Context, entry: &AppEntry) -> Result<Arr> {
+        let api = api_for(ctx, entry)?;
+        let list = ctx.block_on(api.list()).map_err(Error::from)?;
+        let connections = arr::plex_connections(&list);
+        if connections.is_empty() {
+            return Err(Error::from(ArrError::NoPlex { app: api.app }).with_hint(format!(
+                "add one in {}'s Settings, Connect, Plex Media Server (any token), then run `plex-auth apps sync {}`",
+                api.app, entry.name
+            )));
+        }
+        Ok(Arr {
+            entry: entry.clone(),
+            api,
+            connections,
+            written_fingerprint: None,
+        })
+    }
+
+    /// How many Plex Media Server connections the app has.
+    pub fn connections_len(&self) -> usize {
+        self.connections.len()
+    }
+
+    /// Whether the app's own test passes with the token it holds now (each connection).
+    pub fn holds_working_token(&self, ctx: &Context) -> bool {
+        self.connections
+            .iter()
+            .all(|n| ctx.block_on(self.api.test(n)).is_ok())
+    }
+
+    fn save_all(
+        &mut self,
+        ctx: &Context,
+        set: &[(&str, Value)],
+        force: bool,
+    ) -> Result<Vec<String>> {
+        let mut changed = Vec::new();
+        for n in &self.connections {
+            let new = arr::with_fields(n, set);
+            ctx.block_on(self.api.put(&new, force))
+                .map_err(Error::from)?;
+            let name = n["name"].as_str().unwrap_or("Plex");
+            for (field, _) in set {
+                changed.push(format!("{} {field}", crate::text::safe(name)));
+            }
+        }
+        Ok(changed)
+    }
+}
+
+/// The API key (from the registered file, read now) and the client for the app's address.
+fn api_for(ctx: &Context, entry: &AppEntry) -> Result<ArrApi> {
+    let app = entry.kind.product();
+    let text = crate::fs::read_small_file(&entry.path, 64 * 1024)
+        .map_err(|e| {
+            Error::from(AppError::Unreadable {
+                path: entry.path.clone(),
+                why: format!("{e:?}"),
+            })
+        })
+        .and_then(|b| {
+            String::from_utf8(b.to_vec()).map_err(|_| {
+                Error::from(AppError::NotText {
+                    path: entry.path.clone(),
+                })
+            })
+        })?;
+    let key = match entry.key_file {
+        true => arr::api_key(&text),
+        false => arr::api_key_in_config_xml(&text),
+    }
+    .map_err(|source| {
+        Error::from(AppError::Format {
+            path: entry.path.clone(),
+            source,
+        })
+    })?;
+    let url = entry.url.as_deref().unwrap_or_default();
+    let base = app_url(url)?;
+    Ok(ArrApi::new(app, base, key, ctx.request_timeout)?)
+}
+
+/// The app's address: http(s), with a trailing slash for joining. Plain http only to this
+/// machine or a private network (the API key would cross the internet in clear otherwise).
+pub fn app_url(url: &str) -> Result<reqwest::Url> {
+    let bad = |why: &str| {
+        Error::new(
+            ErrorKind::Usage,
+            format!("{} {why}", crate::text::safe(url)),
+        )
+        .with_hint("give the app's address as http://HOST:PORT (https for one across the internet)")
+    };
+    let mut parsed = reqwest::Url::parse(url).map_err(|_| bad("is not a URL"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(bad("is not an http or https address"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(bad("carries a user name or password"));
+    }
+    let private = match parsed.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_private() || ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || (ip.segments()[0] & 0xfe00) == 0xfc00,
+        Some(url::Host::Domain(d)) => d == "localhost" || !d.contains('.'),
+        None => false,
+    };
+    if parsed.scheme() == "http" && !private {
+        return Err(bad(
+            "is plain http to an address outside this network, where the API key would travel in clear",
+        ));
+    }
+    if !parsed.path().ends_with('/') {
+        let path = format!("{}/", parsed.path());
+        parsed.set_path(&path);
+    }
+    Ok(parsed)
+}
+
+impl Target for Arr {
+    fn path(&self) -> &Path {
+        &self.entry.path
+    }
+
+    fn observe(&mut self, _ctx: &Context) {}
+
+    fn write(&mut self, ctx: &Context, change: LinkChange<'_>) -> Result<Written> {
+        let changed = match change {
+            LinkChange::Login { token, .. } => {
+                let keys = self.save_all(ctx, &[("authToken", json!(token.expose()))], false)?;
+                self.written_fingerprint = Some(Some(crate::apps::fingerprint(token)));
+                keys
+            }
+            LinkChange::Server(server) => {
+                let fields = arr::server_fields(&server.url).map_err(|source| {
+                    Error::from(AppError::Format {
+                        path: self.entry.path.clone(),
+                        source,
+                    })
+                })?;
+                self.save_all(ctx, &fields, false)?
+            }
+            // A token being cleared cannot pass the app's test: saved without it.
+            LinkChange::Logout { .. } => {
+                let keys = self.save_all(ctx, &[("authToken", json!(""))], true)?;
+                self.written_fingerprint = Some(None);
+                keys
+            }
+            LinkChange::Adopt { .. } => Vec::new(),
+        };
+        Ok(self.done(changed))
+    }
+
+    fn put_back(&mut self) -> Option<String> {
+        Some(format!(
+            "{} keeps the new token (its API never shows the old one, so it cannot be put back)",
+            self.entry.kind.product()
+        ))
+    }
+
+    fn remember(&self, _ctx: &Context, cfg: &mut Config) {
+        if let Some(entry) = cfg.apps.iter_mut().find(|a| a.name == self.entry.name) {
+            if let Some(fp) = &self.written_fingerprint {
+                entry.token_fingerprint = fp.clone();
+            }
+            entry.own_token = self.entry.own_token;
+        }
+    }
+
+    fn settle(&self, _ctx: &Context, _restart: bool, _rerun: &str) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl Arr {
+    fn done(&self, changed_keys: Vec<String>) -> Written {
+        Written {
+            synced: Synced::Updated {
+                path: self.entry.path.clone(),
+                notes: Vec::new(),
+            },
+            changed_keys,
+            apikey_kept: false,
+        }
+    }
+}
