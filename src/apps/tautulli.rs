@@ -210,7 +210,8 @@ fn local_ip(addr: IpAddr) -> bool {
             a.is_loopback()
                 || (top & 0xfe00) == 0xfc00
                 || (top & 0xffc0) == 0xfe80
-                || a.to_ipv4_mapped().is_some_and(|v4| local_ip(IpAddr::V4(v4)))
+                || a.to_ipv4_mapped()
+                    .is_some_and(|v4| local_ip(IpAddr::V4(v4)))
         }
     }
 }
@@ -255,8 +256,16 @@ fn replace(out: &mut [String], ini: &Ini<'_>, e: &Entry, value: &str) {
     // An empty value (`key =`, `key = # note`) leaves no room around the new one; configobj
     // writes `key = value`, so a space goes where there is none.
     let empty = e.first == e.last && e.value_start == e.tail_start;
-    let before = if empty && !prefix.ends_with(is_space) { " " } else { "" };
-    let after = if empty && tail.starts_with('#') { " " } else { "" };
+    let before = if empty && !prefix.ends_with(is_space) {
+        " "
+    } else {
+        ""
+    };
+    let after = if empty && tail.starts_with('#') {
+        " "
+    } else {
+        ""
+    };
     out[e.first] = format!("{prefix}{before}{value}{after}{tail}{}", last.end);
     for line in &mut out[e.first + 1..=e.last] {
         line.clear();
@@ -266,7 +275,11 @@ fn replace(out: &mut [String], ini: &Ini<'_>, e: &Entry, value: &str) {
 fn insert_after(out: &mut [String], ini: &Ini<'_>, at: usize, added: &[String]) {
     let own = ini.lines[at].end;
     let end = if own.is_empty() {
-        ini.lines.iter().map(|l| l.end).find(|e| !e.is_empty()).unwrap_or("\n")
+        ini.lines
+            .iter()
+            .map(|l| l.end)
+            .find(|e| !e.is_empty())
+            .unwrap_or("\n")
     } else {
         own
     };
@@ -477,7 +490,11 @@ fn section_header(body: &str) -> Option<(usize, String)> {
         depth += 1;
         rest = r.trim_start_matches(is_space);
     }
-    let ends = rest.char_indices().map(|(at, _)| at).skip(1).chain([rest.len()]);
+    let ends = rest
+        .char_indices()
+        .map(|(at, _)| at)
+        .skip(1)
+        .chain([rest.len()]);
     for end in ends {
         let name = &rest[..end];
         if let Some(closing) = closing_brackets(&rest[end..])
@@ -564,7 +581,11 @@ fn split_key(rest: &str) -> Option<(String, usize)> {
 /// A value in triple quotes (configobj's `_multiline`): closed on its own line, or running
 /// on until the first line with the same quotes. The value, its last line, and where the
 /// text after the closing quotes starts.
-fn triple_quoted(lines: &[Line<'_>], i: usize, value_start: usize) -> Option<(Value, usize, usize)> {
+fn triple_quoted(
+    lines: &[Line<'_>],
+    i: usize,
+    value_start: usize,
+) -> Option<(Value, usize, usize)> {
     let raw = &lines[i].body[value_start..];
     let (quote, inner) = raw.split_at(3);
     if let Some(end) = closing_at(inner, quote) {
@@ -656,7 +677,13 @@ fn last_from(raw: &str, pos: usize) -> Option<(Option<Last>, usize)> {
     for end in readings(raw, pos, false) {
         if is_tail(&raw[end..]) {
             let text = text_of(raw, pos, end).to_owned();
-            return Some((Some(Last { text, nothing: false }), end));
+            return Some((
+                Some(Last {
+                    text,
+                    nothing: false,
+                }),
+                end,
+            ));
         }
     }
     if !is_tail(&raw[pos..]) {
@@ -784,7 +811,10 @@ monitoring_interval = 60
         let view = read(SAMPLE).unwrap();
         assert_eq!(view.slots.len(), 1);
         assert_eq!(view.slots[0].at, "[PMS] pms_token");
-        assert_eq!(view.slots[0].held, Held::Token(Secret::new("OldToken123abcXYZ")));
+        assert_eq!(
+            view.slots[0].held,
+            Held::Token(Secret::new("OldToken123abcXYZ"))
+        );
         assert_eq!(
             view.server_id.as_deref(),
             Some("0123456789abcdef0123456789abcdef01234567")
@@ -804,7 +834,11 @@ monitoring_interval = 60
 
     #[test]
     fn a_missing_or_empty_token_reads_as_empty() {
-        for text in ["[PMS]\npms_ip = 1.2.3.4\n", "[PMS]\npms_token =\n", "[PMS]\npms_token = \"\"  # x\n"] {
+        for text in [
+            "[PMS]\npms_ip = 1.2.3.4\n",
+            "[PMS]\npms_token =\n",
+            "[PMS]\npms_token = \"\"  # x\n",
+        ] {
             let view = read(text).unwrap();
             assert_eq!(view.slots[0].held, Held::Empty, "{text:?}");
             assert_eq!(view.server_id, None);
@@ -816,7 +850,10 @@ monitoring_interval = 60
         let token = Secret::new(NEW_TOKEN);
         let out = apply(SAMPLE, &set_token(&token, "new-client-id")).unwrap();
         let want = SAMPLE
-            .replace("pms_token = OldToken123abcXYZ\n", "pms_token = NewToken456def\n")
+            .replace(
+                "pms_token = OldToken123abcXYZ\n",
+                "pms_token = NewToken456def\n",
+            )
             .replace(
                 "pms_client_id = 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n",
                 "pms_client_id = new-client-id\n",
@@ -850,7 +887,11 @@ monitoring_interval = 60
         );
         assert_eq!(out.changed_keys, ["[PMS] pms_token", "[PMS] pms_client_id"]);
         // At the very end of a file without a final newline, the file still ends without one.
-        let out = apply("[General]\nx = 1\n[PMS]\npms_ip = 10.0.0.2", &set_token(&token, "cid")).unwrap();
+        let out = apply(
+            "[General]\nx = 1\n[PMS]\npms_ip = 10.0.0.2",
+            &set_token(&token, "cid"),
+        )
+        .unwrap();
         assert_eq!(
             out.text,
             "[General]\nx = 1\n[PMS]\npms_ip = 10.0.0.2\npms_token = NewToken456def\npms_client_id = cid"
@@ -882,7 +923,10 @@ monitoring_interval = 60
                 "{value:?}: {}",
                 out.text
             );
-            assert_eq!(pms_value(&out.text, "pms_client_id").as_deref(), Some(value));
+            assert_eq!(
+                pms_value(&out.text, "pms_client_id").as_deref(),
+                Some(value)
+            );
         }
         let out = apply("[PMS]\npms_token = a\n", &set_token(&token, "a, b")).unwrap();
         assert_eq!(
@@ -895,7 +939,10 @@ monitoring_interval = 60
     fn a_plex_direct_address_on_the_lan_is_local() {
         let out = apply(SAMPLE, &server("https://192-168-1-5.abc.plex.direct:32400")).unwrap();
         let want = SAMPLE
-            .replace("pms_ip = 192.168.1.5\n", "pms_ip = 192-168-1-5.abc.plex.direct\n")
+            .replace(
+                "pms_ip = 192.168.1.5\n",
+                "pms_ip = 192-168-1-5.abc.plex.direct\n",
+            )
             .replace("pms_ssl = 0\n", "pms_ssl = 1\n")
             .replace(
                 "pms_identifier = 0123456789abcdef0123456789abcdef01234567\n",
@@ -909,7 +956,13 @@ monitoring_interval = 60
         assert_eq!(out.text, want);
         assert_eq!(
             out.changed_keys,
-            ["[PMS] pms_identifier", "[PMS] pms_url", "[PMS] pms_ip", "[PMS] pms_ssl", "[PMS] pms_name"]
+            [
+                "[PMS] pms_identifier",
+                "[PMS] pms_url",
+                "[PMS] pms_ip",
+                "[PMS] pms_ssl",
+                "[PMS] pms_name"
+            ]
         );
         assert_eq!(pms_value(&out.text, "pms_is_remote").as_deref(), Some("0"));
         assert_eq!(pms_value(&out.text, "pms_port").as_deref(), Some("32400"));
@@ -918,7 +971,10 @@ monitoring_interval = 60
     #[test]
     fn a_public_plex_direct_address_is_remote() {
         let out = apply(SAMPLE, &server("https://1-2-3-4.abc.plex.direct:32400")).unwrap();
-        assert_eq!(pms_value(&out.text, "pms_ip").as_deref(), Some("1-2-3-4.abc.plex.direct"));
+        assert_eq!(
+            pms_value(&out.text, "pms_ip").as_deref(),
+            Some("1-2-3-4.abc.plex.direct")
+        );
         assert_eq!(pms_value(&out.text, "pms_port").as_deref(), Some("32400"));
         assert_eq!(pms_value(&out.text, "pms_ssl").as_deref(), Some("1"));
         assert_eq!(pms_value(&out.text, "pms_is_remote").as_deref(), Some("1"));
@@ -932,13 +988,15 @@ monitoring_interval = 60
     fn a_plain_lan_address_and_others() {
         let out = apply(SAMPLE, &server("http://10.0.0.2:32400")).unwrap();
         assert!(
-            out.text.contains(
-                "pms_ip = 10.0.0.2\npms_port = 32400\npms_token = OldToken123abcXYZ\n"
-            ),
+            out.text
+                .contains("pms_ip = 10.0.0.2\npms_port = 32400\npms_token = OldToken123abcXYZ\n"),
             "{}",
             out.text
         );
-        assert!(out.text.contains("pms_ssl = 0\npms_is_remote = 0\npms_url = http://10.0.0.2:32400\n"));
+        assert!(
+            out.text
+                .contains("pms_ssl = 0\npms_is_remote = 0\npms_url = http://10.0.0.2:32400\n")
+        );
         let out = apply(SAMPLE, &server("https://plex.example.com")).unwrap();
         assert_eq!(pms_value(&out.text, "pms_port").as_deref(), Some("443"));
         assert_eq!(pms_value(&out.text, "pms_is_remote").as_deref(), Some("1"));
@@ -978,14 +1036,14 @@ monitoring_interval = 60
 
     #[test]
     fn a_file_without_pms_is_not_tautulli() {
-        let want = FormatError::NotTheApp {
+        let want = || FormatError::NotTheApp {
             what: "[PMS] section".into(),
             app: "Tautulli",
         };
         let text = "[General]\nhttp_port = 8181\n";
-        assert_eq!(read(text), Err(want.clone()));
-        assert_eq!(apply(text, &Change::Clear), Err(want.clone()));
-        assert_eq!(read(""), Err(want));
+        assert_eq!(read(text), Err(want()));
+        assert_eq!(apply(text, &Change::Clear), Err(want()));
+        assert_eq!(read(""), Err(want()));
     }
 
     #[test]
@@ -1012,7 +1070,10 @@ monitoring_interval = 60
         let token = Secret::new(NEW_TOKEN);
         let out = apply(&crlf, &set_token(&token, "new-client-id")).unwrap();
         let want = crlf
-            .replace("pms_token = OldToken123abcXYZ\r\n", "pms_token = NewToken456def\r\n")
+            .replace(
+                "pms_token = OldToken123abcXYZ\r\n",
+                "pms_token = NewToken456def\r\n",
+            )
             .replace(
                 "pms_client_id = 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\r\n",
                 "pms_client_id = new-client-id\r\n",
@@ -1029,19 +1090,22 @@ monitoring_interval = 60
     #[test]
     fn a_list_is_not_a_value_to_replace() {
         let text = "[PMS]\npms_token = abc, def\n";
-        let want = FormatError::NotAValue {
+        let want = || FormatError::NotAValue {
             at: "[PMS] pms_token".into(),
             what: "a comma-separated list".into(),
         };
-        assert_eq!(read(text), Err(want.clone()));
+        assert_eq!(read(text), Err(want()));
         let token = Secret::new(NEW_TOKEN);
-        assert_eq!(apply(text, &set_token(&token, "c")), Err(want));
+        assert_eq!(apply(text, &set_token(&token, "c")), Err(want()));
     }
 
     #[test]
     fn comments_after_values_stay() {
         let text = "[PMS]\npms_token = t1 # linked 2024\npms_client_id = # none yet\n";
-        assert_eq!(read(text).unwrap().slots[0].held, Held::Token(Secret::new("t1")));
+        assert_eq!(
+            read(text).unwrap().slots[0].held,
+            Held::Token(Secret::new("t1"))
+        );
         let token = Secret::new(NEW_TOKEN);
         let out = apply(text, &set_token(&token, "cid")).unwrap();
         assert_eq!(
@@ -1072,7 +1136,10 @@ monitoring_interval = 60
     #[test]
     fn a_multi_line_value_elsewhere_is_kept() {
         let text = "\u{feff}[General]\nmotd = \"\"\"line one\nline, two\"\"\" # note\n[PMS]\npms_token = abc\n";
-        assert_eq!(read(text).unwrap().slots[0].held, Held::Token(Secret::new("abc")));
+        assert_eq!(
+            read(text).unwrap().slots[0].held,
+            Held::Token(Secret::new("abc"))
+        );
         let token = Secret::new(NEW_TOKEN);
         let out = apply(text, &set_token(&token, "c")).unwrap();
         assert_eq!(

@@ -564,6 +564,33 @@ fn sonarr_with_a_wrong_key_or_an_unsafe_address_is_not_registered() {
     assert_eq!(sonarr.token(1), "oldtoken999");
 }
 
+/// On this machine, Sonarr's key goes only to a listener of config.xml's owner or root:
+/// another user listening on its port while it is stopped is sent nothing.
+#[test]
+fn sonarrs_key_goes_to_no_other_user_on_its_port() {
+    use crate::bazarr_running::{STRANGER_UID, Stranger, is_root};
+    if !is_root() {
+        eprintln!("skipped: needs root, to run a listener as uid {STRANGER_UID}");
+        return;
+    }
+    let env = Env::new();
+    env.logged_in();
+    let (_sonarr, xml) = arr(&env, "Sonarr", "oldtoken999");
+    std::os::unix::fs::chown(&xml, Some(12345), Some(12345)).unwrap();
+    let stranger = Stranger::start();
+    let url = format!("http://127.0.0.1:{}", stranger.port);
+    let run = add_arr(&env, "sonarr", &url, &xml);
+    let heard = stranger.stop();
+    assert!(
+        heard.is_empty(),
+        "the other user's listener was sent {heard:?}"
+    );
+    run.code(9)
+        .stderr_has("Sonarr's API key was not sent to")
+        .stderr_has(&format!("belongs to uid {STRANGER_UID}"));
+    assert!(client_ids(&env).is_empty());
+}
+
 /// A token Radarr's own test rejects is not saved there; the summary says so.
 #[test]
 fn a_token_radarr_rejects_is_not_saved() {

@@ -384,9 +384,9 @@ fn select_of_a_shared_server_leaves_bazarrs_server_keys_alone() {
 
 /// A listener run as another user (uid 65534) on 127.0.0.1: it answers every request with
 /// 200 and prints `KEYED` or `PLAIN` and the request line, before answering.
-struct Stranger {
+pub(crate) struct Stranger {
     child: std::process::Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 const STRANGER: &str = r#"
@@ -416,11 +416,11 @@ while True:
 "#;
 
 /// The user the stranger runs as, and the owner given to Bazarr's file when it is not his.
-const STRANGER_UID: u32 = 65534;
+pub(crate) const STRANGER_UID: u32 = 65534;
 const BAZARR_UID: u32 = 12345;
 
 impl Stranger {
-    fn start() -> Stranger {
+    pub(crate) fn start() -> Stranger {
         use std::io::BufRead;
         use std::os::unix::process::CommandExt;
         let python = ["/usr/bin/python3", "/usr/local/bin/python3"]
@@ -445,7 +445,7 @@ impl Stranger {
     }
 
     /// Stop it and return what it was sent, one line per request.
-    fn stop(mut self) -> Vec<String> {
+    pub(crate) fn stop(mut self) -> Vec<String> {
         use std::io::Read;
         self.child.kill().unwrap();
         self.child.wait().unwrap();
@@ -468,7 +468,7 @@ impl Drop for Stranger {
     }
 }
 
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions and cannot fail.
     unsafe { libc::geteuid() == 0 }
 }

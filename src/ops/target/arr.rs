@@ -107,7 +107,54 @@ fn api_for(ctx: &Context, entry: &AppEntry) -> Result<ArrApi> {
     })?;
     let url = entry.url.as_deref().unwrap_or_default();
     let base = app_url(url)?;
+    if !entry.key_file {
+        check_listener(&base, &entry.path, app)?;
+    }
     Ok(ArrApi::new(app, base, key, ctx.request_timeout)?)
+}
+
+/// On this machine, the key goes only to a listener held by the owner of the app's
+/// config.xml or by root: while the app is stopped, any local user could bind its port and
+/// collect the key (and then the token). Another address was named by the user.
+fn check_listener(base: &reqwest::Url, config_xml: &Path, app: &'static str) -> Result<()> {
+    use crate::bazarr::listener::{self, Listener};
+    let ip = match base.host() {
+        Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip),
+        Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip),
+        _ => return Ok(()),
+    };
+    if !ip.is_loopback() {
+        return Ok(());
+    }
+    let withheld = |why: String| {
+        Error::config(format!("{app}'s API key was not sent to {base}: {why}")).with_hint(format!(
+            "start {app}, or check who listens on that port (`ss -ltnp`)"
+        ))
+    };
+    let Some(owner) = listener::data_owner(config_xml) else {
+        return Err(withheld(format!(
+            "the owner of {} cannot be read",
+            config_xml.display()
+        )));
+    };
+    let port = base.port_or_known_default().unwrap_or(80);
+    match listener::who_listens(std::net::SocketAddr::new(ip, port), owner) {
+        Listener::Trusted => Ok(()),
+        Listener::Nothing => Err(Error::from(ArrError::Unreachable {
+            app,
+            url: base.to_string(),
+            why: "nothing listens there".into(),
+        })),
+        Listener::Other(uids) => {
+            let uids: Vec<String> = uids.iter().map(u32::to_string).collect();
+            Err(withheld(format!(
+                "what listens there belongs to uid {}, not to uid {owner} (the owner of {}) or to root",
+                uids.join(", "),
+                config_xml.display()
+            )))
+        }
+        Listener::Unknown(why) => Err(withheld(why)),
+    }
 }
 
 /// The app's address: http(s), with a trailing slash for joining. Plain http only to this
