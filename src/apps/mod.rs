@@ -1,11 +1,12 @@
 //! The other apps on this host that keep a Plex token of their own (Tautulli, Kometa,
-//! PlexTraktSync), as text formats: find each copy of the token in the app's file, and edit
-//! the token, the server it points at, or nothing else. No file system here; [`file`] reads
-//! and replaces an app's file, and `ops::target::app` keeps it in step with the link.
+//! PlexTraktSync as files; Sonarr and Radarr through their API, [`arr`]): find each copy of
+//! the token in the app's file, and edit the token, the server it points at, or nothing else.
+//! No file system here; [`file`] reads and replaces an app's file, and `ops::target::app`
+//! (`ops::target::arr` for the API kinds) keeps it in step with the link.
 //!
 //! Every edit keeps every other byte of the file: the kind's module changes only the values it
-//! names, and [`check_only`] re-reads the result with the same parser the kind uses and
-//! refuses an edit that changed anything else. An indirection (Kometa's `ENV` or
+//! names, re-reads the result with the same grammar the app's parser uses, and refuses an edit
+//! that changed anything else. An indirection (Kometa's `ENV` or
 //! `<<name>>`) is never replaced with a literal: the slot is reported as [`Held::Elsewhere`]
 //! and left alone.
 
