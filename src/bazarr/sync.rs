@@ -61,8 +61,7 @@ impl Synced {
     }
 }
 
-/// Why a shared server is not written to Bazarr's file.
-/// Why a shared server is selected for plex-auth only, with the file left as it is.
+/// Why a shared server is selected for plex-auth only, with Bazarr's file left as it is.
 pub fn not_owned(path: &Path) -> String {
     format!(
         "this server is shared with the account, not owned by it: Bazarr only uses servers the account owns (a shared one refuses Bazarr's account token), so plex-auth keeps the selection for itself and leaves the server keys in {} as they are",
