@@ -97,13 +97,24 @@ pub fn read(text: &str) -> Result<View, FormatError> {
 
 /// `[General] http_port`: where a running Tautulli answers (to tell whether it runs).
 pub fn http_port(text: &str) -> Option<u16> {
+    general(text, "http_port")?.parse().ok()
+}
+
+/// `[General] http_host` when it names one address (not a wildcard such as `0.0.0.0` or
+/// `::`): a Tautulli bound there answers only there.
+pub fn http_host(text: &str) -> Option<IpAddr> {
+    let host: IpAddr = general(text, "http_host")?.parse().ok()?;
+    (!host.is_unspecified()).then_some(host)
+}
+
+fn general(text: &str, key: &str) -> Option<String> {
     let ini = parse(text).ok()?;
     let entry = ini
         .entries
         .iter()
-        .find(|e| e.section == ["General"] && e.key == "http_port")?;
+        .find(|e| e.section == ["General"] && e.key == key)?;
     match &entry.value {
-        Value::One(v) => v.trim().parse().ok(),
+        Value::One(v) => Some(v.trim().to_owned()),
         Value::List(_) => None,
     }
 }

@@ -346,6 +346,23 @@ fn a_running_tautulli_is_left_alone_and_the_others_still_get_theirs() {
     assert_ne!(token_in(&apps.tautulli, "pms_token"), "oldtoken999");
 }
 
+/// A Tautulli bound to one address (`http_host`) is looked for there, not on 127.0.0.1.
+#[test]
+fn a_tautulli_bound_to_one_address_is_seen_running_there() {
+    let env = Env::new();
+    env.logged_in();
+    let apps = write_apps(&env, "oldtoken999");
+    let listener = std::net::TcpListener::bind("127.0.0.2:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let ini =
+        tautulli_ini("oldtoken999", port).replace("http_host = 0.0.0.0", "http_host = 127.0.0.2");
+    std::fs::write(&apps.tautulli, &ini).unwrap();
+    add(&env, "tautulli", &apps.tautulli)
+        .code(9)
+        .stderr_has(&format!("is running (it answers on port {port})"));
+    assert_eq!(std::fs::read_to_string(&apps.tautulli).unwrap(), ini);
+}
+
 /// Kometa's `ENV` (and `<<name>>`) say the token comes from elsewhere: never replaced.
 #[test]
 fn a_token_from_the_environment_is_left_and_said() {

@@ -68,7 +68,8 @@ impl Target for App {
     }
 
     /// Tautulli is the kind that must be stopped to take a new token: it is running when
-    /// something answers on its web port on this host. Nothing is sent to that port.
+    /// something answers on its web port on this host (at its `http_host` when that names
+    /// one address, else on 127.0.0.1). Nothing is sent to that port.
     fn observe(&mut self, _ctx: &Context) {
         if self.entry.kind != Kind::Tautulli {
             return;
@@ -76,7 +77,9 @@ impl Target for App {
         let Some(port) = apps::tautulli::http_port(self.file.text()) else {
             return;
         };
-        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let host = apps::tautulli::http_host(self.file.text())
+            .unwrap_or(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST));
+        let addr = SocketAddr::new(host, port);
         if TcpStream::connect_timeout(&addr, PORT_WAIT).is_ok() {
             self.running = Some(port);
         }
