@@ -265,7 +265,7 @@ _plex__auth() {
             return 0
             ;;
         plex__auth__subcmd__apps__subcmd__add)
-            opts="-q -v -h -V --name --config-xml --api-key-file --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --name --config-xml --api-key-file --settings-json --config-dir --system --store --key-file --state-dir --bazarr-config --bazarr-url --bazarr-restart-timeout --plex-url --app-url --request-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -280,6 +280,10 @@ _plex__auth() {
                     return 0
                     ;;
                 --api-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --settings-json)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -297,6 +297,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand --name 'The name plex-auth knows it by [default: the kind, then kind-2, kind-3 and so on]'
             cand --config-xml 'sonarr, radarr: the app''s config.xml, whose API key is read each time (never stored by plex-auth, sent only to LOCATION, the app''s address)'
             cand --api-key-file 'sonarr, radarr: a file holding only the app''s API key (Settings, General), read each time; never give a key on the command line'
+            cand --settings-json 'overseerr, jellyseerr: its settings.json, read for the Plex server it uses; on this machine its owner must hold the app''s port before a token is sent there [default: the user running plex-auth must]'
             cand --config-dir 'Folder for plex-auth''s own state (config.toml, key)'
             cand --store 'Where the sealed token is kept'
             cand --key-file 'The 32-byte key that seals the token; remembered in config.toml when a token is sealed with it [default: $CREDENTIALS_DIRECTORY/plex-auth.key when present (a systemd credential), else the remembered path, else <config-dir>/key]'

@@ -430,12 +430,12 @@ pub enum AppsCommand {
     Add {
         /// tautulli (its config.ini), kometa (its config.yml), plextraktsync (its config
         /// folder, holding servers.yml and .env), sonarr or radarr (its address, with
-        /// --config-xml or --api-key-file)
+        /// --config-xml or --api-key-file), overseerr or jellyseerr (its address)
         #[arg(value_name = "KIND", value_parser = app_kind)]
         kind: crate::apps::Kind,
         /// The app's file, or the folder it is in [default: the first of the app's usual
-        /// places that exists]; for sonarr and radarr, the app's address
-        /// (http://127.0.0.1:8989)
+        /// places that exists]; for sonarr, radarr, overseerr and jellyseerr, the app's
+        /// address (http://127.0.0.1:8989, http://127.0.0.1:5055)
         #[arg(value_name = "LOCATION", value_parser = Utf8Path)]
         location: Option<PathBuf>,
         /// The name plex-auth knows it by [default: the kind, then kind-2, kind-3 and so on]
@@ -449,6 +449,11 @@ pub enum AppsCommand {
         /// each time; never give a key on the command line
         #[arg(long, value_name = "PATH", value_parser = Utf8Path)]
         api_key_file: Option<PathBuf>,
+        /// overseerr, jellyseerr: its settings.json, read for the Plex server it uses; on
+        /// this machine its owner must hold the app's port before a token is sent there
+        /// [default: the user running plex-auth must]
+        #[arg(long, value_name = "PATH", value_parser = Utf8Path)]
+        settings_json: Option<PathBuf>,
     },
     /// List the registered apps and whether each holds the link (offline)
     List,

@@ -594,6 +594,32 @@ impl From<crate::apps::arr::ArrError> for Error {
     }
 }
 
+impl From<crate::apps::seerr::SeerrError> for Error {
+    fn from(err: crate::apps::seerr::SeerrError) -> Self {
+        use crate::apps::seerr::SeerrError as S;
+        let hint = match &err {
+            S::Unreachable { .. } => {
+                Some("check that it runs at that address, then run the command again")
+            }
+            S::NotSetUp { .. } => Some(
+                "finish its setup in its web UI (sign in there with Plex once), then run the command again",
+            ),
+            S::NotPlex { .. } => {
+                Some("set it up for Plex (Settings, General), then run the command again")
+            }
+            S::NotAdmin { .. } => Some(
+                "link plex-auth to the account that is the app's admin (`plex-auth login --force`)",
+            ),
+            S::Refused { .. } | S::Status { .. } => None,
+        };
+        let kind = match &err {
+            S::Unreachable { .. } => ErrorKind::Connection,
+            _ => ErrorKind::Config,
+        };
+        Error::from_typed(kind, err, hint.map(str::to_owned))
+    }
+}
+
 /// Sealing failed (no random source): exit 1.
 impl From<crate::store::seal::SealError> for Error {
     fn from(err: crate::store::seal::SealError) -> Self {

@@ -307,7 +307,7 @@ impl From<&crate::ops::apps::AppStatus> for AppView {
         AppView {
             name: s.entry.name.clone(),
             kind: s.entry.kind,
-            path: s.entry.path.clone(),
+            path: crate::ops::apps::place(&s.entry).into(),
             token: s.token.word(),
             own_token: s.entry.own_token,
             server: s.server.clone(),

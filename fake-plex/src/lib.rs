@@ -13,6 +13,7 @@ mod http;
 mod plextv;
 mod pms;
 mod random;
+mod seerr;
 mod spec;
 mod state;
 mod tls;
@@ -31,6 +32,7 @@ use tokio::runtime::Runtime;
 pub use arr::{FakeArr, TokenCheck};
 pub use bazarr::FakeBazarr;
 pub use hostile::{Hostile, Reply};
+pub use seerr::{FakeSeerr, TokenAccount};
 pub use spec::{ConnKind, ConnSpec, Fault, PmsRecorded, Recorded, ServerHandle, ServerSpec};
 
 use pms::Pms;
@@ -166,6 +168,17 @@ impl FakePlex {
     pub fn token_check(&self) -> TokenCheck {
         let shared = Arc::clone(&self.shared);
         Arc::new(move |token: &str| shared.lock().is_valid(token))
+    }
+
+    /// Whose token this is, as Overseerr asks plex.tv: the account's Plex id.
+    pub fn token_account(&self) -> TokenAccount {
+        let shared = Arc::clone(&self.shared);
+        Arc::new(move |token: &str| shared.lock().user_for(Some(token)).map(|u| u.id))
+    }
+
+    /// The account every test links (alice): its Plex id.
+    pub fn account_id(&self) -> u64 {
+        state::ALICE_ID
     }
 
     pub fn is_valid(&self, token: &str) -> bool {

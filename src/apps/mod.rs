@@ -14,6 +14,7 @@ pub mod arr;
 pub mod file;
 pub mod kometa;
 pub mod plextraktsync;
+pub mod seerr;
 pub mod tautulli;
 mod yaml;
 
@@ -33,20 +34,32 @@ pub enum Kind {
     Plextraktsync,
     Sonarr,
     Radarr,
+    Overseerr,
+    Jellyseerr,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Tautulli,
         Kind::Kometa,
         Kind::Plextraktsync,
         Kind::Sonarr,
         Kind::Radarr,
+        Kind::Overseerr,
+        Kind::Jellyseerr,
     ];
 
-    /// Kept through the app's API (Sonarr, Radarr), not a file.
+    /// Kept through the app's API (Sonarr, Radarr, Overseerr, Jellyseerr), not a file.
     pub fn is_api(self) -> bool {
-        matches!(self, Kind::Sonarr | Kind::Radarr)
+        matches!(
+            self,
+            Kind::Sonarr | Kind::Radarr | Kind::Overseerr | Kind::Jellyseerr
+        )
+    }
+
+    /// Overseerr or Jellyseerr: given its token through its own Plex sign-in ([`seerr`]).
+    pub fn is_seerr(self) -> bool {
+        matches!(self, Kind::Overseerr | Kind::Jellyseerr)
     }
 
     /// The word used on the command line and in config.toml.
@@ -57,6 +70,8 @@ impl Kind {
             Kind::Plextraktsync => "plextraktsync",
             Kind::Sonarr => "sonarr",
             Kind::Radarr => "radarr",
+            Kind::Overseerr => "overseerr",
+            Kind::Jellyseerr => "jellyseerr",
         }
     }
 
@@ -68,6 +83,8 @@ impl Kind {
             Kind::Plextraktsync => "PlexTraktSync",
             Kind::Sonarr => "Sonarr",
             Kind::Radarr => "Radarr",
+            Kind::Overseerr => "Overseerr",
+            Kind::Jellyseerr => "Jellyseerr",
         }
     }
 
@@ -79,6 +96,7 @@ impl Kind {
             Kind::Kometa => "config.yml",
             Kind::Plextraktsync => "servers.yml",
             Kind::Sonarr | Kind::Radarr => "config.xml",
+            Kind::Overseerr | Kind::Jellyseerr => "settings.json",
         };
         if location.is_dir() {
             location.join(name)
@@ -100,6 +118,9 @@ impl Kind {
             Kind::Sonarr | Kind::Radarr => {
                 "takes the token through its API and uses it at once, after testing it"
             }
+            Kind::Overseerr | Kind::Jellyseerr => {
+                "takes the token through its own Plex sign-in, checks it at plex.tv, and uses it from the next library scan"
+            }
         }
     }
 
@@ -118,7 +139,7 @@ impl Kind {
             Kind::Tautulli => tautulli::read(text),
             Kind::Kometa => kometa::read(text),
             Kind::Plextraktsync => plextraktsync::read(text, companion),
-            Kind::Sonarr | Kind::Radarr => Err(self.through_api()),
+            _ => Err(self.through_api()),
         }
     }
 
@@ -132,7 +153,7 @@ impl Kind {
             Kind::Tautulli => tautulli::apply(text, change),
             Kind::Kometa => kometa::apply(text, change),
             Kind::Plextraktsync => plextraktsync::apply(text, companion, change),
-            Kind::Sonarr | Kind::Radarr => Err(self.through_api()),
+            _ => Err(self.through_api()),
         }
     }
 

@@ -26,31 +26,66 @@ pub fn run(ctx: &Context, args: AppsArgs) -> Result<()> {
             name,
             config_xml,
             api_key_file,
-        } if kind.is_api() => {
-            let key = KeyFrom::of(config_xml, api_key_file)?;
-            add_api(ctx, kind, location.as_deref(), key, name)
-        }
-        AppsCommand::Add {
-            kind,
-            location,
-            name,
-            config_xml,
-            api_key_file,
+            settings_json,
         } => {
-            if config_xml.is_some() || api_key_file.is_some() {
-                return Err(Error::new(
-                    ErrorKind::Usage,
-                    format!(
-                        "--config-xml and --api-key-file are for sonarr and radarr, not {kind}"
-                    ),
-                ));
-            }
-            add(ctx, kind, location.as_deref(), name)
+            let flags = AddFlags {
+                config_xml,
+                api_key_file,
+                settings_json,
+            };
+            add_kind(ctx, kind, location.as_deref(), name, flags)
         }
         AppsCommand::List => list(ctx),
         AppsCommand::Remove { name, revoke } => remove(ctx, &name, revoke),
         AppsCommand::Sync { names, dry_run } => sync(ctx, &names, dry_run),
     }
+}
+
+/// The flags of `apps add` that only some kinds take.
+struct AddFlags {
+    config_xml: Option<PathBuf>,
+    api_key_file: Option<PathBuf>,
+    settings_json: Option<PathBuf>,
+}
+
+/// `apps add`, by how the kind is reached; a flag for another kind is exit 2.
+fn add_kind(
+    ctx: &Context,
+    kind: Kind,
+    location: Option<&Path>,
+    name: Option<String>,
+    flags: AddFlags,
+) -> Result<()> {
+    let misplaced = |flag: &str, kinds: &str| {
+        Err(Error::new(
+            ErrorKind::Usage,
+            format!("{flag} {kinds}, not {kind}"),
+        ))
+    };
+    let key_flags = flags.config_xml.is_some() || flags.api_key_file.is_some();
+    if kind.is_seerr() {
+        if key_flags {
+            return misplaced(
+                "--config-xml and --api-key-file are for",
+                "sonarr and radarr (overseerr and jellyseerr take their token with no API key)",
+            );
+        }
+        return add_seerr(ctx, kind, location, flags.settings_json, name);
+    }
+    if flags.settings_json.is_some() {
+        return misplaced("--settings-json is for", "overseerr and jellyseerr");
+    }
+    if kind.is_api() {
+        let key = KeyFrom::of(flags.config_xml, flags.api_key_file)?;
+        return add_api(ctx, kind, location, key, name);
+    }
+    if key_flags {
+        return misplaced(
+            "--config-xml and --api-key-file are for",
+            "sonarr and radarr",
+        );
+    }
+    add(ctx, kind, location, name)
 }
 
 /// Read the app's file now (a file that is not the app's is exit 9, and nothing is
@@ -131,15 +166,7 @@ fn add_api(
     name: Option<String>,
 ) -> Result<()> {
     let cfg = snapshot(ctx)?;
-    let url = url.and_then(Path::to_str).ok_or_else(|| {
-        Error::new(
-            ErrorKind::Usage,
-            format!("{kind} needs its address as LOCATION"),
-        )
-        .with_hint(format!(
-            "`plex-auth apps add {kind} http://127.0.0.1:PORT --config-xml PATH`"
-        ))
-    })?;
+    let url = address(kind, url, " --config-xml PATH")?;
     let base = crate::ops::target::arr::app_url(url)?;
     let path = std::fs::canonicalize(&key.path)
         .map_err(|e| Error::config(format!("{} cannot be used: {e}", key.path.display())))?;
@@ -170,6 +197,73 @@ fn add_api(
     }
 }
 
+/// `apps add overseerr|jellyseerr URL`: the app asked now whether it would take a Plex
+/// sign-in (nothing secret is sent), and its settings.json read when given; then
+/// registered and given the link.
+fn add_seerr(
+    ctx: &Context,
+    kind: Kind,
+    url: Option<&Path>,
+    settings_json: Option<PathBuf>,
+    name: Option<String>,
+) -> Result<()> {
+    let cfg = snapshot(ctx)?;
+    let url = address(kind, url, "")?;
+    let base = crate::ops::target::arr::app_url(url)?;
+    let path = match settings_json {
+        Some(p) => std::fs::canonicalize(&p)
+            .map_err(|e| Error::config(format!("{} cannot be used: {e}", p.display())))?,
+        None => PathBuf::new(),
+    };
+    let name = match name {
+        Some(n) => checked_name(n)?,
+        None => free_name(kind, &cfg.apps),
+    };
+    let mut entry = ops_apps::new_entry(name.clone(), kind, path)?;
+    entry.url = Some(base.to_string());
+    let settings = crate::ops::target::seerr::settings_now(&entry)?;
+    let about = crate::ops::target::seerr::Seerr::open(ctx, &entry)?.about(ctx)?;
+    ops_apps::add(ctx, entry.clone())?;
+    ctx.out.result(format!(
+        "Registered {} ({}{}) at {}.",
+        safe(&name),
+        kind.product(),
+        about.version.map(|v| format!(" {v}")).unwrap_or_default(),
+        base
+    ));
+    if let Some(s) = settings {
+        let server = s
+            .server_name
+            .or(s.server_url)
+            .unwrap_or_else(|| "no server yet".into());
+        ctx.out
+            .info(format!("  It uses the Plex server {}.", safe(&server)));
+    }
+    ctx.out
+        .info(format!("{} {}.", kind.product(), kind.reloads()));
+    match ctx.vault().load_token(&cfg).ok().flatten() {
+        Some(token) => give_link(ctx, &cfg, &token, vec![entry]),
+        None => {
+            ctx.out
+                .info("No account is linked yet: `plex-auth login` gives it a token of its own.");
+            Ok(())
+        }
+    }
+}
+
+/// An API kind's LOCATION: its address, as text.
+fn address<'a>(kind: Kind, url: Option<&'a Path>, more: &str) -> Result<&'a str> {
+    url.and_then(Path::to_str).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Usage,
+            format!("{kind} needs its address as LOCATION"),
+        )
+        .with_hint(format!(
+            "`plex-auth apps add {kind} http://127.0.0.1:PORT{more}`"
+        ))
+    })
+}
+
 /// Where each kind keeps its file when installed the usual way (a package, a Docker volume).
 fn usual_place(kind: Kind) -> Result<PathBuf> {
     let home = std::env::var_os("HOME")
@@ -185,7 +279,7 @@ fn usual_place(kind: Kind) -> Result<PathBuf> {
             home.join(".config/PlexTraktSync/servers.yml"),
             "/app/config/servers.yml".into(),
         ],
-        Kind::Sonarr | Kind::Radarr => Vec::new(),
+        _ => Vec::new(),
     };
     places.iter().find(|p| p.is_file()).cloned().ok_or_else(|| {
         let tried: Vec<String> = places.iter().map(|p| p.display().to_string()).collect();

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use super::target::app::App;
 use super::target::arr::Arr;
+use super::target::seerr::Seerr;
 use super::target::{DynTarget, LinkChange, Target};
 use crate::apps::{self, Kind};
 use crate::context::Context;
@@ -58,7 +59,7 @@ impl Report {
         Report {
             name: entry.name.clone(),
             kind: entry.kind,
-            path: entry.path.clone(),
+            path: shown(entry),
             outcome: Outcome::Failed(e),
             note: None,
         }
@@ -73,16 +74,12 @@ pub fn add(ctx: &Context, entry: AppEntry) -> Result<()> {
         .cfg
         .apps
         .iter()
-        .find(|a| a.name == entry.name || a.path == entry.path)
+        .find(|a| a.name == entry.name || same_place(a, &entry))
     {
         let what = if other.name == entry.name {
             format!("an app named {} is already registered", other.name)
         } else {
-            format!(
-                "{} is already registered as {}",
-                entry.path.display(),
-                other.name
-            )
+            format!("{} is already registered as {}", place(&entry), other.name)
         };
         return Err(Error::new(crate::error::ErrorKind::Usage, what).with_hint(format!(
             "choose another name with --name, or forget it first with `plex-auth apps remove {}`",
@@ -92,6 +89,26 @@ pub fn add(ctx: &Context, entry: AppEntry) -> Result<()> {
     txn.cfg.apps.push(entry);
     txn.commit()?;
     Ok(())
+}
+
+/// Two entries for one app: the same file, or the same address for a kind reached only
+/// through its API (Overseerr registered without its settings.json).
+fn same_place(a: &AppEntry, b: &AppEntry) -> bool {
+    let file = !a.path.as_os_str().is_empty() && a.path == b.path;
+    file || (a.kind.is_seerr() && b.kind.is_seerr() && a.url.is_some() && a.url == b.url)
+}
+
+/// Where an app is, as reports show it.
+fn shown(entry: &AppEntry) -> PathBuf {
+    PathBuf::from(place(entry))
+}
+
+/// Where an app is, for messages: its file, else its address.
+pub fn place(entry: &AppEntry) -> String {
+    match (entry.path.as_os_str().is_empty(), &entry.url) {
+        (true, Some(url)) => url.clone(),
+        _ => entry.path.display().to_string(),
+    }
 }
 
 /// Forget the app named `name` (nothing in the app changes). `None` when there is none.
@@ -120,9 +137,12 @@ pub fn give_token(
     let mut reports = Vec::new();
     let mut written: Vec<Box<DynTarget>> = Vec::new();
     for entry in entries {
-        let done = match entry.kind.is_api() {
-            true => token_through_api(ctx, plex, entry, account_token, user),
-            false => token_to(ctx, plex, entry, account_token, user),
+        let done = if entry.kind.is_seerr() {
+            token_to_seerr(ctx, plex, entry, account_token, user)
+        } else if entry.kind.is_api() {
+            token_through_api(ctx, plex, entry, account_token, user)
+        } else {
+            token_to(ctx, plex, entry, account_token, user)
         };
         match done {
             Ok((app, report)) => {
@@ -151,7 +171,7 @@ fn token_through_api(
     let mut report = Report {
         name: entry.name.clone(),
         kind: entry.kind,
-        path: entry.path.clone(),
+        path: shown(entry),
         outcome: Outcome::Done {
             changed_keys: Vec::new(),
             given: Some(Given::Kept),
@@ -174,6 +194,40 @@ fn token_through_api(
     report.outcome = Outcome::Done {
         changed_keys: written.changed_keys,
         given: Some(given),
+    };
+    Ok((Box::new(app), report))
+}
+
+/// Overseerr or Jellyseerr: it never shows its token, so it cannot be asked whether the one
+/// it holds still works; it is given a new token of its own each time, minted under its one
+/// client identifier (so it stays one device in Plex's list), through its own sign-in.
+fn token_to_seerr(
+    ctx: &Context,
+    plex: &Plex,
+    entry: &AppEntry,
+    account_token: &Secret,
+    user: &User,
+) -> Result<(Box<DynTarget>, Report)> {
+    let mut app = Seerr::open(ctx, entry)?;
+    app.about(ctx)?;
+    let (token, given, note) = choose_token(ctx, plex, entry, &[], account_token, user);
+    app.entry.own_token = given != Given::Account;
+    let written = app.write(
+        ctx,
+        LinkChange::Login {
+            token: &token,
+            user,
+        },
+    )?;
+    let report = Report {
+        name: entry.name.clone(),
+        kind: entry.kind,
+        path: shown(entry),
+        outcome: Outcome::Done {
+            changed_keys: written.changed_keys,
+            given: Some(given),
+        },
+        note,
     };
     Ok((Box::new(app), report))
 }
@@ -204,7 +258,7 @@ fn token_to(
     let mut report = Report {
         name: entry.name.clone(),
         kind: entry.kind,
-        path: entry.path.clone(),
+        path: shown(entry),
         outcome: Outcome::Elsewhere(elsewhere.clone()),
         note: None,
     };
@@ -280,7 +334,7 @@ pub fn give_server(ctx: &Context, server: &SelectedServer, entries: &[AppEntry])
                 Ok(written) => Report {
                     name: entry.name.clone(),
                     kind: entry.kind,
-                    path: entry.path.clone(),
+                    path: shown(entry),
                     outcome: Outcome::Done {
                         changed_keys: written.changed_keys,
                         given: None,
@@ -295,9 +349,12 @@ pub fn give_server(ctx: &Context, server: &SelectedServer, entries: &[AppEntry])
 
 /// A registered app as a target: its file, or its API.
 fn open(ctx: &Context, entry: &AppEntry) -> Result<Box<DynTarget>> {
-    Ok(match entry.kind.is_api() {
-        true => Box::new(Arr::open(ctx, entry)?),
-        false => Box::new(App::open(entry)?),
+    Ok(if entry.kind.is_seerr() {
+        Box::new(Seerr::open(ctx, entry)?)
+    } else if entry.kind.is_api() {
+        Box::new(Arr::open(ctx, entry)?)
+    } else {
+        Box::new(App::open(entry)?)
     })
 }
 
@@ -319,15 +376,21 @@ pub fn clear_tokens(ctx: &Context, entries: &[AppEntry]) -> Result<Vec<Report>> 
         });
         match result {
             Ok((app, w)) => {
+                let note = entry.kind.is_seerr().then(|| {
+                    format!(
+                        "{0} has no sign-out that clears its token: sign out its device, \"{0} (plex-auth)\", in Plex's Authorized Devices",
+                        entry.kind.product()
+                    )
+                });
                 reports.push(Report {
                     name: entry.name.clone(),
                     kind: entry.kind,
-                    path: entry.path.clone(),
+                    path: shown(entry),
                     outcome: Outcome::Done {
                         changed_keys: w.changed_keys,
                         given: None,
                     },
-                    note: None,
+                    note,
                 });
                 written.push(app);
             }
@@ -392,6 +455,14 @@ pub const NEW_TOKEN: &str = "new-token-of-its-own";
 /// masked: the token (the one it holds when it is plex-auth's, else [`NEW_TOKEN`]) and the
 /// selected server. Nothing is written, minted or sent.
 pub fn preview(entry: &AppEntry, server: Option<&SelectedServer>) -> Result<String> {
+    if entry.kind.is_seerr() {
+        return Ok(format!(
+            "(through {}'s Plex sign-in at {}: its admin's token, checked at plex.tv by {} first; its server stays its own setting)\n",
+            entry.kind.product(),
+            entry.url.as_deref().unwrap_or_default(),
+            entry.kind.product()
+        ));
+    }
     if entry.kind.is_api() {
         let what = match server {
             Some(_) => "the token and the server's address",
@@ -508,15 +579,32 @@ pub fn status(cfg: &Config) -> Vec<AppStatus> {
 fn status_of(entry: &AppEntry, cfg: &Config) -> AppStatus {
     // An app kept through its API is not asked anything offline: what it was given is known.
     if entry.kind.is_api() {
-        return AppStatus {
+        let given = match entry.token_fingerprint {
+            Some(_) => TokenState::Matches,
+            None => TokenState::NotGiven,
+        };
+        let mut status = AppStatus {
             entry: entry.clone(),
-            token: match entry.token_fingerprint {
-                Some(_) => TokenState::Matches,
-                None => TokenState::NotGiven,
-            },
+            token: given,
             server: entry.url.clone(),
             server_matches: None,
         };
+        let settings = entry
+            .kind
+            .is_seerr()
+            .then(|| super::target::seerr::settings(entry));
+        match settings.flatten() {
+            Some(Ok(s)) => {
+                status.server_matches = cfg
+                    .server
+                    .as_ref()
+                    .and_then(|sel| s.machine_id.as_ref().map(|id| *id == sel.machine_id));
+                status.server = s.machine_id.or(s.server_url).or(status.server);
+            }
+            Some(Err(why)) => status.token = TokenState::Unreadable(why),
+            None => {}
+        }
+        return status;
     }
     let unreadable = |why: String| AppStatus {
         entry: entry.clone(),

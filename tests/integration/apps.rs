@@ -156,7 +156,7 @@ fn a_file_that_is_not_the_apps_is_refused_and_not_registered() {
     let ini = env.dir.path().join("config.ini");
     std::fs::write(&ini, "[General]\nhttp_port = 8181\n").unwrap();
     add(&env, "tautulli", &ini).code(9);
-    env.run(&["apps", "add", "overseerr", ini.to_str().unwrap()])
+    env.run(&["apps", "add", "emby", ini.to_str().unwrap()])
         .code(2)
         .stderr_has("not a kind of app plex-auth knows");
     assert!(client_ids(&env).is_empty());
@@ -253,7 +253,10 @@ fn after_a_sign_out_of_every_device_one_login_relinks_every_app() {
     let (radarr, radarr_xml) = arr(&env, "Radarr", "oldtoken999");
     add_arr(&env, "sonarr", &sonarr.url(), &sonarr_xml).ok();
     add_arr(&env, "radarr", &radarr.url(), &radarr_xml).ok();
-    let arrs_before = [sonarr.token(1), radarr.token(1)];
+    let overseerr = seerr(&env, false);
+    env.run(&["apps", "add", "overseerr", &overseerr.url()])
+        .ok();
+    let arrs_before = [sonarr.token(1), radarr.token(1), overseerr.admin_token()];
     let files = [
         (&apps.tautulli, "pms_token"),
         (&apps.kometa, "token"),
@@ -274,6 +277,7 @@ fn after_a_sign_out_of_every_device_one_login_relinks_every_app() {
         "plextraktsync-2",
         "sonarr",
         "radarr",
+        "overseerr",
     ] {
         run.stderr_has(&format!("{name} ("));
     }
@@ -289,14 +293,15 @@ fn after_a_sign_out_of_every_device_one_login_relinks_every_app() {
         assert!(env.fake.is_valid(new), "{}", path.display());
         devices.push(env.fake.device_of(new).unwrap());
     }
-    for (old, new) in arrs_before.iter().zip([sonarr.token(1), radarr.token(1)]) {
+    let arrs_after = [sonarr.token(1), radarr.token(1), overseerr.admin_token()];
+    for (old, new) in arrs_before.iter().zip(arrs_after) {
         assert_ne!(old, &new);
         assert!(env.fake.is_valid(&new));
         devices.push(env.fake.device_of(&new).unwrap());
     }
     devices.sort();
     devices.dedup();
-    assert_eq!(devices.len(), 7, "each app is a device of its own");
+    assert_eq!(devices.len(), 8, "each app is a device of its own");
     env.run(&["validate"]).ok();
 }
 
@@ -737,4 +742,178 @@ fn the_apps_own_libraries_read_what_plex_auth_wrote() {
     assert!(env.fake.is_valid(&p));
     want[2]["servers"]["default"]["token"] = p.into();
     assert_eq!(after, want);
+}
+
+/// Overseerr's settings.json, as it writes it (the parts plex-auth reads, and its API key,
+/// which plex-auth never needs).
+fn seerr_settings(env: &Env) -> PathBuf {
+    let path = env.dir.path().join("overseerr-settings.json");
+    std::fs::write(
+        &path,
+        r#"{
+  "clientId": "6c5a2f6e-0000-4000-8000-000000000001",
+  "main": { "apiKey": "MTcwMDAwMDAwMDAwMGZha2VrZXk=", "csrfProtection": true, "localLogin": true },
+  "plex": { "name": "Living Room", "ip": "192.168.1.5", "port": 32400, "useSsl": false, "libraries": [], "machineId": "abc123" }
+}
+"#,
+    )
+    .unwrap();
+    path
+}
+
+fn seerr(env: &Env, jellyseerr: bool) -> fake_plex::FakeSeerr {
+    fake_plex::FakeSeerr::start(
+        jellyseerr,
+        env.fake.account_id(),
+        "oldtoken999",
+        env.fake.token_account(),
+    )
+}
+
+/// Overseerr takes its token through its own Plex sign-in (CSRF protection on): its admin
+/// gets a token of its own, its device in the account's list, and the API key in its
+/// settings.json is neither needed nor stored. Again later, it stays one device.
+#[test]
+fn overseerr_gets_a_token_of_its_own_through_its_own_sign_in() {
+    let env = Env::new();
+    let account = env.logged_in();
+    let overseerr = seerr(&env, false);
+    overseerr.set_csrf(true);
+    let settings = seerr_settings(&env);
+    env.run(&[
+        "apps",
+        "add",
+        "overseerr",
+        &overseerr.url(),
+        "--settings-json",
+        settings.to_str().unwrap(),
+    ])
+    .ok()
+    .stdout_has("Registered overseerr (Overseerr 1.34.0)")
+    .stderr_has("It uses the Plex server Living Room")
+    .stderr_has("a new token of its own; updated");
+    let token = overseerr.admin_token();
+    assert_ne!(token, account);
+    assert!(env.fake.is_valid(&token));
+    assert_eq!(
+        env.fake.device_of(&token),
+        Some(client_id(&env, "overseerr"))
+    );
+    assert!(!env.config_text().contains("MTcwMDAwMDAwMDAw"));
+    env.run(&["apps", "list"])
+        .ok()
+        .stdout_has("matches (own)")
+        .stdout_has("abc123");
+    env.run(&["apps", "sync", "overseerr"])
+        .ok()
+        .stderr_has("a new token of its own");
+    let again = overseerr.admin_token();
+    assert!(env.fake.is_valid(&again));
+    assert_eq!(
+        env.fake.device_of(&again),
+        Some(client_id(&env, "overseerr"))
+    );
+    env.run(&["logout", "--apps"])
+        .ok()
+        .stderr_has("has no sign-out that clears its token");
+}
+
+/// An Overseerr not set up yet (its first sign-in would make the account its admin), a
+/// Jellyseerr set up for Jellyfin, or one that turned media-server sign-in off: refused,
+/// nothing registered, and no token sent.
+#[test]
+fn a_seerr_that_would_not_take_a_plex_sign_in_is_not_registered() {
+    let env = Env::new();
+    env.logged_in();
+    let overseerr = seerr(&env, false);
+    overseerr.set_initialized(false);
+    env.run(&["apps", "add", "overseerr", &overseerr.url()])
+        .code(9)
+        .stderr_has("Overseerr is not set up yet");
+    let jellyseerr = seerr(&env, true);
+    jellyseerr.set_media_server(2, true);
+    env.run(&["apps", "add", "jellyseerr", &jellyseerr.url()])
+        .code(9)
+        .stderr_has("Jellyseerr is not set up to sign in with Plex")
+        .stderr_has("type 2");
+    jellyseerr.set_media_server(1, false);
+    env.run(&["apps", "add", "jellyseerr", &jellyseerr.url()])
+        .code(9)
+        .stderr_has("signing in with the media server is turned off");
+    env.run(&[
+        "apps",
+        "add",
+        "overseerr",
+        &overseerr.url(),
+        "--config-xml",
+        "/x",
+    ])
+    .code(2)
+    .stderr_has("take their token with no API key");
+    env.run(&["apps", "add", "kometa", "/x", "--settings-json", "/x"])
+        .code(2)
+        .stderr_has("--settings-json is for overseerr and jellyseerr, not kometa");
+    assert!(client_ids(&env).is_empty());
+    for fake in [&overseerr, &jellyseerr] {
+        assert!(!fake.requests().iter().any(|r| r.starts_with("POST")));
+        assert_eq!(fake.admin_token(), "oldtoken999");
+    }
+    jellyseerr.set_media_server(1, true);
+    env.run(&["apps", "add", "jellyseerr", &jellyseerr.url()])
+        .ok()
+        .stdout_has("Registered jellyseerr (Jellyseerr 2.5.2)");
+    assert!(env.fake.is_valid(&jellyseerr.admin_token()));
+}
+
+/// An Overseerr whose admin is another Plex account takes the token for another user (or
+/// refuses it): said, as a failure, and the admin's token is left.
+#[test]
+fn an_overseerr_whose_admin_is_another_account_is_a_clear_failure() {
+    let env = Env::new();
+    env.logged_in();
+    let other_admin = fake_plex::FakeSeerr::start(false, 1, "theirs", env.fake.token_account());
+    other_admin.add_user(env.fake.account_id());
+    env.run(&["apps", "add", "overseerr", &other_admin.url()])
+        .code(9)
+        .stderr_has("took the token for its user 2, not its admin (user 1)")
+        .stderr_has("1 of 1 apps were not updated");
+    assert_eq!(other_admin.admin_token(), "theirs");
+    let stranger = fake_plex::FakeSeerr::start(false, 1, "theirs", env.fake.token_account());
+    env.run(&["apps", "add", "overseerr", &stranger.url(), "--name", "o2"])
+        .code(9)
+        .stderr_has("Overseerr did not take the token: 403 \"Access denied.\"");
+}
+
+/// On this machine, a token for Overseerr goes only to a listener of its settings.json's
+/// owner or root: another user on its port is asked nothing.
+#[test]
+fn overseerrs_token_goes_to_no_other_user_on_its_port() {
+    use crate::bazarr_running::{STRANGER_UID, Stranger, is_root};
+    if !is_root() {
+        eprintln!("skipped: needs root, to run a listener as uid {STRANGER_UID}");
+        return;
+    }
+    let env = Env::new();
+    env.logged_in();
+    let settings = seerr_settings(&env);
+    std::os::unix::fs::chown(&settings, Some(12345), Some(12345)).unwrap();
+    let stranger = Stranger::start();
+    let url = format!("http://127.0.0.1:{}", stranger.port);
+    let run = env.run(&[
+        "apps",
+        "add",
+        "overseerr",
+        &url,
+        "--settings-json",
+        settings.to_str().unwrap(),
+    ]);
+    let heard = stranger.stop();
+    assert!(
+        heard.is_empty(),
+        "the other user's listener was sent {heard:?}"
+    );
+    run.code(9)
+        .stderr_has("Overseerr's Plex token was not sent to")
+        .stderr_has(&format!("belongs to uid {STRANGER_UID}"));
+    assert!(client_ids(&env).is_empty());
 }

@@ -117,6 +117,21 @@ fn api_for(ctx: &Context, entry: &AppEntry) -> Result<ArrApi> {
 /// config.xml or by root: while the app is stopped, any local user could bind its port and
 /// collect the key (and then the token). Another address was named by the user.
 fn check_listener(base: &reqwest::Url, config_xml: &Path, app: &'static str) -> Result<()> {
+    let owner = crate::bazarr::listener::data_owner(config_xml)
+        .map(|uid| (uid, format!("the owner of {}", config_xml.display())));
+    let unknown = format!("the owner of {} cannot be read", config_xml.display());
+    check_owner(base, owner.ok_or(unknown), app, "API key")
+}
+
+/// On this machine, `what` goes only to a listener held by `owner` (a uid and who that
+/// is) or by root: while the app is stopped, any local user could bind its port. `owner`
+/// is the reason when it cannot be told. Another address was named by the user.
+pub(super) fn check_owner(
+    base: &reqwest::Url,
+    owner: std::result::Result<(u32, String), String>,
+    app: &'static str,
+    what: &str,
+) -> Result<()> {
     use crate::bazarr::listener::{self, Listener};
     let ip = match base.host() {
         Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip),
@@ -127,16 +142,11 @@ fn check_listener(base: &reqwest::Url, config_xml: &Path, app: &'static str) -> 
         return Ok(());
     }
     let withheld = |why: String| {
-        Error::config(format!("{app}'s API key was not sent to {base}: {why}")).with_hint(format!(
+        Error::config(format!("{app}'s {what} was not sent to {base}: {why}")).with_hint(format!(
             "start {app}, or check who listens on that port (`ss -ltnp`)"
         ))
     };
-    let Some(owner) = listener::data_owner(config_xml) else {
-        return Err(withheld(format!(
-            "the owner of {} cannot be read",
-            config_xml.display()
-        )));
-    };
+    let (owner, who) = owner.map_err(withheld)?;
     let port = base.port_or_known_default().unwrap_or(80);
     match listener::who_listens(std::net::SocketAddr::new(ip, port), owner) {
         Listener::Trusted => Ok(()),
@@ -148,9 +158,8 @@ fn check_listener(base: &reqwest::Url, config_xml: &Path, app: &'static str) -> 
         Listener::Other(uids) => {
             let uids: Vec<String> = uids.iter().map(u32::to_string).collect();
             Err(withheld(format!(
-                "what listens there belongs to uid {}, not to uid {owner} (the owner of {}) or to root",
+                "what listens there belongs to uid {}, not to uid {owner} ({who}) or to root",
                 uids.join(", "),
-                config_xml.display()
             )))
         }
         Listener::Unknown(why) => Err(withheld(why)),
