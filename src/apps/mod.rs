@@ -29,6 +29,7 @@ use crate::secret::Secret;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    Bazarr,
     Tautulli,
     Kometa,
     Plextraktsync,
@@ -39,7 +40,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
+        Kind::Bazarr,
         Kind::Tautulli,
         Kind::Kometa,
         Kind::Plextraktsync,
@@ -57,6 +59,12 @@ impl Kind {
         )
     }
 
+    /// Another Bazarr (or Bazarr+), kept through its config.yaml as plex-auth's own
+    /// Bazarr is (`bazarr::`), not through [`Kind::read`].
+    pub fn is_bazarr(self) -> bool {
+        self == Kind::Bazarr
+    }
+
     /// Overseerr or Jellyseerr: given its token through its own Plex sign-in ([`seerr`]).
     pub fn is_seerr(self) -> bool {
         matches!(self, Kind::Overseerr | Kind::Jellyseerr)
@@ -65,6 +73,7 @@ impl Kind {
     /// The word used on the command line and in config.toml.
     pub fn word(self) -> &'static str {
         match self {
+            Kind::Bazarr => "bazarr",
             Kind::Tautulli => "tautulli",
             Kind::Kometa => "kometa",
             Kind::Plextraktsync => "plextraktsync",
@@ -78,6 +87,7 @@ impl Kind {
     /// The app's own name, as plex.tv's device list shows it.
     pub fn product(self) -> &'static str {
         match self {
+            Kind::Bazarr => "Bazarr",
             Kind::Tautulli => "Tautulli",
             Kind::Kometa => "Kometa",
             Kind::Plextraktsync => "PlexTraktSync",
@@ -92,6 +102,9 @@ impl Kind {
     /// the folder it lives in (a data folder, a Docker volume).
     pub fn file_in(self, location: &Path) -> std::path::PathBuf {
         let name = match self {
+            // Bazarr's data folder keeps it one folder down.
+            Kind::Bazarr if location.join("config/config.yaml").is_file() => "config/config.yaml",
+            Kind::Bazarr => "config.yaml",
             Kind::Tautulli => "config.ini",
             Kind::Kometa => "config.yml",
             Kind::Plextraktsync => "servers.yml",
@@ -108,6 +121,9 @@ impl Kind {
     /// How the app takes a new token, for the README, `apps add` and the summary.
     pub fn reloads(self) -> &'static str {
         match self {
+            Kind::Bazarr => {
+                "reads config.yaml at start; a running Bazarr needs a restart, and until then its next settings save writes its old values back"
+            }
             Kind::Tautulli => {
                 "reads config.ini at start and writes it back from memory when it stops: edit it while Tautulli is stopped, then start it"
             }

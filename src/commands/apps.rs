@@ -63,6 +63,9 @@ fn add_kind(
         ))
     };
     let key_flags = flags.config_xml.is_some() || flags.api_key_file.is_some();
+    if kind.is_bazarr() && !key_flags && flags.settings_json.is_none() {
+        return add_bazarr(ctx, location, name);
+    }
     if kind.is_seerr() {
         if key_flags {
             return misplaced(
@@ -104,7 +107,7 @@ fn add(ctx: &Context, kind: Kind, location: Option<&Path>, name: Option<String>)
     let view = file.view()?;
     let name = match name {
         Some(n) => checked_name(n)?,
-        None => free_name(kind, &cfg.apps),
+        None => free_name(kind, &cfg.apps, &[]),
     };
     ops_apps::add(ctx, ops_apps::new_entry(name.clone(), kind, path.clone())?)?;
     let account = ctx.vault().load_token(&cfg).ok().flatten();
@@ -172,7 +175,7 @@ fn add_api(
         .map_err(|e| Error::config(format!("{} cannot be used: {e}", key.path.display())))?;
     let name = match name {
         Some(n) => checked_name(n)?,
-        None => free_name(kind, &cfg.apps),
+        None => free_name(kind, &cfg.apps, &[]),
     };
     let mut entry = ops_apps::new_entry(name.clone(), kind, path)?;
     entry.url = Some(base.to_string());
@@ -197,6 +200,84 @@ fn add_api(
     }
 }
 
+/// `apps add bazarr PATH`: another Bazarr (or Bazarr+), its config.yaml read now (one that
+/// is not Bazarr's is exit 9), registered under the client identifier it sends with its
+/// token (1.5.6 and later keep one), and given a token of its own.
+fn add_bazarr(ctx: &Context, location: Option<&Path>, name: Option<String>) -> Result<()> {
+    use crate::ops::target::bazarr_app::BazarrApp;
+    let cfg = snapshot(ctx)?;
+    let kind = Kind::Bazarr;
+    let path = match location {
+        Some(loc) => kind.file_in(loc),
+        None => usual_place(kind)?,
+    };
+    let path = std::fs::canonicalize(&path).map_err(|e| {
+        Error::config(format!("{} cannot be used: {e}", path.display()))
+            .with_hint("give Bazarr's config.yaml or its data folder as LOCATION")
+    })?;
+    let name = bazarr_name(&cfg, &path, name)?;
+    let mut entry = ops_apps::new_entry(name.clone(), kind, path.clone())?;
+    let app = BazarrApp::open(&entry)?;
+    if let Some(id) = app.client_identifier() {
+        entry.client_identifier = id;
+    }
+    ops_apps::add(ctx, entry.clone())?;
+    let file = app.bazarr().file();
+    let flavour = match crate::bazarr::secrets::Flavour::of(file) {
+        crate::bazarr::secrets::Flavour::BazarrPlus => "Bazarr+",
+        _ => "Bazarr",
+    };
+    ctx.out.result(format!(
+        "Registered {} ({flavour}) at {}.",
+        safe(&name),
+        path.display()
+    ));
+    for line in crate::bazarr::sync::BazarrLink::read(file).lines() {
+        ctx.out.info(format!("  {}", safe(&line)));
+    }
+    ctx.out.info(format!("Bazarr {}.", kind.reloads()));
+    match ctx.vault().load_token(&cfg).ok().flatten() {
+        Some(token) => give_link(ctx, &cfg, &token, vec![entry]),
+        None => {
+            ctx.out
+                .info("No account is linked yet: `plex-auth login` gives it a token of its own.");
+            Ok(())
+        }
+    }
+}
+
+/// The name for another Bazarr at `path`: plex-auth's own Bazarr cannot be registered
+/// again, and its name is not free while it is kept.
+fn bazarr_name(cfg: &crate::store::Config, path: &Path, name: Option<String>) -> Result<String> {
+    let kind = Kind::Bazarr;
+    let own = cfg.bazarr_config.as_ref();
+    if own.and_then(|p| std::fs::canonicalize(p).ok()).as_ref() == Some(&path.to_path_buf()) {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "{} is plex-auth's own Bazarr (--bazarr-config): login, select and logout keep it on the link already",
+                path.display()
+            ),
+        ));
+    }
+    let reserved: &[&str] = match own {
+        Some(_) => &[ops_apps::OWN_BAZARR],
+        None => &[],
+    };
+    let name = match name {
+        Some(n) if reserved.contains(&n.as_str()) => {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!("`{n}` is the name of plex-auth's own Bazarr"),
+            )
+            .with_hint("choose another name with --name"));
+        }
+        Some(n) => checked_name(n)?,
+        None => free_name(kind, &cfg.apps, reserved),
+    };
+    Ok(name)
+}
+
 /// `apps add overseerr|jellyseerr URL`: the app asked now whether it would take a Plex
 /// sign-in (nothing secret is sent), and its settings.json read when given; then
 /// registered and given the link.
@@ -217,7 +298,7 @@ fn add_seerr(
     };
     let name = match name {
         Some(n) => checked_name(n)?,
-        None => free_name(kind, &cfg.apps),
+        None => free_name(kind, &cfg.apps, &[]),
     };
     let mut entry = ops_apps::new_entry(name.clone(), kind, path)?;
     entry.url = Some(base.to_string());
@@ -275,6 +356,10 @@ fn usual_place(kind: Kind) -> Result<PathBuf> {
             "/config/config.ini".into(),
         ],
         Kind::Kometa => vec!["/config/config.yml".into()],
+        Kind::Bazarr => vec![
+            "/opt/bazarr/data/config/config.yaml".into(),
+            "/config/config/config.yaml".into(),
+        ],
         Kind::Plextraktsync => vec![
             home.join(".config/PlexTraktSync/servers.yml"),
             "/app/config/servers.yml".into(),
@@ -312,8 +397,8 @@ fn checked_name(name: String) -> Result<String> {
     .with_hint("use up to 64 letters, digits, `-`, `_` and `.`"))
 }
 
-fn free_name(kind: Kind, apps: &[crate::store::config::AppEntry]) -> String {
-    let taken = |n: &str| apps.iter().any(|a| a.name == n);
+fn free_name(kind: Kind, apps: &[crate::store::config::AppEntry], reserved: &[&str]) -> String {
+    let taken = |n: &str| reserved.contains(&n) || apps.iter().any(|a| a.name == n);
     let mut name = kind.word().to_owned();
     let mut n = 2;
     while taken(&name) {
@@ -325,7 +410,11 @@ fn free_name(kind: Kind, apps: &[crate::store::config::AppEntry]) -> String {
 
 fn list(ctx: &Context) -> Result<()> {
     let cfg = snapshot(ctx)?;
-    let views: Vec<AppView> = ops_apps::status(&cfg).iter().map(AppView::from).collect();
+    let account = ctx.vault().load_token(&cfg).ok().flatten();
+    let views: Vec<AppView> = ops_apps::status(&cfg, account.as_ref())
+        .iter()
+        .map(AppView::from)
+        .collect();
     if ctx.out.json {
         ctx.out.json_value(&serde_json::json!({ "apps": views }));
         return Ok(());
@@ -394,9 +483,16 @@ fn revoke_own(ctx: &Context, entry: &crate::store::config::AppEntry) -> Result<(
             safe(&entry.name)
         )));
     }
-    let file = crate::apps::file::AppFile::load(entry.kind, &entry.path)?;
-    let view = file.view()?;
-    let held = view.tokens();
+    let held: Vec<Secret> = match entry.kind.is_bazarr() {
+        true => crate::ops::target::bazarr_app::BazarrApp::open(entry)?
+            .held()
+            .into_iter()
+            .collect(),
+        false => {
+            let file = crate::apps::file::AppFile::load(entry.kind, &entry.path)?;
+            file.view()?.tokens().into_iter().cloned().collect()
+        }
+    };
     let own = held
         .iter()
         .find(|t| ops_apps::holds_given(entry, &[t]) && entry.own_token);

@@ -171,7 +171,7 @@ fn logged_in_view(
             selected_at: timestamp(s.selected_at),
         }),
         bazarr,
-        apps: crate::ops::apps::status(cfg)
+        apps: crate::ops::apps::status(cfg, None)
             .iter()
             .map(crate::render::AppView::from)
             .collect(),

@@ -89,6 +89,11 @@ fn write_metrics(
             None
         });
     let cfg = snapshot(ctx).unwrap_or_default();
+    // plex-auth's own Bazarr's series compares its token with the account's: read only then.
+    let own_bazarr_token = cfg
+        .bazarr_config
+        .as_ref()
+        .and_then(|_| ctx.vault().load_token(&cfg).ok().flatten());
     let run = metrics::Run {
         now,
         result: verdict,
@@ -100,7 +105,7 @@ fn write_metrics(
             .as_ref()
             .and_then(|_| rotate::key_created_at(&cfg, &ctx.key_path)),
         server,
-        apps: crate::ops::apps::status(&cfg)
+        apps: crate::ops::apps::status(&cfg, own_bazarr_token.as_ref())
             .iter()
             .map(|a| metrics::AppSample {
                 name: a.entry.name.clone(),
@@ -239,15 +244,21 @@ fn check_token(ctx: &Context, setup: &Setup) -> Result<User> {
 /// linked through the account lost its token too: name them, and the one command that links
 /// again and gives each a working token.
 fn apps_on_rejected(err: Error, cfg: &Config) -> Error {
-    if !matches!(err.kind, ErrorKind::InvalidToken | ErrorKind::TokenExpired) || cfg.apps.is_empty()
-    {
+    let own_bazarr = cfg
+        .bazarr_config
+        .as_ref()
+        .map(|_| format!("{} (Bazarr)", crate::ops::apps::OWN_BAZARR));
+    let names: Vec<String> = own_bazarr
+        .into_iter()
+        .chain(
+            cfg.apps
+                .iter()
+                .map(|a| format!("{} ({})", safe(&a.name), a.kind.product())),
+        )
+        .collect();
+    if !matches!(err.kind, ErrorKind::InvalidToken | ErrorKind::TokenExpired) || names.is_empty() {
         return err;
     }
-    let names: Vec<String> = cfg
-        .apps
-        .iter()
-        .map(|a| format!("{} ({})", safe(&a.name), a.kind.product()))
-        .collect();
     let mut err = err;
     err.message = format!(
         "{}; the apps kept on this link are likely signed out too: {}",
@@ -331,7 +342,7 @@ fn finish(
             account: AccountView::from(user),
             server,
             bazarr_server,
-            apps: crate::ops::apps::status(&setup.cfg)
+            apps: crate::ops::apps::status(&setup.cfg, None)
                 .iter()
                 .map(crate::render::AppView::from)
                 .collect(),

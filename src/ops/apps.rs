@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use super::target::app::App;
 use super::target::arr::Arr;
+use super::target::bazarr_app::BazarrApp;
 use super::target::seerr::Seerr;
 use super::target::{DynTarget, LinkChange, Target};
 use crate::apps::{self, Kind};
@@ -137,7 +138,9 @@ pub fn give_token(
     let mut reports = Vec::new();
     let mut written: Vec<Box<DynTarget>> = Vec::new();
     for entry in entries {
-        let done = if entry.kind.is_seerr() {
+        let done = if entry.kind.is_bazarr() {
+            token_to_bazarr(ctx, plex, entry, account_token, user)
+        } else if entry.kind.is_seerr() {
             token_to_seerr(ctx, plex, entry, account_token, user)
         } else if entry.kind.is_api() {
             token_through_api(ctx, plex, entry, account_token, user)
@@ -155,7 +158,53 @@ pub fn give_token(
         }
     }
     record(ctx, &mut written, &mut reports)?;
+    settle(ctx, &written);
     Ok(reports)
+}
+
+/// After the apps were written: a running Bazarr that still runs on its old values is
+/// warned about (the other kinds take a change as it is written).
+fn settle(ctx: &Context, written: &[Box<DynTarget>]) {
+    for app in written {
+        let _ = app.settle(ctx, false, RESTART_IT);
+    }
+}
+
+/// The step after writing a registered Bazarr that runs.
+const RESTART_IT: &str = "restart that Bazarr (its service or container)";
+
+/// Another Bazarr: its own token kept while plex.tv still takes it, else a new one of its
+/// own, written as plex-auth's own Bazarr's is.
+fn token_to_bazarr(
+    ctx: &Context,
+    plex: &Plex,
+    entry: &AppEntry,
+    account_token: &Secret,
+    user: &User,
+) -> Result<(Box<DynTarget>, Report)> {
+    let mut app = BazarrApp::open(entry)?;
+    app.observe(ctx);
+    let held: Vec<Secret> = app.held().into_iter().collect();
+    let (token, given, note) = choose_token(ctx, plex, entry, &held, account_token, user);
+    app.entry.own_token = given != Given::Account;
+    let written = app.write(
+        ctx,
+        LinkChange::Login {
+            token: &token,
+            user,
+        },
+    )?;
+    let report = Report {
+        name: entry.name.clone(),
+        kind: entry.kind,
+        path: shown(entry),
+        outcome: Outcome::Done {
+            changed_keys: written.changed_keys,
+            given: Some(given),
+        },
+        note,
+    };
+    Ok((Box::new(app), report))
 }
 
 /// Sonarr or Radarr: it keeps its own token while the app's own test still passes with it;
@@ -328,7 +377,9 @@ pub fn give_server(ctx: &Context, server: &SelectedServer, entries: &[AppEntry])
         .map(|entry| {
             let result = open(ctx, entry).and_then(|mut app| {
                 app.observe(ctx);
-                app.write(ctx, LinkChange::Server(server))
+                let written = app.write(ctx, LinkChange::Server(server))?;
+                let _ = app.settle(ctx, false, RESTART_IT);
+                Ok(written)
             });
             match result {
                 Ok(written) => Report {
@@ -349,7 +400,9 @@ pub fn give_server(ctx: &Context, server: &SelectedServer, entries: &[AppEntry])
 
 /// A registered app as a target: its file, or its API.
 fn open(ctx: &Context, entry: &AppEntry) -> Result<Box<DynTarget>> {
-    Ok(if entry.kind.is_seerr() {
+    Ok(if entry.kind.is_bazarr() {
+        Box::new(BazarrApp::open(entry)?)
+    } else if entry.kind.is_seerr() {
         Box::new(Seerr::open(ctx, entry)?)
     } else if entry.kind.is_api() {
         Box::new(Arr::open(ctx, entry)?)
@@ -398,6 +451,7 @@ pub fn clear_tokens(ctx: &Context, entries: &[AppEntry]) -> Result<Vec<Report>> 
         }
     }
     record(ctx, &mut written, &mut reports)?;
+    settle(ctx, &written);
     Ok(reports)
 }
 
@@ -455,6 +509,9 @@ pub const NEW_TOKEN: &str = "new-token-of-its-own";
 /// masked: the token (the one it holds when it is plex-auth's, else [`NEW_TOKEN`]) and the
 /// selected server. Nothing is written, minted or sent.
 pub fn preview(entry: &AppEntry, server: Option<&SelectedServer>) -> Result<String> {
+    if entry.kind.is_bazarr() {
+        return preview_bazarr(entry, server);
+    }
     if entry.kind.is_seerr() {
         return Ok(format!(
             "(through {}'s Plex sign-in at {}: its admin's token, checked at plex.tv by {} first; its server stays its own setting)\n",
@@ -516,6 +573,32 @@ pub fn preview(entry: &AppEntry, server: Option<&SelectedServer>) -> Result<Stri
         .fold(diff, |d, t| d.replace(t.expose(), &t.masked())))
 }
 
+/// Another Bazarr's change, as plex-auth's own Bazarr's dry run shows it: the keys a login
+/// writes (the account's name and email are plex.tv's, so they are named, not shown).
+fn preview_bazarr(entry: &AppEntry, server: Option<&SelectedServer>) -> Result<String> {
+    let app = BazarrApp::open(entry)?;
+    let held = app.held();
+    let keeps = held.as_ref().is_some_and(|t| holds_given(entry, &[t]));
+    let token = match keeps {
+        true => "plex.token kept (its own, if plex.tv still takes it)".to_owned(),
+        false => format!("plex.token = {NEW_TOKEN} (in the form this Bazarr reads)"),
+    };
+    let mut lines = vec![
+        format!("{}:", entry.path.display()),
+        format!("  {token}"),
+        "  plex.username, plex.email, plex.user_id: the account's; general.use_plex: true; plex.auth_method: oauth".to_owned(),
+    ];
+    if let Some(s) = server {
+        lines.push(format!(
+            "  plex.server_*: {} ({}) at {}",
+            crate::text::safe(&s.name),
+            s.machine_id,
+            crate::text::safe(&s.url)
+        ));
+    }
+    Ok(lines.join("\n") + "\n")
+}
+
 /// Whether the app's copy holds the token plex-auth last gave it, offline.
 pub fn holds_given(entry: &AppEntry, held: &[&Secret]) -> bool {
     entry
@@ -571,12 +654,76 @@ pub struct AppStatus {
     pub server_matches: Option<bool>,
 }
 
+/// Another Bazarr, offline: its token opened as that Bazarr opens it, and its server.
+fn bazarr_status(entry: &AppEntry, cfg: &Config) -> AppStatus {
+    let file = match crate::bazarr::file::BazarrFile::load(&entry.path) {
+        Ok(file) => file,
+        Err(e) => {
+            return AppStatus {
+                entry: entry.clone(),
+                token: TokenState::Unreadable(Error::from(e).message),
+                server: None,
+                server_matches: None,
+            };
+        }
+    };
+    let link = crate::bazarr::sync::BazarrLink::read(&file);
+    let held = crate::bazarr::keys::read_token(&file).ok();
+    let token = match &held {
+        Some(t) if holds_given(entry, &[t]) => TokenState::Matches,
+        Some(_) if entry.token_fingerprint.is_none() => TokenState::NotGiven,
+        Some(_) => TokenState::Differs,
+        None if link.token == crate::bazarr::sync::LinkToken::Missing => TokenState::Empty,
+        None => TokenState::Unreadable("its plex.token does not open".into()),
+    };
+    let id = Some(link.server_machine_id).filter(|s| !s.is_empty());
+    AppStatus {
+        entry: entry.clone(),
+        token,
+        server_matches: cfg
+            .server
+            .as_ref()
+            .and_then(|s| id.as_ref().map(|id| *id == s.machine_id)),
+        server: id.or(Some(link.server_url).filter(|s| !s.is_empty())),
+    }
+}
+
 /// Read each registered app's file (offline) and compare it with what plex-auth gave it.
-pub fn status(cfg: &Config) -> Vec<AppStatus> {
-    cfg.apps.iter().map(|e| status_of(e, cfg)).collect()
+/// With `account` (the account's token), plex-auth's own Bazarr (`--bazarr-config`) comes
+/// first, compared with it; `status` and `validate` show that one in a section of its own.
+pub fn status(cfg: &Config, account: Option<&Secret>) -> Vec<AppStatus> {
+    let own = account
+        .and_then(|t| own_bazarr(cfg, t))
+        .map(|e| bazarr_status(&e, cfg));
+    own.into_iter()
+        .chain(cfg.apps.iter().map(|e| status_of(e, cfg)))
+        .collect()
+}
+
+/// The name plex-auth's own Bazarr is listed under; a Bazarr registered with `apps add`
+/// takes another.
+pub const OWN_BAZARR: &str = "bazarr";
+
+/// plex-auth's own Bazarr as an entry of the apps table: it holds the account's token.
+fn own_bazarr(cfg: &Config, account: &Secret) -> Option<AppEntry> {
+    let path = cfg.bazarr_config.clone()?;
+    Some(AppEntry {
+        name: OWN_BAZARR.into(),
+        kind: Kind::Bazarr,
+        path,
+        url: cfg.bazarr_url.clone(),
+        key_file: false,
+        client_identifier: cfg.client_identifier.clone().unwrap_or_default(),
+        token_fingerprint: Some(apps::fingerprint(account)),
+        own_token: false,
+        added_at: 0,
+    })
 }
 
 fn status_of(entry: &AppEntry, cfg: &Config) -> AppStatus {
+    if entry.kind.is_bazarr() {
+        return bazarr_status(entry, cfg);
+    }
     // An app kept through its API is not asked anything offline: what it was given is known.
     if entry.kind.is_api() {
         let given = match entry.token_fingerprint {

@@ -229,7 +229,20 @@ fn each_app_gets_a_token_of_its_own_and_nothing_else_changes() {
 #[test]
 fn after_a_sign_out_of_every_device_one_login_relinks_every_app() {
     let env = Env::new();
-    env.logged_in();
+    let own = crate::bazarr::bazarr_copy(&env, "bazarr-1.5.6-fresh-install.config.yaml", None);
+    env.run_stdin(
+        &[
+            "login",
+            "--with-token",
+            "--bazarr-config",
+            own.to_str().unwrap(),
+        ],
+        &env.fake.token(),
+    )
+    .ok();
+    let bazarr_4k = second_bazarr(&env);
+    env.run(&["apps", "add", "bazarr", bazarr_4k.to_str().unwrap()])
+        .ok();
     let apps = write_apps(&env, "oldtoken999");
     let second = env.dir.path().join("kometa/config-4k.yml");
     std::fs::write(&second, kometa_yml("oldtoken999")).unwrap();
@@ -256,7 +269,13 @@ fn after_a_sign_out_of_every_device_one_login_relinks_every_app() {
     let overseerr = seerr(&env, false);
     env.run(&["apps", "add", "overseerr", &overseerr.url()])
         .ok();
-    let arrs_before = [sonarr.token(1), radarr.token(1), overseerr.admin_token()];
+    let arrs_before = [
+        sonarr.token(1),
+        radarr.token(1),
+        overseerr.admin_token(),
+        bazarr_token(&bazarr_4k),
+    ];
+    let own_before = bazarr_token(&own);
     let files = [
         (&apps.tautulli, "pms_token"),
         (&apps.kometa, "token"),
@@ -270,6 +289,8 @@ fn after_a_sign_out_of_every_device_one_login_relinks_every_app() {
     let run = env.run(&["validate"]);
     run.code(4).stderr_has("plex-auth login --force");
     for name in [
+        "bazarr",
+        "bazarr-2",
         "tautulli",
         "kometa",
         "kometa-4k",
@@ -293,7 +314,12 @@ fn after_a_sign_out_of_every_device_one_login_relinks_every_app() {
         assert!(env.fake.is_valid(new), "{}", path.display());
         devices.push(env.fake.device_of(new).unwrap());
     }
-    let arrs_after = [sonarr.token(1), radarr.token(1), overseerr.admin_token()];
+    let arrs_after = [
+        sonarr.token(1),
+        radarr.token(1),
+        overseerr.admin_token(),
+        bazarr_token(&bazarr_4k),
+    ];
     for (old, new) in arrs_before.iter().zip(arrs_after) {
         assert_ne!(old, &new);
         assert!(env.fake.is_valid(&new));
@@ -301,7 +327,13 @@ fn after_a_sign_out_of_every_device_one_login_relinks_every_app() {
     }
     devices.sort();
     devices.dedup();
-    assert_eq!(devices.len(), 8, "each app is a device of its own");
+    assert_eq!(devices.len(), 9, "each app is a device of its own");
+    let own_after = bazarr_token(&own);
+    assert_ne!(own_before, own_after);
+    assert!(
+        env.fake.is_valid(&own_after),
+        "plex-auth's own Bazarr holds the new account token"
+    );
     env.run(&["validate"]).ok();
 }
 
@@ -916,4 +948,128 @@ fn overseerrs_token_goes_to_no_other_user_on_its_port() {
         .stderr_has("Overseerr's Plex token was not sent to")
         .stderr_has(&format!("belongs to uid {STRANGER_UID}"));
     assert!(client_ids(&env).is_empty());
+}
+
+const FOURK_ID: &str = "5d6e7f80-9a1b-4c2d-8e3f-405162738495";
+
+/// A second Bazarr (for 4K) in its data folder, as 1.5.6 writes it after it made its client
+/// identifier, not linked to Plex yet.
+fn second_bazarr(env: &Env) -> PathBuf {
+    let dir = env.dir.path().join("bazarr-4k/config");
+    std::fs::create_dir_all(&dir).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/bazarr/bazarr-1.5.6-fresh-install.config.yaml");
+    let text = std::fs::read_to_string(fixture)
+        .unwrap()
+        .replace(
+            "client_identifier: ''",
+            &format!("client_identifier: {FOURK_ID}"),
+        )
+        .replace("port: 6767", "port: 6768");
+    let path = dir.join("config.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The token a Bazarr file holds, opened with its own key, as Bazarr opens it.
+fn bazarr_token(path: &Path) -> String {
+    let doc: yaml_serde::Value =
+        yaml_serde::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let signed = doc["plex"]["token"].as_str().unwrap_or_default();
+    let key = doc["plex"]["encryption_key"].as_str().unwrap_or_default();
+    plex_auth::bazarr::signer::verify(key, signed)
+        .unwrap()
+        .expose()
+        .to_string()
+}
+
+/// Beside plex-auth's own Bazarr (`--bazarr-config`, the account's token), a second one is
+/// registered from its data folder and given a token of its own, under the client
+/// identifier it sends; both are listed; plex-auth's own cannot be registered twice.
+#[test]
+fn a_second_bazarr_gets_a_token_of_its_own_beside_plex_auths_own() {
+    let env = Env::new();
+    let own = crate::bazarr::bazarr_copy(&env, "bazarr-1.5.6-fresh-install.config.yaml", None);
+    let account = env.fake.token();
+    env.run_stdin(
+        &[
+            "login",
+            "--with-token",
+            "--bazarr-config",
+            own.to_str().unwrap(),
+        ],
+        &account,
+    )
+    .ok();
+    let second = second_bazarr(&env);
+    let folder = env.dir.path().join("bazarr-4k");
+    env.run(&["apps", "add", "bazarr", folder.to_str().unwrap()])
+        .ok()
+        .stdout_has("Registered bazarr-2 (Bazarr) at")
+        .stderr_has("a new token of its own; updated");
+    let token = bazarr_token(&second);
+    assert_ne!(token, account);
+    assert!(env.fake.is_valid(&token));
+    assert_eq!(client_id(&env, "bazarr-2"), FOURK_ID);
+    assert_eq!(env.fake.device_of(&token).as_deref(), Some(FOURK_ID));
+    assert_eq!(
+        bazarr_token(&own),
+        account,
+        "plex-auth's own Bazarr keeps the account's"
+    );
+    let list = env.run(&["apps", "list", "--json"]);
+    let apps: serde_json::Value = serde_json::from_str(&list.ok().stdout).unwrap();
+    let row = |name: &str| {
+        apps["apps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} in {apps}"))
+    };
+    assert_eq!(row("bazarr")["token"], "matches");
+    assert_eq!(row("bazarr")["own_token"], false);
+    assert_eq!(row("bazarr-2")["token"], "matches");
+    assert_eq!(row("bazarr-2")["own_token"], true);
+    env.run(&["apps", "add", "bazarr", own.to_str().unwrap()])
+        .code(2)
+        .stderr_has("is plex-auth's own Bazarr");
+    let other = env.dir.path().join("other.yaml");
+    std::fs::write(
+        &other,
+        "foo: 1
+plex:
+  token: ''
+",
+    )
+    .unwrap();
+    env.run(&["apps", "add", "bazarr", other.to_str().unwrap()])
+        .code(9)
+        .stderr_has("so it is not a config.yaml Bazarr wrote");
+    assert_eq!(
+        std::fs::read_to_string(&other).unwrap(),
+        "foo: 1\nplex:\n  token: ''\n"
+    );
+    env.run(&[
+        "apps",
+        "add",
+        "bazarr",
+        second.to_str().unwrap(),
+        "--name",
+        "bazarr",
+    ])
+    .code(2)
+    .stderr_has("is the name of plex-auth's own Bazarr");
+    env.run(&["apps", "sync", "bazarr-2"])
+        .ok()
+        .stderr_has("kept its own token, which still works");
+    assert_eq!(bazarr_token(&second), token);
+    env.run(&["logout", "--apps"]).ok();
+    let doc: yaml_serde::Value =
+        yaml_serde::from_str(&std::fs::read_to_string(&second).unwrap()).unwrap();
+    assert_eq!(
+        doc["plex"]["token"], "",
+        "its own sign-out clears the token"
+    );
 }

@@ -306,3 +306,21 @@ fn restart_bazarr_with_an_api_key_that_does_not_open_says_so() {
         .stderr_has("holds the new Plex settings");
     assert_eq!(opened(&path, "plex", "token"), env.fake.token());
 }
+
+/// A Bazarr+ registered with `apps add bazarr` (beside an account linked without one) gets a
+/// token of its own, sealed as Bazarr+ reads it, and `apps list` opens it to compare.
+#[test]
+fn a_bazarr_plus_registered_as_an_app_gets_its_own_token_sealed() {
+    let env = Env::new();
+    let account = env.logged_in();
+    let path = bazarr_plus(&env, MASTER, &[]);
+    env.run(&["apps", "add", "bazarr", path.to_str().unwrap()])
+        .ok()
+        .stdout_has("Registered bazarr (Bazarr+) at")
+        .stderr_has("a new token of its own; updated");
+    let token = opened(&path, "plex", "token");
+    assert_ne!(token, account);
+    assert!(env.fake.is_valid(&token));
+    assert_eq!(opened(&path, "plex", "username"), "alice");
+    env.run(&["apps", "list"]).ok().stdout_has("matches (own)");
+}

@@ -57,6 +57,20 @@ impl Bazarr {
     /// A file the command has read itself (and may have changed in memory).
     pub fn from_file(ctx: &Context, file: BazarrFile) -> Bazarr {
         let api = BazarrApi::for_file(&file, ctx.bazarr_url_for(file.path()));
+        Bazarr::with_api(file, api)
+    }
+
+    /// A Bazarr registered with `apps add bazarr`, read now: its API is at the address its
+    /// own file names (`--bazarr-url` is plex-auth's own Bazarr's, never another's).
+    pub fn registered(path: &Path) -> Result<Bazarr> {
+        let file = BazarrFile::load(path)
+            .map_err(Error::from)
+            .inspect_err(|e| refused(path, e))?;
+        let api = BazarrApi::for_file(&file, None);
+        Ok(Bazarr::with_api(file, api))
+    }
+
+    fn with_api(file: BazarrFile, api: std::result::Result<BazarrApi, ApiError>) -> Bazarr {
         Bazarr {
             file,
             api,
@@ -116,25 +130,24 @@ impl Bazarr {
     }
 
     /// The keys for `change`, made from the file as it is when the write is tried (a save of
-    /// Bazarr's meanwhile means they are made again); `seen` gets what a logout changes.
+    /// Bazarr's meanwhile means they are made again); `seen` gets the names of the keys that
+    /// change, and whether a logout leaves a key an older Bazarr still runs on.
     fn changes(
         change: LinkChange<'_>,
         file: &BazarrFile,
         seen: &RefCell<(Vec<String>, bool)>,
     ) -> std::result::Result<Vec<Change>, BazarrError> {
-        match change {
-            LinkChange::Login { token, user } => sync::login_changes(file, token, user),
-            LinkChange::Adopt { user } => Ok(sync::adopt_changes(file, user)),
-            LinkChange::Server(server) => Ok(sync::server_changes(server)),
-            LinkChange::Logout { clear_apikey } => {
-                let changes = sync::logout_changes(file, clear_apikey);
-                *seen.borrow_mut() = (
-                    sync::changed_keys(file, &changes),
-                    !clear_apikey && sync::apikey_in_use(file),
-                );
-                Ok(changes)
-            }
-        }
+        let (changes, apikey_kept) = match change {
+            LinkChange::Login { token, user } => (sync::login_changes(file, token, user)?, false),
+            LinkChange::Adopt { user } => (sync::adopt_changes(file, user), false),
+            LinkChange::Server(server) => (sync::server_changes(server), false),
+            LinkChange::Logout { clear_apikey } => (
+                sync::logout_changes(file, clear_apikey),
+                !clear_apikey && sync::apikey_in_use(file),
+            ),
+        };
+        *seen.borrow_mut() = (sync::changed_keys(file, &changes), apikey_kept);
+        Ok(changes)
     }
 
     /// Without `--restart-bazarr`: a running Bazarr that still runs on other values gets a

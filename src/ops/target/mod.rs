@@ -11,6 +11,7 @@
 pub mod app;
 pub mod arr;
 pub mod bazarr;
+pub mod bazarr_app;
 pub mod seerr;
 
 use std::path::Path;
