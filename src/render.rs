@@ -301,7 +301,7 @@ impl From<&crate::ops::apps::AppStatus> for AppView {
         use crate::ops::apps::TokenState;
         let detail = match &s.token {
             TokenState::Elsewhere(places) => Some(places.join(", ")),
-            TokenState::Unreadable(why) => Some(why.clone()),
+            TokenState::Unreadable(why) | TokenState::Unreachable(why) => Some(why.clone()),
             _ => None,
         };
         AppView {

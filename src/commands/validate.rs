@@ -58,9 +58,10 @@ struct ServerCheckView {
 }
 
 pub fn run(ctx: &Context, args: &ValidateArgs) -> Result<()> {
-    let (result, server) = check(ctx, args);
+    let mut asked = None;
+    let (result, server) = check(ctx, args, &mut asked);
     if let Some(path) = &args.metrics_file {
-        write_metrics(ctx, path, &result, server);
+        write_metrics(ctx, path, &result, server, asked);
     }
     result
 }
@@ -73,6 +74,7 @@ fn write_metrics(
     path: &std::path::Path,
     result: &Result<()>,
     server: Option<metrics::ServerSample>,
+    asked: Option<Vec<crate::ops::apps::AppStatus>>,
 ) {
     let kind = result.as_ref().err().map(|e| e.kind);
     let verdict = ErrorKind::verdict(kind);
@@ -105,18 +107,7 @@ fn write_metrics(
             .as_ref()
             .and_then(|_| rotate::key_created_at(&cfg, &ctx.key_path)),
         server,
-        apps: crate::ops::apps::status(&cfg, own_bazarr_token.as_ref())
-            .iter()
-            .map(|a| metrics::AppSample {
-                name: a.entry.name.clone(),
-                kind: a.entry.kind.to_string(),
-                state: match &a.token {
-                    crate::ops::apps::TokenState::Matches => "matches",
-                    crate::ops::apps::TokenState::Unreadable(_) => "unreachable",
-                    _ => "differs",
-                },
-            })
-            .collect(),
+        apps: app_samples(&cfg, own_bazarr_token.as_ref(), asked),
     };
     if let Err(e) = metrics::write(path, &metrics::render(&run)) {
         // Not silenced by --quiet: the metrics are part of the job cron asked for, and a
@@ -150,7 +141,40 @@ struct ServerCheck {
 
 /// The validation's outcome, and with `--server` the selected server as the metrics
 /// describe it (down when it could not be checked, once the token was accepted).
-fn check(ctx: &Context, args: &ValidateArgs) -> (Result<()>, Option<metrics::ServerSample>) {
+/// One series per app: each as `validate` asked it (`asked`), else as read offline now.
+fn app_samples(
+    cfg: &Config,
+    own_bazarr_token: Option<&Secret>,
+    asked: Option<Vec<crate::ops::apps::AppStatus>>,
+) -> Vec<metrics::AppSample> {
+    use crate::ops::apps::TokenState;
+    let asked = asked.unwrap_or_default();
+    crate::ops::apps::status(cfg, own_bazarr_token)
+        .into_iter()
+        .map(|a| {
+            let token = asked
+                .iter()
+                .find(|b| b.entry.name == a.entry.name)
+                .map_or(a.token, |b| b.token.clone());
+            metrics::AppSample {
+                name: a.entry.name,
+                kind: a.entry.kind.to_string(),
+                state: match token {
+                    TokenState::Matches => "matches",
+                    TokenState::Unreadable(_) | TokenState::Unreachable(_) => "unreachable",
+                    _ => "differs",
+                },
+            }
+        })
+        .collect()
+}
+
+/// The verdict, the server's sample, and in `asked` the apps as validate asked them.
+fn check(
+    ctx: &Context,
+    args: &ValidateArgs,
+    asked: &mut Option<Vec<crate::ops::apps::AppStatus>>,
+) -> (Result<()>, Option<metrics::ServerSample>) {
     let checked = setup(ctx, args).and_then(|setup| {
         let user = check_token(ctx, &setup)?;
         Ok((setup, user))
@@ -178,7 +202,7 @@ fn check(ctx: &Context, args: &ValidateArgs) -> (Result<()>, Option<metrics::Ser
         up: true,
         latency_ms: s.view.latency_ms,
     });
-    (finish(ctx, args, setup, &user, server), sample)
+    (finish(ctx, args, setup, &user, server, asked), sample)
 }
 
 fn setup(ctx: &Context, args: &ValidateArgs) -> Result<Setup> {
@@ -305,6 +329,7 @@ fn finish(
     mut setup: Setup,
     user: &User,
     server: Option<ServerCheck>,
+    asked: &mut Option<Vec<crate::ops::apps::AppStatus>>,
 ) -> Result<()> {
     keep_verdict(ctx, &setup.cfg, Verdict::Ok);
     let (server, moved) = server.map_or((None, None), |s| (Some(s.view), s.moved));
@@ -335,6 +360,8 @@ fn finish(
         Some(b) => check_bazarr_server(ctx, &setup.plex, b, selected, args.probe.timeout)?,
         None => (None, None),
     };
+    let mut apps = crate::ops::apps::status(&setup.cfg, None);
+    crate::ops::apps::ask_apps(ctx, &mut apps);
     show(
         ctx,
         &ValidateView {
@@ -342,13 +369,11 @@ fn finish(
             account: AccountView::from(user),
             server,
             bazarr_server,
-            apps: crate::ops::apps::status(&setup.cfg, None)
-                .iter()
-                .map(crate::render::AppView::from)
-                .collect(),
+            apps: apps.iter().map(crate::render::AppView::from).collect(),
         },
         user,
     );
+    *asked = Some(apps);
     restart_bazarr(ctx, args, setup.bazarr.as_ref())
 }
 
@@ -367,12 +392,18 @@ fn show(ctx: &Context, view: &ValidateView, user: &User) {
         .iter()
         .filter(|a| !matches!(a.token, "matches" | "elsewhere"))
     {
+        let name = safe(&app.name);
+        let what = match app.token {
+            "revoked" => "says the token it holds no longer works".to_string(),
+            "unreachable" => format!(
+                "could not be asked whether its token works ({})",
+                safe(app.detail.as_deref().unwrap_or_default())
+            ),
+            other => format!("does not hold the token plex-auth gave it ({other})"),
+        };
         ctx.out.warn(format!(
-            "{} ({}) does not hold the token plex-auth gave it ({}); `plex-auth apps sync {}` gives it again",
-            safe(&app.name),
-            app.kind,
-            app.token,
-            safe(&app.name)
+            "{name} ({}) {what}; `plex-auth apps sync {name}` gives it one again",
+            app.kind
         ));
     }
     if let Some(s) = &view.server {

@@ -296,7 +296,7 @@ fn token_to(
         .slots
         .iter()
         .filter_map(|s| match &s.held {
-            apps::Held::Elsewhere(from) => Some(format!("{} (from {from})", s.at)),
+            apps::Held::Elsewhere(from) => Some(format!("{} (from {})", s.at, set_in(entry, from))),
             _ => None,
         })
         .collect();
@@ -599,6 +599,30 @@ fn preview_bazarr(entry: &AppEntry, server: Option<&SelectedServer>) -> Result<S
     Ok(lines.join("\n") + "\n")
 }
 
+/// Where a token from elsewhere is set, when it can be seen: Kometa loads `.env` beside its
+/// config.yml at start, so a variable set there is named with that file (which plex-auth
+/// leaves to the user: it may be shared with other settings, or a Docker env file).
+fn set_in(entry: &AppEntry, from: &str) -> String {
+    let var = from.split_whitespace().next().unwrap_or_default();
+    let dotenv = entry.path.with_file_name(".env");
+    let sets = entry.kind == Kind::Kometa
+        && crate::fs::read_small_file(&dotenv, 64 * 1024)
+            .ok()
+            .and_then(|b| String::from_utf8(b.to_vec()).ok())
+            .is_some_and(|text| {
+                text.lines().any(|l| {
+                    let l = l.trim_start();
+                    let l = l.strip_prefix("export ").unwrap_or(l).trim_start();
+                    l.strip_prefix(var)
+                        .is_some_and(|rest| rest.trim_start().starts_with('='))
+                })
+            });
+    match sets {
+        true => format!("{from}, set in {}", dotenv.display()),
+        false => from.to_owned(),
+    }
+}
+
 /// Whether the app's copy holds the token plex-auth last gave it, offline.
 pub fn holds_given(entry: &AppEntry, held: &[&Secret]) -> bool {
     entry
@@ -627,6 +651,10 @@ pub enum TokenState {
     Elsewhere(Vec<String>),
     /// Its file cannot be read or parsed (why).
     Unreadable(String),
+    /// The app's own API says the token it holds no longer works (`validate`).
+    Revoked,
+    /// The app's API could not be asked (why; `validate`).
+    Unreachable(String),
 }
 
 impl TokenState {
@@ -638,6 +666,8 @@ impl TokenState {
             TokenState::Empty => "empty",
             TokenState::Elsewhere(_) => "elsewhere",
             TokenState::Unreadable(_) => "unreadable",
+            TokenState::Revoked => "revoked",
+            TokenState::Unreachable(_) => "unreachable",
         }
     }
 }
@@ -652,6 +682,23 @@ pub struct AppStatus {
     /// Whether that is the server selected here (`None`: no server selected, or the app's
     /// file does not say).
     pub server_matches: Option<bool>,
+}
+
+/// `validate`: ask each app that can say whether the token it holds works (Sonarr and
+/// Radarr, through their own test of each Plex connection). The others stay as read
+/// offline: a file's token is what plex-auth gave it, and Overseerr shows nothing.
+pub fn ask_apps(ctx: &Context, statuses: &mut [AppStatus]) {
+    for s in statuses.iter_mut() {
+        let asks = s.entry.kind.is_api() && !s.entry.kind.is_seerr();
+        if !asks || s.entry.token_fingerprint.is_none() {
+            continue;
+        }
+        s.token = match Arr::open(ctx, &s.entry).and_then(|app| app.token_works(ctx)) {
+            Ok(true) => TokenState::Matches,
+            Ok(false) => TokenState::Revoked,
+            Err(e) => TokenState::Unreachable(e.message),
+        };
+    }
 }
 
 /// Another Bazarr, offline: its token opened as that Bazarr opens it, and its server.
@@ -769,7 +816,7 @@ fn status_of(entry: &AppEntry, cfg: &Config) -> AppStatus {
         .slots
         .iter()
         .filter_map(|s| match &s.held {
-            apps::Held::Elsewhere(from) => Some(format!("{} (from {from})", s.at)),
+            apps::Held::Elsewhere(from) => Some(format!("{} (from {})", s.at, set_in(entry, from))),
             _ => None,
         })
         .collect();

@@ -414,6 +414,17 @@ fn a_token_from_the_environment_is_left_and_said() {
     assert_eq!(std::fs::read(&path).unwrap(), before);
     let list = env.run(&["apps", "list", "--json"]).json();
     assert_eq!(list["apps"][0]["token"], "elsewhere");
+    // Kometa loads `.env` beside config.yml: where the variable is set is named, and left.
+    let dotenv = env.dir.path().join(".env");
+    std::fs::write(&dotenv, "TZ=UTC\nexport KOMETA_PLEX_TOKEN = oldtoken999\n").unwrap();
+    env.run(&["apps", "list"]).ok().stdout_has(&format!(
+        "KOMETA_PLEX_TOKEN (the value is `ENV`), set in {}",
+        dotenv.display()
+    ));
+    assert_eq!(
+        std::fs::read_to_string(&dotenv).unwrap(),
+        "TZ=UTC\nexport KOMETA_PLEX_TOKEN = oldtoken999\n"
+    );
 }
 
 /// Where plex.tv will not mint an app a token (a managed user, an old answer), the app gets
@@ -1071,5 +1082,56 @@ plex:
     assert_eq!(
         doc["plex"]["token"], "",
         "its own sign-out clears the token"
+    );
+}
+
+/// `validate` asks Sonarr's own test whether the token it holds works: one signed out
+/// alone is named with its fix, and so is a Sonarr that cannot be asked, in the output and
+/// in the metrics.
+#[test]
+fn validate_asks_sonarr_whether_its_token_works() {
+    let env = Env::new();
+    env.logged_in();
+    let (sonarr, xml) = arr(&env, "Sonarr", "oldtoken999");
+    add_arr(&env, "sonarr", &sonarr.url(), &xml).ok();
+    let prom = env.dir.path().join("plex-auth.prom");
+    let metrics = prom.to_str().unwrap();
+    env.run(&["validate", "--metrics-file", metrics]).ok();
+    let series = |state: &str| {
+        format!("plex_auth_app_token{{app=\"sonarr\",kind=\"sonarr\",state=\"{state}\"}} 1")
+    };
+    assert!(
+        std::fs::read_to_string(&prom)
+            .unwrap()
+            .contains(&series("matches"))
+    );
+    env.fake.revoke(&sonarr.token(1));
+    env.run(&["validate", "--metrics-file", metrics])
+        .ok()
+        .stderr_has(
+            "sonarr (sonarr) says the token it holds no longer works; `plex-auth apps sync sonarr`",
+        );
+    assert!(
+        std::fs::read_to_string(&prom)
+            .unwrap()
+            .contains(&series("differs"))
+    );
+    env.run(&["apps", "sync", "sonarr"])
+        .ok()
+        .stderr_has("a new token of its own");
+    let clean = env.run(&["validate"]);
+    assert!(
+        !clean.ok().stderr.contains("sonarr (sonarr)"),
+        "{}",
+        clean.stderr
+    );
+    drop(sonarr);
+    env.run(&["validate", "--metrics-file", metrics])
+        .ok()
+        .stderr_has("sonarr (sonarr) could not be asked whether its token works");
+    assert!(
+        std::fs::read_to_string(&prom)
+            .unwrap()
+            .contains(&series("unreachable"))
     );
 }

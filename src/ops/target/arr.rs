@@ -58,6 +58,19 @@ impl Arr {
             .all(|n| ctx.block_on(self.api.test(n)).is_ok())
     }
 
+    /// `validate`: whether the app's own test passes with the token each connection holds
+    /// (`false`: the app says it does not work); an app that cannot be asked is an error.
+    pub fn token_works(&self, ctx: &Context) -> Result<bool> {
+        for n in &self.connections {
+            match ctx.block_on(self.api.test(n)) {
+                Ok(()) => {}
+                Err(ArrError::Refused { .. }) => return Ok(false),
+                Err(e) => return Err(Error::from(e)),
+            }
+        }
+        Ok(true)
+    }
+
     fn save_all(
         &mut self,
         ctx: &Context,
