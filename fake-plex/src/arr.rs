@@ -10,7 +10,10 @@
 //!   connection is enabled and changed, and `forceSave` is not set, it is tested first (the
 //!   token must be one plex.tv takes) and a failure is 400 with Sonarr's validation list;
 //!   then 202 Accepted;
-//! - `POST /api/v3/notification/test` tests a connection the same way without saving.
+//! - `POST /api/v3/notification/test` tests a connection the same way without saving;
+//! - `/api/v3/importlist` does the same for "Plex Watchlist" import lists
+//!   (`implementation: "PlexImport"`, `PlexListSettings`: `accessToken`, which has no
+//!   privacy level and so is shown, and `signIn`), tested when `enableAutomaticAdd` is on.
 
 use std::net::Ipv4Addr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -40,11 +43,49 @@ const FIELDS: &[(&str, DefaultValue)] = &[
     ("updateLibrary", || json!(true)),
 ];
 
+/// The fields of a Plex Watchlist import list and their defaults.
+const LIST_FIELDS: &[(&str, DefaultValue)] = &[
+    ("accessToken", || json!("")),
+    ("signIn", || json!("startOAuth")),
+];
+
+/// Which of the app's resources a request is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Res {
+    Notification,
+    ImportList,
+}
+
+impl Res {
+    fn fields(self) -> &'static [(&'static str, DefaultValue)] {
+        match self {
+            Res::Notification => FIELDS,
+            Res::ImportList => LIST_FIELDS,
+        }
+    }
+
+    fn token_field(self) -> &'static str {
+        match self {
+            Res::Notification => "authToken",
+            Res::ImportList => "accessToken",
+        }
+    }
+
+    fn path(self) -> &'static str {
+        match self {
+            Res::Notification => "/api/v3/notification",
+            Res::ImportList => "/api/v3/importlist",
+        }
+    }
+}
+
 struct Inner {
     api_key: String,
     app: &'static str,
     /// Each connection as stored: the resource with its real token in `authToken`.
     notifications: Vec<Value>,
+    /// Each Plex Watchlist import list as stored.
+    import_lists: Vec<Value>,
     check: TokenCheck,
     /// `METHOD path` of every request that carried the right key.
     requests: Vec<String>,
@@ -86,14 +127,36 @@ impl FakeArr {
             api_key: api_key.to_owned(),
             app,
             notifications: Vec::new(),
+            import_lists: Vec::new(),
             check,
             requests: Vec::new(),
         })));
         let router = Router::new()
             .route("/api/v3/system/status", get(status))
-            .route("/api/v3/notification", get(list))
-            .route("/api/v3/notification/{id}", put(update))
-            .route("/api/v3/notification/test", post(test))
+            .route(
+                "/api/v3/notification",
+                get(|s, h| list(s, h, Res::Notification)),
+            )
+            .route(
+                "/api/v3/notification/{id}",
+                put(|s, p, q, h, b| update(s, p, q, h, b, Res::Notification)),
+            )
+            .route(
+                "/api/v3/notification/test",
+                post(|s, h, b| test(s, h, b, Res::Notification)),
+            )
+            .route(
+                "/api/v3/importlist",
+                get(|s, h| list(s, h, Res::ImportList)),
+            )
+            .route(
+                "/api/v3/importlist/{id}",
+                put(|s, p, q, h, b| update(s, p, q, h, b, Res::ImportList)),
+            )
+            .route(
+                "/api/v3/importlist/test",
+                post(|s, h, b| test(s, h, b, Res::ImportList)),
+            )
             .with_state(shared.clone());
         {
             let _context = runtime.enter();
@@ -141,6 +204,37 @@ impl FakeArr {
             "fields": fields,
         }));
         id
+    }
+
+    /// Add a "Plex Watchlist" import list holding `token`, adding automatically. Returns
+    /// its id.
+    pub fn add_watchlist(&self, name: &str, token: &str) -> u64 {
+        let mut inner = self.shared.lock();
+        let id = inner.import_lists.len() as u64 + 1;
+        inner.import_lists.push(json!({
+            "id": id,
+            "name": name,
+            "implementation": "PlexImport",
+            "implementationName": "Plex Watchlist",
+            "configContract": "PlexListSettings",
+            "enableAutomaticAdd": true,
+            "listType": "plex",
+            "tags": [],
+            "fields": [
+                { "name": "accessToken", "value": token },
+                { "name": "signIn", "value": "startOAuth" },
+            ],
+        }));
+        id
+    }
+
+    /// The token import list `id` holds.
+    pub fn watchlist_token(&self, id: u64) -> String {
+        let inner = self.shared.lock();
+        let n = inner.import_lists.iter().find(|n| n["id"] == id).cloned();
+        n.map(|n| field_of(&n, "accessToken"))
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
     }
 
     /// The token connection `id` holds (as stored, unmasked).
@@ -200,17 +294,31 @@ async fn status(State(shared): State<Shared>, headers: HeaderMap) -> Response {
         .into_response()
 }
 
-async fn list(State(shared): State<Shared>, headers: HeaderMap) -> Response {
-    if let Some(r) = refused(&shared, &headers, "GET /api/v3/notification".into()) {
-        return r;
+impl Inner {
+    fn entries(&mut self, res: Res) -> &mut Vec<Value> {
+        match res {
+            Res::Notification => &mut self.notifications,
+            Res::ImportList => &mut self.import_lists,
+        }
     }
-    let inner = shared.lock();
-    let masked: Vec<Value> = inner.notifications.iter().map(mask).collect();
-    axum::Json(Value::Array(masked)).into_response()
 }
 
-fn mask(n: &Value) -> Value {
+async fn list(State(shared): State<Shared>, headers: HeaderMap, res: Res) -> Response {
+    if let Some(r) = refused(&shared, &headers, format!("GET {}", res.path())) {
+        return r;
+    }
+    let mut inner = shared.lock();
+    let shown: Vec<Value> = inner.entries(res).iter().map(|n| mask(n, res)).collect();
+    axum::Json(Value::Array(shown)).into_response()
+}
+
+/// The entry as the API shows it: a connection's token masked (`PrivacyLevel.ApiKey`); an
+/// import list's `accessToken` has no privacy level and is shown.
+fn mask(n: &Value, res: Res) -> Value {
     let mut n = n.clone();
+    if res == Res::ImportList {
+        return n;
+    }
     if let Some(fields) = n["fields"].as_array_mut() {
         for f in fields {
             if f["name"] == "authToken" && f["value"].as_str().is_some_and(|v| !v.is_empty()) {
@@ -221,16 +329,17 @@ fn mask(n: &Value) -> Value {
     n
 }
 
-/// The stored connection `existing` as `sent` makes it: each setting from the fields sent
-/// (a missing one back to its default; `********` keeps the stored token), the rest from
-/// the resource.
-fn rebuilt(existing: &Value, sent: &Value) -> Value {
-    let fields: Vec<Value> = FIELDS
+/// The stored entry `existing` as `sent` makes it: each setting from the fields sent (a
+/// missing one back to its default; `********` keeps the stored token), the rest from the
+/// resource.
+fn rebuilt(existing: &Value, sent: &Value, res: Res) -> Value {
+    let fields: Vec<Value> = res
+        .fields()
         .iter()
         .map(|(name, default)| {
             let value = match field_of(sent, name) {
                 Value::Null => default(),
-                v if *name == "authToken" && v == MASK => field_of(existing, name),
+                v if *name == res.token_field() && v == MASK => field_of(existing, name),
                 v => v,
             };
             json!({ "name": name, "value": value })
@@ -242,13 +351,17 @@ fn rebuilt(existing: &Value, sent: &Value) -> Value {
     n
 }
 
-/// PlexServerService.Test: plex.tv must take the token; `Some` is Sonarr's 400.
-fn failed_test(inner: &Inner, n: &Value) -> Option<Response> {
-    let token = field_of(n, "authToken");
+/// PlexServerService.Test (PlexImport's fetch of the watchlist): plex.tv must take the
+/// token; `Some` is Sonarr's 400.
+fn failed_test(inner: &Inner, n: &Value, res: Res) -> Option<Response> {
+    let token = field_of(n, res.token_field());
     let token = token.as_str().unwrap_or_default();
     if token.is_empty() || !(inner.check)(token) {
         let failures = json!([{
-            "propertyName": "AuthToken",
+            "propertyName": match res {
+                Res::Notification => "AuthToken",
+                Res::ImportList => "AccessToken",
+            },
             "errorMessage": "Authentication Token is invalid",
             "severity": "error"
         }]);
@@ -257,9 +370,14 @@ fn failed_test(inner: &Inner, n: &Value) -> Option<Response> {
     None
 }
 
-fn enabled(n: &Value) -> bool {
-    n.as_object()
-        .is_some_and(|o| o.iter().any(|(k, v)| k.starts_with("on") && v == true))
+/// A connection is enabled by any `on…` event; an import list by `enableAutomaticAdd`.
+fn enabled(n: &Value, res: Res) -> bool {
+    match res {
+        Res::ImportList => n["enableAutomaticAdd"] == true,
+        Res::Notification => n
+            .as_object()
+            .is_some_and(|o| o.iter().any(|(k, v)| k.starts_with("on") && v == true)),
+    }
 }
 
 async fn update(
@@ -268,46 +386,48 @@ async fn update(
     Query(query): Query<std::collections::HashMap<String, String>>,
     headers: HeaderMap,
     body: Bytes,
+    res: Res,
 ) -> Response {
-    if let Some(r) = refused(&shared, &headers, format!("PUT /api/v3/notification/{id}")) {
+    if let Some(r) = refused(&shared, &headers, format!("PUT {}/{id}", res.path())) {
         return r;
     }
     let Ok(sent) = serde_json::from_slice::<Value>(&body) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     let mut inner = shared.lock();
-    let Some(at) = inner.notifications.iter().position(|n| n["id"] == id) else {
+    let Some(at) = inner.entries(res).iter().position(|n| n["id"] == id) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let new = rebuilt(&inner.notifications[at], &sent);
-    let changed = new != inner.notifications[at];
+    let stored = inner.entries(res)[at].clone();
+    let new = rebuilt(&stored, &sent, res);
+    let changed = new != stored;
     let force = query.get("forceSave").is_some_and(|v| v == "true");
-    if enabled(&new)
+    if enabled(&new, res)
         && changed
         && !force
-        && let Some(r) = failed_test(&inner, &new)
+        && let Some(r) = failed_test(&inner, &new, res)
     {
         return r;
     }
-    inner.notifications[at] = new.clone();
-    (StatusCode::ACCEPTED, axum::Json(mask(&new))).into_response()
+    inner.entries(res)[at] = new.clone();
+    (StatusCode::ACCEPTED, axum::Json(mask(&new, res))).into_response()
 }
 
-async fn test(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(r) = refused(&shared, &headers, "POST /api/v3/notification/test".into()) {
+async fn test(State(shared): State<Shared>, headers: HeaderMap, body: Bytes, res: Res) -> Response {
+    if let Some(r) = refused(&shared, &headers, format!("POST {}/test", res.path())) {
         return r;
     }
     let Ok(sent) = serde_json::from_slice::<Value>(&body) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
-    let inner = shared.lock();
+    let mut inner = shared.lock();
     let existing = inner
-        .notifications
+        .entries(res)
         .iter()
         .find(|n| n["id"] == sent["id"])
         .cloned()
         .unwrap_or(Value::Null);
-    match failed_test(&inner, &rebuilt(&existing, &sent)) {
+    match failed_test(&inner, &rebuilt(&existing, &sent, res), res) {
         None => axum::Json(json!({})).into_response(),
         Some(r) => r,
     }

@@ -36,7 +36,9 @@ pub enum ArrError {
         status: u16,
         what: String,
     },
-    #[error("{app} has no Plex Media Server connection (Settings, Connect)")]
+    #[error(
+        "{app} has no Plex Media Server connection (Settings, Connect) and no Plex Watchlist import list"
+    )]
     NoPlex { app: &'static str },
 }
 
@@ -65,16 +67,57 @@ pub fn api_key(text: &str) -> Result<Secret, FormatError> {
     }
 }
 
-/// The "Plex Media Server" connections in a `GET /api/v3/notification` answer.
-pub fn plex_connections(list: &Value) -> Vec<Value> {
+/// Where the app keeps a Plex token: a "Plex Media Server" connection (Settings, Connect;
+/// masked on GET) or a "Plex Watchlist" import list (Settings, Import Lists; its
+/// `accessToken` has no privacy level, so the API shows it), each its own v3 resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    Notification,
+    ImportList,
+}
+
+impl Resource {
+    pub const ALL: [Resource; 2] = [Resource::Notification, Resource::ImportList];
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Resource::Notification => "api/v3/notification",
+            Resource::ImportList => "api/v3/importlist",
+        }
+    }
+
+    /// `implementation` of the app's Plex entries of this resource.
+    pub fn implementation(self) -> &'static str {
+        match self {
+            Resource::Notification => "PlexServer",
+            Resource::ImportList => "PlexImport",
+        }
+    }
+
+    /// The field the token is kept in.
+    pub fn token_field(self) -> &'static str {
+        match self {
+            Resource::Notification => "authToken",
+            Resource::ImportList => "accessToken",
+        }
+    }
+}
+
+/// The Plex entries of `resource` in a `GET` of its list.
+pub fn plex_entries(list: &Value, resource: Resource) -> Vec<Value> {
     list.as_array()
         .map(|all| {
             all.iter()
-                .filter(|n| n["implementation"] == "PlexServer")
+                .filter(|n| n["implementation"] == resource.implementation())
                 .cloned()
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The "Plex Media Server" connections in a `GET /api/v3/notification` answer.
+pub fn plex_connections(list: &Value) -> Vec<Value> {
+    plex_entries(list, Resource::Notification)
 }
 
 /// The connection with the fields named set (every other field as the app gave it).
@@ -147,38 +190,35 @@ impl ArrApi {
         })
     }
 
-    pub async fn list(&self) -> Result<Value, ArrError> {
+    pub async fn list(&self, resource: Resource) -> Result<Value, ArrError> {
         self.call(
             reqwest::Method::GET,
-            "api/v3/notification",
+            resource.path(),
             None,
-            "the list of connections",
+            &format!("GET /{}", resource.path()),
         )
         .await
     }
 
     /// Save `n`; `force` skips the app's own test (for a token being cleared).
-    pub async fn put(&self, n: &Value, force: bool) -> Result<(), ArrError> {
+    pub async fn put(&self, resource: Resource, n: &Value, force: bool) -> Result<(), ArrError> {
         let id = n["id"].as_u64().unwrap_or_default();
+        let base = resource.path();
         let path = match force {
-            true => format!("api/v3/notification/{id}?forceSave=true"),
-            false => format!("api/v3/notification/{id}"),
+            true => format!("{base}/{id}?forceSave=true"),
+            false => format!("{base}/{id}"),
         };
         self.call(reqwest::Method::PUT, &path, Some(n), "the new settings")
             .await?;
         Ok(())
     }
 
-    /// Ask the app to test connection `n` as it is stored (its token masked): whether the
-    /// token it holds still works.
-    pub async fn test(&self, n: &Value) -> Result<(), ArrError> {
-        self.call(
-            reqwest::Method::POST,
-            "api/v3/notification/test",
-            Some(n),
-            "the test",
-        )
-        .await?;
+    /// Ask the app to test entry `n` as it is stored (a masked token stays the stored one):
+    /// whether the token it holds still works.
+    pub async fn test(&self, resource: Resource, n: &Value) -> Result<(), ArrError> {
+        let path = format!("{}/test", resource.path());
+        self.call(reqwest::Method::POST, &path, Some(n), "the test")
+            .await?;
         Ok(())
     }
 

@@ -188,9 +188,13 @@ fn add_api(
         kind.product(),
         base
     ));
+    let (servers, watchlists) = app.connections_len();
+    let lists = match watchlists {
+        0 => String::new(),
+        n => format!(" and {n} Plex Watchlist import list(s)"),
+    };
     ctx.out.info(format!(
-        "  {} Plex Media Server connection(s) there; {} {}.",
-        app.connections_len(),
+        "  {servers} Plex Media Server connection(s){lists} there; {} {}.",
         kind.product(),
         kind.reloads()
     ));

@@ -1135,3 +1135,35 @@ fn validate_asks_sonarr_whether_its_token_works() {
             .contains(&series("unreachable"))
     );
 }
+
+/// Sonarr's Plex Watchlist import list holds a plex.tv token too, shown by its API: it gets
+/// the same token of its own as the connection, through the same whole-object PUT; a
+/// Radarr with only a watchlist is kept as well; logout --apps clears both.
+#[test]
+fn the_arrs_plex_watchlist_gets_the_token_too() {
+    let env = Env::new();
+    env.logged_in();
+    let (sonarr, xml) = arr(&env, "Sonarr", "oldtoken999");
+    sonarr.add_watchlist("Plex Watchlist", "oldtoken999");
+    add_arr(&env, "sonarr", &sonarr.url(), &xml)
+        .ok()
+        .stderr_has("1 Plex Media Server connection(s) and 1 Plex Watchlist import list(s) there")
+        .stderr_has("Plex Watchlist accessToken");
+    let token = sonarr.token(1);
+    assert_eq!(sonarr.watchlist_token(1), token);
+    assert!(env.fake.is_valid(&token));
+    let radarr = fake_plex::FakeArr::start("Radarr", ARR_KEY, env.fake.token_check());
+    radarr.add_watchlist("Plex Watchlist", "oldtoken999");
+    let (_unused, radarr_xml) = arr(&env, "Radarr", "x");
+    add_arr(&env, "radarr", &radarr.url(), &radarr_xml)
+        .ok()
+        .stderr_has("0 Plex Media Server connection(s) and 1 Plex Watchlist import list(s)");
+    assert!(env.fake.is_valid(&radarr.watchlist_token(1)));
+    env.fake.revoke(&radarr.watchlist_token(1));
+    env.run(&["validate"])
+        .ok()
+        .stderr_has("radarr (radarr) says the token it holds no longer works");
+    env.run(&["logout", "--apps"]).ok();
+    assert_eq!(sonarr.watchlist_token(1), "");
+    assert_eq!(sonarr.token(1), "");
+}

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::{LinkChange, Target, Written};
-use crate::apps::arr::{self, ArrApi, ArrError};
+use crate::apps::arr::{self, ArrApi, ArrError, Resource};
 use crate::apps::file::AppError;
 use crate::bazarr::sync::Synced;
 use crate::context::Context;
@@ -20,8 +20,9 @@ use crate::store::config::AppEntry;
 pub struct Arr {
     pub entry: AppEntry,
     api: ArrApi,
-    /// The app's Plex connections, as its API gave them (the token masked).
-    connections: Vec<Value>,
+    /// The app's Plex entries, as its API gave them: its Plex Media Server connections
+    /// (the token masked) and its Plex Watchlist import lists.
+    connections: Vec<(Resource, Value)>,
     written_fingerprint: Option<Option<String>>,
 }
 
@@ -30,8 +31,15 @@ impl Arr {
     /// the step that adds one.
     pub fn open(ctx: &Context, entry: &AppEntry) -> Result<Arr> {
         let api = api_for(ctx, entry)?;
-        let list = ctx.block_on(api.list()).map_err(Error::from)?;
-        let connections = arr::plex_connections(&list);
+        let mut connections = Vec::new();
+        for resource in Resource::ALL {
+            let list = ctx.block_on(api.list(resource)).map_err(Error::from)?;
+            connections.extend(
+                arr::plex_entries(&list, resource)
+                    .into_iter()
+                    .map(|n| (resource, n)),
+            );
+        }
         if connections.is_empty() {
             return Err(Error::from(ArrError::NoPlex { app: api.app }).with_hint(format!(
                 "add one in {}'s Settings, Connect, Plex Media Server (any token), then run `plex-auth apps sync {}`",
@@ -46,23 +54,28 @@ impl Arr {
         })
     }
 
-    /// How many Plex Media Server connections the app has.
-    pub fn connections_len(&self) -> usize {
-        self.connections.len()
+    /// How many Plex Media Server connections and Plex Watchlist import lists the app has.
+    pub fn connections_len(&self) -> (usize, usize) {
+        let servers = self
+            .connections
+            .iter()
+            .filter(|(r, _)| *r == Resource::Notification)
+            .count();
+        (servers, self.connections.len() - servers)
     }
 
-    /// Whether the app's own test passes with the token it holds now (each connection).
+    /// Whether the app's own test passes with the token it holds now (each entry).
     pub fn holds_working_token(&self, ctx: &Context) -> bool {
         self.connections
             .iter()
-            .all(|n| ctx.block_on(self.api.test(n)).is_ok())
+            .all(|(r, n)| ctx.block_on(self.api.test(*r, n)).is_ok())
     }
 
     /// `validate`: whether the app's own test passes with the token each connection holds
     /// (`false`: the app says it does not work); an app that cannot be asked is an error.
     pub fn token_works(&self, ctx: &Context) -> Result<bool> {
-        for n in &self.connections {
-            match ctx.block_on(self.api.test(n)) {
+        for (r, n) in &self.connections {
+            match ctx.block_on(self.api.test(*r, n)) {
                 Ok(()) => {}
                 Err(ArrError::Refused { .. }) => return Ok(false),
                 Err(e) => return Err(Error::from(e)),
@@ -71,19 +84,25 @@ impl Arr {
         Ok(true)
     }
 
+    /// Save every entry `set` gives fields for (none: left as it is), the whole entry sent
+    /// back with only those changed; the names of the fields changed.
     fn save_all(
         &mut self,
         ctx: &Context,
-        set: &[(&str, Value)],
+        set: impl Fn(Resource) -> Vec<(&'static str, Value)>,
         force: bool,
     ) -> Result<Vec<String>> {
         let mut changed = Vec::new();
-        for n in &self.connections {
-            let new = arr::with_fields(n, set);
-            ctx.block_on(self.api.put(&new, force))
+        for (r, n) in &self.connections {
+            let fields = set(*r);
+            if fields.is_empty() {
+                continue;
+            }
+            let new = arr::with_fields(n, &fields);
+            ctx.block_on(self.api.put(*r, &new, force))
                 .map_err(Error::from)?;
             let name = n["name"].as_str().unwrap_or("Plex");
-            for (field, _) in set {
+            for (field, _) in &fields {
                 changed.push(format!("{} {field}", crate::text::safe(name)));
             }
         }
@@ -224,7 +243,8 @@ impl Target for Arr {
     fn write(&mut self, ctx: &Context, change: LinkChange<'_>) -> Result<Written> {
         let changed = match change {
             LinkChange::Login { token, .. } => {
-                let keys = self.save_all(ctx, &[("authToken", json!(token.expose()))], false)?;
+                let value = json!(token.expose());
+                let keys = self.save_all(ctx, |r| vec![(r.token_field(), value.clone())], false)?;
                 self.written_fingerprint = Some(Some(crate::apps::fingerprint(token)));
                 keys
             }
@@ -235,11 +255,19 @@ impl Target for Arr {
                         source,
                     })
                 })?;
-                self.save_all(ctx, &fields, false)?
+                // An import list reads plex.tv, not the server.
+                self.save_all(
+                    ctx,
+                    |r| match r {
+                        Resource::Notification => fields.clone(),
+                        Resource::ImportList => Vec::new(),
+                    },
+                    false,
+                )?
             }
             // A token being cleared cannot pass the app's test: saved without it.
             LinkChange::Logout { .. } => {
-                let keys = self.save_all(ctx, &[("authToken", json!(""))], true)?;
+                let keys = self.save_all(ctx, |r| vec![(r.token_field(), json!(""))], true)?;
                 self.written_fingerprint = Some(None);
                 keys
             }
