@@ -9,13 +9,10 @@ use super::target::app::App;
 use super::target::arr::Arr;
 use super::target::bazarr_app::BazarrApp;
 use super::target::seerr::Seerr;
-use super::target::{DynTarget, LinkChange, Target};
+use super::target::{DynTarget, LinkChange};
 use crate::apps::{self, Kind};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::plex::client::Identity;
-use crate::plex::types::User;
-use crate::plex::{Plex, PlexClient, mint};
 use crate::secret::Secret;
 use crate::store::config::{AppEntry, Transaction};
 use crate::store::{Config, SelectedServer};
@@ -56,7 +53,7 @@ pub struct Report {
 }
 
 impl Report {
-    fn failed(entry: &AppEntry, e: Error) -> Report {
+    pub(super) fn failed(entry: &AppEntry, e: Error) -> Report {
         Report {
             name: entry.name.clone(),
             kind: entry.kind,
@@ -100,7 +97,7 @@ fn same_place(a: &AppEntry, b: &AppEntry) -> bool {
 }
 
 /// Where an app is, as reports show it.
-fn shown(entry: &AppEntry) -> PathBuf {
+pub(super) fn shown(entry: &AppEntry) -> PathBuf {
     PathBuf::from(place(entry))
 }
 
@@ -123,48 +120,11 @@ pub fn remove(ctx: &Context, name: &str) -> Result<Option<AppEntry>> {
     Ok(Some(entry))
 }
 
-/// Give every registered app (or the ones in `only`) the link of `user`: an app whose own
-/// token still works keeps it, any other gets a new token of its own, minted with
-/// `account_token`, or the account's token where minting fails. Each app's file is written
-/// in its own safe write, then config.toml records what each holds; when config.toml cannot
-/// be saved, every app is put back.
-pub fn give_token(
-    ctx: &Context,
-    plex: &Plex,
-    account_token: &Secret,
-    user: &User,
-    entries: &[AppEntry],
-) -> Result<Vec<Report>> {
-    let mut reports = Vec::new();
-    let mut written: Vec<Box<DynTarget>> = Vec::new();
-    for entry in entries {
-        let done = if entry.kind.is_bazarr() {
-            token_to_bazarr(ctx, plex, entry, account_token, user)
-        } else if entry.kind.is_seerr() {
-            token_to_seerr(ctx, plex, entry, account_token, user)
-        } else if entry.kind.is_api() {
-            token_through_api(ctx, plex, entry, account_token, user)
-        } else {
-            token_to(ctx, plex, entry, account_token, user)
-        };
-        match done {
-            Ok((app, report)) => {
-                if matches!(report.outcome, Outcome::Done { .. }) {
-                    written.push(app);
-                }
-                reports.push(report);
-            }
-            Err(e) => reports.push(Report::failed(entry, e)),
-        }
-    }
-    record(ctx, &mut written, &mut reports)?;
-    settle(ctx, &written);
-    Ok(reports)
-}
+pub use super::app_tokens::give_token;
 
 /// After the apps were written: a running Bazarr that still runs on its old values is
 /// warned about (the other kinds take a change as it is written).
-fn settle(ctx: &Context, written: &[Box<DynTarget>]) {
+pub(super) fn settle(ctx: &Context, written: &[Box<DynTarget>]) {
     for app in written {
         let _ = app.settle(ctx, false, RESTART_IT);
     }
@@ -172,202 +132,6 @@ fn settle(ctx: &Context, written: &[Box<DynTarget>]) {
 
 /// The step after writing a registered Bazarr that runs.
 const RESTART_IT: &str = "restart that Bazarr (its service or container)";
-
-/// Another Bazarr: its own token kept while plex.tv still takes it, else a new one of its
-/// own, written as plex-auth's own Bazarr's is.
-fn token_to_bazarr(
-    ctx: &Context,
-    plex: &Plex,
-    entry: &AppEntry,
-    account_token: &Secret,
-    user: &User,
-) -> Result<(Box<DynTarget>, Report)> {
-    let mut app = BazarrApp::open(entry)?;
-    app.observe(ctx);
-    let held: Vec<Secret> = app.held().into_iter().collect();
-    let (token, given, note) = choose_token(ctx, plex, entry, &held, account_token, user);
-    app.entry.own_token = given != Given::Account;
-    let written = app.write(
-        ctx,
-        LinkChange::Login {
-            token: &token,
-            user,
-        },
-    )?;
-    let report = Report {
-        name: entry.name.clone(),
-        kind: entry.kind,
-        path: shown(entry),
-        outcome: Outcome::Done {
-            changed_keys: written.changed_keys,
-            given: Some(given),
-        },
-        note,
-    };
-    Ok((Box::new(app), report))
-}
-
-/// Sonarr or Radarr: it keeps its own token while the app's own test still passes with it;
-/// else it is given a new one through its API (which tests it before saving).
-fn token_through_api(
-    ctx: &Context,
-    plex: &Plex,
-    entry: &AppEntry,
-    account_token: &Secret,
-    user: &User,
-) -> Result<(Box<DynTarget>, Report)> {
-    let mut app = Arr::open(ctx, entry)?;
-    let mut report = Report {
-        name: entry.name.clone(),
-        kind: entry.kind,
-        path: shown(entry),
-        outcome: Outcome::Done {
-            changed_keys: Vec::new(),
-            given: Some(Given::Kept),
-        },
-        note: None,
-    };
-    if entry.own_token && entry.token_fingerprint.is_some() && app.holds_working_token(ctx) {
-        return Ok((Box::new(app), report));
-    }
-    let (token, given, note) = choose_token(ctx, plex, entry, &[], account_token, user);
-    app.entry.own_token = given != Given::Account;
-    let written = app.write(
-        ctx,
-        LinkChange::Login {
-            token: &token,
-            user,
-        },
-    )?;
-    report.note = note;
-    report.outcome = Outcome::Done {
-        changed_keys: written.changed_keys,
-        given: Some(given),
-    };
-    Ok((Box::new(app), report))
-}
-
-/// Overseerr or Jellyseerr: it never shows its token, so it cannot be asked whether the one
-/// it holds still works; it is given a new token of its own each time, minted under its one
-/// client identifier (so it stays one device in Plex's list), through its own sign-in.
-fn token_to_seerr(
-    ctx: &Context,
-    plex: &Plex,
-    entry: &AppEntry,
-    account_token: &Secret,
-    user: &User,
-) -> Result<(Box<DynTarget>, Report)> {
-    let mut app = Seerr::open(ctx, entry)?;
-    app.about(ctx)?;
-    let (token, given, note) = choose_token(ctx, plex, entry, &[], account_token, user);
-    app.entry.own_token = given != Given::Account;
-    let written = app.write(
-        ctx,
-        LinkChange::Login {
-            token: &token,
-            user,
-        },
-    )?;
-    let report = Report {
-        name: entry.name.clone(),
-        kind: entry.kind,
-        path: shown(entry),
-        outcome: Outcome::Done {
-            changed_keys: written.changed_keys,
-            given: Some(given),
-        },
-        note,
-    };
-    Ok((Box::new(app), report))
-}
-
-/// One app: read its file, choose its token, write it.
-fn token_to(
-    ctx: &Context,
-    plex: &Plex,
-    entry: &AppEntry,
-    account_token: &Secret,
-    user: &User,
-) -> Result<(Box<DynTarget>, Report)> {
-    let mut app = App::open(entry)?;
-    app.observe(ctx);
-    let view = app.file.view()?;
-    let elsewhere: Vec<String> = view
-        .slots
-        .iter()
-        .filter_map(|s| match &s.held {
-            apps::Held::Elsewhere(from) => Some(format!("{} (from {})", s.at, set_in(entry, from))),
-            _ => None,
-        })
-        .collect();
-    let literal = view
-        .slots
-        .iter()
-        .any(|s| !matches!(s.held, apps::Held::Elsewhere(_)));
-    let mut report = Report {
-        name: entry.name.clone(),
-        kind: entry.kind,
-        path: shown(entry),
-        outcome: Outcome::Elsewhere(elsewhere.clone()),
-        note: None,
-    };
-    if !literal {
-        return Ok((Box::new(app), report));
-    }
-    let held: Vec<Secret> = view.tokens().into_iter().cloned().collect();
-    let (token, given, note) = choose_token(ctx, plex, entry, &held, account_token, user);
-    app.entry.own_token = given != Given::Account;
-    let written = app.write(
-        ctx,
-        LinkChange::Login {
-            token: &token,
-            user,
-        },
-    )?;
-    report.note = note;
-    report.outcome = Outcome::Done {
-        changed_keys: written.changed_keys,
-        given: Some(given),
-    };
-    Ok((Box::new(app), report))
-}
-
-/// The token an app gets: its own, when the one it holds is the one plex-auth gave it and
-/// plex.tv still takes it for this account; else a new one of its own; else the account's.
-fn choose_token(
-    ctx: &Context,
-    plex: &Plex,
-    entry: &AppEntry,
-    held: &[Secret],
-    account_token: &Secret,
-    user: &User,
-) -> (Secret, Given, Option<String>) {
-    let identity = Identity::for_app(entry.client_identifier.clone(), entry.kind.product());
-    let base = plex.client.base().clone();
-    let client = match PlexClient::new(base, &identity, ctx.request_timeout) {
-        Ok(client) => client,
-        Err(e) => return fallback(account_token, &e.to_string()),
-    };
-    let ours = held.iter().find(|t| {
-        entry.own_token && entry.token_fingerprint.as_deref() == Some(apps::fingerprint(t).as_str())
-    });
-    if let Some(own) = ours
-        && matches!(ctx.block_on(client.user(own)), Ok(u) if u.id == user.id)
-    {
-        return (own.clone(), Given::Kept, None);
-    }
-    match ctx.block_on(mint::token_for_app(&client, &plex.client, account_token)) {
-        Ok(token) => (token, Given::Own, None),
-        Err(e) => fallback(account_token, &e.to_string()),
-    }
-}
-
-fn fallback(account_token: &Secret, why: &str) -> (Secret, Given, Option<String>) {
-    let note = format!(
-        "plex.tv did not give it a token of its own ({why}), so it holds the account's token; `plex-auth apps sync` tries again"
-    );
-    (account_token.clone(), Given::Account, Some(note))
-}
 
 /// Point every registered app at `server` (PlexTraktSync's `urls` and `id`, Tautulli's
 /// `pms_*` keys, Kometa's `url`). Nothing in config.toml changes.
@@ -457,7 +221,11 @@ pub fn clear_tokens(ctx: &Context, entries: &[AppEntry]) -> Result<Vec<Report>> 
 
 /// Record in config.toml what each written app holds now. When that cannot be saved, each
 /// app is put back, and its report says so.
-fn record(ctx: &Context, written: &mut [Box<DynTarget>], reports: &mut [Report]) -> Result<()> {
+pub(super) fn record(
+    ctx: &Context,
+    written: &mut [Box<DynTarget>],
+    reports: &mut [Report],
+) -> Result<()> {
     if written.is_empty() {
         return Ok(());
     }
@@ -597,6 +365,17 @@ fn preview_bazarr(entry: &AppEntry, server: Option<&SelectedServer>) -> Result<S
         ));
     }
     Ok(lines.join("\n") + "\n")
+}
+
+/// The places in an app's file whose token comes from elsewhere, each with where from.
+pub(super) fn elsewhere_in(entry: &AppEntry, view: &apps::View) -> Vec<String> {
+    view.slots
+        .iter()
+        .filter_map(|s| match &s.held {
+            apps::Held::Elsewhere(from) => Some(format!("{} (from {})", s.at, set_in(entry, from))),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Where a token from elsewhere is set, when it can be seen: Kometa loads `.env` beside its
@@ -812,14 +591,7 @@ fn status_of(entry: &AppEntry, cfg: &Config) -> AppStatus {
             Err(e) => return unreadable(e.to_string()),
         };
     let held = view.tokens();
-    let elsewhere: Vec<String> = view
-        .slots
-        .iter()
-        .filter_map(|s| match &s.held {
-            apps::Held::Elsewhere(from) => Some(format!("{} (from {})", s.at, set_in(entry, from))),
-            _ => None,
-        })
-        .collect();
+    let elsewhere = elsewhere_in(entry, &view);
     let token = if holds_given(entry, &held) {
         TokenState::Matches
     } else if !held.is_empty() && entry.token_fingerprint.is_none() {

@@ -8,6 +8,7 @@
 //! A command parses its arguments, reads what it needs once (`Context`, the snapshot, the
 //! target), calls one op, and renders what the op returns.
 
+pub mod app_tokens;
 pub mod apps;
 pub mod link;
 pub mod logout;

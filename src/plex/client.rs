@@ -145,6 +145,7 @@ struct Answer {
     location: Option<String>,
 }
 
+#[derive(Clone)]
 pub struct PlexClient {
     http: reqwest::Client,
     base: Url,
