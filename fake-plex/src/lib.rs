@@ -16,6 +16,7 @@ mod random;
 mod seerr;
 mod spec;
 mod state;
+mod tautulli;
 mod tls;
 
 use std::fmt;
@@ -34,6 +35,7 @@ pub use bazarr::FakeBazarr;
 pub use hostile::{Hostile, Reply};
 pub use seerr::{FakeSeerr, TokenAccount};
 pub use spec::{ConnKind, ConnSpec, Fault, PmsRecorded, Recorded, ServerHandle, ServerSpec};
+pub use tautulli::FakeTautulli;
 
 use pms::Pms;
 use state::{ALICE_ID, Conn, Device, Server, State};

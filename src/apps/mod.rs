@@ -16,6 +16,7 @@ pub mod kometa;
 pub mod plextraktsync;
 pub mod seerr;
 pub mod tautulli;
+pub mod tautulli_live;
 mod yaml;
 
 use std::fmt;

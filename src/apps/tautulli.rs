@@ -107,6 +107,36 @@ pub fn http_host(text: &str) -> Option<IpAddr> {
     (!host.is_unspecified()).then_some(host)
 }
 
+/// Where a running Tautulli's web server answers on this host, for its own
+/// `/save_pms_token`: plain http at its `http_host` (else 127.0.0.1), `http_port` and
+/// `http_root`. `None` when it serves https (its own certificate, which nothing here can
+/// check) or has no port.
+pub fn web_url(text: &str) -> Option<url::Url> {
+    if general(text, "enable_https").as_deref() == Some("1") {
+        return None;
+    }
+    let port = http_port(text)?;
+    let host = http_host(text).unwrap_or(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+    let root = general(text, "http_root").unwrap_or_default();
+    let root = root.trim_matches('/');
+    let host = match host {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    let path = match root.is_empty() {
+        true => "/".to_owned(),
+        false => format!("/{root}/"),
+    };
+    url::Url::parse(&format!("http://{host}:{port}{path}")).ok()
+}
+
+/// `[General] api_key`, which Tautulli's web server takes in place of a CSRF token.
+pub fn api_key(text: &str) -> Option<Secret> {
+    general(text, "api_key")
+        .filter(|k| k.len() >= 16 && k.chars().all(|c| c.is_ascii_alphanumeric()))
+        .map(Secret::new)
+}
+
 fn general(text: &str, key: &str) -> Option<String> {
     let ini = parse(text).ok()?;
     let entry = ini

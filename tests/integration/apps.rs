@@ -358,29 +358,63 @@ fn an_app_whose_own_token_still_works_keeps_it() {
     assert_ne!(token_in(&apps.kometa, "token"), first);
 }
 
-/// Tautulli writes its settings back from memory when it stops: while it runs, its file is
-/// left alone, the others are still written, and the step is named.
+/// Tautulli writes its settings back from memory when it stops: while it runs with web
+/// authentication on (so it takes a token only from a signed-in admin), its file is left
+/// alone, the others are still written, and the step is named.
 #[test]
 fn a_running_tautulli_is_left_alone_and_the_others_still_get_theirs() {
     let env = Env::new();
     env.logged_in();
     let apps = write_apps(&env, "oldtoken999");
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::fs::write(&apps.tautulli, tautulli_ini("oldtoken999", port)).unwrap();
+    let tautulli = fake_plex::FakeTautulli::start(apps.tautulli.clone(), TAUTULLI_KEY, true);
+    std::fs::write(&apps.tautulli, tautulli_ini("oldtoken999", tautulli.port())).unwrap();
     let before = std::fs::read(&apps.tautulli).unwrap();
     add(&env, "kometa", &apps.kometa).ok();
     add(&env, "tautulli", &apps.tautulli)
         .code(9)
         .stderr_has("is running")
+        .stderr_has("its web authentication is on")
         .stderr_has("stop Tautulli, run `plex-auth apps sync tautulli`, then start it");
     assert_eq!(std::fs::read(&apps.tautulli).unwrap(), before);
     let run = env.run(&["apps", "sync"]);
     run.code(9).stderr_has("1 of 2 apps were not updated");
     assert_eq!(std::fs::read(&apps.tautulli).unwrap(), before);
-    drop(listener);
+    drop(tautulli);
     env.run(&["apps", "sync", "tautulli"]).ok();
     assert_ne!(token_in(&apps.tautulli, "pms_token"), "oldtoken999");
+}
+
+const TAUTULLI_KEY: &str = "0123456789abcdef0123456789abcdef";
+
+/// A running Tautulli with web authentication off takes the token live, through its own
+/// save_pms_token with its API key (as the real Tautulli 2.17.2 does), and writes its own
+/// config.ini; one older than 2.17 refuses (403) and is left alone.
+#[test]
+fn a_running_tautulli_takes_the_token_through_its_own_save_pms_token() {
+    let env = Env::new();
+    env.logged_in();
+    let apps = write_apps(&env, "oldtoken999");
+    let tautulli = fake_plex::FakeTautulli::start(apps.tautulli.clone(), TAUTULLI_KEY, false);
+    std::fs::write(&apps.tautulli, tautulli_ini("oldtoken999", tautulli.port())).unwrap();
+    add(&env, "tautulli", &apps.tautulli)
+        .ok()
+        .stderr_has("through Tautulli's own save_pms_token");
+    assert_eq!(tautulli.requests(), ["POST /save_pms_token (X-Api-Key)"]);
+    let token = token_in(&apps.tautulli, "pms_token");
+    assert!(env.fake.is_valid(&token));
+    assert_eq!(
+        token_in(&apps.tautulli, "pms_client_id"),
+        client_id(&env, "tautulli")
+    );
+    env.run(&["apps", "list"]).ok().stdout_has("matches (own)");
+    let old =
+        fake_plex::FakeTautulli::start(apps.tautulli.clone(), "another-key-0000000000", false);
+    let before = tautulli_ini("stale", old.port());
+    std::fs::write(&apps.tautulli, &before).unwrap();
+    env.run(&["apps", "sync", "tautulli"])
+        .code(9)
+        .stderr_has("it answered 403");
+    assert_eq!(std::fs::read_to_string(&apps.tautulli).unwrap(), before);
 }
 
 /// A Tautulli bound to one address (`http_host`) is looked for there, not on 127.0.0.1.
@@ -391,6 +425,12 @@ fn a_tautulli_bound_to_one_address_is_seen_running_there() {
     let apps = write_apps(&env, "oldtoken999");
     let listener = std::net::TcpListener::bind("127.0.0.2:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    // Something that answers nothing: every connection closed at once.
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            drop(conn);
+        }
+    });
     let ini =
         tautulli_ini("oldtoken999", port).replace("http_host = 0.0.0.0", "http_host = 127.0.0.2");
     std::fs::write(&apps.tautulli, &ini).unwrap();

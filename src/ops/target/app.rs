@@ -18,6 +18,8 @@ use crate::store::config::AppEntry;
 
 /// How long a look for a running app waits for its port.
 const PORT_WAIT: Duration = Duration::from_millis(300);
+/// How long a running Tautulli is given to answer its own `save_pms_token`.
+const LIVE_WAIT: Duration = Duration::from_secs(5);
 
 pub struct App {
     pub entry: AppEntry,
@@ -47,9 +49,12 @@ impl App {
         self.running
     }
 
-    fn refuse_running(&self, port: u16) -> Error {
+    fn refuse_running(&self, port: u16, live: Option<String>) -> Error {
+        let live = live
+            .map(|why| format!("; it was not given the token live either: {why}"))
+            .unwrap_or_default();
         Error::config(format!(
-            "{} ({}) is running (it answers on port {port}) and writes its settings back from memory when it stops, so a change to {} now would be lost; nothing was written to it",
+            "{} ({}) is running (it answers on port {port}) and writes its settings back from memory when it stops, so a change to {} now would be lost; nothing was written to it{live}",
             crate::text::safe(&self.entry.name),
             self.entry.kind.product(),
             self.file.path().display()
@@ -85,7 +90,7 @@ impl Target for App {
         }
     }
 
-    fn write(&mut self, _ctx: &Context, change: LinkChange<'_>) -> Result<Written> {
+    fn write(&mut self, ctx: &Context, change: LinkChange<'_>) -> Result<Written> {
         let connections;
         let change = match change {
             LinkChange::Login { token, .. } => Change::Token {
@@ -107,7 +112,21 @@ impl Target for App {
         if let Some(port) = self.running {
             // Only a change the file does not hold yet would be lost.
             if !self.file.preview(&change)?.changed_keys.is_empty() {
-                return Err(self.refuse_running(port));
+                let Change::Token { token, client_id } = change else {
+                    return Err(self.refuse_running(port, None));
+                };
+                return match self.give_live(ctx, token, client_id) {
+                    Ok(()) => {
+                        self.written_fingerprint = Some(Some(apps::fingerprint(token)));
+                        let mut done = self.done(Updated::Unchanged);
+                        done.changed_keys = vec![
+                            "pms_token and pms_client_id, through Tautulli's own save_pms_token"
+                                .into(),
+                        ];
+                        Ok(done)
+                    }
+                    Err(why) => Err(self.refuse_running(port, Some(why))),
+                };
             }
         }
         let updated = self.file.update(&change)?;
@@ -146,6 +165,31 @@ impl Target for App {
 }
 
 impl App {
+    /// A running Tautulli: the token through its own `save_pms_token`, with the API key from
+    /// its config.ini, sent only to a listener held by config.ini's owner or root. Why not,
+    /// when it was not given.
+    fn give_live(
+        &self,
+        ctx: &Context,
+        token: &crate::secret::Secret,
+        client_id: &str,
+    ) -> std::result::Result<(), String> {
+        let text = self.file.text();
+        let base = apps::tautulli::web_url(text)
+            .ok_or("it serves https with its own certificate, or names no port")?;
+        let key = apps::tautulli::api_key(text).ok_or("its config.ini has no api_key")?;
+        let path = self.file.path();
+        let owner = crate::bazarr::listener::data_owner(path)
+            .map(|uid| (uid, format!("the owner of {}", path.display())))
+            .ok_or_else(|| format!("the owner of {} cannot be read", path.display()));
+        super::arr::check_owner(&base, owner, "Tautulli", "API key").map_err(|e| e.message)?;
+        // A Tautulli that runs answers at once; a listener that does not answer is not kept
+        // waiting on for the whole request timeout.
+        let timeout = ctx.request_timeout.min(LIVE_WAIT);
+        let sent = apps::tautulli_live::save_pms_token(&base, &key, token, client_id, timeout);
+        ctx.block_on(sent).map_err(|e| e.to_string())
+    }
+
     fn done(&self, updated: Updated) -> Written {
         let changed_keys = match updated {
             Updated::Unchanged => Vec::new(),
