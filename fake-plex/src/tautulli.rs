@@ -7,7 +7,8 @@
 //! - with it off, the CSRF check passes only with `X-Api-Key` equal to `[General] api_key`
 //!   (else 403); then `PMS_TOKEN` and `PMS_CLIENT_ID` are set from the form fields `token`
 //!   and `client_id` and the whole config.ini is written from memory at once
-//!   (`CONFIG.write()`): 200 with the JSON body `null`.
+//!   (`CONFIG.write()`): 200 with the JSON body `null`; with `TAUTULLI_PMS_TOKEN` in its
+//!   environment, the token is not kept (`set_setting`), and the answer is the same.
 
 use std::net::Ipv4Addr;
 use std::path::PathBuf;
@@ -25,6 +26,8 @@ struct Inner {
     config: PathBuf,
     api_key: String,
     auth_on: bool,
+    /// `TAUTULLI_PMS_TOKEN` is set in its environment: it wins, and nothing is saved.
+    env_token: bool,
     /// `METHOD path` and whether the API key came with it.
     requests: Vec<String>,
 }
@@ -62,6 +65,7 @@ impl FakeTautulli {
             config,
             api_key: api_key.to_owned(),
             auth_on,
+            env_token: false,
             requests: Vec::new(),
         })));
         let router = Router::new()
@@ -79,6 +83,12 @@ impl FakeTautulli {
             port,
             runtime: Some(runtime),
         }
+    }
+
+    /// Run with `TAUTULLI_PMS_TOKEN` set: `set_setting` then logs "set by environment
+    /// variable. Setting not saved to config." and keeps nothing.
+    pub fn set_env_token(&self, on: bool) {
+        self.shared.lock().env_token = on;
     }
 
     pub fn port(&self) -> u16 {
@@ -163,7 +173,7 @@ async fn save_pms_token(State(shared): State<Shared>, headers: HeaderMap, body: 
     let Ok(mut text) = std::fs::read_to_string(&inner.config) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    if let Some(token) = field(&body, "token") {
+    if let Some(token) = field(&body, "token").filter(|_| !inner.env_token) {
         text = set_key(&text, "pms_token", &token);
     }
     if let Some(id) = field(&body, "client_id") {

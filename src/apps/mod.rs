@@ -126,7 +126,7 @@ impl Kind {
                 "reads config.yaml at start; a running Bazarr needs a restart, and until then its next settings save writes its old values back"
             }
             Kind::Tautulli => {
-                "reads config.ini at start and writes it back from memory when it stops: edit it while Tautulli is stopped, then start it"
+                "reads config.ini at start and writes it back from memory when it stops: a running one takes a token live through its own save_pms_token when its web authentication is off; else edit it while Tautulli is stopped, then start it"
             }
             Kind::Kometa => "reads config.yml at every run",
             Kind::Plextraktsync => {

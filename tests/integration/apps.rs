@@ -407,6 +407,13 @@ fn a_running_tautulli_takes_the_token_through_its_own_save_pms_token() {
         client_id(&env, "tautulli")
     );
     env.run(&["apps", "list"]).ok().stdout_has("matches (own)");
+    // TAUTULLI_PMS_TOKEN in its environment: the same answer, and nothing kept.
+    tautulli.set_env_token(true);
+    env.fake.revoke(&token);
+    env.run(&["apps", "sync", "tautulli"])
+        .code(9)
+        .stderr_has("a TAUTULLI_PMS_TOKEN in its environment wins over the file");
+    assert_eq!(token_in(&apps.tautulli, "pms_token"), token);
     let old =
         fake_plex::FakeTautulli::start(apps.tautulli.clone(), "another-key-0000000000", false);
     let before = tautulli_ini("stale", old.port());

@@ -187,7 +187,17 @@ impl App {
         // waiting on for the whole request timeout.
         let timeout = ctx.request_timeout.min(LIVE_WAIT);
         let sent = apps::tautulli_live::save_pms_token(&base, &key, token, client_id, timeout);
-        ctx.block_on(sent).map_err(|e| e.to_string())
+        ctx.block_on(sent).map_err(|e| e.to_string())?;
+        // Tautulli answers the same when TAUTULLI_PMS_TOKEN in its environment wins: it then
+        // keeps that one and saves nothing. Its config.ini says which.
+        let now = AppFile::load(self.entry.kind, path).and_then(|f| f.view());
+        match now {
+            Ok(view) if view.tokens().contains(&token) => Ok(()),
+            _ => Err(format!(
+                "it answered, but {} does not hold the new token: a TAUTULLI_PMS_TOKEN in its environment wins over the file, and Tautulli then saves none; give it the new token there, or remove that variable",
+                path.display()
+            )),
+        }
     }
 
     fn done(&self, updated: Updated) -> Written {
