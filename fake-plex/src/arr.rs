@@ -15,8 +15,7 @@
 //!   (`implementation: "PlexImport"`, `PlexListSettings`: `accessToken`, which has no
 //!   privacy level and so is shown, and `signIn`), tested when `enableAutomaticAdd` is on.
 
-use std::net::Ipv4Addr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -25,7 +24,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde_json::{Value, json};
-use tokio::runtime::Runtime;
 
 /// Whether plex.tv takes a token: the test's fake plex.tv answers it.
 pub type TokenCheck = Arc<dyn Fn(&str) -> bool + Send + Sync>;
@@ -91,20 +89,13 @@ struct Inner {
     requests: Vec<String>,
 }
 
-#[derive(Clone)]
-struct Shared(Arc<Mutex<Inner>>);
-
-impl Shared {
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
+type Shared = crate::serve::Shared<Inner>;
 
 /// A running fake Sonarr or Radarr. Every method is blocking; it stops when dropped.
 pub struct FakeArr {
     shared: Shared,
     url: String,
-    runtime: Option<Runtime>,
+    _running: crate::serve::Running,
 }
 
 impl FakeArr {
@@ -114,23 +105,14 @@ impl FakeArr {
     /// # Panics
     /// When no runtime or loopback listener can be set up.
     pub fn start(app: &'static str, api_key: &str, check: TokenCheck) -> FakeArr {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("fake-arr")
-            .enable_all()
-            .build()
-            .expect("fake-arr: a tokio runtime");
-        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-        let shared = Shared(Arc::new(Mutex::new(Inner {
+        let shared = Shared::new(Inner {
             api_key: api_key.to_owned(),
             app,
             notifications: Vec::new(),
             import_lists: Vec::new(),
             check,
             requests: Vec::new(),
-        })));
+        });
         let router = Router::new()
             .route("/api/v3/system/status", get(status))
             .route(
@@ -158,17 +140,12 @@ impl FakeArr {
                 post(|s, h, b| test(s, h, b, Res::ImportList)),
             )
             .with_state(shared.clone());
-        {
-            let _context = runtime.enter();
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            runtime.spawn(async move {
-                let _ = axum::serve(listener, router).await;
-            });
-        }
+        let (running, port) = crate::serve::on_loopback("fake-arr", router);
+        let url = format!("http://127.0.0.1:{port}");
         FakeArr {
             shared,
             url,
-            runtime: Some(runtime),
+            _running: running,
         }
     }
 
@@ -255,14 +232,6 @@ impl FakeArr {
     /// The requests that carried the right API key, `METHOD path`.
     pub fn requests(&self) -> Vec<String> {
         self.shared.lock().requests.clone()
-    }
-}
-
-impl Drop for FakeArr {
-    fn drop(&mut self) {
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
-        }
     }
 }
 

@@ -14,6 +14,7 @@ mod plextv;
 mod pms;
 mod random;
 mod seerr;
+mod serve;
 mod spec;
 mod state;
 mod tautulli;

@@ -14,8 +14,7 @@
 //!   cookie and the `XSRF-TOKEN` cookie, and a POST without both (the cookie back, the token
 //!   in an `XSRF-TOKEN`-style header) is 403 "invalid csrf token", as csurf answers.
 
-use std::net::Ipv4Addr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -24,7 +23,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
-use tokio::runtime::Runtime;
 
 /// Whose token this is, as plex.tv answers `GET /users/account`: the account's Plex id, or
 /// `None` for a token plex.tv refuses.
@@ -51,21 +49,14 @@ struct Inner {
     requests: Vec<String>,
 }
 
-#[derive(Clone)]
-struct Shared(Arc<Mutex<Inner>>);
-
-impl Shared {
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
+type Shared = crate::serve::Shared<Inner>;
 
 /// A running fake Overseerr (or Jellyseerr). Every method is blocking; it stops when
 /// dropped.
 pub struct FakeSeerr {
     shared: Shared,
     url: String,
-    runtime: Option<Runtime>,
+    _running: crate::serve::Running,
 }
 
 impl FakeSeerr {
@@ -80,16 +71,7 @@ impl FakeSeerr {
         admin_token: &str,
         account: TokenAccount,
     ) -> FakeSeerr {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("fake-seerr")
-            .enable_all()
-            .build()
-            .expect("fake-seerr: a tokio runtime");
-        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-        let shared = Shared(Arc::new(Mutex::new(Inner {
+        let shared = Shared::new(Inner {
             jellyseerr,
             initialized: true,
             media_server_type: 1,
@@ -102,23 +84,18 @@ impl FakeSeerr {
             }],
             account,
             requests: Vec::new(),
-        })));
+        });
         let router = Router::new()
             .route("/api/v1/status", get(status))
             .route("/api/v1/settings/public", get(public))
             .route("/api/v1/auth/plex", post(auth_plex))
             .with_state(shared.clone());
-        {
-            let _context = runtime.enter();
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            runtime.spawn(async move {
-                let _ = axum::serve(listener, router).await;
-            });
-        }
+        let (running, port) = crate::serve::on_loopback("fake-seerr", router);
+        let url = format!("http://127.0.0.1:{port}");
         FakeSeerr {
             shared,
             url,
-            runtime: Some(runtime),
+            _running: running,
         }
     }
 
@@ -164,14 +141,6 @@ impl FakeSeerr {
     /// The requests made, `METHOD path`.
     pub fn requests(&self) -> Vec<String> {
         self.shared.lock().requests.clone()
-    }
-}
-
-impl Drop for FakeSeerr {
-    fn drop(&mut self) {
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
-        }
     }
 }
 

@@ -10,9 +10,7 @@
 //!   (`CONFIG.write()`): 200 with the JSON body `null`; with `TAUTULLI_PMS_TOKEN` in its
 //!   environment, the token is not kept (`set_setting`), and the answer is the same.
 
-use std::net::Ipv4Addr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -20,7 +18,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use tokio::runtime::Runtime;
 
 struct Inner {
     config: PathBuf,
@@ -32,56 +29,34 @@ struct Inner {
     requests: Vec<String>,
 }
 
-#[derive(Clone)]
-struct Shared(Arc<Mutex<Inner>>);
-
-impl Shared {
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
+type Shared = crate::serve::Shared<Inner>;
 
 /// A running fake Tautulli whose config.ini is `config`. It stops when dropped.
 pub struct FakeTautulli {
     shared: Shared,
     port: u16,
-    runtime: Option<Runtime>,
+    _running: crate::serve::Running,
 }
 
 impl FakeTautulli {
     /// # Panics
     /// When no runtime or loopback listener can be set up.
     pub fn start(config: PathBuf, api_key: &str, auth_on: bool) -> FakeTautulli {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("fake-tautulli")
-            .enable_all()
-            .build()
-            .expect("fake-tautulli: a tokio runtime");
-        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let shared = Shared(Arc::new(Mutex::new(Inner {
+        let shared = Shared::new(Inner {
             config,
             api_key: api_key.to_owned(),
             auth_on,
             env_token: false,
             requests: Vec::new(),
-        })));
+        });
         let router = Router::new()
             .route("/save_pms_token", post(save_pms_token))
             .with_state(shared.clone());
-        {
-            let _context = runtime.enter();
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            runtime.spawn(async move {
-                let _ = axum::serve(listener, router).await;
-            });
-        }
+        let (running, port) = crate::serve::on_loopback("fake-tautulli", router);
         FakeTautulli {
             shared,
             port,
-            runtime: Some(runtime),
+            _running: running,
         }
     }
 
@@ -97,14 +72,6 @@ impl FakeTautulli {
 
     pub fn requests(&self) -> Vec<String> {
         self.shared.lock().requests.clone()
-    }
-}
-
-impl Drop for FakeTautulli {
-    fn drop(&mut self) {
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
-        }
     }
 }
 

@@ -169,19 +169,11 @@ impl ArrApi {
         key: Secret,
         timeout: Duration,
     ) -> Result<ArrApi, ArrError> {
-        // reqwest is built without a bundled crypto provider; ring is plex-auth's.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("plex-auth/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(timeout)
-            .no_proxy()
-            .build()
-            .map_err(|e| ArrError::Unreachable {
-                app,
-                url: base.to_string(),
-                why: e.to_string(),
-            })?;
+        let http = super::http_client(timeout).map_err(|e| ArrError::Unreachable {
+            app,
+            url: base.to_string(),
+            why: e.to_string(),
+        })?;
         Ok(ArrApi {
             app,
             base,

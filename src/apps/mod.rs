@@ -26,6 +26,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::secret::Secret;
 
+/// The HTTP client for an app's own API on this host or network: no proxy (the address is
+/// the app's, named by the user), no redirect followed (a key or token goes only where it
+/// was meant to), and plex-auth's name as the user agent.
+pub fn http_client(timeout: std::time::Duration) -> Result<reqwest::Client, reqwest::Error> {
+    // reqwest is built without a bundled crypto provider; ring is plex-auth's.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .user_agent(concat!("plex-auth/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .no_proxy()
+        .build()
+}
+
 /// The kinds of app plex-auth keeps in step through their files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -104,18 +104,11 @@ impl SeerrApi {
         base: Url,
         timeout: Duration,
     ) -> Result<SeerrApi, SeerrError> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("plex-auth/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(timeout)
-            .no_proxy()
-            .build()
-            .map_err(|e| SeerrError::Unreachable {
-                app,
-                url: base.to_string(),
-                why: e.to_string(),
-            })?;
+        let http = super::http_client(timeout).map_err(|e| SeerrError::Unreachable {
+            app,
+            url: base.to_string(),
+            why: e.to_string(),
+        })?;
         Ok(SeerrApi {
             app,
             jellyseerr,

@@ -32,14 +32,7 @@ pub async fn save_pms_token(
     timeout: Duration,
 ) -> Result<(), LiveError> {
     let unreachable = |e: &dyn std::fmt::Display| LiveError::Unreachable(e.to_string());
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let http = reqwest::Client::builder()
-        .user_agent(concat!("plex-auth/", env!("CARGO_PKG_VERSION")))
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(timeout)
-        .no_proxy()
-        .build()
-        .map_err(|e| unreachable(&e))?;
+    let http = super::http_client(timeout).map_err(|e| unreachable(&e))?;
     let url = base.join("save_pms_token").map_err(|e| unreachable(&e))?;
     let form = format!(
         "token={}&client_id={}",

@@ -95,14 +95,11 @@ fn add_kind(
 /// registered), register it, say what it holds, and give it the link when one is stored.
 fn add(ctx: &Context, kind: Kind, location: Option<&Path>, name: Option<String>) -> Result<()> {
     let cfg = snapshot(ctx)?;
-    let path = match location {
-        Some(loc) => kind.file_in(loc),
-        None => usual_place(kind)?,
-    };
-    let path = std::fs::canonicalize(&path).map_err(|e| {
-        Error::config(format!("{} cannot be used: {e}", path.display()))
-            .with_hint("give the app's file or its folder as LOCATION")
-    })?;
+    let path = app_file(
+        kind,
+        location,
+        "give the app's file or its folder as LOCATION",
+    )?;
     let file = crate::apps::file::AppFile::load(kind, &path)?;
     let view = file.view()?;
     let name = match name {
@@ -211,14 +208,11 @@ fn add_bazarr(ctx: &Context, location: Option<&Path>, name: Option<String>) -> R
     use crate::ops::target::bazarr_app::BazarrApp;
     let cfg = snapshot(ctx)?;
     let kind = Kind::Bazarr;
-    let path = match location {
-        Some(loc) => kind.file_in(loc),
-        None => usual_place(kind)?,
-    };
-    let path = std::fs::canonicalize(&path).map_err(|e| {
-        Error::config(format!("{} cannot be used: {e}", path.display()))
-            .with_hint("give Bazarr's config.yaml or its data folder as LOCATION")
-    })?;
+    let path = app_file(
+        kind,
+        location,
+        "give Bazarr's config.yaml or its data folder as LOCATION",
+    )?;
     let name = bazarr_name(&cfg, &path, name)?;
     let mut entry = ops_apps::new_entry(name.clone(), kind, path.clone())?;
     let app = BazarrApp::open(&entry)?;
@@ -346,6 +340,18 @@ fn address<'a>(kind: Kind, url: Option<&'a Path>, more: &str) -> Result<&'a str>
         .with_hint(format!(
             "`plex-auth apps add {kind} http://127.0.0.1:PORT{more}`"
         ))
+    })
+}
+
+/// The app's file: LOCATION (the file, or the folder it is in), else the first of its
+/// usual places; resolved, so that one file is registered once whatever path named it.
+fn app_file(kind: Kind, location: Option<&Path>, hint: &str) -> Result<PathBuf> {
+    let path = match location {
+        Some(loc) => kind.file_in(loc),
+        None => usual_place(kind)?,
+    };
+    std::fs::canonicalize(&path).map_err(|e| {
+        Error::config(format!("{} cannot be used: {e}", path.display())).with_hint(hint)
     })
 }
 

@@ -149,12 +149,7 @@ impl Target for App {
 
     /// Keep in config.toml the fingerprint of the token the app now holds.
     fn remember(&self, _ctx: &Context, cfg: &mut Config) {
-        if let Some(entry) = cfg.apps.iter_mut().find(|a| a.name == self.entry.name) {
-            if let Some(fp) = &self.written_fingerprint {
-                entry.token_fingerprint = fp.clone();
-            }
-            entry.own_token = self.entry.own_token;
-        }
+        super::remember_app(cfg, &self.entry, self.written_fingerprint.as_ref());
     }
 
     /// Kometa and PlexTraktSync read their files at every run; Tautulli was refused while it

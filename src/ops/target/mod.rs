@@ -71,5 +71,21 @@ pub trait Target {
     fn settle(&self, ctx: &Context, restart: bool, rerun: &str) -> Result<()>;
 }
 
+/// What a registered app's target remembers in its `[[apps]]` entry: which token it holds
+/// now (`written`: `Some(Some(fp))` a token with that fingerprint, `Some(None)` none, `None`
+/// when this command wrote no token), and whether it is the app's own.
+pub(crate) fn remember_app(
+    cfg: &mut Config,
+    app: &crate::store::config::AppEntry,
+    written: Option<&Option<String>>,
+) {
+    if let Some(entry) = cfg.apps.iter_mut().find(|a| a.name == app.name) {
+        if let Some(fp) = written {
+            entry.token_fingerprint = fp.clone();
+        }
+        entry.own_token = app.own_token;
+    }
+}
+
 /// A target as the use cases hold it: owned by the command, borrowed for one op.
 pub type DynTarget = dyn Target + 'static;

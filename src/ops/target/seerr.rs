@@ -143,12 +143,7 @@ impl Target for Seerr {
     }
 
     fn remember(&self, _ctx: &Context, cfg: &mut Config) {
-        if let Some(entry) = cfg.apps.iter_mut().find(|a| a.name == self.entry.name) {
-            if let Some(fp) = &self.written_fingerprint {
-                entry.token_fingerprint = fp.clone();
-            }
-            entry.own_token = self.entry.own_token;
-        }
+        super::remember_app(cfg, &self.entry, self.written_fingerprint.as_ref());
     }
 
     fn settle(&self, _ctx: &Context, _restart: bool, _rerun: &str) -> Result<()> {
