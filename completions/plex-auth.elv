@@ -332,6 +332,7 @@ set edit:completion:arg-completer[plex-auth] = {|@words|
             cand --app-url 'Base URL of the browser sign-in page [default: https://app.plex.tv/auth]'
             cand --request-timeout 'Seconds to wait for each plex.tv request before giving up (exit 5); retries after a 429 fit in twice this'
             cand --color 'When to use colour [default: auto; NO_COLOR turns it off]'
+            cand --check 'Also ask whether each app''s token still works: plex.tv for a token in a file (under the app''s own identity, all at once), Sonarr''s and Radarr''s own test for theirs; one signed out shows as `revoked`'
             cand --system 'Use the link for the whole machine, which root''s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit''s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
             cand --json 'Print one JSON document on stdout (NDJSON events for login)'
             cand -q 'Print nothing on success'

@@ -320,6 +320,7 @@ complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_see
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_seen_subcommand_from list" -l color -d 'When to use colour [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_seen_subcommand_from list" -l check -d 'Also ask whether each app\'s token still works: plex.tv for a token in a file (under the app\'s own identity, all at once), Sonarr\'s and Radarr\'s own test for theirs; one signed out shows as `revoked`'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_seen_subcommand_from list" -l system -d 'Use the link for the whole machine, which root\'s commands and the system timer share: config.toml and the event log in /var/lib/plex-auth, the key in /etc/plex-auth/key (or the unit\'s credential), the token sealed in config.toml. Each of --config-dir, --state-dir, --key-file and --store still overrides its part'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout (NDJSON events for login)'
 complete -c plex-auth -n "__fish_plex_auth_using_subcommand apps; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'

@@ -456,7 +456,13 @@ pub enum AppsCommand {
         settings_json: Option<PathBuf>,
     },
     /// List the registered apps and whether each holds the link (offline)
-    List,
+    List {
+        /// Also ask whether each app's token still works: plex.tv for a token in a file
+        /// (under the app's own identity, all at once), Sonarr's and Radarr's own test for
+        /// theirs; one signed out shows as `revoked`
+        #[arg(long)]
+        check: bool,
+    },
     /// Forget an app; nothing in the app changes
     Remove {
         /// The app's name, as `plex-auth apps list` shows it

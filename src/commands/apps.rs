@@ -35,7 +35,7 @@ pub fn run(ctx: &Context, args: AppsArgs) -> Result<()> {
             };
             add_kind(ctx, kind, location.as_deref(), name, flags)
         }
-        AppsCommand::List => list(ctx),
+        AppsCommand::List { check } => list(ctx, check),
         AppsCommand::Remove { name, revoke } => remove(ctx, &name, revoke),
         AppsCommand::Sync { names, dry_run } => sync(ctx, &names, dry_run),
     }
@@ -418,13 +418,23 @@ fn free_name(kind: Kind, apps: &[crate::store::config::AppEntry], reserved: &[&s
     name
 }
 
-fn list(ctx: &Context) -> Result<()> {
+fn list(ctx: &Context, check: bool) -> Result<()> {
     let cfg = snapshot(ctx)?;
-    let account = ctx.vault().load_token(&cfg).ok().flatten();
-    let views: Vec<AppView> = ops_apps::status(&cfg, account.as_ref())
-        .iter()
-        .map(AppView::from)
-        .collect();
+    let account = match check {
+        true => Some(stored_token(ctx, &cfg)?),
+        false => ctx.vault().load_token(&cfg).ok().flatten(),
+    };
+    let mut apps = ops_apps::status(&cfg, account.as_ref());
+    if let Some(token) = account.as_ref().filter(|_| check) {
+        let plex = plex(ctx, &cfg)?;
+        let user = ctx.block_on(plex.client.user(token)).map_err(|e| {
+            Error::from(e).with_hint(
+                "link again with `plex-auth login --force`; every app is then given a new token",
+            )
+        })?;
+        ops_apps::check_online(ctx, &plex, user.id, &mut apps);
+    }
+    let views: Vec<AppView> = apps.iter().map(AppView::from).collect();
     if ctx.out.json {
         ctx.out.json_value(&serde_json::json!({ "apps": views }));
         return Ok(());

@@ -480,6 +480,94 @@ pub fn ask_apps(ctx: &Context, statuses: &mut [AppStatus]) {
     }
 }
 
+/// `apps list --check`: ask whether each token an app holds still works: plex.tv for a
+/// token in a file (each under the app's own identity, all at once), Sonarr's and Radarr's
+/// own test for theirs. Overseerr shows its token to no one and stays as read.
+pub fn check_online(
+    ctx: &Context,
+    plex: &crate::plex::Plex,
+    user_id: u64,
+    statuses: &mut [AppStatus],
+) {
+    ask_apps(ctx, statuses);
+    let asked = |s: &AppStatus| {
+        !s.entry.kind.is_api()
+            && matches!(
+                s.token,
+                TokenState::Matches | TokenState::Differs | TokenState::NotGiven
+            )
+    };
+    let jobs: Vec<(usize, AppEntry, Vec<Secret>)> = statuses
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| asked(s))
+        .map(|(i, s)| (i, s.entry.clone(), held_tokens(&s.entry)))
+        .collect();
+    let base = plex.client.base().clone();
+    let timeout = ctx.request_timeout;
+    let answers = ctx.block_on(async move {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, entry, held) in jobs {
+            let base = base.clone();
+            set.spawn(async move { (i, token_state(base, &entry, &held, user_id, timeout).await) });
+        }
+        let mut answers = Vec::new();
+        while let Some(Ok(answer)) = set.join_next().await {
+            answers.push(answer);
+        }
+        answers
+    });
+    for (i, state) in answers {
+        if let Some(state) = state {
+            statuses[i].token = state;
+        }
+    }
+}
+
+/// The literal tokens an app's copy holds now.
+fn held_tokens(entry: &AppEntry) -> Vec<Secret> {
+    if entry.kind.is_bazarr() {
+        return BazarrApp::open(entry)
+            .ok()
+            .and_then(|a| a.held())
+            .into_iter()
+            .collect();
+    }
+    crate::apps::file::AppFile::load(entry.kind, &entry.path)
+        .and_then(|f| f.view())
+        .map(|v| v.tokens().into_iter().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// What plex.tv says of the tokens an app holds, asked as that app: `None` when they all
+/// work for this account (the offline state stands).
+async fn token_state(
+    base: reqwest::Url,
+    entry: &AppEntry,
+    held: &[Secret],
+    user_id: u64,
+    timeout: std::time::Duration,
+) -> Option<TokenState> {
+    use crate::plex::PlexError;
+    let identity = crate::plex::client::Identity::for_app(
+        entry.client_identifier.clone(),
+        entry.kind.product(),
+    );
+    let client = match crate::plex::PlexClient::new(base, &identity, timeout) {
+        Ok(client) => client,
+        Err(e) => return Some(TokenState::Unreachable(e.to_string())),
+    };
+    for token in held {
+        match client.user(token).await {
+            Ok(u) if u.id == user_id => {}
+            Ok(_) => return Some(TokenState::Differs),
+            Err(PlexError::Rejected(_) | PlexError::Expired) => return Some(TokenState::Revoked),
+            Err(e) => return Some(TokenState::Unreachable(e.to_string())),
+        }
+    }
+    None
+}
+
 /// Another Bazarr, offline: its token opened as that Bazarr opens it, and its server.
 fn bazarr_status(entry: &AppEntry, cfg: &Config) -> AppStatus {
     let file = match crate::bazarr::file::BazarrFile::load(&entry.path) {

@@ -1214,3 +1214,33 @@ fn the_arrs_plex_watchlist_gets_the_token_too() {
     assert_eq!(sonarr.watchlist_token(1), "");
     assert_eq!(sonarr.token(1), "");
 }
+
+/// `apps list --check` asks plex.tv (as each app) whether the token each app holds still
+/// works: one signed out alone in Plex's device list shows as revoked, which the offline
+/// list cannot tell; the others still match.
+#[test]
+fn apps_list_check_finds_a_token_signed_out_alone() {
+    let env = Env::new();
+    env.logged_in();
+    let apps = write_apps(&env, "oldtoken999");
+    add(&env, "kometa", &apps.kometa).ok();
+    add(&env, "plextraktsync", &apps.pts).ok();
+    env.fake.revoke(&token_in(&apps.kometa, "token"));
+    let state = |list: &serde_json::Value, name: &str| {
+        list["apps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .map(|a| a["token"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let offline = env.run(&["apps", "list", "--json"]).json();
+    assert_eq!(state(&offline, "kometa"), "matches");
+    let online = env.run(&["apps", "list", "--check", "--json"]).json();
+    assert_eq!(state(&online, "kometa"), "revoked");
+    assert_eq!(state(&online, "plextraktsync"), "matches");
+    env.run(&["apps", "list", "--check"])
+        .ok()
+        .stdout_has("revoked");
+}
