@@ -192,6 +192,22 @@ impl ArrApi {
         .await
     }
 
+    /// The app's version (`GET /api/v3/system/status`), when it says.
+    pub async fn version(&self) -> Option<String> {
+        let status = self
+            .call(
+                reqwest::Method::GET,
+                "api/v3/system/status",
+                None,
+                "the status",
+            )
+            .await
+            .ok()?;
+        status["version"]
+            .as_str()
+            .map(|v| crate::text::safe(v).into_owned())
+    }
+
     /// Save `n`; `force` skips the app's own test (for a token being cleared).
     pub async fn put(&self, resource: Resource, n: &Value, force: bool) -> Result<(), ArrError> {
         let id = n["id"].as_u64().unwrap_or_default();

@@ -178,11 +178,13 @@ fn add_api(
     entry.url = Some(base.to_string());
     entry.key_file = key.key_file;
     let app = crate::ops::target::arr::Arr::open(ctx, &entry)?;
+    let (version, pointed) = app.about(ctx);
     ops_apps::add(ctx, entry.clone())?;
     ctx.out.result(format!(
-        "Registered {} ({}) at {}.",
+        "Registered {} ({}{}) at {}.",
         safe(&name),
         kind.product(),
+        version.map(|v| format!(" {v}")).unwrap_or_default(),
         base
     ));
     let (servers, watchlists) = app.connections_len();
@@ -190,8 +192,12 @@ fn add_api(
         0 => String::new(),
         n => format!(" and {n} Plex Watchlist import list(s)"),
     };
+    let at = match pointed.is_empty() {
+        true => String::new(),
+        false => format!(" (the server at {})", pointed.join(", ")),
+    };
     ctx.out.info(format!(
-        "  {servers} Plex Media Server connection(s){lists} there; {} {}.",
+        "  {servers} Plex Media Server connection(s){at}{lists} there; {} {}.",
         kind.product(),
         kind.reloads()
     ));

@@ -625,8 +625,8 @@ fn sonarr_gets_a_token_of_its_own_through_its_api() {
     let (sonarr, xml) = arr(&env, "Sonarr", "oldtoken999");
     add_arr(&env, "sonarr", &sonarr.url(), &xml)
         .ok()
-        .stdout_has("Registered sonarr (Sonarr)")
-        .stderr_has("1 Plex Media Server connection(s) there")
+        .stdout_has("Registered sonarr (Sonarr 4.0.19.2979) at")
+        .stderr_has("1 Plex Media Server connection(s) (the server at 192.168.1.5:32400) there")
         .stderr_has("a new token of its own; updated");
     let token = sonarr.token(1);
     assert_ne!(token, account);
@@ -1194,7 +1194,7 @@ fn the_arrs_plex_watchlist_gets_the_token_too() {
     sonarr.add_watchlist("Plex Watchlist", "oldtoken999");
     add_arr(&env, "sonarr", &sonarr.url(), &xml)
         .ok()
-        .stderr_has("1 Plex Media Server connection(s) and 1 Plex Watchlist import list(s) there")
+        .stderr_has("1 Plex Media Server connection(s) (the server at 192.168.1.5:32400) and 1 Plex Watchlist import list(s) there")
         .stderr_has("Plex Watchlist accessToken");
     let token = sonarr.token(1);
     assert_eq!(sonarr.watchlist_token(1), token);

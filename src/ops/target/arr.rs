@@ -54,6 +54,27 @@ impl Arr {
         })
     }
 
+    /// What `apps add` says of the app: its version, and the server each Plex Media Server
+    /// connection points at (`host:port`).
+    pub fn about(&self, ctx: &Context) -> (Option<String>, Vec<String>) {
+        let servers = self
+            .connections
+            .iter()
+            .filter(|(r, _)| *r == Resource::Notification)
+            .map(|(_, n)| {
+                let field = |name: &str| {
+                    n["fields"]
+                        .as_array()
+                        .and_then(|f| f.iter().find(|f| f["name"] == name))
+                        .map(|f| f["value"].to_string().trim_matches('"').to_owned())
+                        .unwrap_or_default()
+                };
+                crate::text::safe(&format!("{}:{}", field("host"), field("port"))).into_owned()
+            })
+            .collect();
+        (ctx.block_on(self.api.version()), servers)
+    }
+
     /// How many Plex Media Server connections and Plex Watchlist import lists the app has.
     pub fn connections_len(&self) -> (usize, usize) {
         let servers = self
