@@ -1016,7 +1016,7 @@ fn second_bazarr(env: &Env) -> PathBuf {
     let dir = env.dir.path().join("bazarr-4k/config");
     std::fs::create_dir_all(&dir).unwrap();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/bazarr/bazarr-1.5.6-fresh-install.config.yaml");
+        .join("tests/fixtures/bazarr/bazarr-1.5.6-fresh-install.config.yaml");
     let text = std::fs::read_to_string(fixture)
         .unwrap()
         .replace(
