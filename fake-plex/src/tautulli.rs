@@ -8,7 +8,8 @@
 //!   (else 403); then `PMS_TOKEN` and `PMS_CLIENT_ID` are set from the form fields `token`
 //!   and `client_id` and the whole config.ini is written from memory at once
 //!   (`CONFIG.write()`): 200 with the JSON body `null`; with `TAUTULLI_PMS_TOKEN` in its
-//!   environment, the token is not kept (`set_setting`), and the answer is the same.
+//!   environment, the token is not kept (`set_setting`), and the answer is the same;
+//! - when it stops (dropped), it writes config.ini back from memory.
 
 use std::path::PathBuf;
 
@@ -25,6 +26,10 @@ struct Inner {
     auth_on: bool,
     /// `TAUTULLI_PMS_TOKEN` is set in its environment: it wins, and nothing is saved.
     env_token: bool,
+    /// config.ini as Tautulli holds it in memory, once a request made it read the file: it
+    /// writes this back when it stops (`shutdown()` calls `CONFIG.write()`), whatever the
+    /// file says by then.
+    memory: Option<String>,
     /// `METHOD path` and whether the API key came with it.
     requests: Vec<String>,
 }
@@ -47,6 +52,7 @@ impl FakeTautulli {
             api_key: api_key.to_owned(),
             auth_on,
             env_token: false,
+            memory: None,
             requests: Vec::new(),
         });
         let router = Router::new()
@@ -72,6 +78,16 @@ impl FakeTautulli {
 
     pub fn requests(&self) -> Vec<String> {
         self.shared.lock().requests.clone()
+    }
+}
+
+impl Drop for FakeTautulli {
+    /// Stopping Tautulli writes its settings back from memory.
+    fn drop(&mut self) {
+        let inner = self.shared.lock();
+        if let Some(text) = &inner.memory {
+            let _ = std::fs::write(&inner.config, text);
+        }
     }
 }
 
@@ -137,7 +153,11 @@ async fn save_pms_token(State(shared): State<Shared>, headers: HeaderMap, body: 
         return StatusCode::FORBIDDEN.into_response();
     }
     let body = String::from_utf8_lossy(&body).into_owned();
-    let Ok(mut text) = std::fs::read_to_string(&inner.config) else {
+    let read = inner
+        .memory
+        .clone()
+        .or_else(|| std::fs::read_to_string(&inner.config).ok());
+    let Some(mut text) = read else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if let Some(token) = field(&body, "token").filter(|_| !inner.env_token) {
@@ -146,6 +166,7 @@ async fn save_pms_token(State(shared): State<Shared>, headers: HeaderMap, body: 
     if let Some(id) = field(&body, "client_id") {
         text = set_key(&text, "pms_client_id", &id);
     }
+    inner.memory = Some(text.clone());
     if std::fs::write(&inner.config, text).is_err() {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }

@@ -135,6 +135,22 @@ fn add(ctx: &Context, kind: Kind, location: Option<&Path>, name: Option<String>)
     }
 }
 
+/// A newly registered app, given the link when an account is linked.
+fn link_new(
+    ctx: &Context,
+    cfg: &crate::store::Config,
+    entries: Vec<crate::store::config::AppEntry>,
+) -> Result<()> {
+    match ctx.vault().load_token(cfg).ok().flatten() {
+        Some(token) => give_link(ctx, cfg, &token, entries),
+        None => {
+            ctx.out
+                .info("No account is linked yet: `plex-auth login` gives it a token of its own.");
+            Ok(())
+        }
+    }
+}
+
 /// Where Sonarr's or Radarr's API key is read from.
 struct KeyFrom {
     path: PathBuf,
@@ -240,14 +256,7 @@ fn add_bazarr(ctx: &Context, location: Option<&Path>, name: Option<String>) -> R
         ctx.out.info(format!("  {}", safe(&line)));
     }
     ctx.out.info(format!("Bazarr {}.", kind.reloads()));
-    match ctx.vault().load_token(&cfg).ok().flatten() {
-        Some(token) => give_link(ctx, &cfg, &token, vec![entry]),
-        None => {
-            ctx.out
-                .info("No account is linked yet: `plex-auth login` gives it a token of its own.");
-            Ok(())
-        }
-    }
+    link_new(ctx, &cfg, vec![entry])
 }
 
 /// The name for another Bazarr at `path`: plex-auth's own Bazarr cannot be registered
@@ -326,14 +335,7 @@ fn add_seerr(
     }
     ctx.out
         .info(format!("{} {}.", kind.product(), kind.reloads()));
-    match ctx.vault().load_token(&cfg).ok().flatten() {
-        Some(token) => give_link(ctx, &cfg, &token, vec![entry]),
-        None => {
-            ctx.out
-                .info("No account is linked yet: `plex-auth login` gives it a token of its own.");
-            Ok(())
-        }
-    }
+    link_new(ctx, &cfg, vec![entry])
 }
 
 /// An API kind's LOCATION: its address, as text.

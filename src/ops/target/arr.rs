@@ -87,9 +87,7 @@ impl Arr {
 
     /// Whether the app's own test passes with the token it holds now (each entry).
     pub fn holds_working_token(&self, ctx: &Context) -> bool {
-        self.connections
-            .iter()
-            .all(|(r, n)| ctx.block_on(self.api.test(*r, n)).is_ok())
+        self.token_works(ctx).unwrap_or(false)
     }
 
     /// `validate`: whether the app's own test passes with the token each connection holds
